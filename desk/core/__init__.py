@@ -1,0 +1,1 @@
+"""The domain of desk: stories, segments, the store, diffs and export. Never imports a UI."""

@@ -1,0 +1,49 @@
+"""The desk home's optional config file (TOML), typed, with environment overrides."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from desk.core.errors import InputError
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings read from `config.toml` in the desk home."""
+
+    credit: str = "Translated and edited by The Syrian Observer"
+    """The credit line closing every exported story (`[story] credit`)."""
+    export_profile: str = "hugo"
+    """The CMS profile, `hugo` or `jekyll` (`[export] profile`)."""
+    export_folder: str = ""
+    """Where exports go; empty means `export/` in the desk home (`[export] folder`)."""
+    timezone: str = "UTC"
+    """Time zone of dates in exports, an IANA name (`[export] timezone`, env DESK_TZ)."""
+
+
+def load_config(path: Path) -> Config:
+    """Read the config file if it exists; errors name the file, line and field."""
+    data: dict[str, object] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"{path}: {exc}") from None
+    known = {"story": {"credit"}, "export": {"profile", "folder", "timezone"}}
+    values: dict[str, str] = {}
+    for table, content in data.items():
+        if table not in known or not isinstance(content, dict):
+            raise InputError(f"{path}: unknown table [{table}] (known: story, export)")
+        for key, value in content.items():
+            if key not in known[table]:
+                raise InputError(f"{path}: [{table}] has no setting {key!r}")
+            if not isinstance(value, str):
+                raise InputError(f"{path}: [{table}] {key} must be a string")
+            name = "export_" + key if table == "export" and key != "timezone" else key
+            values[name] = value
+    if os.environ.get("DESK_TZ"):
+        values["timezone"] = os.environ["DESK_TZ"]
+    return Config(**values)

@@ -1,0 +1,33 @@
+"""Errors a user can cause; each carries the exit code the CLI reports."""
+
+from __future__ import annotations
+
+
+class DeskError(Exception):
+    """Base of every error desk reports to a person rather than as a traceback."""
+
+    exit_code = 1
+
+
+class InputError(DeskError):
+    """A file or value given to desk cannot be used (names the file, line or field)."""
+
+    exit_code = 1
+
+
+class NotFoundError(DeskError):
+    """An unknown story slug, segment number or revision."""
+
+    exit_code = 3
+
+
+class RefusedError(DeskError):
+    """The workflow, the QA gate or a uniqueness rule refuses the operation."""
+
+    exit_code = 4
+
+
+class ConflictError(DeskError):
+    """Someone else changed the same segment since it was read."""
+
+    exit_code = 5

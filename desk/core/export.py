@@ -1,0 +1,173 @@
+"""Markdown with YAML front matter for the CMS (Hugo and Jekyll), deterministic and atomic."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from desk.core.errors import InputError
+from desk.core.mdescape import heading, normalize_text, paragraph
+from desk.core.store import Revision
+from desk.core.story import RevisionKind, Role, Story, StoryStatus
+
+PROFILES = ("hugo", "jekyll")
+TEXT_CHANGES = (RevisionKind.EDIT, RevisionKind.GLOSSARY, RevisionKind.CORRECTION)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A published correction: when it was opened and what it says."""
+
+    at: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Export:
+    """One rendered export: the file name and its exact bytes."""
+
+    filename: str
+    content: bytes
+
+
+def zone(name: str) -> ZoneInfo:
+    """The time zone `name` (IANA, e.g. Asia/Damascus); InputError names it if unknown."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(f"unknown time zone {name!r}; use an IANA name like UTC") from None
+
+
+def people(story: Story, revisions: Sequence[Revision]) -> tuple[str, list[str]]:
+    """The translator (who imported the story) and editors (others who changed or approved it)."""
+    translator = next((r.author for r in revisions if r.kind == RevisionKind.IMPORT), "")
+    editors: list[str] = []
+    for rev in revisions:
+        changed_text = rev.segment_n is not None and rev.kind in TEXT_CHANGES
+        approved = rev.segment_n is None and rev.after == StoryStatus.APPROVED.value
+        if (changed_text or approved) and rev.author not in editors and rev.author != translator:
+            editors.append(rev.author)
+    return translator, editors
+
+
+def corrections(revisions: Sequence[Revision]) -> list[Correction]:
+    """Every correction opened on the story, oldest first."""
+    return [
+        Correction(rev.at, rev.note)
+        for rev in revisions
+        if rev.kind == RevisionKind.CORRECTION and rev.segment_n is None
+    ]
+
+
+def engines(story: Story) -> list[str]:
+    """Where the drafts came from, e.g. `import: draft.en.md`, each listed once."""
+    seen: list[str] = []
+    for seg in story.segments:
+        if seg.engine:
+            label = f"{seg.engine}: {seg.model}" if seg.model else seg.engine
+            if label not in seen:
+                seen.append(label)
+    return seen
+
+
+def render(story: Story, revisions: Sequence[Revision], profile: str, tz: str = "UTC") -> Export:
+    """Render a story for a CMS profile; the same story and log always give the same bytes."""
+    if profile not in PROFILES:
+        raise InputError(f"unknown export profile {profile!r}; use one of {', '.join(PROFILES)}")
+    zinfo = zone(tz)
+    moment = datetime.fromisoformat(story.published_at or story.updated_at).astimezone(zinfo)
+    translator, editors = people(story, revisions)
+    fixes = corrections(revisions)
+    published = story.status == StoryStatus.PUBLISHED
+    title = normalize_text(story.headline_en)
+    tags = [normalize_text(k) for k in story.keywords]
+    summary = normalize_text(story.standfirst)
+    details: dict[str, Any] = {
+        "lang": "en",
+        "source": normalize_text(story.outlet),
+        "source_url": normalize_text(story.source_url),
+        "source_date": story.source_date,
+        "source_byline": normalize_text(story.byline),
+        "translator": translator,
+        "editors": editors,
+        "credit": normalize_text(story.credit),
+        "engine": engines(story),
+        "corrections": [
+            {"date": _local(fix.at, zinfo), "note": normalize_text(fix.note)} for fix in fixes
+        ],
+    }
+    front: dict[str, Any] = {"title": title, "date": moment.isoformat(timespec="seconds")}
+    if fixes:
+        front["lastmod"] = _local(story.updated_at, zinfo)
+    front["slug"] = story.slug
+    if profile == "hugo":
+        front |= {"draft": not published, "summary": summary, "tags": tags}
+        front |= {"keywords": tags, "translationKey": story.slug, "params": details}
+        filename = f"{story.slug}.md"
+    else:
+        front |= {"published": published, "lang": details.pop("lang"), "summary": summary}
+        front |= {"tags": tags, "keywords": tags, "translationKey": story.slug} | details
+        filename = f"{moment.date().isoformat()}-{story.slug}.md"
+    matter = yaml.safe_dump(
+        front, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10_000
+    )
+    text = f"---\n{matter}---\n\n{body(story, fixes, zinfo)}"
+    return Export(filename, text.encode("utf-8"))
+
+
+def body(story: Story, fixes: Sequence[Correction], zinfo: ZoneInfo) -> str:
+    """The story's English as Markdown: paragraphs, subheadings, corrections, credit, keywords."""
+    blocks: list[str] = []
+    current: list[str] = []
+    current_paragraph = -1
+    for seg in story.segments:
+        if seg.role == Role.HEADLINE:
+            continue
+        if seg.paragraph != current_paragraph and current:
+            blocks.append(paragraph(" ".join(current)))
+            current = []
+        current_paragraph = seg.paragraph
+        if seg.role == Role.SUBHEADING:
+            if normalize_text(seg.text):
+                blocks.append(heading(seg.text, 2))
+        elif normalize_text(seg.text):
+            current.append(seg.text)
+    if current:
+        blocks.append(paragraph(" ".join(current)))
+    for fix in fixes:
+        blocks.append(f"**Correction ({_local(fix.at, zinfo)}):** " + paragraph(fix.note))
+    if normalize_text(story.credit):
+        blocks.append(paragraph(story.credit))
+    if story.keywords:
+        blocks.append(paragraph("Helpful keywords: " + ", ".join(story.keywords)))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _local(at: str, zinfo: ZoneInfo) -> str:
+    """A stored UTC time as a calendar date in the export's time zone."""
+    return datetime.fromisoformat(at).astimezone(zinfo).date().isoformat()
+
+
+def write_atomic(folder: Path, export: Export) -> Path:
+    """Write the export into `folder` via a temporary file and rename: never half-written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / export.filename
+    fd, tmp = tempfile.mkstemp(prefix=f".{export.filename}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(export.content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

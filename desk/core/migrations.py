@@ -1,0 +1,88 @@
+"""Named schema migrations, applied in order and recorded in `schema_migrations`.
+
+Never edit a migration that has shipped: add a new one. A database made by an older
+desk is brought up to date when it is opened.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Migration(NamedTuple):
+    """One schema change: a unique name and the SQL script that makes it."""
+
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        "001_initial",
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            headline_ar TEXT NOT NULL,
+            status TEXT NOT NULL,
+            standfirst TEXT NOT NULL DEFAULT '',
+            outlet TEXT NOT NULL DEFAULT '',
+            source_url TEXT NOT NULL DEFAULT '',
+            source_date TEXT NOT NULL DEFAULT '',
+            byline TEXT NOT NULL DEFAULT '',
+            keywords TEXT NOT NULL DEFAULT '[]',
+            credit TEXT NOT NULL DEFAULT '',
+            source_file TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            published_at TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE segments (
+            id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            n INTEGER NOT NULL,
+            paragraph INTEGER NOT NULL,
+            role TEXT NOT NULL,
+            source TEXT NOT NULL,
+            draft TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            engine TEXT NOT NULL DEFAULT '',
+            model TEXT NOT NULL DEFAULT '',
+            drafted_at TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL DEFAULT '',
+            UNIQUE (story_id, n)
+        );
+        CREATE TABLE revisions (
+            id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            segment_id INTEGER REFERENCES segments(id),
+            author TEXT NOT NULL,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            before TEXT NOT NULL DEFAULT '',
+            after TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT ''
+        );
+        """,
+    ),
+    Migration(
+        # Optimistic concurrency for two editors on one segment, an index for the log,
+        # and triggers that make the revision log append-only in the database itself.
+        "002_versions_and_append_only_log",
+        """
+        ALTER TABLE segments ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+        CREATE INDEX revisions_by_story ON revisions (story_id, id);
+        CREATE INDEX revisions_by_segment ON revisions (segment_id, id);
+        CREATE TRIGGER revisions_no_update BEFORE UPDATE ON revisions
+        BEGIN
+            SELECT RAISE(ABORT, 'the revision log is append-only');
+        END;
+        CREATE TRIGGER revisions_no_delete BEFORE DELETE ON revisions
+        BEGIN
+            SELECT RAISE(ABORT, 'the revision log is append-only');
+        END;
+        """,
+    ),
+)

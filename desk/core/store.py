@@ -1,0 +1,386 @@
+"""The SQLite store: one file per desk home, migrated on open, with an append-only log."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from desk.core.errors import ConflictError, InputError, NotFoundError
+from desk.core.migrations import MIGRATIONS
+from desk.core.story import RevisionKind, Role, Segment, SegmentStatus, Story, StoryStatus
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One entry of the append-only revision log."""
+
+    id: int
+    story_id: int
+    segment_n: int | None
+    """The segment's number, or None for a story-level entry (status, import)."""
+    author: str
+    at: str
+    kind: RevisionKind
+    before: str
+    after: str
+    note: str
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    """A story as the list shows it, without loading its segments."""
+
+    slug: str
+    headline_ar: str
+    headline_en: str
+    status: StoryStatus
+    segments: int
+    confirmed: int
+    updated_at: str
+    last_author: str
+
+
+def _split_statements(script: str) -> list[str]:
+    """Split an SQL script into whole statements (trigger bodies contain `;`)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip():
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements
+
+
+class Store:
+    """Stories, segments and revisions in one SQLite file (WAL, foreign keys, busy timeout)."""
+
+    def __init__(self, path: Path, *, upto: str | None = None) -> None:
+        """Open (creating if needed) and migrate the database; `upto` stops at a migration."""
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate(upto)
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{path}: not a usable desk database ({exc})") from None
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    # -- schema ---------------------------------------------------------------
+
+    def _migrate(self, upto: str | None) -> None:
+        """Apply every migration not yet recorded, each in its own transaction."""
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        for migration in MIGRATIONS:
+            with self.write() as conn:
+                done = conn.execute(
+                    "SELECT 1 FROM schema_migrations WHERE name = ?", (migration.name,)
+                ).fetchone()
+                if not done:
+                    for statement in _split_statements(migration.sql):
+                        conn.execute(statement)
+                    conn.execute(
+                        "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                        (migration.name, utc_now()),
+                    )
+            if migration.name == upto:
+                break
+
+    def applied_migrations(self) -> list[str]:
+        """Names of the migrations recorded in this database, in order applied."""
+        rows = self.conn.execute("SELECT name FROM schema_migrations ORDER BY rowid").fetchall()
+        return [row["name"] for row in rows]
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction taken up front (BEGIN IMMEDIATE), so readers never deadlock it."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- reading ----------------------------------------------------------------
+
+    def story_id(self, slug: str) -> int:
+        """The id of the story `slug`; NotFoundError if there is none."""
+        row = self.conn.execute("SELECT id FROM stories WHERE slug = ?", (slug,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no story with slug {slug!r} (see `desk list`)")
+        return int(row["id"])
+
+    def has_story(self, slug: str) -> bool:
+        """Whether a story with this slug exists."""
+        return (
+            self.conn.execute("SELECT 1 FROM stories WHERE slug = ?", (slug,)).fetchone()
+            is not None
+        )
+
+    def load_story(self, slug: str) -> Story:
+        """The story `slug` with all its segments."""
+        row = self.conn.execute("SELECT * FROM stories WHERE slug = ?", (slug,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no story with slug {slug!r} (see `desk list`)")
+        story = Story(
+            id=row["id"],
+            slug=row["slug"],
+            headline_ar=row["headline_ar"],
+            status=StoryStatus(row["status"]),
+            standfirst=row["standfirst"],
+            outlet=row["outlet"],
+            source_url=row["source_url"],
+            source_date=row["source_date"],
+            byline=row["byline"],
+            keywords=list(json.loads(row["keywords"])),
+            credit=row["credit"],
+            source_file=row["source_file"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            published_at=row["published_at"],
+        )
+        rows = self.conn.execute(
+            "SELECT * FROM segments WHERE story_id = ? ORDER BY n", (story.id,)
+        ).fetchall()
+        story.segments = [_segment_from_row(r) for r in rows]
+        return story
+
+    def list_stories(self, status: StoryStatus | None = None) -> list[StorySummary]:
+        """Every story (or those of one status), most recently updated first."""
+        where, params = ("WHERE s.status = ?", (status.value,)) if status else ("", ())
+        rows = self.conn.execute(
+            f"""
+            SELECT s.slug, s.headline_ar, s.status, s.updated_at,
+                   COALESCE((SELECT text FROM segments g
+                             WHERE g.story_id = s.id AND g.role = 'headline'
+                             ORDER BY n LIMIT 1), '') AS headline_en,
+                   (SELECT COUNT(*) FROM segments g WHERE g.story_id = s.id) AS total,
+                   (SELECT COUNT(*) FROM segments g
+                     WHERE g.story_id = s.id AND g.status = 'confirmed') AS confirmed,
+                   COALESCE((SELECT author FROM revisions r WHERE r.story_id = s.id
+                             ORDER BY r.id DESC LIMIT 1), '') AS last_author
+            FROM stories s {where}
+            ORDER BY s.updated_at DESC, s.slug
+            """,
+            params,
+        ).fetchall()
+        return [
+            StorySummary(
+                slug=r["slug"],
+                headline_ar=r["headline_ar"],
+                headline_en=r["headline_en"],
+                status=StoryStatus(r["status"]),
+                segments=r["total"],
+                confirmed=r["confirmed"],
+                updated_at=r["updated_at"],
+                last_author=r["last_author"],
+            )
+            for r in rows
+        ]
+
+    def revisions(self, story_id: int) -> list[Revision]:
+        """The story's revision log, oldest first."""
+        rows = self.conn.execute(
+            """
+            SELECT r.*, g.n AS segment_n FROM revisions r
+            LEFT JOIN segments g ON g.id = r.segment_id
+            WHERE r.story_id = ? ORDER BY r.id
+            """,
+            (story_id,),
+        ).fetchall()
+        return [
+            Revision(
+                id=r["id"],
+                story_id=r["story_id"],
+                segment_n=r["segment_n"],
+                author=r["author"],
+                at=r["at"],
+                kind=RevisionKind(r["kind"]),
+                before=r["before"],
+                after=r["after"],
+                note=r["note"],
+            )
+            for r in rows
+        ]
+
+    # -- writing (call inside `write()`) ----------------------------------------
+
+    def insert_story(self, conn: sqlite3.Connection, story: Story) -> int:
+        """Insert a story and its segments; returns the story id."""
+        cur = conn.execute(
+            """
+            INSERT INTO stories (slug, headline_ar, status, standfirst, outlet, source_url,
+                source_date, byline, keywords, credit, source_file, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            (
+                story.slug,
+                story.headline_ar,
+                story.status.value,
+                story.standfirst,
+                story.outlet,
+                story.source_url,
+                story.source_date,
+                story.byline,
+                json.dumps(story.keywords, ensure_ascii=False),
+                story.credit,
+                story.source_file,
+                story.created_at,
+                story.updated_at,
+            ),
+        )
+        story_id = int(cur.lastrowid or 0)
+        for seg in story.segments:
+            cur = conn.execute(
+                """
+                INSERT INTO segments (story_id, n, paragraph, role, source, draft, text, status,
+                    engine, model, drafted_at, updated_at, updated_by, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (
+                    story_id,
+                    seg.n,
+                    seg.paragraph,
+                    seg.role.value,
+                    seg.source,
+                    seg.draft,
+                    seg.text,
+                    seg.status.value,
+                    seg.engine,
+                    seg.model,
+                    seg.drafted_at,
+                    seg.updated_at,
+                    seg.updated_by,
+                    seg.version,
+                ),
+            )
+            seg.id = int(cur.lastrowid or 0)
+        story.id = story_id
+        return story_id
+
+    def add_revision(
+        self,
+        conn: sqlite3.Connection,
+        story_id: int,
+        *,
+        author: str,
+        at: str,
+        kind: RevisionKind,
+        segment_id: int | None = None,
+        before: str = "",
+        after: str = "",
+        note: str = "",
+    ) -> int:
+        """Append one entry to the revision log; returns its id."""
+        cur = conn.execute(
+            """
+            INSERT INTO revisions (story_id, segment_id, author, at, kind, before, after, note)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            (story_id, segment_id, author, at, kind.value, before, after, note),
+        )
+        return int(cur.lastrowid or 0)
+
+    def save_segment(
+        self, conn: sqlite3.Connection, seg: Segment, *, expected_version: int
+    ) -> None:
+        """Write a segment's text and status if nobody changed it since `expected_version`."""
+        if seg.id is None:
+            raise ValueError("segment has no id")
+        cur = conn.execute(
+            """
+            UPDATE segments SET text = ?, status = ?, draft = ?, engine = ?, model = ?,
+                drafted_at = ?, updated_at = ?, updated_by = ?, version = version + 1
+            WHERE id = ? AND version = ?
+            """,
+            (
+                seg.text,
+                seg.status.value,
+                seg.draft,
+                seg.engine,
+                seg.model,
+                seg.drafted_at,
+                seg.updated_at,
+                seg.updated_by,
+                seg.id,
+                expected_version,
+            ),
+        )
+        if cur.rowcount != 1:
+            row = conn.execute(
+                "SELECT text, updated_by, version FROM segments WHERE id = ?", (seg.id,)
+            ).fetchone()
+            who = row["updated_by"] if row else "someone"
+            raise ConflictError(
+                f"segment {seg.n} was changed by {who} since you read it "
+                f"(version {expected_version} -> {row['version'] if row else '?'}); "
+                f"their text: {row['text'] if row else ''!r}"
+            )
+        seg.version = expected_version + 1
+
+    def set_story_fields(self, conn: sqlite3.Connection, story_id: int, **fields: str) -> None:
+        """Update columns of one story row (names are fixed by callers, never user input)."""
+        allowed = {
+            "status",
+            "updated_at",
+            "published_at",
+            "standfirst",
+            "keywords",
+            "credit",
+            "outlet",
+            "source_url",
+            "source_date",
+            "byline",
+        }
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"not a story field: {sorted(unknown)}")
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        conn.execute(f"UPDATE stories SET {assignments} WHERE id = ?", (*fields.values(), story_id))
+
+
+def _segment_from_row(row: sqlite3.Row) -> Segment:
+    """Build a Segment from a `segments` row."""
+    return Segment(
+        id=row["id"],
+        n=row["n"],
+        paragraph=row["paragraph"],
+        role=Role(row["role"]),
+        source=row["source"],
+        draft=row["draft"],
+        text=row["text"],
+        status=SegmentStatus(row["status"]),
+        engine=row["engine"],
+        model=row["model"],
+        drafted_at=row["drafted_at"],
+        version=row["version"],
+        updated_at=row["updated_at"],
+        updated_by=row["updated_by"],
+    )
+
+
+def utc_now() -> str:
+    """The current UTC time as ISO 8601 with offset, to the microsecond."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")

@@ -1,0 +1,176 @@
+"""Stories, segments, their statuses and the legal workflow moves between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from desk.core.errors import RefusedError
+
+
+class SegmentStatus(StrEnum):
+    """Where one segment's English stands."""
+
+    DRAFT = "draft"
+    EDITED = "edited"
+    CONFIRMED = "confirmed"
+
+
+class StoryStatus(StrEnum):
+    """Where a story stands on its way to the CMS."""
+
+    NEW = "new"
+    TRANSLATING = "translating"
+    REVIEW = "review"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    CORRECTING = "correcting"
+
+
+class Role(StrEnum):
+    """What a segment is within the story's layout."""
+
+    HEADLINE = "headline"
+    SUBHEADING = "subheading"
+    BODY = "body"
+
+
+class RevisionKind(StrEnum):
+    """Why a revision was written."""
+
+    IMPORT = "import"
+    MT = "mt"
+    GLOSSARY = "glossary"
+    EDIT = "edit"
+    STATUS = "status"
+    CORRECTION = "correction"
+
+
+# The story workflow. Moves back (review -> translating, approved -> review) let an
+# editor send work back; publishing is only reachable from approved or correcting.
+STORY_TRANSITIONS: dict[StoryStatus, tuple[StoryStatus, ...]] = {
+    StoryStatus.NEW: (StoryStatus.TRANSLATING,),
+    StoryStatus.TRANSLATING: (StoryStatus.REVIEW,),
+    StoryStatus.REVIEW: (StoryStatus.TRANSLATING, StoryStatus.APPROVED),
+    StoryStatus.APPROVED: (StoryStatus.REVIEW, StoryStatus.PUBLISHED),
+    StoryStatus.PUBLISHED: (StoryStatus.CORRECTING,),
+    StoryStatus.CORRECTING: (StoryStatus.PUBLISHED,),
+}
+
+# Statuses in which segment text may change.
+EDITABLE_STATUSES = frozenset(
+    {StoryStatus.NEW, StoryStatus.TRANSLATING, StoryStatus.REVIEW, StoryStatus.CORRECTING}
+)
+
+
+class WorkflowError(RefusedError):
+    """A move the workflow does not allow; the message says what is allowed."""
+
+
+def check_transition(current: StoryStatus, target: StoryStatus) -> None:
+    """Raise WorkflowError unless a story may move from `current` to `target`."""
+    allowed = STORY_TRANSITIONS[current]
+    if target in allowed:
+        return
+    if target == current:
+        raise WorkflowError(f"the story is already {current.value}")
+    if target == StoryStatus.CORRECTING:
+        hint = "; only a published story can be corrected"
+    elif target == StoryStatus.PUBLISHED:
+        hint = "; use `desk publish`, which needs an approved story"
+    else:
+        hint = ""
+    allowed_text = ", ".join(s.value for s in allowed)
+    raise WorkflowError(
+        f"cannot move a {current.value} story to {target.value}: "
+        f"from {current.value} it can go to {allowed_text}{hint}"
+    )
+
+
+def check_editable(status: StoryStatus) -> None:
+    """Raise WorkflowError unless segment text may change in a story of this status."""
+    if status in EDITABLE_STATUSES:
+        return
+    if status == StoryStatus.PUBLISHED:
+        raise WorkflowError(
+            "the story is published and frozen; start a correction with "
+            "`desk correct SLUG --note ...` to change it"
+        )
+    raise WorkflowError(
+        f"the story is {status.value}; send it back to review "
+        "(`desk status SLUG review`) before editing"
+    )
+
+
+@dataclass
+class Segment:
+    """One Arabic sentence (or headline, or subheading) and its English."""
+
+    n: int
+    """1-based position in the story; what the CLI calls a segment."""
+    paragraph: int
+    """1-based paragraph the segment belongs to (the headline is paragraph 0)."""
+    role: Role
+    source: str
+    """The Arabic, in logical order."""
+    draft: str = ""
+    """The machine or imported draft, as first written."""
+    text: str = ""
+    """The current English."""
+    status: SegmentStatus = SegmentStatus.DRAFT
+    engine: str = ""
+    """What produced the draft: an engine name, `import` for a pasted draft, or empty."""
+    model: str = ""
+    """The engine's model id and version, or the draft file's name."""
+    drafted_at: str = ""
+    version: int = 1
+    """Bumped on every change; a save that expected another version is a conflict."""
+    updated_at: str = ""
+    updated_by: str = ""
+    id: int | None = None
+
+
+@dataclass
+class Story:
+    """One story from its Arabic source to the English the CMS receives."""
+
+    slug: str
+    headline_ar: str
+    status: StoryStatus = StoryStatus.NEW
+    standfirst: str = ""
+    """The English summary under the headline (front matter `summary`)."""
+    outlet: str = ""
+    source_url: str = ""
+    source_date: str = ""
+    """The source's publication date, ISO 8601."""
+    byline: str = ""
+    keywords: list[str] = field(default_factory=list)
+    credit: str = ""
+    source_file: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+    published_at: str = ""
+    """When the story was first published; corrections keep it."""
+    segments: list[Segment] = field(default_factory=list)
+    id: int | None = None
+
+    @property
+    def headline_en(self) -> str:
+        """The English headline: the headline segment's current text."""
+        for seg in self.segments:
+            if seg.role == Role.HEADLINE:
+                return seg.text
+        return ""
+
+    def segment(self, n: int) -> Segment:
+        """The segment numbered `n` (1-based); IndexError names the valid range."""
+        if not 1 <= n <= len(self.segments):
+            raise IndexError(
+                f"segment {n} is out of range: {self.slug} has segments 1-{len(self.segments)}"
+            )
+        return self.segments[n - 1]
+
+    @property
+    def confirmed_count(self) -> int:
+        """How many segments are confirmed."""
+        return sum(1 for s in self.segments if s.status == SegmentStatus.CONFIRMED)

@@ -1,0 +1,35 @@
+"""Where desk keeps its data. Nothing here creates a directory; callers do when they write."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "desk"
+
+
+def desk_home(override: str | os.PathLike[str] | None = None) -> Path:
+    """The desk home: `override` (from --home), else $DESK_HOME, else the platform data dir."""
+    if override:
+        return Path(override).expanduser()
+    env = os.environ.get("DESK_HOME")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def database_path(home: Path) -> Path:
+    """The SQLite file holding stories, segments and the revision log."""
+    return home / "desk.sqlite3"
+
+
+def config_path(home: Path) -> Path:
+    """The optional TOML config file of this desk home."""
+    return home / "config.toml"
+
+
+def export_dir(home: Path) -> Path:
+    """The default folder for CMS exports when none is configured or given."""
+    return home / "export"

@@ -1,0 +1,236 @@
+"""Text and JSON renderings of stories, logs, diffs and stats for the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from desk.core.diffing import DiffOp
+from desk.core.history import SegmentDiff, StoryStats
+from desk.core.store import Revision, StorySummary
+from desk.core.story import Story
+
+STATUS_COLOURS = {
+    "draft": "yellow",
+    "edited": "cyan",
+    "confirmed": "green",
+    "new": "white",
+    "translating": "yellow",
+    "review": "cyan",
+    "approved": "green",
+    "published": "bright_green",
+    "correcting": "magenta",
+}
+
+
+def shorten(text: str, width: int = 60) -> str:
+    """One line of at most `width` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def status(text: str) -> str:
+    """A status word, coloured by what it means."""
+    return click.style(text, fg=STATUS_COLOURS.get(text, "white"))
+
+
+def story_list(rows: Sequence[StorySummary]) -> str:
+    """The list of stories as aligned columns."""
+    if not rows:
+        return "No stories yet. Import one with `desk import FILE`."
+    lines = [f"{'SLUG':32} {'STATUS':12} {'DONE':>7}  {'LAST EDITOR':14} {'UPDATED':20} HEADLINE"]
+    for r in rows:
+        done = f"{r.confirmed}/{r.segments}"
+        headline = r.headline_en or r.headline_ar
+        lines.append(
+            f"{r.slug:32} {status(f'{r.status.value:12}')} {done:>7}  "
+            f"{r.last_author:14} {r.updated_at[:19]:20} {shorten(headline, 50)}"
+        )
+    return "\n".join(lines)
+
+
+def summary_json(r: StorySummary) -> dict[str, Any]:
+    """A story summary as JSON-ready data."""
+    return {
+        "slug": r.slug,
+        "status": r.status.value,
+        "headline_ar": r.headline_ar,
+        "headline_en": r.headline_en,
+        "segments": r.segments,
+        "confirmed": r.confirmed,
+        "last_author": r.last_author,
+        "updated_at": r.updated_at,
+    }
+
+
+def story_text(story: Story) -> str:
+    """A story segment by segment, Arabic above English."""
+    head = (
+        f"{story.slug} · {status(story.status.value)} · "
+        f"{story.confirmed_count}/{len(story.segments)} confirmed"
+    )
+    meta = [
+        f"  {label}: {value}"
+        for label, value in (
+            ("source", story.outlet),
+            ("url", story.source_url),
+            ("date", story.source_date),
+            ("byline", story.byline),
+            ("standfirst", story.standfirst),
+            ("keywords", ", ".join(story.keywords)),
+        )
+        if value
+    ]
+    lines = [head, *meta, ""]
+    for seg in story.segments:
+        label = f"[{seg.n}] {seg.role.value} · {status(seg.status.value)}"
+        if seg.engine:
+            label += f" · draft from {seg.engine}" + (f" ({seg.model})" if seg.model else "")
+        lines.append(click.style(label, bold=True))
+        lines.append(f"  ar: {seg.source}")
+        lines.append(
+            f"  en: {seg.text}" if seg.text else "  en: " + click.style("(empty)", dim=True)
+        )
+        if seg.draft and seg.draft != seg.text:
+            lines.append(click.style(f"  draft: {seg.draft}", dim=True))
+    return "\n".join(lines)
+
+
+def story_json(story: Story) -> dict[str, Any]:
+    """A whole story as JSON-ready data."""
+    return {
+        "slug": story.slug,
+        "status": story.status.value,
+        "headline_ar": story.headline_ar,
+        "headline_en": story.headline_en,
+        "standfirst": story.standfirst,
+        "outlet": story.outlet,
+        "source_url": story.source_url,
+        "source_date": story.source_date,
+        "byline": story.byline,
+        "keywords": story.keywords,
+        "credit": story.credit,
+        "published_at": story.published_at,
+        "segments": [
+            {
+                "n": s.n,
+                "paragraph": s.paragraph,
+                "role": s.role.value,
+                "status": s.status.value,
+                "source": s.source,
+                "draft": s.draft,
+                "text": s.text,
+                "engine": s.engine,
+                "model": s.model,
+                "version": s.version,
+                "updated_by": s.updated_by,
+                "updated_at": s.updated_at,
+            }
+            for s in story.segments
+        ],
+    }
+
+
+def log_text(revisions: Sequence[Revision]) -> str:
+    """The revision log, one line per entry."""
+    lines = []
+    for rev in revisions:
+        where = f"seg {rev.segment_n}" if rev.segment_n is not None else "story"
+        if rev.segment_n is not None and rev.kind.value in ("status",):
+            change = f"{rev.before} → {rev.after}"
+        elif rev.segment_n is not None:
+            change = shorten(rev.after, 70)
+        else:
+            change = f"{rev.before} → {rev.after}" if rev.before else rev.after
+        if rev.note and rev.segment_n is None:
+            change += f" ({rev.note})"
+        lines.append(
+            f"r{rev.id:<5} {rev.at[:19]}  {rev.author:14} {rev.kind.value:10} {where:8} {change}"
+        )
+    return "\n".join(lines)
+
+
+def revision_json(rev: Revision) -> dict[str, Any]:
+    """One revision as JSON-ready data."""
+    return {
+        "id": rev.id,
+        "at": rev.at,
+        "author": rev.author,
+        "kind": rev.kind.value,
+        "segment": rev.segment_n,
+        "before": rev.before,
+        "after": rev.after,
+        "note": rev.note,
+    }
+
+
+def diff_line(ops: Sequence[DiffOp]) -> str:
+    """A word diff: [-deleted-] in red, {+inserted+} in green (markers kept when piped)."""
+    parts: list[str] = []
+    for op in ops:
+        if op.tag == "equal":
+            parts.append(" ".join(op.before))
+            continue
+        if op.before:
+            parts.append(click.style("[-" + " ".join(op.before) + "-]", fg="red"))
+        if op.after:
+            parts.append(click.style("{+" + " ".join(op.after) + "+}", fg="green"))
+    return " ".join(parts)
+
+
+def ops_json(ops: Sequence[DiffOp]) -> list[dict[str, Any]]:
+    """Diff operations as JSON-ready data."""
+    return [{"op": op.tag, "before": list(op.before), "after": list(op.after)} for op in ops]
+
+
+def segment_diffs_text(diffs: Sequence[SegmentDiff]) -> str:
+    """A story diff, one block per changed segment."""
+    if not diffs:
+        return "No differences."
+    return "\n".join(f"[{d.n}] {diff_line(d.ops)}" for d in diffs)
+
+
+def stats_text(stats: StoryStats, start: str, end: str) -> str:
+    """Post-edit figures as a small report."""
+    lines = [
+        f"Post-edit distance {start} → {end}: {stats.distance:.3f} "
+        f"(word edits / words of the edited text)",
+        f"Segments edited: {stats.edited}/{stats.total} ({stats.edited_share:.0%})",
+        f"Glossary fixes applied: {stats.glossary_fixes}",
+        "",
+        f"{'SEG':>4} {'EDITS':>6} {'WORDS':>6} {'PED':>6}",
+    ]
+    for n, score in stats.segments.items():
+        lines.append(f"{n:>4} {score.edits:>6} {score.length:>6} {score.distance:>6.3f}")
+    lines += ["", f"{'AUTHOR':16} {'SEGMENTS':>8} {'WORD EDITS':>10}  REVISIONS"]
+    for author, a in sorted(stats.authors.items()):
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(a.revisions.items()))
+        lines.append(f"{author:16} {len(a.segments):>8} {a.word_edits:>10}  {kinds}")
+    return "\n".join(lines)
+
+
+def stats_json(stats: StoryStats, start: str, end: str) -> dict[str, Any]:
+    """Post-edit figures as JSON-ready data."""
+    return {
+        "from": start,
+        "to": end,
+        "post_edit_distance": round(stats.distance, 6),
+        "segments_edited": stats.edited,
+        "segments_total": stats.total,
+        "edited_share": round(stats.edited_share, 6),
+        "glossary_fixes": stats.glossary_fixes,
+        "segments": [
+            {"n": n, "edits": s.edits, "words": s.length, "distance": round(s.distance, 6)}
+            for n, s in stats.segments.items()
+        ],
+        "authors": {
+            name: {
+                "revisions": a.revisions,
+                "segments": sorted(a.segments),
+                "word_edits": a.word_edits,
+            }
+            for name, a in sorted(stats.authors.items())
+        },
+    }

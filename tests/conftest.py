@@ -1,0 +1,57 @@
+"""Shared fixtures: every test gets its own desk home, author and clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from desk.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Keep the tester's own home, config, user and clock out of every test."""
+    home = tmp_path / "desk-home"
+    monkeypatch.setenv("DESK_HOME", str(home))
+    monkeypatch.setenv("HOME", str(tmp_path / "user-home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("DESK_CLOCK", "2015-05-17T06:00:00+00:00")
+    monkeypatch.delenv("DESK_USER", raising=False)
+    monkeypatch.delenv("DESK_TZ", raising=False)
+    yield home
+
+
+@pytest.fixture
+def desk_home(isolated_env: Path) -> Path:
+    """The desk home of this test."""
+    return isolated_env
+
+
+class Desk:
+    """Runs `desk` commands in-process, as a person would type them."""
+
+    def __init__(self) -> None:
+        """A runner that keeps stderr apart from stdout."""
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None, ok: bool = True) -> Result:
+        """Run one command; with ok=True, fail the test on a non-zero exit."""
+        result = self.runner.invoke(main, list(args), input=input, catch_exceptions=False)
+        if ok:
+            assert result.exit_code == 0, f"desk {' '.join(args)}: {result.output}{result.stderr}"
+        return result
+
+
+@pytest.fixture
+def desk() -> Desk:
+    """A `desk` command runner."""
+    return Desk()
