@@ -200,6 +200,16 @@ def _segments(blocks: list[Block]) -> list[Segment]:
     return segments
 
 
+def _english(text: str, wanted: int) -> list[str]:
+    """English sentences of a draft paragraph, split at `;` too when the Arabic split at `؛`."""
+    sentences = split_sentences(text, "en")
+    if len(sentences) >= wanted:
+        return sentences
+    # MT renders the Arabic semicolon as `;`, which is no sentence end in English.
+    finer = [part for s in sentences for part in re.split(r"(?<=;)\s+", s) if part]
+    return finer if abs(len(finer) - wanted) < abs(len(sentences) - wanted) else sentences
+
+
 def _apply_draft(draft_path: Path, blocks: list[Block], segments: list[Segment]) -> list[str]:
     """Align an English draft to the segments, paragraph by paragraph; returns notes."""
     draft_text = read_text_file(draft_path, "draft file")
@@ -219,7 +229,7 @@ def _apply_draft(draft_path: Path, blocks: list[Block], segments: list[Segment])
             texts = [" ".join(draft_block.text.split())]
         else:
             aligned = align_sentences(
-                [s.source for s in segs], split_sentences(draft_block.text, "en")
+                [s.source for s in segs], _english(draft_block.text, len(segs))
             )
             texts = aligned.texts
             notes.extend(

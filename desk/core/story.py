@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from desk.core.errors import RefusedError
+from desk.core.errors import NotFoundError, RefusedError
 
 
 class SegmentStatus(StrEnum):
@@ -163,9 +163,9 @@ class Story:
         return ""
 
     def segment(self, n: int) -> Segment:
-        """The segment numbered `n` (1-based); IndexError names the valid range."""
+        """The segment numbered `n` (1-based); NotFoundError names the valid range."""
         if not 1 <= n <= len(self.segments):
-            raise IndexError(
+            raise NotFoundError(
                 f"segment {n} is out of range: {self.slug} has segments 1-{len(self.segments)}"
             )
         return self.segments[n - 1]

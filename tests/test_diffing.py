@@ -1,0 +1,53 @@
+"""Word tokens, word diffs and post-edit distance."""
+
+from __future__ import annotations
+
+import pytest
+
+from desk.core.diffing import edit_distance, post_edit, render_plain, tokenize, word_diff
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Regime forces advanced in Latakia.", ["Regime", "forces", "advanced", "in", "Latakia", "."]),
+        ("Latakia's countryside", ["Latakia's", "countryside"]),
+        ("al-Akrad mountain, Idleb", ["al-Akrad", "mountain", ",", "Idleb"]),
+        ('"first line of defence"', ['"', "first", "line", "of", "defence", '"']),
+        ("3.5 million (UN)", ["3.5", "million", "(", "UN", ")"]),
+        ("قتل ستة مدنيين، بينهم طفلان.", ["قتل", "ستة", "مدنيين", "،", "بينهم", "طفلان", "."]),
+        ("", []),
+    ],
+)
+def test_tokenize_keeps_punctuation_apart(text: str, tokens: list[str]) -> None:
+    """Words stay whole (possessives, hyphenated names, decimals); punctuation stands alone."""
+    assert tokenize(text) == tokens
+
+
+def test_edit_distance_counts_word_operations() -> None:
+    """Levenshtein over tokens: substitutions, insertions and deletions cost one each."""
+    assert edit_distance(["a", "b", "c"], ["a", "b", "c"]) == 0
+    assert edit_distance(["a", "b", "c"], ["a", "x", "c"]) == 1
+    assert edit_distance(["a", "b"], ["a", "b", "c", "d"]) == 2
+    assert edit_distance([], ["a", "b"]) == 2
+    assert edit_distance(["a", "b", "c"], []) == 3
+    assert edit_distance(["k", "i", "t"], ["s", "i", "t", "s"]) == 2
+
+
+def test_post_edit_distance_is_over_the_edited_length() -> None:
+    """HTER-like: word edits divided by the number of words in the edited text."""
+    score = post_edit("The regime attacked Latakia .", "The regime attacked Lattakia .")
+    assert (score.edits, score.length) == (1, 5)
+    assert score.distance == pytest.approx(0.2)
+    assert post_edit("same words", "same words").distance == 0.0
+    assert post_edit("", "").distance == 0.0
+    assert post_edit("something", "").distance == 1.0
+
+
+def test_word_diff_and_plain_rendering() -> None:
+    """The diff names replaced, inserted and deleted words; plain rendering marks them."""
+    ops = word_diff("Clashes in Tal Tamr yesterday.", "Clashes in Tel Tamer.")
+    assert [op.tag for op in ops] == ["equal", "replace", "equal"]
+    assert render_plain(ops) == "Clashes in [-Tal Tamr yesterday-] {+Tel Tamer+} ."
+    inserted = word_diff("Shelling hit Douma.", "Shelling hit Douma again.")
+    assert [(op.tag, op.after) for op in inserted if op.tag != "equal"] == [("insert", ("again",))]
