@@ -150,7 +150,9 @@ def main(ctx: click.Context, home: Path | None) -> None:
 )
 @author_option
 @pass_env
-def import_cmd(env: Env, /, file: Path, draft: Path | None, author: str | None, **meta: Any) -> None:
+def import_cmd(
+    env: Env, /, file: Path, draft: Path | None, author: str | None, **meta: Any
+) -> None:
     """Import an Arabic story (UTF-8 plain text or Markdown) as a new story.
 
     The headline is the `# ` line, or the first line; blank lines separate

@@ -36,7 +36,11 @@ def assert_clean_failure(result: object, code: int, *needles: str) -> None:
     ("name", "content", "needles"),
     [
         ("missing.md", None, ["missing.md", "no such source file"]),
-        ("latin1.md", "# عنوان\n\nنص".encode() + b"\n\xe9t\xe9\n", ["latin1.md", "line 4", "not UTF-8"]),
+        (
+            "latin1.md",
+            "# عنوان\n\nنص".encode() + b"\n\xe9t\xe9\n",
+            ["latin1.md", "line 4", "not UTF-8"],
+        ),
         ("empty.md", b"", ["empty.md", "empty"]),
         ("blank.md", b"  \n\n\t\n", ["blank.md", "empty"]),
         ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ["image.png", "binary data"]),
@@ -68,7 +72,9 @@ def test_bad_source_files(
     assert story_count(desk_home) == 0
 
 
-def test_twenty_megabyte_file_is_refused_quickly(desk: Desk, desk_home: Path, tmp_path: Path) -> None:
+def test_twenty_megabyte_file_is_refused_quickly(
+    desk: Desk, desk_home: Path, tmp_path: Path
+) -> None:
     """A 20 MB file is refused by its size, before it is read."""
     path = tmp_path / "archive-dump.txt"
     with path.open("wb") as handle:

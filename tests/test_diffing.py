@@ -10,7 +10,10 @@ from desk.core.diffing import edit_distance, post_edit, render_plain, tokenize, 
 @pytest.mark.parametrize(
     ("text", "tokens"),
     [
-        ("Regime forces advanced in Latakia.", ["Regime", "forces", "advanced", "in", "Latakia", "."]),
+        (
+            "Regime forces advanced in Latakia.",
+            ["Regime", "forces", "advanced", "in", "Latakia", "."],
+        ),
         ("Latakia's countryside", ["Latakia's", "countryside"]),
         ("al-Akrad mountain, Idleb", ["al-Akrad", "mountain", ",", "Idleb"]),
         ('"first line of defence"', ['"', "first", "line", "of", "defence", '"']),

@@ -30,7 +30,14 @@ def test_import_segments_and_aligns_the_draft(desk: Desk, story: str) -> None:
     data = show(desk, story)
     segments = data["segments"]
     assert isinstance(segments, list)
-    assert [s["role"] for s in segments] == ["headline", "body", "body", "subheading", "body", "body"]
+    assert [s["role"] for s in segments] == [
+        "headline",
+        "body",
+        "body",
+        "subheading",
+        "body",
+        "body",
+    ]
     assert segments[2]["source"] == "وقُتل ستة مدنيين على الأقل، بحسب ناشطين."
     assert segments[2]["text"] == "At least six civilians were killed, according to activists."
     assert segments[4]["text"] == (

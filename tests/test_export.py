@@ -1,0 +1,185 @@
+"""Markdown export: hostile text reaches the CMS as text; files are deterministic and atomic."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from desk.core.export import Export, render, write_atomic
+from desk.core.mdescape import normalize_text
+from desk.core.story import Role, Segment, SegmentStatus, Story, StoryStatus
+
+HOSTILE = [
+    "<script>alert('x')</script>",
+    "---",
+    "# not a heading",
+    "* not a list",
+    "[x](y)",
+    "![img](http://example.com/a.png)",
+    "{{< shortcode >}} and {% liquid %}",
+    "a | b | c",
+    "&amp; &#60; entity",
+    "1. not a list",
+    "> not a quote",
+    "`code` and **bold** and _em_",
+    "trailing backslash \\",
+]
+
+
+def make_story(paragraphs: list[list[str]], headline: str = "Headline", sub: str = "") -> Story:
+    """A published story whose body paragraphs hold the given sentences."""
+    segments = [Segment(1, 0, Role.HEADLINE, "عنوان", text=headline)]
+    for p, sentences in enumerate(paragraphs, start=1):
+        if sub and p == 2:
+            segments.append(
+                Segment(len(segments) + 1, 2 * p - 1, Role.SUBHEADING, "عنوان فرعي", text=sub)
+            )
+        for sentence in sentences:
+            segments.append(Segment(len(segments) + 1, 2 * p, Role.BODY, "جملة.", text=sentence))
+    for seg in segments:
+        seg.status = SegmentStatus.CONFIRMED
+    return Story(
+        slug="hostile",
+        headline_ar="عنوان",
+        status=StoryStatus.PUBLISHED,
+        standfirst="A summary",
+        keywords=["Lattakia", "al-Akrad mountain"],
+        credit="Translated and edited by The Syrian Observer",
+        updated_at="2015-05-17T06:00:00+00:00",
+        published_at="2015-05-17T06:00:00+00:00",
+        segments=segments,
+    )
+
+
+def split(export: Export) -> tuple[dict[str, object], str]:
+    """The parsed front matter and the Markdown body of an export."""
+    text = export.content.decode("utf-8")
+    assert text.startswith("---\n")
+    matter, body = text[4:].split("\n---\n", 1)
+    data = yaml.safe_load(matter)
+    assert isinstance(data, dict)
+    return data, body
+
+
+def rendered_blocks(body: str) -> list[tuple[str, str]]:
+    """(tag, text) of each top-level block CommonMark (HTML off) renders from the body."""
+    out = MarkdownIt("commonmark", {"html": False}).render(body)
+    blocks = re.findall(r"<(p|h2)>(.*?)</\1>\n", out, flags=re.S)
+    assert "".join(f"<{t}>{x}</{t}>\n" for t, x in blocks) == out, out
+    return [
+        (tag, html.unescape(re.sub(r"<strong>(.*?)</strong>", r"\1", text))) for tag, text in blocks
+    ]
+
+
+def expected_blocks(story: Story, sub: str) -> list[tuple[str, str]]:
+    """What the CMS must show for `make_story`'s story: its text, normalized, block by block."""
+    blocks: list[tuple[str, str]] = []
+    by_paragraph: dict[int, list[str]] = {}
+    for seg in story.segments:
+        if seg.role == Role.SUBHEADING and normalize_text(seg.text):
+            blocks.append(("h2", normalize_text(seg.text)))
+        elif seg.role == Role.BODY:
+            by_paragraph.setdefault(seg.paragraph, []).append(seg.text)
+            if len(by_paragraph[seg.paragraph]) == 1:
+                blocks.append(("p", str(seg.paragraph)))
+    resolved = []
+    for tag, text in blocks:
+        if tag == "p":
+            joined = normalize_text(" ".join(by_paragraph[int(text)]))
+            if joined:
+                resolved.append(("p", joined))
+        else:
+            resolved.append((tag, text))
+    return [
+        *resolved,
+        ("p", story.credit),
+        ("p", "Helpful keywords: Lattakia, al-Akrad mountain"),
+    ]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_is_published_as_text(text: str) -> None:
+    """Each hostile string, as headline, subheading and sentence, comes back as itself."""
+    story = make_story([["Before.", text], [text]], headline=text, sub=text)
+    front, body = split(render(story, [], "hugo"))
+    assert front["title"] == normalize_text(text)
+    assert rendered_blocks(body) == expected_blocks(story, text)
+    assert "{{" not in body and "{%" not in body
+
+
+sentence = (
+    st.text(max_size=80)
+    | st.sampled_from(HOSTILE)
+    | st.text(alphabet=st.sampled_from(list("#*_-+=>`[]()!<>&\\|~{}%.: 1\n\tab-")), max_size=30)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    paragraphs=st.lists(st.lists(sentence, min_size=1, max_size=3), min_size=1, max_size=4),
+    headline=sentence,
+    sub=sentence,
+    profile=st.sampled_from(["hugo", "jekyll"]),
+)
+def test_property_any_text_survives_export(
+    paragraphs: list[list[str]], headline: str, sub: str, profile: str
+) -> None:
+    """For any text, front matter parses back and the rendered body is exactly that text."""
+    story = make_story(paragraphs, headline=headline, sub=sub)
+    front, body = split(render(story, [], profile))
+    assert front["title"] == normalize_text(headline)
+    assert rendered_blocks(body) == expected_blocks(story, sub)
+    for sequence in ("{{", "{%", "%}", "}}"):
+        assert sequence not in body
+
+
+def test_export_is_deterministic_and_profiles_differ() -> None:
+    """The same story renders to the same bytes; Hugo nests params, Jekyll dates the name."""
+    story = make_story([["One.", "Two."]])
+    first, second = render(story, [], "hugo"), render(story, [], "hugo")
+    assert first == second
+    assert first.filename == "hostile.md"
+    hugo, _ = split(first)
+    assert list(hugo)[:4] == ["title", "date", "slug", "draft"]
+    assert isinstance(hugo["params"], dict) and hugo["params"]["lang"] == "en"
+    jekyll = render(story, [], "jekyll", tz="Asia/Damascus")
+    assert jekyll.filename == "2015-05-17-hostile.md"
+    front, _ = split(jekyll)
+    assert front["date"] == "2015-05-17T09:00:00+03:00"
+    assert front["published"] is True and "params" not in front
+
+
+def test_unknown_profile_and_zone_are_named() -> None:
+    """A bad profile or time zone is an InputError naming it."""
+    from desk.core.errors import InputError
+
+    story = make_story([["One."]])
+    with pytest.raises(InputError, match="'wordpress'"):
+        render(story, [], "wordpress")
+    with pytest.raises(InputError, match="'Mars/Olympus'"):
+        render(story, [], "hugo", tz="Mars/Olympus")
+
+
+def test_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure while writing leaves the old file intact and no temporary file behind."""
+    target_dir = tmp_path / "site"
+    first = write_atomic(target_dir, Export("story.md", b"old version\n"))
+    assert first.read_bytes() == b"old version\n"
+
+    import desk.core.export as export_module
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export_module.os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(target_dir, Export("story.md", b"new version\n"))
+    assert first.read_bytes() == b"old version\n"
+    assert sorted(p.name for p in target_dir.iterdir()) == ["story.md"]
