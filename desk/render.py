@@ -170,14 +170,17 @@ def diff_line(ops: Sequence[DiffOp]) -> str:
     """A word diff: [-deleted-] in red, {+inserted+} in green (markers kept when piped)."""
     parts: list[str] = []
     for op in ops:
+        parts.append(op.gap)
         if op.tag == "equal":
-            parts.append(" ".join(op.before))
+            parts.append(op.after_text)
             continue
         if op.before:
-            parts.append(click.style("[-" + " ".join(op.before) + "-]", fg="red"))
+            parts.append(click.style("[-" + op.before_text + "-]", fg="red"))
+        if op.before and op.after:
+            parts.append(" ")
         if op.after:
-            parts.append(click.style("{+" + " ".join(op.after) + "+}", fg="green"))
-    return " ".join(parts)
+            parts.append(click.style("{+" + op.after_text + "+}", fg="green"))
+    return "".join(parts)
 
 
 def ops_json(ops: Sequence[DiffOp]) -> list[dict[str, Any]]:

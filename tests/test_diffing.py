@@ -51,6 +51,13 @@ def test_word_diff_and_plain_rendering() -> None:
     """The diff names replaced, inserted and deleted words; plain rendering marks them."""
     ops = word_diff("Clashes in Tal Tamr yesterday.", "Clashes in Tel Tamer.")
     assert [op.tag for op in ops] == ["equal", "replace", "equal"]
-    assert render_plain(ops) == "Clashes in [-Tal Tamr yesterday-] {+Tel Tamer+} ."
+    assert render_plain(ops) == "Clashes in [-Tal Tamr yesterday-] {+Tel Tamer+}."
+    assert render_plain(word_diff("Fighting in Idlib, Hama.", "Fighting in Idleb, Hama.")) == (
+        "Fighting in [-Idlib-] {+Idleb+}, Hama."
+    )
+    assert render_plain(word_diff("Yesterday clashes erupted.", "Clashes erupted.")) == (
+        "[-Yesterday clashes-] {+Clashes+} erupted."
+    )
+    assert render_plain(word_diff("old start here", "here")) == "[-old start-] here"
     inserted = word_diff("Shelling hit Douma.", "Shelling hit Douma again.")
     assert [(op.tag, op.after) for op in inserted if op.tag != "equal"] == [("insert", ("again",))]

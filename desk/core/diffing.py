@@ -24,16 +24,55 @@ class DiffOp:
     tag: str
     before: tuple[str, ...]
     after: tuple[str, ...]
+    before_text: str = ""
+    """The run as written in the old text, spacing and all."""
+    after_text: str = ""
+    """The run as written in the new text."""
+    gap: str = ""
+    """The whitespace that precedes the run (in the new text, or the old for a deletion)."""
+
+
+class _Spans:
+    """A text's tokens with their positions, to cut runs of tokens back out of the text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        matches = list(_TOKEN.finditer(text))
+        self.tokens = [m.group() for m in matches]
+        self.starts = [m.start() for m in matches]
+        self.ends = [m.end() for m in matches]
+
+    def run(self, i: int, j: int) -> str:
+        """Tokens i..j-1 as they stand in the text."""
+        return self.text[self.starts[i] : self.ends[j - 1]] if i < j else ""
+
+    def gap(self, i: int) -> str:
+        """The whitespace between token i-1 and token i (empty at either end)."""
+        if 0 < i < len(self.starts):
+            return self.text[self.ends[i - 1] : self.starts[i]]
+        return ""
 
 
 def word_diff(before: str, after: str) -> list[DiffOp]:
     """The word-level diff turning `before` into `after`."""
-    a, b = tokenize(before), tokenize(after)
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    return [
-        DiffOp(tag, tuple(a[i1:i2]), tuple(b[j1:j2]))
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-    ]
+    a, b = _Spans(before), _Spans(after)
+    matcher = difflib.SequenceMatcher(a=a.tokens, b=b.tokens, autojunk=False)
+    ops = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        gap = b.gap(j1) if j1 < j2 else a.gap(i1)
+        if not gap and ops and a.gap(i1):
+            gap = " "  # keep a word deleted just before this run apart from it
+        ops.append(
+            DiffOp(
+                tag,
+                tuple(a.tokens[i1:i2]),
+                tuple(b.tokens[j1:j2]),
+                a.run(i1, i2),
+                b.run(j1, j2),
+                gap,
+            )
+        )
+    return ops
 
 
 def edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
@@ -80,11 +119,14 @@ def render_plain(ops: Sequence[DiffOp]) -> str:
     """A diff as text, deletions as [-...-] and insertions as {+...+}, like wdiff."""
     parts: list[str] = []
     for op in ops:
+        parts.append(op.gap)
         if op.tag == "equal":
-            parts.append(" ".join(op.before))
+            parts.append(op.after_text)
             continue
         if op.before:
-            parts.append("[-" + " ".join(op.before) + "-]")
+            parts.append("[-" + op.before_text + "-]")
+        if op.before and op.after:
+            parts.append(" ")
         if op.after:
-            parts.append("{+" + " ".join(op.after) + "+}")
-    return " ".join(parts)
+            parts.append("{+" + op.after_text + "+}")
+    return "".join(parts)

@@ -19,6 +19,15 @@ from desk.core.store import Revision
 from desk.core.story import RevisionKind, Role, Story, StoryStatus
 
 PROFILES = ("hugo", "jekyll")
+
+
+class _FrontMatterDumper(yaml.SafeDumper):
+    """A YAML dumper that writes repeated values out in full, never as &anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        """CMS front-matter parsers vary in alias support, so never use them."""
+        return True
+
 TEXT_CHANGES = (RevisionKind.EDIT, RevisionKind.GLOSSARY, RevisionKind.CORRECTION)
 
 
@@ -106,7 +115,8 @@ def render(story: Story, revisions: Sequence[Revision], profile: str, tz: str = 
     }
     front: dict[str, Any] = {"title": title, "date": moment.isoformat(timespec="seconds")}
     if fixes:
-        front["lastmod"] = _local(story.updated_at, zinfo)
+        updated = datetime.fromisoformat(story.updated_at).astimezone(zinfo)
+        front["lastmod"] = updated.isoformat(timespec="seconds")
     front["slug"] = story.slug
     if profile == "hugo":
         front |= {"draft": not published, "summary": summary, "tags": tags}
@@ -116,8 +126,13 @@ def render(story: Story, revisions: Sequence[Revision], profile: str, tz: str = 
         front |= {"published": published, "lang": details.pop("lang"), "summary": summary}
         front |= {"tags": tags, "keywords": tags, "translationKey": story.slug} | details
         filename = f"{moment.date().isoformat()}-{story.slug}.md"
-    matter = yaml.safe_dump(
-        front, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10_000
+    matter = yaml.dump(
+        front,
+        Dumper=_FrontMatterDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=10_000,
     )
     text = f"---\n{matter}---\n\n{body(story, fixes, zinfo)}"
     return Export(filename, text.encode("utf-8"))
