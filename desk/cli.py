@@ -24,7 +24,7 @@ from desk.core.errors import DeskError, InputError, RefusedError
 from desk.core.export import PROFILES, write_atomic
 from desk.core.export import render as render_export
 from desk.core.importer import ImportOptions
-from desk.core.service import Desk, qa_problems
+from desk.core.service import Desk, number_ranges, qa_problems
 from desk.core.store import Store
 from desk.core.story import StoryStatus
 from desk.locations import config_path, database_path, desk_home, export_dir
@@ -287,9 +287,7 @@ def confirm_cmd(
     done = env.desk.confirm(
         slug, None if all_ else parse_numbers(numbers), author=resolve_author(author)
     )
-    click.echo(
-        f"Confirmed {len(done)} segment(s)" + (f": {', '.join(map(str, done))}" if done else "")
-    )
+    click.echo(f"Confirmed {len(done)} segment(s)" + (f": {number_ranges(done)}" if done else ""))
 
 
 @main.command("status")

@@ -28,6 +28,7 @@ class _FrontMatterDumper(yaml.SafeDumper):
         """CMS front-matter parsers vary in alias support, so never use them."""
         return True
 
+
 TEXT_CHANGES = (RevisionKind.EDIT, RevisionKind.GLOSSARY, RevisionKind.CORRECTION)
 
 

@@ -129,7 +129,7 @@ class Desk:
             empty = [seg.n for seg in targets if not seg.text.strip()]
             if empty:
                 raise RefusedError(
-                    f"cannot confirm segments with no English: {_numbers(empty)}; "
+                    f"cannot confirm segments with no English: {number_ranges(empty)}; "
                     "write them with `desk edit` first"
                 )
             now = self.clock()
@@ -242,14 +242,14 @@ def qa_problems(story: Story) -> list[str]:
     problems: list[str] = []
     unconfirmed = [s.n for s in story.segments if s.status != SegmentStatus.CONFIRMED]
     if unconfirmed:
-        problems.append(f"segments not confirmed: {_numbers(unconfirmed)}")
+        problems.append(f"segments not confirmed: {number_ranges(unconfirmed)}")
     empty = [s.n for s in story.segments if not s.text.strip()]
     if empty:
-        problems.append(f"segments with no English: {_numbers(empty)}")
+        problems.append(f"segments with no English: {number_ranges(empty)}")
     return problems
 
 
-def _numbers(ns: Sequence[int]) -> str:
+def number_ranges(ns: Sequence[int]) -> str:
     """Segment numbers as compact ranges: 1-3, 7, 9-10."""
     out: list[str] = []
     start = prev = None

@@ -1,0 +1,5 @@
+"""`python -m desk` runs the CLI."""
+
+from desk.cli import main
+
+main()
