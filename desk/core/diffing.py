@@ -57,7 +57,7 @@ def word_diff(before: str, after: str) -> list[DiffOp]:
     """The word-level diff turning `before` into `after`."""
     a, b = _Spans(before), _Spans(after)
     matcher = difflib.SequenceMatcher(a=a.tokens, b=b.tokens, autojunk=False)
-    ops = []
+    ops: list[DiffOp] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         gap = b.gap(j1) if j1 < j2 else a.gap(i1)
         if not gap and ops and a.gap(i1):
