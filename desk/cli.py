@@ -376,21 +376,28 @@ def log_cmd(env: Env, slug: str, by: str | None, kind: str | None, as_json: bool
 @click.option("--from", "start", default="draft", show_default=True, help=history.POINT_HELP)
 @click.option("--to", "end", default="now", show_default=True, help="As --from.")
 @click.option("--by", "by", metavar="AUTHOR", help="Only the changes this author made.")
+@click.option("--segment", "segment", type=int, metavar="N", help="Only segment N.")
 @json_option
 @pass_env
-def diff_cmd(env: Env, slug: str, start: str, end: str, by: str | None, as_json: bool) -> None:
+def diff_cmd(
+    env: Env, slug: str, start: str, end: str, by: str | None, segment: int | None, as_json: bool
+) -> None:
     """Word diff of the story's English between two points.
 
     \b
     Example:
       desk diff lattakia-offensive --from mt --to published
       desk diff lattakia-offensive --by editor
+      desk diff lattakia-offensive --segment 4 --from r12
     """
     store = env.desk.store
     story = store.load_story(slug)
+    if segment is not None:
+        story.segment(segment)  # refuses a number out of range
     revisions = store.revisions(story.id or 0)
     if by is not None:
-        changes = history.author_diffs(revisions, story, by, start, end)
+        changes = history.author_diffs(revisions, by, start, end)
+        changes = [c for c in changes if segment in (None, c.revision.segment_n)]
         if as_json:
             emit_json(
                 [
@@ -409,6 +416,7 @@ def diff_cmd(env: Env, slug: str, start: str, end: str, by: str | None, as_json:
             )
         return
     diffs = history.story_diff(story, revisions, start, end)
+    diffs = [d for d in diffs if segment in (None, d.n)]
     if as_json:
         emit_json(
             [

@@ -155,3 +155,14 @@ def test_export_gate_and_force_is_logged(desk: Desk, tmp_path: Path) -> None:
     log = json.loads(desk("log", SLUG, "--json", "--by", "chief").output)
     assert len(log) == 1 and "export forced past the QA gate" in log[0]["note"]
     assert (tmp_path / f"{SLUG}.md").exists()
+
+
+def test_diff_of_one_segment(desk: Desk) -> None:
+    """--segment limits a diff to one segment; a number out of range is refused."""
+    run_session(desk)
+    diff = json.loads(desk("diff", SLUG, "--segment", "2", "--json").output)
+    assert [d["segment"] for d in diff] == [2]
+    assert json.loads(desk("diff", SLUG, "--segment", "3", "--json").output) == []
+    by_ed = json.loads(desk("diff", SLUG, "--segment", "9", "--by", "ed", "--json").output)
+    assert [c["segment"] for c in by_ed] == [9]
+    assert desk("diff", SLUG, "--segment", "36", ok=False).exit_code == 3

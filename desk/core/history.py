@@ -115,9 +115,7 @@ class RevisionDiff:
     ops: list[DiffOp]
 
 
-def revisions_between(
-    revisions: Sequence[Revision], story: Story, start: str, end: str
-) -> list[Revision]:
+def revisions_between(revisions: Sequence[Revision], start: str, end: str) -> list[Revision]:
     """The text revisions after point `start` up to point `end` (both named as in POINT_HELP)."""
     low = _bound(revisions, start, default=0)
     high = _bound(revisions, end, default=revisions[-1].id if revisions else 0)
@@ -138,12 +136,12 @@ def _bound(revisions: Sequence[Revision], point: str, default: int) -> int:
 
 
 def author_diffs(
-    revisions: Sequence[Revision], story: Story, author: str, start: str, end: str
+    revisions: Sequence[Revision], author: str, start: str, end: str
 ) -> list[RevisionDiff]:
     """The word diffs of each text revision `author` made between two points."""
     return [
         RevisionDiff(rev, word_diff(rev.before, rev.after))
-        for rev in revisions_between(revisions, story, start, end)
+        for rev in revisions_between(revisions, start, end)
         if rev.author == author
     ]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from desk.core.clock import Clock
 from desk.core.errors import InputError, RefusedError
@@ -45,11 +46,9 @@ class Desk:
         self.clock = clock
         self.default_credit = default_credit
 
-    def import_story(self, path: object, options: ImportOptions, *, author: str) -> ImportResult:
+    def import_story(self, path: Path, options: ImportOptions, *, author: str) -> ImportResult:
         """Import an Arabic source (and optional draft) as a new story."""
-        from pathlib import Path
-
-        result = load_source(Path(str(path)), options, self.default_credit)
+        result = load_source(path, options, self.default_credit)
         story = result.story
         if self.store.has_story(story.slug):
             raise RefusedError(
