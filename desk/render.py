@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from desk.core.diffing import DiffOp
+from desk.core.diffing import DiffOp, render_plain
 from desk.core.history import SegmentDiff, StoryStats
 from desk.core.store import Revision, StorySummary
 from desk.core.story import Story
@@ -168,19 +168,12 @@ def revision_json(rev: Revision) -> dict[str, Any]:
 
 def diff_line(ops: Sequence[DiffOp]) -> str:
     """A word diff: [-deleted-] in red, {+inserted+} in green (markers kept when piped)."""
-    parts: list[str] = []
-    for op in ops:
-        parts.append(op.gap)
-        if op.tag == "equal":
-            parts.append(op.after_text)
-            continue
-        if op.before:
-            parts.append(click.style("[-" + op.before_text + "-]", fg="red"))
-        if op.before and op.after:
-            parts.append(" ")
-        if op.after:
-            parts.append(click.style("{+" + op.after_text + "+}", fg="green"))
-    return "".join(parts)
+    return render_plain(ops, style=_diff_colour)
+
+
+def _diff_colour(kind: str, text: str) -> str:
+    """Deletions red, insertions green."""
+    return click.style(text, fg="red" if kind == "delete" else "green")
 
 
 def ops_json(ops: Sequence[DiffOp]) -> list[dict[str, Any]]:

@@ -136,3 +136,14 @@ def test_usage_error_exit_code(desk: Desk) -> None:
     result = desk("list", "--no-such-option", ok=False)
     assert result.exit_code == 2
     assert isinstance(main, click.Group)
+
+
+def test_diff_is_coloured_on_a_terminal_only(desk: Desk, tmp_path: Path) -> None:
+    """On a terminal deletions are red and insertions green; piped output has markers only."""
+    source, draft = write_small(tmp_path)
+    desk("import", str(source), "--draft", str(draft))
+    desk("edit", "douma-raids", "2", "--text", "Regime aircraft struck the city of Douma.")
+    coloured = desk.runner.invoke(main, ["diff", "douma-raids"], color=True).output
+    assert "\x1b[31m[-launched raids on-]" in coloured and "\x1b[32m{+struck+}" in coloured
+    plain = desk("diff", "douma-raids").output
+    assert plain == "[2] Regime aircraft [-launched raids on-] {+struck+} the city of [-Duma-] {+Douma+}.\n"

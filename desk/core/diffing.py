@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 # A word (letters, digits, inner apostrophes and hyphens, as in "al-Akrad" or "Lattakia's")
@@ -115,8 +115,16 @@ def post_edit(before: str, after: str) -> EditScore:
     return EditScore(edits=edit_distance(tokenize(before), b), length=len(b))
 
 
-def render_plain(ops: Sequence[DiffOp]) -> str:
-    """A diff as text, deletions as [-...-] and insertions as {+...+}, like wdiff."""
+def _unstyled(kind: str, text: str) -> str:
+    """Leave a marked-up run as it is."""
+    return text
+
+
+def render_plain(ops: Sequence[DiffOp], style: Callable[[str, str], str] = _unstyled) -> str:
+    """A diff as text, deletions as [-...-] and insertions as {+...+}, like wdiff.
+
+    `style(kind, text)` may decorate each marked run (kind is "delete" or "insert").
+    """
     parts: list[str] = []
     for op in ops:
         parts.append(op.gap)
@@ -124,9 +132,9 @@ def render_plain(ops: Sequence[DiffOp]) -> str:
             parts.append(op.after_text)
             continue
         if op.before:
-            parts.append("[-" + op.before_text + "-]")
+            parts.append(style("delete", "[-" + op.before_text + "-]"))
         if op.before and op.after:
             parts.append(" ")
         if op.after:
-            parts.append("{+" + op.after_text + "+}")
+            parts.append(style("insert", "{+" + op.after_text + "+}"))
     return "".join(parts)
