@@ -109,8 +109,8 @@ def test_bad_draft_file_is_named(desk: Desk, desk_home: Path, tmp_path: Path) ->
 def test_duplicate_slug_is_refused(desk: Desk, desk_home: Path, tmp_path: Path) -> None:
     """Importing a second story under a taken slug is refused; the first is untouched."""
     source, _ = write_small(tmp_path)
-    desk("import", str(source))
-    result = desk("import", str(source), ok=False)
+    desk("import", str(source), "--no-mt")
+    result = desk("import", str(source), "--no-mt", ok=False)
     assert_clean_failure(result, 4, "douma-raids", "already exists")
     assert story_count(desk_home) == 1
 
@@ -119,7 +119,7 @@ def test_duplicate_slug_is_refused(desk: Desk, desk_home: Path, tmp_path: Path) 
 def test_invalid_slug_is_refused(desk: Desk, desk_home: Path, tmp_path: Path, slug: str) -> None:
     """Slugs that could escape a folder or break a URL are refused."""
     source, _ = write_small(tmp_path)
-    result = desk("import", str(source), "--slug", slug, ok=False)
+    result = desk("import", str(source), "--no-mt", "--slug", slug, ok=False)
     if slug == "":
         # An empty --slug falls back to the front matter's slug.
         assert result.exit_code == 0
@@ -162,7 +162,7 @@ def test_segment_out_of_range(desk: Desk, tmp_path: Path) -> None:
 def test_illegal_status_move(desk: Desk, tmp_path: Path) -> None:
     """An illegal move is refused with what is allowed."""
     source, _ = write_small(tmp_path)
-    desk("import", str(source))
+    desk("import", str(source), "--no-mt")
     result = desk("status", "douma-raids", "published", ok=False)
     assert_clean_failure(result, 4, "cannot move a new story to published", "translating")
     result = desk("correct", "douma-raids", "--note", "x", ok=False)
@@ -172,7 +172,7 @@ def test_illegal_status_move(desk: Desk, tmp_path: Path) -> None:
 def test_unknown_diff_point(desk: Desk, tmp_path: Path) -> None:
     """A diff point that names nothing says which points exist."""
     source, _ = write_small(tmp_path)
-    desk("import", str(source))
+    desk("import", str(source), "--no-mt")
     result = desk("diff", "douma-raids", "--from", "yesterday", ok=False)
     assert_clean_failure(result, 1, "unknown point 'yesterday'", "draft")
     result = desk("diff", "douma-raids", "--to", "published", ok=False)

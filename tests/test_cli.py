@@ -77,7 +77,7 @@ def test_author_comes_from_flag_env_or_login(
     """--as wins over $DESK_USER, which wins over the login name."""
     source, _ = write_small(tmp_path)
     monkeypatch.setenv("DESK_USER", "layla")
-    desk("import", str(source))
+    desk("import", str(source), "--no-mt")
     desk("edit", "douma-raids", "1", "--text", "Headline one")
     desk("edit", "douma-raids", "1", "--text", "Headline two", "--as", "omar")
     monkeypatch.delenv("DESK_USER")
@@ -90,7 +90,7 @@ def test_author_comes_from_flag_env_or_login(
 def test_import_without_draft_and_options_override_front_matter(desk: Desk, tmp_path: Path) -> None:
     """Command-line metadata overrides the front matter; no draft means empty English."""
     source, _ = write_small(tmp_path)
-    desk("import", str(source), "--slug", "douma-2", "--outlet", "Al-Modon",
+    desk("import", str(source), "--no-mt", "--slug", "douma-2", "--outlet", "Al-Modon",
          "--keywords", "Douma, eastern Ghouta, Syria")  # fmt: skip
     data = json.loads(desk("show", "douma-2", "--json").output)
     assert data["outlet"] == "Al-Modon"
@@ -103,7 +103,7 @@ def test_plain_text_import_makes_a_slug_from_the_headline(desk: Desk, tmp_path: 
     """A plain-text file: the first line is the headline; the slug is romanised from it."""
     path = tmp_path / "story.txt"
     path.write_text("اشتباكات في ريف إدلب\nقتل ثلاثة مقاتلين. ونزحت عائلات.\n", encoding="utf-8")
-    result = desk("import", str(path))
+    result = desk("import", str(path), "--no-mt")
     assert "Imported ashtbakat-fy-ryf-idlb: 3 segments" in result.output
     data = json.loads(desk("show", "ashtbakat-fy-ryf-idlb", "--json").output)
     assert [s["source"] for s in data["segments"]] == [
@@ -146,4 +146,7 @@ def test_diff_is_coloured_on_a_terminal_only(desk: Desk, tmp_path: Path) -> None
     coloured = desk.runner.invoke(main, ["diff", "douma-raids"], color=True).output
     assert "\x1b[31m[-launched raids on-]" in coloured and "\x1b[32m{+struck+}" in coloured
     plain = desk("diff", "douma-raids").output
-    assert plain == "[2] Regime aircraft [-launched raids on-] {+struck+} the city of [-Duma-] {+Douma+}.\n"
+    assert (
+        plain
+        == "[2] Regime aircraft [-launched raids on-] {+struck+} the city of [-Duma-] {+Douma+}.\n"
+    )

@@ -146,7 +146,7 @@ def test_correction_is_exported_with_its_note(desk: Desk, tmp_path: Path) -> Non
 
 def test_export_gate_and_force_is_logged(desk: Desk, tmp_path: Path) -> None:
     """Export of an unfinished story is refused naming why; --force is logged with its author."""
-    desk("import", str(SAMPLES / f"{SLUG}.ar.md"), "--as", "tr")
+    desk("import", str(SAMPLES / f"{SLUG}.ar.md"), "--no-mt", "--as", "tr")
     result = desk("export", SLUG, ok=False)
     assert result.exit_code == 4
     assert "the story is new, not approved or published" in result.stderr

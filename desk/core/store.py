@@ -225,6 +225,24 @@ class Store:
             for r in rows
         ]
 
+    def setting(self, key: str, default: str = "") -> str:
+        """A desk-wide setting chosen from the CLI, or `default`."""
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return str(row["value"]) if row else default
+
+    def set_setting(self, key: str, value: str | None, author: str) -> None:
+        """Set (or, with None, clear) a desk-wide setting."""
+        with self.write() as conn:
+            if value is None:
+                conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                conn.execute(
+                    "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+                    " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                    (key, value, utc_now(), author),
+                )
+
     # -- writing (call inside `write()`) ----------------------------------------
 
     def insert_story(self, conn: sqlite3.Connection, story: Story) -> int:

@@ -1,0 +1,240 @@
+"""Story commands: import, list, show, edit, confirm, status, publish, correct."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from desk import render
+from desk.cli import (
+    Env,
+    author_option,
+    emit_json,
+    json_option,
+    main,
+    parse_numbers,
+    pass_env,
+    resolve_author,
+)
+from desk.commands.engine import run_draft
+from desk.core.drafting import choose_engine
+from desk.core.engine.base import NoneEngine
+from desk.core.errors import InputError
+from desk.core.importer import ImportOptions
+from desk.core.service import number_ranges
+from desk.core.story import StoryStatus
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--slug", help="The story's slug (default: made from the headline).")
+@click.option("--outlet", help="The source outlet, e.g. 'Enab Baladi'.")
+@click.option("--source-url", help="The source article's URL.")
+@click.option("--date", help="The source's publication date, e.g. 2015-05-16.")
+@click.option("--byline", help="The source's author.")
+@click.option("--keywords", help="Comma-separated keywords (house spellings).")
+@click.option("--standfirst", help="The English summary under the headline.")
+@click.option("--credit", help="The credit line (default from the config).")
+@click.option("--no-mt", is_flag=True, help="Do not make a machine draft.")
+@click.option(
+    "--draft",
+    "draft",
+    type=click.Path(path_type=Path),
+    help="An English draft from elsewhere, aligned paragraph by paragraph.",
+)
+@author_option
+@pass_env
+def import_cmd(
+    env: Env, /, file: Path, draft: Path | None, no_mt: bool, author: str | None, **meta: Any
+) -> None:
+    """Import an Arabic story (UTF-8 plain text or Markdown) as a new story.
+
+    The headline is the `# ` line, or the first line; blank lines separate
+    paragraphs; `## ` lines are subheadings. A YAML front matter block may give
+    slug, outlet, source_url, date, byline, keywords, standfirst and credit;
+    options override it. Without --draft, the story gets a machine draft from
+    the desk's engine (see `desk engine`), unless --no-mt.
+
+    \b
+    Example:
+      desk import samples/lattakia-offensive.ar.md --as rania
+      desk import samples/lattakia-offensive.ar.md \\
+          --draft samples/lattakia-offensive.draft.en.md --as rania
+    """
+    keywords = meta.pop("keywords")
+    options = ImportOptions(
+        draft=draft,
+        keywords=[k for k in re.split(r"[,،]", keywords)] if keywords is not None else None,
+        **meta,
+    )
+    result = env.desk.import_story(file, options, author=resolve_author(author))
+    story = result.story
+    drafted = sum(1 for s in story.segments if s.draft)
+    click.echo(
+        f"Imported {story.slug}: {len(story.segments)} segments"
+        + (f", {drafted} with a draft from {draft.name}" if draft else "")
+    )
+    for note in result.notes:
+        click.echo(f"  note: {note}", err=True)
+    if draft is None and not no_mt:
+        choice = choose_engine(env.home, env.desk)
+        for notice in choice.notices:
+            click.echo(notice, err=True)
+        if not isinstance(choice.engine, NoneEngine):
+            run_draft(env, story.slug, choice.engine, resolve_author(author))
+
+
+@main.command("list")
+@click.option(
+    "--status",
+    type=click.Choice([s.value for s in StoryStatus]),
+    help="Only stories in this status.",
+)
+@json_option
+@pass_env
+def list_cmd(env: Env, status: str | None, as_json: bool) -> None:
+    """List stories, most recently updated first.
+
+    \b
+    Example:
+      desk list --status review
+    """
+    rows = env.desk.store.list_stories(StoryStatus(status) if status else None)
+    if as_json:
+        emit_json([render.summary_json(r) for r in rows])
+    else:
+        click.echo(render.story_list(rows))
+
+
+@main.command("show")
+@click.argument("slug")
+@json_option
+@pass_env
+def show_cmd(env: Env, slug: str, as_json: bool) -> None:
+    """Show a story segment by segment, Arabic and English.
+
+    \b
+    Example:
+      desk show lattakia-offensive
+    """
+    story = env.desk.store.load_story(slug)
+    if as_json:
+        emit_json(render.story_json(story))
+    else:
+        click.echo(render.story_text(story))
+
+
+@main.command("edit")
+@click.argument("slug")
+@click.argument("n", type=int)
+@click.option("--text", help="The new English (default: read from standard input).")
+@click.option(
+    "--expect-version",
+    type=int,
+    help="Refuse with a conflict unless the segment is still at this version.",
+)
+@author_option
+@pass_env
+def edit_cmd(
+    env: Env, slug: str, n: int, text: str | None, expect_version: int | None, author: str | None
+) -> None:
+    """Replace the English of segment N.
+
+    \b
+    Example:
+      desk edit lattakia-offensive 3 --text "Regime forces advanced in Lattakia." --as rania
+      echo "Regime forces advanced." | desk edit lattakia-offensive 3
+    """
+    if text is None:
+        if sys.stdin.isatty():
+            raise InputError("give the English with --text, or pipe it on standard input")
+        text = sys.stdin.read()
+    result = env.desk.edit(
+        slug, n, text, author=resolve_author(author), expected_version=expect_version
+    )
+    click.echo(f"Segment {n} {'saved' if result.changed else 'unchanged'} ({result.status.value})")
+
+
+@main.command("confirm")
+@click.argument("slug")
+@click.argument("numbers", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Confirm every segment.")
+@author_option
+@pass_env
+def confirm_cmd(
+    env: Env, slug: str, numbers: tuple[str, ...], all_: bool, author: str | None
+) -> None:
+    """Confirm segments (numbers, ranges like 3-5, or --all).
+
+    \b
+    Example:
+      desk confirm lattakia-offensive 1-4 7
+      desk confirm lattakia-offensive --all --as editor
+    """
+    if all_ == bool(numbers):
+        raise InputError("give segment numbers or --all (not both)")
+    done = env.desk.confirm(
+        slug, None if all_ else parse_numbers(numbers), author=resolve_author(author)
+    )
+    click.echo(f"Confirmed {len(done)} segment(s)" + (f": {number_ranges(done)}" if done else ""))
+
+
+@main.command("status")
+@click.argument("slug")
+@click.argument("state", type=click.Choice([s.value for s in StoryStatus]))
+@click.option("--note", default="", help="Why (recorded in the log).")
+@click.option("--force", is_flag=True, help="Approve or publish past the QA gate (logged).")
+@author_option
+@pass_env
+def status_cmd(env: Env, slug: str, state: str, note: str, force: bool, author: str | None) -> None:
+    """Move a story through the workflow.
+
+    new → translating → review → approved → published → correcting → published;
+    review can go back to translating and approved back to review.
+
+    \b
+    Example:
+      desk status lattakia-offensive review --as rania
+      desk status lattakia-offensive approved --as editor
+    """
+    target = StoryStatus(state)
+    status = env.desk.set_status(
+        slug, target, author=resolve_author(author), note=note, force=force
+    )
+    click.echo(f"{slug} is now {status.value}")
+
+
+@main.command("publish")
+@click.argument("slug")
+@click.option("--force", is_flag=True, help="Publish past the QA gate (logged).")
+@author_option
+@pass_env
+def publish_cmd(env: Env, slug: str, force: bool, author: str | None) -> None:
+    """Publish an approved story, or close a correction. The story is then frozen.
+
+    \b
+    Example:
+      desk publish lattakia-offensive --as editor
+    """
+    env.desk.publish(slug, author=resolve_author(author), force=force)
+    click.echo(f"{slug} is published")
+
+
+@main.command("correct")
+@click.argument("slug")
+@click.option("--note", required=True, help="The correction note published with the story.")
+@author_option
+@pass_env
+def correct_cmd(env: Env, slug: str, note: str, author: str | None) -> None:
+    """Open a correction of a published story; edit, then publish again.
+
+    \b
+    Example:
+      desk correct lattakia-offensive --note "An earlier version misspelt Tel Tamer."
+    """
+    env.desk.correct(slug, note, author=resolve_author(author))
+    click.echo(f"{slug} is open for correction; edit it, then `desk publish {slug}`")

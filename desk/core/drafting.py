@@ -1,0 +1,140 @@
+"""Machine drafts for a story: choosing the engine, and writing each draft as it arrives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desk.core.engine.argos import DEFAULT_BEAM, ArgosEngine, Settings
+from desk.core.engine.base import DEMO_LABEL, Draft, Engine, NoneEngine
+from desk.core.engine.packages import ar_en_packages, find_package, install_demo
+from desk.core.errors import ConflictError, InputError
+from desk.core.service import Desk
+from desk.core.story import RevisionKind, SegmentStatus, check_editable
+
+ENGINES = ("argos", "none")
+ENGINE_SETTING = "engine"
+PACKAGE_SETTING = "engine.package"
+
+
+@dataclass
+class EngineChoice:
+    """The engine to draft with, and anything desk did to get it that a person should know."""
+
+    engine: Engine
+    notices: list[str] = field(default_factory=list)
+
+
+def choose_engine(
+    home: Path,
+    desk: Desk,
+    *,
+    name: str | None = None,
+    beam: int | None = None,
+    fast: bool = False,
+    threads: int = 0,
+    batch_size: int = 64,
+) -> EngineChoice:
+    """The engine named (else the desk's choice, else argos), ready to draft."""
+    name = name or desk.store.setting(ENGINE_SETTING, "argos")
+    if name == "none":
+        return EngineChoice(NoneEngine())
+    if name != "argos":
+        raise InputError(f"unknown engine {name!r}; use one of {', '.join(ENGINES)}")
+    if beam is not None and beam < 1:
+        raise InputError(f"--beam must be at least 1, not {beam}")
+    notices: list[str] = []
+    pinned = desk.store.setting(PACKAGE_SETTING)
+    if pinned:
+        package = find_package(home, pinned)
+    else:
+        packages = ar_en_packages(home)
+        if packages:
+            package = packages[0]
+        else:
+            package = install_demo(home)
+            notices.append(
+                f"No Arabic→English Argos package was installed, so desk installed its "
+                f"{DEMO_LABEL} into {package.path.parent}. It only knows its training corpus; "
+                "install a real one with `desk engine install ar en`."
+            )
+    settings = Settings(
+        beam=1 if fast else (beam or DEFAULT_BEAM), batch_size=batch_size, threads=threads
+    )
+    return EngineChoice(ArgosEngine(package, settings, desk.clock), notices)
+
+
+@dataclass
+class DraftReport:
+    """What a drafting run did."""
+
+    drafted: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    """Segments a person had changed, left alone (use force to overwrite them)."""
+
+
+def draft_story(
+    desk: Desk,
+    slug: str,
+    engine: Engine,
+    *,
+    requested_by: str,
+    numbers: Sequence[int] | None = None,
+    force: bool = False,
+    on_draft: Callable[[Draft], None] | None = None,
+) -> DraftReport:
+    """Draft the story's segments with `engine`, saving each draft as an `mt` revision."""
+    story = desk.store.load_story(slug)
+    check_editable(story.status)
+    targets = story.segments if numbers is None else [story.segment(n) for n in numbers]
+    report = DraftReport()
+    todo = []
+    for seg in targets:
+        if not force and _touched(seg.status, seg.text, seg.draft):
+            report.skipped.append(seg.n)
+        else:
+            todo.append(seg)
+    versions = {seg.n: seg.version for seg in todo}
+    for draft in engine.translate([(seg.n, seg.source) for seg in todo]):
+        try:
+            saved = _save_draft(desk, slug, draft, versions[draft.n], requested_by, force)
+        except ConflictError:
+            saved = False
+        (report.drafted if saved else report.skipped).append(draft.n)
+        if on_draft is not None:
+            on_draft(draft)
+    return report
+
+
+def _touched(status: SegmentStatus, text: str, draft: str) -> bool:
+    """Whether a person has worked on the segment (edited or confirmed it)."""
+    return status != SegmentStatus.DRAFT or (bool(text) and text != draft)
+
+
+def _save_draft(
+    desk: Desk, slug: str, draft: Draft, version: int, requested_by: str, force: bool
+) -> bool:
+    """Write one draft unless someone changed the segment meanwhile; True if written."""
+    with desk.store.write() as conn:
+        story = desk.store.load_story(slug)
+        check_editable(story.status)
+        seg = story.segment(draft.n)
+        if seg.version != version and not force:
+            return False
+        before = seg.text
+        now = desk.clock()
+        provenance = draft.provenance
+        seg.text = seg.draft = draft.text
+        seg.status = SegmentStatus.DRAFT
+        seg.engine, seg.model, seg.drafted_at = provenance.engine, provenance.model, now
+        seg.updated_at, seg.updated_by = now, provenance.engine
+        desk.store.save_segment(conn, seg, expected_version=seg.version)
+        assert story.id is not None
+        note = provenance.to_json(requested_by=requested_by)
+        desk.store.add_revision(
+            conn, story.id, author=provenance.engine, at=now, kind=RevisionKind.MT,
+            segment_id=seg.id, before=before, after=draft.text, note=note,
+        )  # fmt: skip
+        desk.store.set_story_fields(conn, story.id, updated_at=now)
+    return True

@@ -1,0 +1,1 @@
+"""Data shipped with desk: the demo translation package and its manifest."""
