@@ -1,5 +1,5 @@
 #!/bin/sh
-# A whole desk session on a bundled sample: import with an English draft, edit as two
+# A whole desk session on a bundled sample: import (the demo model drafts it), edit as two
 # people, confirm, review, approve, publish, export for the CMS, then show the figures.
 # Uses $DESK (default: .venv/bin/desk) and $DESK_HOME (default: a new temporary folder).
 set -eu
@@ -8,8 +8,8 @@ DESK_HOME=${DESK_HOME:-$(mktemp -d)}
 export DESK_HOME
 story=lattakia-offensive
 echo "desk home: $DESK_HOME"
-"$DESK" import "samples/$story.ar.md" --draft "samples/$story.draft.en.md" --as translator
-"$DESK" show "$story" | head -n 16
+"$DESK" import "samples/$story.ar.md" --as translator
+"$DESK" show "$story" | head -n 14
 "$DESK" edit "$story" 1 --as translator --text \
   "Fears of sectarian killings in the Lattakia countryside as regime forces close in on al-Akrad mountain"
 "$DESK" confirm "$story" --all --as translator
@@ -23,5 +23,5 @@ echo "desk home: $DESK_HOME"
 "$DESK" log "$story" --kind edit
 "$DESK" diff "$story" --from mt --to published
 "$DESK" stats "$story" | head -n 4
-echo "--- $DESK_HOME/export/$story.md (first lines) ---"
-head -n 12 "$DESK_HOME/export/$story.md"
+echo "--- $DESK_HOME/export/$story.md (front matter) ---"
+sed -n '1,/^---$/p' "$DESK_HOME/export/$story.md"
