@@ -13,10 +13,6 @@ from desk.core.importer import ImportOptions, load_source
 from desk.core.store import utc_now
 from tests.conftest import SAMPLES
 
-pytestmark = pytest.mark.skipif(
-    not demo_package_file().exists(), reason="the demo package has not been built"
-)
-
 
 class OneSentence:
     """A sentence splitter that keeps the text whole, so no splitter model is needed."""

@@ -22,6 +22,7 @@ from desk.cli import (
 from desk.core.drafting import (
     ENGINE_SETTING,
     ENGINES,
+    LIBRETRANSLATE_URL_SETTING,
     PACKAGE_SETTING,
     DraftReport,
     choose_engine,
@@ -29,6 +30,7 @@ from desk.core.drafting import (
 )
 from desk.core.engine.base import Draft, Engine
 from desk.core.engine.index import index_url, install_from_index
+from desk.core.engine.libretranslate import check_url
 from desk.core.engine.packages import (
     PackageInfo,
     argos_packages_dir,
@@ -96,6 +98,8 @@ def list_cmd(env: Env, as_json: bool) -> None:
         emit_json([package_json(p, p.name == in_use) for p in packages])
         return
     engine = env.desk.store.setting(ENGINE_SETTING, "argos")
+    if engine == "libretranslate":
+        engine += f" at {env.desk.store.setting(LIBRETRANSLATE_URL_SETTING)}"
     click.echo(f"Engine: {engine}" + (f" (package {in_use})" if in_use else ""))
     click.echo(f"desk's packages: {desk_engine_dir(env.home)}")
     click.echo(f"Argos packages:  {argos_packages_dir()}")
@@ -152,18 +156,34 @@ def remove_cmd(env: Env, name: str) -> None:
 
 @engine_group.command("use")
 @click.argument("name")
+@click.option("--url", help="The LibreTranslate server (with `use libretranslate`).")
 @author_option
 @pass_env
-def use_cmd(env: Env, name: str, author: str | None) -> None:
-    """Choose what drafts: a package name, `argos` (best installed), or `none`.
+def use_cmd(env: Env, name: str, url: str | None, author: str | None) -> None:
+    """Choose what drafts: a package name, `argos` (best installed), `libretranslate`
+    (a LibreTranslate server, with --url) or `none`.
+
+    A LibreTranslate API key is never stored: set $DESK_LIBRETRANSLATE_API_KEY or
+    give `desk draft --api-key`.
 
     \b
     Example:
       desk engine use translate-ar_en-1_0
+      desk engine use libretranslate --url http://gpu-server:5000
       desk engine use none
     """
     who = resolve_author(author)
     store = env.desk.store
+    if url is not None and name != "libretranslate":
+        raise InputError("--url goes with `desk engine use libretranslate`")
+    if name == "libretranslate":
+        if not url:
+            raise InputError("`desk engine use libretranslate` needs --url http://HOST:PORT")
+        store.set_setting(ENGINE_SETTING, name, who)
+        store.set_setting(LIBRETRANSLATE_URL_SETTING, check_url(url), who)
+        store.set_setting(PACKAGE_SETTING, None, who)
+        click.echo(f"Drafting with the LibreTranslate server at {check_url(url)}")
+        return
     if name in ENGINES:
         store.set_setting(ENGINE_SETTING, name, who)
         store.set_setting(PACKAGE_SETTING, None, who)
@@ -188,6 +208,11 @@ def engine_options(func: Any) -> Any:
             click.option("--fast", is_flag=True, help="Greedy decoding: a quicker, rougher draft."),
             click.option("--threads", type=int, default=0, help="CPU threads (0: all cores)."),
             click.option("--batch-size", type=int, default=64, help="Segments per model call."),
+            click.option("--url", help="LibreTranslate server (with --engine libretranslate)."),
+            click.option(
+                "--api-key",
+                help="LibreTranslate API key (default: $DESK_LIBRETRANSLATE_API_KEY).",
+            ),
         ]
     ):
         func = option(func)
@@ -248,6 +273,8 @@ def draft_cmd(
     fast: bool,
     threads: int,
     batch_size: int,
+    url: str | None,
+    api_key: str | None,
     author: str | None,
 ) -> None:
     """Fill a story's drafts with machine translation, each logged as an `mt` revision.
@@ -258,11 +285,12 @@ def draft_cmd(
     Example:
       desk draft lattakia-offensive
       desk draft lattakia-offensive --segments 3-5 --fast
+      desk draft lattakia-offensive --engine libretranslate --url http://gpu-server:5000
     """
     numbers = parse_numbers((segments,)) if segments else None
     choice = choose_engine(
         env.home, env.desk, name=engine, beam=beam, fast=fast, threads=threads,
-        batch_size=batch_size,
+        batch_size=batch_size, url=url, api_key=api_key,
     )  # fmt: skip
     for notice in choice.notices:
         click.echo(notice, err=True)

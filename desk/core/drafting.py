@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from desk.core.engine.argos import DEFAULT_BEAM, ArgosEngine, Settings
 from desk.core.engine.base import DEMO_LABEL, Draft, Engine, NoneEngine
+from desk.core.engine.libretranslate import LibreTranslateEngine
 from desk.core.engine.packages import ar_en_packages, find_package, install_demo
 from desk.core.errors import ConflictError, InputError
 from desk.core.service import Desk
 from desk.core.story import RevisionKind, SegmentStatus, check_editable
 
-ENGINES = ("argos", "none")
+ENGINES = ("argos", "libretranslate", "none")
 ENGINE_SETTING = "engine"
 PACKAGE_SETTING = "engine.package"
+LIBRETRANSLATE_URL_SETTING = "engine.libretranslate.url"
+# The key is a secret: it is never stored in the shared database, only read from here.
+LIBRETRANSLATE_KEY_VARIABLE = "DESK_LIBRETRANSLATE_API_KEY"
 
 
 @dataclass
@@ -35,11 +40,26 @@ def choose_engine(
     fast: bool = False,
     threads: int = 0,
     batch_size: int = 64,
+    url: str | None = None,
+    api_key: str | None = None,
 ) -> EngineChoice:
-    """The engine named (else the desk's choice, else argos), ready to draft."""
+    """The engine named (else the desk's choice, else argos), ready to draft.
+
+    `url` and `api_key` are for LibreTranslate: the URL defaults to the one chosen with
+    `desk engine use libretranslate --url`, the key to $DESK_LIBRETRANSLATE_API_KEY.
+    """
     name = name or desk.store.setting(ENGINE_SETTING, "argos")
     if name == "none":
         return EngineChoice(NoneEngine())
+    if name == "libretranslate":
+        url = url or desk.store.setting(LIBRETRANSLATE_URL_SETTING)
+        if not url:
+            raise InputError(
+                "the libretranslate engine needs the server's URL: --url http://HOST:PORT "
+                "(or choose one with `desk engine use libretranslate --url URL`)"
+            )
+        key = api_key or os.environ.get(LIBRETRANSLATE_KEY_VARIABLE) or None
+        return EngineChoice(LibreTranslateEngine(url, key, desk.clock))
     if name != "argos":
         raise InputError(f"unknown engine {name!r}; use one of {', '.join(ENGINES)}")
     if beam is not None and beam < 1:
