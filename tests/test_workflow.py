@@ -105,6 +105,9 @@ def test_published_story_is_frozen_until_corrected(desk: Desk, story: str) -> No
     assert desk("correct", story, "--note", "  ", ok=False).exit_code == 1
     desk("correct", story, "--note", "An earlier version misspelt Douma.", "--as", "ed")
     desk("edit", story, "2", "--text", "Regime aircraft struck the city of Douma.", "--as", "ed")
+    # A correction's edit is its own sign-off: the segment stays confirmed, and says so.
+    result = desk("confirm", story, "2", "--as", "ed")
+    assert result.output.strip() == "Confirmed 0 segment(s); already confirmed: 2"
     desk("publish", story, "--as", "ed")
     data = show(desk, story)
     assert data["status"] == "published"

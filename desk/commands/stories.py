@@ -177,10 +177,14 @@ def confirm_cmd(
     """
     if all_ == bool(numbers):
         raise InputError("give segment numbers or --all (not both)")
-    done = env.desk.confirm(
-        slug, None if all_ else parse_numbers(numbers), author=resolve_author(author)
-    )
-    click.echo(f"Confirmed {len(done)} segment(s)" + (f": {number_ranges(done)}" if done else ""))
+    wanted = None if all_ else parse_numbers(numbers)
+    done = env.desk.confirm(slug, wanted, author=resolve_author(author))
+    message = f"Confirmed {len(done)} segment(s)" + (f": {number_ranges(done)}" if done else "")
+    already = sorted(set(wanted) - set(done)) if wanted is not None else []
+    if already:
+        # e.g. during a correction, where an edit keeps its segment confirmed.
+        message += f"; already confirmed: {number_ranges(already)}"
+    click.echo(message)
 
 
 @main.command("status")
