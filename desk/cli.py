@@ -140,5 +140,6 @@ def main(ctx: click.Context, home: Path | None) -> None:
 
 # The commands live in their own modules and register themselves on `main`.
 import desk.commands.engine  # noqa: E402
+import desk.commands.glossary  # noqa: E402
 import desk.commands.history  # noqa: E402
 import desk.commands.stories  # noqa: E402, F401

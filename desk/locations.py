@@ -33,3 +33,19 @@ def config_path(home: Path) -> Path:
 def export_dir(home: Path) -> Path:
     """The default folder for CMS exports when none is configured or given."""
     return home / "export"
+
+
+def glossary_dir(home: Path, override: str | os.PathLike[str] | None, configured: str) -> Path:
+    """The house glossary folder.
+
+    `override` (--glossary), else $DESK_GLOSSARY, else the config's `[glossary] folder`,
+    else `glossaries/` in the current directory when there is one (a checkout of the
+    desk's repository), else `glossaries/` in the desk home.
+    """
+    for candidate in (override, os.environ.get("DESK_GLOSSARY"), configured):
+        if candidate:
+            return Path(candidate).expanduser()
+    here = Path("glossaries")
+    if here.is_dir():
+        return here
+    return home / "glossaries"

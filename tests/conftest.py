@@ -25,6 +25,8 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("DESK_CLOCK", "2015-05-17T06:00:00+00:00")
+    # No house glossary unless a test brings one (the repository's own is in the cwd).
+    monkeypatch.setenv("DESK_GLOSSARY", str(tmp_path / "no-glossary"))
     monkeypatch.delenv("DESK_USER", raising=False)
     monkeypatch.delenv("DESK_TZ", raising=False)
     yield home

@@ -19,6 +19,7 @@ from desk.cli import (
     pass_env,
     resolve_author,
 )
+from desk.commands.glossary import draft_enforcer
 from desk.core.drafting import (
     ENGINE_SETTING,
     ENGINES,
@@ -41,6 +42,7 @@ from desk.core.engine.packages import (
     remove_package,
 )
 from desk.core.errors import InputError
+from desk.core.glossary.enforce import Enforcer
 from desk.core.service import number_ranges
 
 
@@ -226,6 +228,7 @@ def run_draft(
     requested_by: str,
     numbers: list[int] | None = None,
     force: bool = False,
+    enforcer: Enforcer | None = None,
 ) -> DraftReport:
     """Draft with a progress bar on a terminal, then say what happened."""
     story = env.desk.store.load_story(slug)
@@ -240,14 +243,20 @@ def run_draft(
 
             report = draft_story(
                 env.desk, slug, engine, requested_by=requested_by, numbers=numbers,
-                force=force, on_draft=advance,
+                force=force, on_draft=advance, enforcer=enforcer,
             )  # fmt: skip
     else:
         report = draft_story(
-            env.desk, slug, engine, requested_by=requested_by, numbers=numbers, force=force
-        )
+            env.desk, slug, engine, requested_by=requested_by, numbers=numbers, force=force,
+            enforcer=enforcer,
+        )  # fmt: skip
     seconds = time.perf_counter() - start
     click.echo(f"Drafted {len(report.drafted)} segment(s) in {seconds:.1f} s")
+    if report.glossary_fixed:
+        click.echo(
+            f"Applied the glossary's house spellings in {len(report.glossary_fixed)} "
+            f"segment(s): {number_ranges(report.glossary_fixed)} (see `desk log --kind glossary`)"
+        )
     if report.skipped:
         click.echo(
             f"Left {len(report.skipped)} segment(s) people have worked on: "
@@ -260,6 +269,7 @@ def run_draft(
 @click.argument("slug")
 @click.option("--segments", help="Only these segments, e.g. 1-5,9.")
 @click.option("--force", is_flag=True, help="Also redraft segments people have edited.")
+@click.option("--no-glossary", is_flag=True, help="Leave the drafts' spellings alone.")
 @engine_options
 @author_option
 @pass_env
@@ -268,6 +278,7 @@ def draft_cmd(
     slug: str,
     segments: str | None,
     force: bool,
+    no_glossary: bool,
     engine: str | None,
     beam: int | None,
     fast: bool,
@@ -279,7 +290,9 @@ def draft_cmd(
 ) -> None:
     """Fill a story's drafts with machine translation, each logged as an `mt` revision.
 
-    Segments someone has edited or confirmed are left alone unless --force.
+    Segments someone has edited or confirmed are left alone unless --force. The
+    glossary's house spellings are then applied to each draft as a `glossary`
+    revision, unless --no-glossary.
 
     \b
     Example:
@@ -294,4 +307,5 @@ def draft_cmd(
     )  # fmt: skip
     for notice in choice.notices:
         click.echo(notice, err=True)
-    run_draft(env, slug, choice.engine, resolve_author(author), numbers, force)
+    enforcer = None if no_glossary else draft_enforcer(env)
+    run_draft(env, slug, choice.engine, resolve_author(author), numbers, force, enforcer)

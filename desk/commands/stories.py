@@ -21,6 +21,7 @@ from desk.cli import (
     resolve_author,
 )
 from desk.commands.engine import run_draft
+from desk.commands.glossary import draft_enforcer
 from desk.core.drafting import choose_engine
 from desk.core.engine.base import NoneEngine
 from desk.core.errors import InputError
@@ -40,6 +41,7 @@ from desk.core.story import StoryStatus
 @click.option("--standfirst", help="The English summary under the headline.")
 @click.option("--credit", help="The credit line (default from the config).")
 @click.option("--no-mt", is_flag=True, help="Do not make a machine draft.")
+@click.option("--no-glossary", is_flag=True, help="Leave the machine draft's spellings alone.")
 @click.option(
     "--draft",
     "draft",
@@ -49,7 +51,14 @@ from desk.core.story import StoryStatus
 @author_option
 @pass_env
 def import_cmd(
-    env: Env, /, file: Path, draft: Path | None, no_mt: bool, author: str | None, **meta: Any
+    env: Env,
+    /,
+    file: Path,
+    draft: Path | None,
+    no_mt: bool,
+    no_glossary: bool,
+    author: str | None,
+    **meta: Any,
 ) -> None:
     """Import an Arabic story (UTF-8 plain text or Markdown) as a new story.
 
@@ -57,7 +66,8 @@ def import_cmd(
     paragraphs; `## ` lines are subheadings. A YAML front matter block may give
     slug, outlet, source_url, date, byline, keywords, standfirst and credit;
     options override it. Without --draft, the story gets a machine draft from
-    the desk's engine (see `desk engine`), unless --no-mt.
+    the desk's engine (see `desk engine`), unless --no-mt, and the glossary's
+    house spellings are applied to it (`glossary` revisions), unless --no-glossary.
 
     \b
     Example:
@@ -85,7 +95,8 @@ def import_cmd(
         for notice in choice.notices:
             click.echo(notice, err=True)
         if not isinstance(choice.engine, NoneEngine):
-            run_draft(env, story.slug, choice.engine, resolve_author(author))
+            enforcer = None if no_glossary else draft_enforcer(env)
+            run_draft(env, story.slug, choice.engine, resolve_author(author), enforcer=enforcer)
 
 
 @main.command("list")

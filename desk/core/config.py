@@ -22,6 +22,8 @@ class Config:
     """Where exports go; empty means `export/` in the desk home (`[export] folder`)."""
     timezone: str = "UTC"
     """Time zone of dates in exports, an IANA name (`[export] timezone`, env DESK_TZ)."""
+    glossary_folder: str = ""
+    """The house glossary's folder of `*.toml` files (`[glossary] folder`, env DESK_GLOSSARY)."""
 
 
 def load_config(path: Path) -> Config:
@@ -32,17 +34,21 @@ def load_config(path: Path) -> Config:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"{path}: {exc}") from None
-    known = {"story": {"credit"}, "export": {"profile", "folder", "timezone"}}
+    known = {
+        "story": {"credit"},
+        "export": {"profile", "folder", "timezone"},
+        "glossary": {"folder"},
+    }
     values: dict[str, str] = {}
     for table, content in data.items():
         if table not in known or not isinstance(content, dict):
-            raise InputError(f"{path}: unknown table [{table}] (known: story, export)")
+            raise InputError(f"{path}: unknown table [{table}] (known: {', '.join(known)})")
         for key, value in content.items():
             if key not in known[table]:
                 raise InputError(f"{path}: [{table}] has no setting {key!r}")
             if not isinstance(value, str):
                 raise InputError(f"{path}: [{table}] {key} must be a string")
-            name = "export_" + key if table == "export" and key != "timezone" else key
+            name = key if key in ("credit", "timezone") else f"{table}_{key}"
             values[name] = value
     if os.environ.get("DESK_TZ"):
         values["timezone"] = os.environ["DESK_TZ"]

@@ -12,6 +12,9 @@ from desk.core.engine.base import DEMO_LABEL, Draft, Engine, NoneEngine
 from desk.core.engine.libretranslate import LibreTranslateEngine
 from desk.core.engine.packages import ar_en_packages, find_package, install_demo
 from desk.core.errors import ConflictError, InputError
+from desk.core.glossary.enforce import Enforcer
+from desk.core.glossary.findings import apply_fixes
+from desk.core.glossary.stories import write_fix
 from desk.core.service import Desk
 from desk.core.story import RevisionKind, SegmentStatus, check_editable
 
@@ -92,6 +95,8 @@ class DraftReport:
     drafted: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
     """Segments a person had changed, left alone (use force to overwrite them)."""
+    glossary_fixed: list[int] = field(default_factory=list)
+    """Drafted segments the glossary then fixed."""
 
 
 def draft_story(
@@ -103,22 +108,29 @@ def draft_story(
     numbers: Sequence[int] | None = None,
     force: bool = False,
     on_draft: Callable[[Draft], None] | None = None,
+    enforcer: Enforcer | None = None,
 ) -> DraftReport:
-    """Draft the story's segments with `engine`, saving each draft as an `mt` revision."""
+    """Draft the story's segments with `engine`, saving each draft as an `mt` revision.
+
+    With `enforcer`, each draft then gets the glossary's automatic fixes (house
+    spellings) as a `glossary` revision right after its `mt` one.
+    """
     story = desk.store.load_story(slug)
     check_editable(story.status)
     targets = story.segments if numbers is None else [story.segment(n) for n in numbers]
     report = DraftReport()
     todo = []
     for seg in targets:
-        if not force and _touched(seg.status, seg.text, seg.draft):
+        if not force and _touched(seg.status):
             report.skipped.append(seg.n)
         else:
             todo.append(seg)
     versions = {seg.n: seg.version for seg in todo}
     for draft in engine.translate([(seg.n, seg.source) for seg in todo]):
         try:
-            saved = _save_draft(desk, slug, draft, versions[draft.n], requested_by, force)
+            saved = _save_draft(
+                desk, slug, draft, versions[draft.n], requested_by, force, enforcer, report
+            )
         except ConflictError:
             saved = False
         (report.drafted if saved else report.skipped).append(draft.n)
@@ -127,13 +139,24 @@ def draft_story(
     return report
 
 
-def _touched(status: SegmentStatus, text: str, draft: str) -> bool:
-    """Whether a person has worked on the segment (edited or confirmed it)."""
-    return status != SegmentStatus.DRAFT or (bool(text) and text != draft)
+def _touched(status: SegmentStatus) -> bool:
+    """Whether a person has worked on the segment (edited or confirmed it).
+
+    Every edit by a person makes a segment `edited`; a text that differs from the draft
+    while the segment is still `draft` comes from the glossary's fixes.
+    """
+    return status != SegmentStatus.DRAFT
 
 
 def _save_draft(
-    desk: Desk, slug: str, draft: Draft, version: int, requested_by: str, force: bool
+    desk: Desk,
+    slug: str,
+    draft: Draft,
+    version: int,
+    requested_by: str,
+    force: bool,
+    enforcer: Enforcer | None,
+    report: DraftReport,
 ) -> bool:
     """Write one draft unless someone changed the segment meanwhile; True if written."""
     with desk.store.write() as conn:
@@ -157,4 +180,11 @@ def _save_draft(
             segment_id=seg.id, before=before, after=draft.text, note=note,
         )  # fmt: skip
         desk.store.set_story_fields(conn, story.id, updated_at=now)
+        if enforcer is not None:
+            findings = enforcer.check(seg.text, seg.source)
+            fixed = apply_fixes(seg.text, findings)
+            if fixed != seg.text:
+                applied = [f for f in findings if f.fixable]
+                write_fix(desk, conn, story, seg.n, fixed, applied, requested_by)
+                report.glossary_fixed.append(seg.n)
     return True

@@ -1,0 +1,523 @@
+"""Glossary commands: keep the house spellings in `glossaries/*.toml` and enforce them."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from desk.cli import (
+    DeskFailure,
+    Env,
+    author_option,
+    emit_json,
+    json_option,
+    main,
+    parse_numbers,
+    pass_env,
+    resolve_author,
+)
+from desk.core.errors import DeskError, InputError, NotFoundError
+from desk.core.glossary import files
+from desk.core.glossary.tabular import read_table, write_table
+from desk.core.glossary.tbx import read_tbx, write_tbx
+from desk.core.glossary.audit import audit
+from desk.core.glossary.enforce import Enforcer
+from desk.core.glossary.findings import Finding
+from desk.core.glossary.lint import lint
+from desk.core.glossary.model import Entry, Glossary, Kind, glossary_files, load_files
+from desk.core.glossary.stories import check_story, fix_story
+from desk.core.glossary.text import check_file
+from desk.locations import glossary_dir
+
+KINDS = [k.value for k in Kind]
+
+
+class GlossaryEnv:
+    """The glossary folder of this invocation, and its entries once loaded."""
+
+    def __init__(self, env: Env, folder: Path | None) -> None:
+        """Resolve the folder from --glossary, $DESK_GLOSSARY, the config or the defaults."""
+        self.env = env
+        self.folder = glossary_dir(env.home, folder, env.config.glossary_folder)
+        self._glossary: Glossary | None = None
+
+    def paths(self) -> list[Path]:
+        """The glossary files, sorted by name."""
+        return glossary_files(self.folder)
+
+    def load(self) -> Glossary:
+        """Every file of the folder, loaded together (InputError on a bad file)."""
+        if self._glossary is None:
+            self._glossary = load_files(self.paths())
+        return self._glossary
+
+    def entry(self, entry_id: str) -> Entry:
+        """The entry `entry_id`, or NotFoundError."""
+        entry = self.load().by_id(entry_id)
+        if entry is None:
+            raise NotFoundError(f"no glossary entry {entry_id!r} in {self.folder}")
+        return entry
+
+
+pass_glossary = click.make_pass_decorator(GlossaryEnv)
+
+
+def draft_enforcer(env: Env) -> Enforcer | None:
+    """The enforcer `desk draft` and `desk import` apply to new drafts (None: no glossary)."""
+    g = GlossaryEnv(env, None)
+    if not g.paths():
+        return None
+    return Enforcer(g.load())
+
+
+@main.group("glossary")
+@click.option(
+    "--glossary",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The glossary folder (default: $DESK_GLOSSARY, [glossary] folder, ./glossaries).",
+)
+@pass_env
+@click.pass_context
+def glossary_group(ctx: click.Context, env: Env, folder: Path | None) -> None:
+    """Keep the house spellings of names and enforce them on drafts.
+
+    The glossary is every `*.toml` file in the glossary folder, one table per name.
+
+    \b
+    Example:
+      desk glossary search Latakia
+      desk glossary check lattakia-offensive
+    """
+    ctx.obj = GlossaryEnv(env, folder)
+
+
+def entry_json(entry: Entry) -> dict[str, Any]:
+    """An entry as JSON-ready data."""
+    return {
+        "id": entry.id,
+        "canonical": entry.canonical,
+        "arabic": list(entry.arabic),
+        "variants": list(entry.variants),
+        "kind": entry.kind.value,
+        "notes": entry.notes,
+        "only_with_arabic": list(entry.only_with_arabic),
+        "file": entry.source,
+        "line": entry.line,
+    }
+
+
+def entry_line(entry: Entry) -> str:
+    """One line: id, canonical, Arabic, variants."""
+    variants = f"  not: {', '.join(entry.variants)}" if entry.variants else ""
+    return f"{entry.id:28} {entry.canonical:28} {'، '.join(entry.arabic)}{variants}"
+
+
+@glossary_group.command("list")
+@click.option("--kind", type=click.Choice(KINDS), help="Only entries of this kind.")
+@json_option
+@pass_glossary
+def list_cmd(g: GlossaryEnv, kind: str | None, as_json: bool) -> None:
+    """List the entries of every glossary file.
+
+    \b
+    Example:
+      desk glossary list --kind person
+    """
+    entries = [e for e in g.load().entries if kind is None or e.kind.value == kind]
+    if as_json:
+        emit_json([entry_json(e) for e in entries])
+        return
+    for entry in entries:
+        click.echo(entry_line(entry))
+    click.echo(f"{len(entries)} entries in {g.folder}", err=True)
+
+
+@glossary_group.command("show")
+@click.argument("entry_id")
+@json_option
+@pass_glossary
+def show_cmd(g: GlossaryEnv, entry_id: str, as_json: bool) -> None:
+    """Show one entry in full.
+
+    \b
+    Example:
+      desk glossary show lattakia
+    """
+    entry = g.entry(entry_id)
+    if as_json:
+        emit_json(entry_json(entry))
+        return
+    click.echo(f"{entry.id} ({entry.kind.value}) {entry.where()}")
+    click.echo(f"  canonical: {entry.canonical}")
+    click.echo(f"  arabic:    {'، '.join(entry.arabic)}")
+    click.echo(f"  variants:  {', '.join(entry.variants) or '-'}")
+    if entry.only_with_arabic:
+        click.echo(f"  only with: {'، '.join(entry.only_with_arabic)}")
+    if entry.notes:
+        click.echo(f"  notes:     {entry.notes}")
+
+
+@glossary_group.command("search")
+@click.argument("text")
+@json_option
+@pass_glossary
+def search_cmd(g: GlossaryEnv, text: str, as_json: bool) -> None:
+    """Find entries by any spelling, Arabic form or note (case-insensitive).
+
+    \b
+    Example:
+      desk glossary search Hasakah
+      desk glossary search الحسكة
+    """
+    from desk.core.glossary.search import search
+
+    found = search(g.load(), text)
+    if as_json:
+        emit_json([entry_json(e) for e in found])
+        return
+    for entry in found:
+        click.echo(entry_line(entry))
+    if not found:
+        click.echo(f"No entry matches {text!r}.", err=True)
+
+
+def _target_file(g: GlossaryEnv, name: str | None, kind: str) -> Path:
+    """The file an added entry goes into: --file, else `<kind>s.toml`-style defaults."""
+    if name:
+        path = Path(name)
+        return path if path.parent != Path(".") else g.folder / path.name
+    defaults = {
+        "place": "places.toml",
+        "person": "people.toml",
+        "organisation": "organisations.toml",
+    }
+    return g.folder / defaults.get(kind, "other.toml")
+
+
+@glossary_group.command("add")
+@click.argument("entry_id")
+@click.option("--canonical", required=True, help="The house spelling.")
+@click.option("--arabic", multiple=True, required=True, help="An Arabic form (repeatable).")
+@click.option("--variant", multiple=True, help="A spelling to replace (repeatable).")
+@click.option("--kind", type=click.Choice(KINDS), default="other", show_default=True)
+@click.option("--notes", default="", help="Notes for the desk.")
+@click.option("--only-with-arabic", multiple=True, help="Scope: only when the Arabic has this.")
+@click.option("--file", "file_name", help="Glossary file (default: by kind, e.g. places.toml).")
+@pass_glossary
+def add_cmd(
+    g: GlossaryEnv,
+    entry_id: str,
+    canonical: str,
+    arabic: tuple[str, ...],
+    variant: tuple[str, ...],
+    kind: str,
+    notes: str,
+    only_with_arabic: tuple[str, ...],
+    file_name: str | None,
+) -> None:
+    """Add an entry (the file keeps its comments and order).
+
+    \b
+    Example:
+      desk glossary add tel-tamer --canonical "Tel Tamer" --arabic "تل تمر" \\
+          --variant "Tal Tamr" --kind place
+    """
+    existing = g.load()
+    if existing.by_id(entry_id) is not None:
+        other = existing.by_id(entry_id)
+        assert other is not None
+        raise InputError(f"entry {entry_id!r} exists already at {other.where()}")
+    path = _target_file(g, file_name, kind)
+    entry = Entry(
+        id=entry_id,
+        canonical=canonical,
+        arabic=arabic,
+        variants=variant,
+        kind=Kind(kind),
+        notes=notes,
+        only_with_arabic=only_with_arabic,
+    )
+    files.add_entry(path, entry, existing.entries)
+    click.echo(f"Added {entry_id} to {path}")
+
+
+@glossary_group.command("edit")
+@click.argument("entry_id")
+@click.option("--canonical", help="A new house spelling.")
+@click.option("--add-variant", multiple=True, help="Add a spelling to replace.")
+@click.option("--remove-variant", multiple=True, help="Remove a variant.")
+@click.option("--add-arabic", multiple=True, help="Add an Arabic form.")
+@click.option("--remove-arabic", multiple=True, help="Remove an Arabic form.")
+@click.option("--kind", type=click.Choice(KINDS))
+@click.option("--notes", help="Replace the notes.")
+@pass_glossary
+def edit_cmd(
+    g: GlossaryEnv,
+    entry_id: str,
+    canonical: str | None,
+    add_variant: tuple[str, ...],
+    remove_variant: tuple[str, ...],
+    add_arabic: tuple[str, ...],
+    remove_arabic: tuple[str, ...],
+    kind: str | None,
+    notes: str | None,
+) -> None:
+    """Change an entry in place (comments and order of the file are kept).
+
+    \b
+    Example:
+      desk glossary edit hassakeh --add-variant Hasake
+    """
+    entry = g.entry(entry_id)
+    for name, values, current in (
+        ("variant", remove_variant, entry.variants),
+        ("Arabic form", remove_arabic, entry.arabic),
+    ):
+        for value in values:
+            if value not in current:
+                raise InputError(f"{entry.where()}: has no {name} {value!r}")
+    updated = replace(
+        entry,
+        canonical=canonical if canonical is not None else entry.canonical,
+        variants=_merge(entry.variants, add_variant, remove_variant),
+        arabic=_merge(entry.arabic, add_arabic, remove_arabic),
+        kind=Kind(kind) if kind else entry.kind,
+        notes=notes if notes is not None else entry.notes,
+    )
+    if updated == entry:
+        click.echo(f"{entry_id}: nothing to change")
+        return
+    files.replace_entry(Path(entry.source), updated)
+    click.echo(f"Updated {entry_id} in {entry.source}")
+
+
+def _merge(
+    current: tuple[str, ...], add: tuple[str, ...], remove: tuple[str, ...]
+) -> tuple[str, ...]:
+    """`current` without `remove`, then `add` (no duplicates, order kept)."""
+    out = [v for v in current if v not in remove]
+    out += [v for v in add if v not in out]
+    return tuple(out)
+
+
+@glossary_group.command("remove")
+@click.argument("entry_id")
+@pass_glossary
+def remove_cmd(g: GlossaryEnv, entry_id: str) -> None:
+    """Remove an entry from its file.
+
+    \b
+    Example:
+      desk glossary remove tel-tamer
+    """
+    entry = g.entry(entry_id)
+    files.remove_entry(Path(entry.source), entry_id)
+    click.echo(f"Removed {entry_id} from {entry.source}")
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """A finding as JSON-ready data."""
+    return {
+        "kind": finding.kind.value,
+        "start": finding.start,
+        "end": finding.end,
+        "found": finding.found,
+        "suggestion": finding.suggestion,
+        "entry": finding.entry.id if finding.entry else None,
+        "message": finding.message,
+    }
+
+
+@glossary_group.command("check")
+@click.argument("target")
+@click.option("--source", "source", type=click.Path(path_type=Path), help="The Arabic of FILE.")
+@json_option
+@pass_glossary
+def check_cmd(g: GlossaryEnv, target: str, source: Path | None, as_json: bool) -> None:
+    """Report glossary findings in a story (SLUG) or an English file (FILE).
+
+    With a file, --source gives its Arabic original, aligned as `desk import --draft`
+    does, for the source-aware and number checks. Exit code: 0 clean, 1 findings,
+    2 error.
+
+    \b
+    Example:
+      desk glossary check lattakia-offensive
+      desk glossary check samples/lattakia-offensive.draft.en.md \\
+          --source samples/lattakia-offensive.ar.md
+    """
+    try:
+        enforcer = Enforcer(g.load())
+        if Path(target).is_file():
+            results = check_file(Path(target), source, enforcer, g.env.config.credit)
+            label = target
+        else:
+            if source is not None:
+                raise InputError("--source goes with a FILE, not a story slug")
+            story = g.env.desk.store.load_story(target)
+            results = check_story(story, enforcer)
+            label = story.slug
+    except DeskError as exc:
+        raise DeskFailure(str(exc), 2) from None
+    count = sum(len(r.findings) for r in results)
+    if as_json:
+        emit_json(
+            [
+                {"segment": r.n, "text": r.text, "findings": [finding_json(f) for f in r.findings]}
+                for r in results
+            ]
+        )
+    else:
+        for r in results:
+            for f in r.findings:
+                click.echo(f"{label}:{r.n}: {f.kind.value}: {f.message}")
+        click.echo(
+            f"{count} finding(s) in {len(results)} segment(s)" if count else "No findings.",
+            err=True,
+        )
+    if count:
+        sys.exit(1)
+
+
+@glossary_group.command("fix")
+@click.argument("slug")
+@click.option("--segments", help="Only these segments, e.g. 1-5,9.")
+@author_option
+@pass_glossary
+def fix_cmd(g: GlossaryEnv, slug: str, segments: str | None, author: str | None) -> None:
+    """Apply the glossary's fixes to a story, each a `glossary` revision.
+
+    Listed variants and engine renderings of names the Arabic gives are fixed; missing
+    names, numbers and unlisted spellings are left for a person (`check` lists them).
+
+    \b
+    Example:
+      desk glossary fix lattakia-offensive --as rania
+    """
+    numbers = parse_numbers((segments,)) if segments else None
+    report = fix_story(
+        g.env.desk, slug, Enforcer(g.load()), requested_by=resolve_author(author), numbers=numbers
+    )
+    for n, applied in sorted(report.fixed.items()):
+        changes = ", ".join(f"{f.found} → {f.suggestion}" for f in applied)
+        click.echo(f"[{n}] {changes}")
+    fixes = sum(len(a) for a in report.fixed.values())
+    click.echo(f"Applied {fixes} fix(es) in {len(report.fixed)} segment(s)")
+    if report.left:
+        click.echo(f"{report.left} finding(s) need a person: desk glossary check {slug}")
+
+
+@glossary_group.command("lint")
+@json_option
+@pass_glossary
+def lint_cmd(g: GlossaryEnv, as_json: bool) -> None:
+    """Check the glossary files for clashes, duplicates, empty fields and risky variants.
+
+    \b
+    Example:
+      desk glossary lint
+    """
+    glossary = g.load()
+    problems = lint(glossary)
+    if as_json:
+        emit_json([{"entry": p.entry_id, "code": p.code, "message": p.message} for p in problems])
+    else:
+        for p in problems:
+            click.echo(f"{p.where}: {p.code}: {p.message}")
+        click.echo(
+            f"{len(glossary.entries)} entries in {len(g.paths())} file(s), "
+            f"{len(problems)} problem(s)",
+            err=True,
+        )
+    if problems:
+        sys.exit(1)
+
+
+def _exchange_format(path: Path, given: str | None) -> str:
+    """tbx, csv or tsv: --format, else from the file's extension."""
+    if given:
+        return given
+    suffix = path.suffix.lower()
+    by_suffix = {".tbx": "tbx", ".xml": "tbx", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv"}
+    if suffix == ".txt":
+        return "tsv"
+    if suffix not in by_suffix:
+        raise InputError(f"{path}: cannot tell the format from {suffix!r}; give --format")
+    return by_suffix[suffix]
+
+
+@glossary_group.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "tsv"]))
+@click.option("--into", "into", help="Glossary file to add to (default: imported.toml).")
+@pass_glossary
+def import_cmd(g: GlossaryEnv, path: Path, fmt: str | None, into: str | None) -> None:
+    """Add entries from TBX (v2 or v3) or CSV/TSV (OmegaT's columns).
+
+    Entries whose id or canonical spelling the glossary has already are skipped and
+    listed; nothing is written if the file cannot be read in full.
+
+    \b
+    Example:
+      desk glossary import names.tbx --into people.toml
+    """
+    kind = _exchange_format(path, fmt)
+    entries = read_tbx(path) if kind == "tbx" else read_table(path, kind)
+    glossary = g.load()
+    known_ids = {e.id for e in glossary.entries}
+    known_canonicals = {e.canonical for e in glossary.entries}
+    new = [e for e in entries if e.id not in known_ids and e.canonical not in known_canonicals]
+    skipped = [e for e in entries if e not in new]
+    target = _target_file(g, into or "imported.toml", "other")
+    files.add_entries(target, new, glossary.entries)
+    for entry in skipped:
+        click.echo(f"skipped {entry.id} ({entry.canonical}): already in the glossary", err=True)
+    click.echo(f"Imported {len(new)} of {len(entries)} entries into {target}")
+
+
+@glossary_group.command("export")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "tsv"]))
+@pass_glossary
+def export_cmd(g: GlossaryEnv, path: Path, fmt: str | None) -> None:
+    """Write the whole glossary as TBX v3 (TBX-Basic) or CSV/TSV.
+
+    \b
+    Example:
+      desk glossary export house.tbx
+      desk glossary export house.tsv
+    """
+    kind = _exchange_format(path, fmt)
+    entries = g.load().entries
+    if kind == "tbx":
+        write_tbx(entries, path)
+    else:
+        write_table(entries, path, kind)
+    click.echo(f"Wrote {len(entries)} entries to {path}")
+
+
+@glossary_group.command("audit")
+@click.option("--min-stories", type=int, default=1, show_default=True)
+@json_option
+@pass_glossary
+def audit_cmd(g: GlossaryEnv, min_stories: int, as_json: bool) -> None:
+    """Scan every story for spellings that look like one name and propose entries.
+
+    \b
+    Example:
+      desk glossary audit
+    """
+    store = g.env.desk.store
+    stories = [store.load_story(s.slug) for s in store.list_stories()]
+    clusters = audit(stories, g.load(), min_stories=min_stories)
+    if as_json:
+        emit_json([c.to_json() for c in clusters])
+        return
+    for cluster in clusters:
+        click.echo(cluster.describe())
+    click.echo(f"{len(clusters)} cluster(s) in {len(stories)} stories", err=True)

@@ -1,0 +1,1 @@
+"""The house glossary: entries in TOML files, enforcement on drafts, exchange formats."""

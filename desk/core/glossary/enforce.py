@@ -1,0 +1,418 @@
+"""Glossary enforcement on one segment's English, with its Arabic as evidence.
+
+`Enforcer` is built once per glossary and checks any number of segments:
+
+1. VARIANT: listed variants, found by a dictionary lookup on word n-grams (never a
+   loop over entries), replaced by the canonical spelling.
+2. SOURCE / MISSING: entries whose Arabic form the Arabic segment contains must have
+   their canonical spelling in the English; the engine's rendering is located by
+   fuzzy matching, or the name is reported missing.
+3. UNLISTED: near-spellings of canonical names that no entry lists.
+4. NUMBER: numbers of the Arabic that the English lacks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from desk.core.glossary.findings import Finding, FindingKind, apply_fixes
+from desk.core.glossary.fuzzy import (
+    MAX_NGRAM,
+    MIN_KEY,
+    Candidate,
+    NameKeys,
+    is_known_name,
+    ngrams,
+    source_cutoff,
+    surface_key,
+)
+from desk.core.glossary.model import Entry, Glossary
+from desk.core.glossary.normalise import (
+    ARTICLE_PREFIX,
+    ArabicNameIndex,
+    at_sentence_start,
+    cased,
+    english_words,
+    strip_article,
+)
+from desk.core.glossary.numbers import missing_numbers
+
+# Names are looked up by the text between the boundaries of letter/digit runs, so one
+# dictionary probe per run and length finds "Hay'at Tahrir al-Sham" as well as "Idlib".
+_PIECE = re.compile(r"[^\W_]+")
+_APOSTROPHES = "'’‘ʼ"
+_ARTICLE_BEFORE = re.compile(r"(?<![^\W_])[Aa]l-$")
+# Zero-width findings (missing names, numbers) first, then by kind at one span.
+_KIND_ORDER = {
+    FindingKind.MISSING: 0,
+    FindingKind.NUMBER: 1,
+    FindingKind.VARIANT: 2,
+    FindingKind.SOURCE: 3,
+    FindingKind.UNLISTED: 4,
+}
+FIXED_BY_FIX = frozenset({FindingKind.VARIANT, FindingKind.SOURCE})
+"""The kinds `Enforcer.fix` applies; UNLISTED suggestions wait for a person."""
+
+
+def _file(entry: Entry) -> str:
+    """The glossary file an entry came from, for messages."""
+    return Path(entry.source).name if entry.source else "glossary"
+
+
+@dataclass(frozen=True)
+class _Occurrence:
+    """A canonical name or listed variant found verbatim in the English."""
+
+    start: int
+    end: int
+    entry: int
+    canonical: bool
+
+
+def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    """Whether [start, end) overlaps any of `spans`."""
+    return any(start < e and s < end for s, e in spans)
+
+
+class Enforcer:
+    """A glossary compiled for checking segments: name lookup, Arabic index, canonical keys."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        """Compile `glossary`; the work is done once, not per segment."""
+        self.entries = list(glossary.entries)
+        self._names: dict[str, list[tuple[int, bool]]] = {}
+        self._firsts: set[str] = set()
+        self._max_pieces = 1
+        self._arabic: ArabicNameIndex[tuple[int, bool]] = ArabicNameIndex()
+        self._scoped: set[int] = set()
+        self._with_arabic: set[int] = set()
+        for index, entry in enumerate(self.entries):
+            self._add_name(entry.canonical, index, canonical=True)
+            for variant in entry.variants:
+                self._add_name(variant, index, canonical=False)
+            for form in entry.arabic:
+                if self._arabic.add(form, (index, False)):
+                    self._with_arabic.add(index)
+            for form in entry.only_with_arabic:
+                self._arabic.add(form, (index, True))
+            if entry.only_with_arabic:
+                self._scoped.add(index)
+        self._keys = NameKeys([e.canonical for e in self.entries])
+        self._sizes = [len(e.canonical.split()) for e in self.entries]
+        self._canonical_surfaces: set[str] = set()
+        # "Idleb Health Directorate" spells Idleb: its presence covers the Idleb entry too.
+        self._inner: dict[int, set[int]] = {}
+        for index, entry in enumerate(self.entries):
+            self._canonical_surfaces.add(_loose(entry.canonical))
+            self._canonical_surfaces.add(_loose(strip_article(entry.canonical)))
+            inner = self._inner_canonicals(entry.canonical) - {index}
+            if inner:
+                self._inner[index] = inner
+
+    def _add_name(self, name: str, index: int, canonical: bool) -> None:
+        """Register a canonical or variant under its surface key."""
+        key = surface_key(name)
+        pieces = _PIECE.findall(key)
+        if not pieces:
+            return
+        self._names.setdefault(key, []).append((index, canonical))
+        self._firsts.add(pieces[0])
+        self._max_pieces = max(self._max_pieces, len(pieces))
+
+    def _inner_canonicals(self, name: str) -> set[int]:
+        """Entries whose canonical is a shorter run of words inside `name`."""
+        pieces = list(_PIECE.finditer(name))
+        inner: set[int] = set()
+        for i in range(len(pieces)):
+            for j in range(i, len(pieces)):
+                if i == 0 and j == len(pieces) - 1:
+                    continue
+                key = surface_key(name[pieces[i].start() : pieces[j].end()])
+                inner.update(index for index, canonical in self._names.get(key, ()) if canonical)
+        return inner
+
+    def _occurrences(self, text: str) -> list[_Occurrence]:
+        """Canonicals and variants in `text`, longest first at each word, left to right."""
+        pieces = list(_PIECE.finditer(text))
+        found: list[_Occurrence] = []
+        i = 0
+        while i < len(pieces):
+            first = pieces[i]
+            word = first.group()
+            starts = word in self._firsts or (word == "Al" and "al" in self._firsts)
+            if not starts or _inside_word(text, first.start()):
+                i += 1
+                continue
+            size = min(self._max_pieces, len(pieces) - i)
+            hit: tuple[int, list[tuple[int, bool]]] | None = None
+            for n in range(size, 0, -1):
+                end = pieces[i + n - 1].end()
+                if not _ends_word(text, end):
+                    continue
+                names = self._names.get(surface_key(text[first.start() : end]))
+                if names:
+                    hit = (n, names)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            n, names = hit
+            start, end = first.start(), pieces[i + n - 1].end()
+            # A canonical spelling wins over another entry's identical variant.
+            index, canonical = next((x for x in names if x[1]), names[0])
+            name = self.entries[index].canonical if canonical else text[start:end]
+            after_article = bool(_ARTICLE_BEFORE.search(text, 0, start))
+            if after_article and not ARTICLE_PREFIX.match(name):
+                if canonical:
+                    # "al-Hassakeh" is not the house "Hassakeh": leave it to the fuzzy checks.
+                    i += n
+                    continue
+                start -= 3
+            found.append(_Occurrence(start, end, index, canonical))
+            i += n
+        return found
+
+    def check(self, english: str, arabic: str = "") -> list[Finding]:
+        """Findings on one segment's English, with its Arabic as evidence, sorted by span."""
+        occurrences = self._occurrences(english)
+        named = self._arabic.find(arabic) if arabic.strip() else {}
+        in_arabic = {index: form for (index, scope), form in named.items() if not scope}
+        scope_met = {index for (index, scope) in named if scope}
+
+        def applies(index: int) -> bool:
+            """An entry with an only_with_arabic scope applies when the Arabic meets it."""
+            return index not in self._scoped or index in scope_met
+
+        findings: list[Finding] = []
+        covered: set[int] = set()
+        for occurrence in occurrences:
+            if not applies(occurrence.entry):
+                continue
+            covered.add(occurrence.entry)
+            covered.update(self._inner.get(occurrence.entry, ()))
+            if occurrence.canonical:
+                finding = self._article_case(english, occurrence)
+            else:
+                finding = self._variant(english, occurrence)
+            if finding is not None:
+                findings.append(finding)
+        blocked = [(o.start, o.end) for o in occurrences]
+        grams = [
+            g
+            for g in ngrams(english, english_words(english), MAX_NGRAM)
+            if len(g.key) >= MIN_KEY and not _overlaps(g.start, g.end, blocked)
+        ]
+        if english.strip():
+            wanted = {i: form for i, form in in_arabic.items() if i not in covered and applies(i)}
+            findings += self._source(english, grams, wanted)
+        taken = [(f.start, f.end) for f in findings if f.end > f.start]
+        grams = [g for g in grams if g.names_only and not _overlaps(g.start, g.end, taken)]
+        evidence = in_arabic if arabic.strip() else None
+        findings += self._unlisted(english, grams, evidence, applies)
+        if english.strip() and arabic.strip():
+            for number in missing_numbers(english, arabic):
+                shown = number.written
+                if shown != number.value:
+                    shown = f"{shown} ({number.value})"
+                message = f"{shown} in the Arabic is not in the English"
+                findings.append(Finding(FindingKind.NUMBER, 0, 0, "", "", None, message))
+        return sorted(findings, key=lambda f: (f.start, f.end, _KIND_ORDER[f.kind]))
+
+    def fix(self, english: str, arabic: str = "") -> tuple[str, list[Finding]]:
+        """`english` with its VARIANT and SOURCE findings applied, and the findings applied."""
+        chosen: list[Finding] = []
+        for finding in self.check(english, arabic):
+            if finding.kind not in FIXED_BY_FIX or not finding.fixable:
+                continue
+            if chosen and finding.start < chosen[-1].end:
+                continue
+            chosen.append(finding)
+        return apply_fixes(english, chosen), chosen
+
+    def _variant(self, text: str, occurrence: _Occurrence) -> Finding | None:
+        """The finding for a listed variant; None when it already reads as the canonical."""
+        entry = self.entries[occurrence.entry]
+        found = text[occurrence.start : occurrence.end]
+        suggestion = cased(entry.canonical, at_sentence_start(text, occurrence.start))
+        if found == suggestion:
+            return None
+        message = f"{_one_line(found)} → {suggestion} (house spelling, {_file(entry)})"
+        return Finding(
+            FindingKind.VARIANT,
+            occurrence.start,
+            occurrence.end,
+            found,
+            suggestion,
+            entry,
+            message,
+        )
+
+    def _article_case(self, text: str, occurrence: _Occurrence) -> Finding | None:
+        """A canonical spelled with "Al-" inside a sentence or "al-" at its start."""
+        entry = self.entries[occurrence.entry]
+        found = text[occurrence.start : occurrence.end]
+        suggestion = cased(entry.canonical, at_sentence_start(text, occurrence.start))
+        if found == suggestion or found[:3] not in ("al-", "Al-") or found[3:] != suggestion[3:]:
+            return None
+        message = (
+            f"{_one_line(found)} → {suggestion} (house style: 'al-' inside a sentence, "
+            f"'Al-' at its start; {_file(entry)})"
+        )
+        return Finding(
+            FindingKind.VARIANT,
+            occurrence.start,
+            occurrence.end,
+            found,
+            suggestion,
+            entry,
+            message,
+        )
+
+    def _source(self, text: str, grams: list[Candidate], wanted: dict[int, str]) -> list[Finding]:
+        """SOURCE or MISSING for each entry the Arabic names and the English does not spell."""
+        scored: list[tuple[float, int, Candidate]] = []
+        silenced: set[int] = set()
+        for index in wanted:
+            key = self._keys.keys[index]
+            size = self._sizes[index]
+            # The engine may render a name in one word more or fewer than the house does.
+            candidates = [c for c in grams if size - 1 <= c.words <= size + 1]
+            cutoff = source_cutoff(key)
+            best = process.extract(
+                key, [c.key for c in candidates], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+            )
+            for _, score, position in best:
+                candidate = candidates[position]
+                if is_known_name(candidate.text):
+                    # "Al Jazeera" renders قناة الجزيرة: another name, not a misspelling.
+                    if score >= best[0][1]:
+                        silenced.add(index)
+                    continue
+                scored.append((score, index, candidate))
+        scored.sort(key=lambda item: (-item[0], -(item[2].end - item[2].start)))
+        taken: list[tuple[int, int]] = []
+        placed: dict[int, str] = {}
+        findings: list[Finding] = []
+        for score, index, candidate in scored:
+            if index in silenced or _overlaps(candidate.start, candidate.end, taken):
+                continue
+            # One rendering per entry, unless the same rendering comes again.
+            if index in placed and placed[index] != candidate.key:
+                continue
+            placed[index] = candidate.key
+            taken.append((candidate.start, candidate.end))
+            finding = self._source_finding(text, index, wanted[index], candidate, score)
+            if finding is not None:
+                findings.append(finding)
+        for index, form in wanted.items():
+            if index in placed or index in silenced:
+                continue
+            entry = self.entries[index]
+            message = f"{entry.canonical} missing: the Arabic has {form} ({_file(entry)})"
+            findings.append(Finding(FindingKind.MISSING, 0, 0, "", "", entry, message))
+        return findings
+
+    def _source_finding(
+        self, text: str, index: int, form: str, candidate: Candidate, score: float
+    ) -> Finding | None:
+        """The SOURCE finding replacing `candidate` with the canonical of entry `index`."""
+        entry = self.entries[index]
+        suggestion = cased(entry.canonical, at_sentence_start(text, candidate.start))
+        if candidate.text == suggestion:
+            return None
+        message = (
+            f"{_one_line(candidate.text)} → {suggestion} (the Arabic has {form}; "
+            f"house spelling, {_file(entry)}; match {score:.0f})"
+        )
+        return Finding(
+            FindingKind.SOURCE,
+            candidate.start,
+            candidate.end,
+            candidate.text,
+            suggestion,
+            entry,
+            message,
+        )
+
+    def _unlisted(
+        self,
+        text: str,
+        grams: list[Candidate],
+        in_arabic: dict[int, str] | None,
+        applies: Callable[[int], bool],
+    ) -> list[Finding]:
+        """UNLISTED findings: capitalised n-grams whose key is a canonical's key or near it.
+
+        With an Arabic segment, an entry that has Arabic forms is only considered when
+        the Arabic names it: "al-Asaad" (الأسعد) is not a misspelling of "al-Assad" (الأسد).
+        """
+        hits: list[tuple[float, int, Candidate]] = []
+        for candidate in grams:
+            if is_known_name(candidate.text):
+                continue
+            loose = _loose(candidate.text)
+            if loose in self._canonical_surfaces:
+                continue
+            for index, score in self._keys.near(candidate.key):
+                if not applies(index):
+                    continue
+                if in_arabic is not None and index in self._with_arabic and index not in in_arabic:
+                    continue
+                hits.append((score, index, candidate))
+        hits.sort(key=lambda item: (-item[0], -(item[2].end - item[2].start), item[1]))
+        taken: list[tuple[int, int]] = []
+        findings: list[Finding] = []
+        for score, index, candidate in hits:
+            if _overlaps(candidate.start, candidate.end, taken):
+                continue
+            taken.append((candidate.start, candidate.end))
+            entry = self.entries[index]
+            suggestion = cased(entry.canonical, at_sentence_start(text, candidate.start))
+            how = "same key as" if score == 100 else f"near ({score:.0f})"
+            message = (
+                f"{_one_line(candidate.text)} → {suggestion}? (unlisted spelling, {how} "
+                f"{entry.canonical}, {_file(entry)})"
+            )
+            findings.append(
+                Finding(
+                    FindingKind.UNLISTED,
+                    candidate.start,
+                    candidate.end,
+                    candidate.text,
+                    suggestion,
+                    entry,
+                    message,
+                )
+            )
+        return findings
+
+
+def _one_line(text: str) -> str:
+    """`text` on one line, whitespace runs as single spaces (a name broken across lines)."""
+    return " ".join(text.split())
+
+
+def _loose(text: str) -> str:
+    """Lowercase with single spaces: names that differ only by case compare equal."""
+    return " ".join(text.lower().split())
+
+
+def _inside_word(text: str, start: int) -> bool:
+    """Whether a piece starting at `start` continues a word after an apostrophe ("Hay'at")."""
+    return start >= 2 and text[start - 1] in _APOSTROPHES and text[start - 2].isalnum()
+
+
+def _ends_word(text: str, end: int) -> bool:
+    """Whether a name may end at `end`: not before "'man" of "Nu'man", but before a possessive."""
+    if end >= len(text) or text[end] not in _APOSTROPHES:
+        return True
+    after = text[end + 1 : end + 2]
+    if not after.isalpha():
+        return True
+    possessive = after in "sS" and not text[end + 2 : end + 3].isalnum()
+    return possessive

@@ -1,0 +1,493 @@
+"""Editing glossary files in place: comments, blank lines and entry order are kept.
+
+Every change is made on the text, checked by parsing the result with `model.parse_file`
+(the edited entry must read back as asked, every other entry unchanged), then written
+atomically: a temporary file in the same folder, fsync, rename. On any error nothing on
+disk changes.
+
+Edits are made on the entry's own lines. A table's lines run from its `[id]` header to
+its last key; blank and comment lines after that belong to the next entry (a comment
+block directly above a header describes that entry), so adding a key to one entry never
+lands below the next entry's comment, and removing an entry removes the comment block
+directly above it but keeps the next entry's. Files laid out in ways this does not
+recognise (entries as inline tables at the top) are edited through tomlkit as a whole.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import tomllib
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.items import Array
+
+from desk.core.errors import InputError
+from desk.core.glossary.model import Entry, Kind, parse_entry, parse_file, read_text
+
+HEADER = (
+    "# desk glossary: one table per name (see `desk glossary add --help`).\n"
+    "# Fields: canonical, arabic, variants, kind (person, place, organisation, other),\n"
+    "# notes, only_with_arabic.\n"
+)
+"""The comment a new glossary file starts with."""
+
+_HEADER_LINE = re.compile(
+    r"[ \t]*\[[ \t]*(?:\"([a-z0-9_-]+)\"|'([a-z0-9_-]+)'|([A-Za-z0-9_-]+))[ \t]*\]"
+    r"[ \t]*(?:#[^\n]*)?\r?\n?"
+)
+_GAP_LINE = re.compile(r"[ \t]*(?:#[^\n]*)?\r?\n?")
+_BLANK_LINE = re.compile(r"[ \t]*\r?\n?")
+_INLINE_ARRAY_MAX = 90
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` via a temporary file in its folder, fsync and rename.
+
+    An existing file keeps its permissions; a new one gets the usual ones (umask).
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            mode: int | None = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = None
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise
+
+
+def unique_id(base: str, taken: Iterable[str]) -> str:
+    """`base`, or `base-2`, `base-3`... whichever is not in `taken`."""
+    used = set(taken)
+    candidate, n = base, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def new_id(text: str, taken: Iterable[str] = ()) -> str:
+    """An entry id made from a name ("Tel Tamer" -> tel-tamer), unique among `taken`."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    base = "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:60].strip("-") or "entry"
+    return unique_id(base, taken)
+
+
+def find_entry_file(paths: Sequence[Path], entry_id: str) -> Path:
+    """The first of `paths` that holds the entry `entry_id`; InputError if none does."""
+    for path in paths:
+        if any(e.id == entry_id for e in parse_file(read_text(path), str(path))):
+            return path
+    where = ", ".join(str(p) for p in paths) or "no glossary files"
+    raise InputError(f"no glossary entry {entry_id!r} in {where}")
+
+
+def add_entry(path: Path, entry: Entry, others: Iterable[Entry] = ()) -> Entry:
+    """Append `entry` to the file (created with a header comment if missing).
+
+    `others` are the entries of the files loaded with this one: an id already there, or
+    in the file itself, is refused.
+    """
+    return add_entries(path, [entry], others)[0]
+
+
+def add_entries(path: Path, entries: Sequence[Entry], others: Iterable[Entry] = ()) -> list[Entry]:
+    """Append several entries in one write; nothing is written if any is refused."""
+    if not entries:
+        return []
+    state = _State.load(path, missing_ok=True)
+    known = {e.id: e for e in others}
+    known.update({e.id: e for e in state.entries})
+    text = state.text
+    expected: dict[str, Entry | None] = {}
+    for entry in entries:
+        clean = _normalise(entry, str(path))
+        if clean.id in known or clean.id in expected:
+            other = known.get(clean.id)
+            also = f" at {other.where()}" if other else " twice in this import"
+            raise InputError(f"{path}: entry {clean.id} exists already{also}")
+        if text and not text.endswith("\n"):
+            text += "\n"
+        text += ("\n" if text.strip() else HEADER + "\n") + _render(clean)
+        expected[clean.id] = clean
+    written = state.commit(text, expected)
+    return [written[e] for e in expected]
+
+
+def edit_entry(
+    path: Path,
+    entry_id: str,
+    *,
+    canonical: str | None = None,
+    arabic: Sequence[str] | None = None,
+    variants: Sequence[str] | None = None,
+    kind: Kind | str | None = None,
+    notes: str | None = None,
+    only_with_arabic: Sequence[str] | None = None,
+) -> Entry:
+    """Change some fields of one entry in place; fields not given stay as they are."""
+    state = _State.load(path)
+    old = state.entry(entry_id)
+    scope = old.only_with_arabic if only_with_arabic is None else only_with_arabic
+    table: dict[str, Any] = {
+        "canonical": old.canonical if canonical is None else canonical,
+        "arabic": list(old.arabic if arabic is None else arabic),
+        "variants": list(old.variants if variants is None else variants),
+        "kind": str(old.kind if kind is None else kind),
+        "notes": old.notes if notes is None else notes,
+        "only_with_arabic": list(scope),
+    }
+    return _replace(state, parse_entry(entry_id, table, str(path), old.line))
+
+
+def replace_entry(path: Path, entry: Entry) -> Entry:
+    """Make the entry with `entry.id` in the file hold exactly `entry`'s fields."""
+    state = _State.load(path)
+    state.entry(entry.id)
+    return _replace(state, _normalise(entry, str(path)))
+
+
+def add_variant(path: Path, entry_id: str, variant: str) -> Entry:
+    """Add a spelling to replace; refused if it is the canonical or listed already."""
+    old = _State.load(path).entry(entry_id)
+    if variant.strip() == old.canonical:
+        raise InputError(f"{old.where()}: {variant!r} is the canonical spelling, not a variant")
+    return _change_list(path, old, "variants", variant, add=True)
+
+
+def remove_variant(path: Path, entry_id: str, variant: str) -> Entry:
+    """Remove a listed variant; refused if the entry does not have it."""
+    return _change_list(path, _State.load(path).entry(entry_id), "variants", variant, add=False)
+
+
+def add_arabic(path: Path, entry_id: str, form: str) -> Entry:
+    """Add an Arabic form; refused if listed already."""
+    return _change_list(path, _State.load(path).entry(entry_id), "arabic", form, add=True)
+
+
+def remove_arabic(path: Path, entry_id: str, form: str) -> Entry:
+    """Remove an Arabic form; refused if the entry does not have it."""
+    return _change_list(path, _State.load(path).entry(entry_id), "arabic", form, add=False)
+
+
+def _change_list(path: Path, old: Entry, name: str, value: str, *, add: bool) -> Entry:
+    """Add `value` to, or remove it from, the entry's variants or Arabic forms."""
+    value = value.strip()
+    current: tuple[str, ...] = getattr(old, name)
+    label = "a variant" if name == "variants" else "an Arabic form"
+    if add and value in current:
+        raise InputError(f"{old.where()}: {value!r} is {label} already")
+    if not add and value not in current:
+        raise InputError(f"{old.where()}: {value!r} is not {label} of this entry")
+    new = [*current, value] if add else [v for v in current if v != value]
+    if name == "variants":
+        return edit_entry(path, old.id, variants=new)
+    return edit_entry(path, old.id, arabic=new)
+
+
+def remove_entry(path: Path, entry_id: str) -> Entry:
+    """Remove one entry (and the comment block directly above it); return what it was."""
+    state = _State.load(path)
+    old = state.entry(entry_id)
+    attempts = [
+        lambda: _remove_lines(state.text, entry_id),
+        lambda: _remove_whole(state.text, entry_id),
+    ]
+    state.commit_first(attempts, {entry_id: None})
+    return old
+
+
+@dataclass
+class _State:
+    """A glossary file as read before a change: its bytes, text and entries."""
+
+    path: Path
+    raw: bytes | None
+    text: str
+    entries: list[Entry]
+
+    @classmethod
+    def load(cls, path: Path, missing_ok: bool = False) -> _State:
+        """Read and parse the file; a missing one is empty when `missing_ok`."""
+        if missing_ok and not path.exists():
+            return cls(path, None, "", [])
+        text = read_text(path)
+        raw = path.read_bytes()  # compared again just before writing
+        return cls(path, raw, text, parse_file(text, str(path)))
+
+    def entry(self, entry_id: str) -> Entry:
+        """The entry `entry_id` of this file; InputError naming the file otherwise."""
+        for entry in self.entries:
+            if entry.id == entry_id:
+                return entry
+        raise InputError(f"{self.path}: no entry {entry_id!r}")
+
+    def commit(self, text: str, expected: dict[str, Entry | None]) -> dict[str, Entry]:
+        """Check that `text` holds the old entries changed as `expected`, then write it."""
+        return self.commit_first([lambda: text], expected)
+
+    def commit_first(
+        self, attempts: Sequence[Callable[[], str | None]], expected: dict[str, Entry | None]
+    ) -> dict[str, Entry]:
+        """Write the first candidate text that checks out; InputError if none does."""
+        problem = "the edit could not be made"
+        for attempt in attempts:
+            text = attempt()
+            if text is None:
+                continue
+            try:
+                entries = self._check(text, expected)
+            except InputError as exc:
+                problem = str(exc)
+                continue
+            if text != self.text:
+                self._write(text)
+            return {e.id: e for e in entries}
+        raise InputError(f"{self.path}: nothing written: {problem}")
+
+    def _check(self, text: str, expected: dict[str, Entry | None]) -> list[Entry]:
+        """Parse `text`; every entry must be the old one or the expected change."""
+        entries = parse_file(text, str(self.path))
+        got = {e.id: e for e in entries}
+        if len(got) != len(entries):
+            raise InputError("an entry would appear twice")
+        want: dict[str, Entry] = {e.id: e for e in self.entries}
+        for entry_id, value in expected.items():
+            if value is None:
+                want.pop(entry_id, None)
+            else:
+                want[entry_id] = value
+        if got.keys() != want.keys():
+            raise InputError("the edit would change which entries the file holds")
+        for entry_id, entry in want.items():
+            if _fields(got[entry_id]) != _fields(entry):
+                raise InputError(f"entry {entry_id} would not read back as written")
+        return entries
+
+    def _write(self, text: str) -> None:
+        """Write `text` unless the file changed on disk since it was read."""
+        try:
+            now: bytes | None = self.path.read_bytes()
+        except FileNotFoundError:
+            now = None
+        if now != self.raw:
+            raise InputError(f"{self.path}: changed on disk while editing; nothing written")
+        write_atomic(self.path, text.encode("utf-8"))
+
+
+def _fields(entry: Entry) -> dict[str, Any]:
+    """An entry as the TOML table fields it is written with."""
+    return {
+        "canonical": entry.canonical,
+        "arabic": list(entry.arabic),
+        "variants": list(entry.variants),
+        "kind": str(entry.kind),
+        "notes": entry.notes,
+        "only_with_arabic": list(entry.only_with_arabic),
+    }
+
+
+def _normalise(entry: Entry, source: str) -> Entry:
+    """The entry as it will read back (stripped, checked): InputError if it is not valid."""
+    return parse_entry(entry.id, _fields(entry), source)
+
+
+def _replace(state: _State, new: Entry) -> Entry:
+    """Write `new` over the entry with its id, trying the line edit first."""
+    fields = _fields(new)
+    attempts = [
+        lambda: _edit_lines(state.text, new.id, fields),
+        lambda: _edit_whole(state.text, new.id, fields),
+    ]
+    return state.commit_first(attempts, {new.id: new})[new.id]
+
+
+def _string(value: str) -> Any:
+    """A TOML string item; multi-line notes stay readable as a multi-line string."""
+    return tomlkit.string(value, multiline="\n" in value)
+
+
+def _array(values: Sequence[str]) -> Array:
+    """A TOML array of strings, one per line when it would make a long line."""
+    array = tomlkit.array()
+    array.extend(values)
+    if len(array.as_string()) > _INLINE_ARRAY_MAX:
+        array.multiline(True)
+    return array
+
+
+def _render(entry: Entry) -> str:
+    """The TOML text of a new entry's table."""
+    table = tomlkit.table()
+    table["canonical"] = entry.canonical
+    table["arabic"] = _array(entry.arabic)
+    table["variants"] = _array(entry.variants)
+    table["kind"] = str(entry.kind)
+    if entry.notes:
+        table["notes"] = _string(entry.notes)
+    if entry.only_with_arabic:
+        table["only_with_arabic"] = _array(entry.only_with_arabic)
+    doc = tomlkit.document()
+    doc.add(entry.id, table)
+    return doc.as_string()
+
+
+def _set_list(table: Any, key: str, values: list[str]) -> None:
+    """Set a list field, editing the existing array in place when only items come or go."""
+    current = table.get(key)
+    if isinstance(current, Array):
+        old = [str(v) for v in current]
+        if old == values:
+            return
+        kept = [v for v in old if v in values]
+        if kept == values[: len(kept)]:
+            for i in reversed(range(len(old))):
+                if old[i] not in values:
+                    del current[i]
+            current.extend(values[len(kept) :])
+            return
+    table[key] = _array(values)
+
+
+_DEFAULTS: dict[str, Any] = {"arabic": [], "variants": [], "kind": str(Kind.OTHER), "notes": ""}
+_DROP_WHEN_EMPTY = ("notes", "only_with_arabic")
+
+
+def _apply(table: Any, fields: dict[str, Any]) -> None:
+    """Change a tomlkit table to hold `fields`, touching only the keys that differ."""
+    for key, value in fields.items():
+        if key not in table:
+            if value and value != _DEFAULTS.get(key):
+                table[key] = _array(value) if isinstance(value, list) else _string(value)
+        elif key in _DROP_WHEN_EMPTY and not value:
+            del table[key]
+        elif isinstance(value, list):
+            _set_list(table, key, value)
+        elif str(table[key]).strip() != value:
+            table[key] = _string(value)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a text, each with its newline."""
+    return re.findall(r"[^\n]*\n|[^\n]+\Z", text)
+
+
+@dataclass(frozen=True)
+class _Region:
+    """Where one `[id]` table sits: header line, first line after its keys, next header."""
+
+    start: int
+    own_end: int
+    end: int
+
+
+def _regions(lines: list[str]) -> dict[str, _Region] | None:
+    """Each table's lines, or None where the header lines are not the file's tables.
+
+    Every table's own lines must parse on their own to the same table, so a line that
+    only looks like a header (inside a multi-line string) sends the edit to tomlkit.
+    """
+    data = tomllib.loads("".join(lines))
+    headers: list[tuple[int, str]] = []
+    for n, line in enumerate(lines):
+        m = _HEADER_LINE.fullmatch(line)
+        if m:
+            headers.append((n, m.group(1) or m.group(2) or m.group(3)))
+    keys = [key for _, key in headers]
+    if len(set(keys)) != len(keys) or keys != [k for k in data if k in set(keys)]:
+        return None
+    regions: dict[str, _Region] = {}
+    for i, (start, key) in enumerate(headers):
+        end = headers[i + 1][0] if i + 1 < len(headers) else len(lines)
+        own_end = end
+        while own_end > start + 1 and _GAP_LINE.fullmatch(lines[own_end - 1]):
+            own_end -= 1
+        own = "".join(lines[start:own_end])
+        try:
+            if tomllib.loads(own) != {key: data[key]}:
+                return None
+        except tomllib.TOMLDecodeError:
+            return None
+        regions[key] = _Region(start, own_end, end)
+    return regions
+
+
+def _edit_lines(text: str, entry_id: str, fields: dict[str, Any]) -> str | None:
+    """Edit the entry's own lines only; None if the layout is not one this understands."""
+    lines = _lines(text)
+    regions = _regions(lines)
+    if regions is None or entry_id not in regions:
+        return None
+    r = regions[entry_id]
+    own = tomlkit.parse("".join(lines[r.start : r.own_end]))
+    _apply(own[entry_id], fields)
+    return "".join(lines[: r.start]) + own.as_string() + "".join(lines[r.own_end :])
+
+
+def _edit_whole(text: str, entry_id: str, fields: dict[str, Any]) -> str:
+    """Edit the entry through tomlkit on the whole document."""
+    doc = tomlkit.parse(text)
+    _apply(doc[entry_id], fields)
+    return doc.as_string()
+
+
+def _remove_lines(text: str, entry_id: str) -> str | None:
+    """Drop the entry's lines and the comment block directly above its header."""
+    lines = _lines(text)
+    regions = _regions(lines)
+    if regions is None or entry_id not in regions:
+        return None
+    order = sorted(regions.values(), key=lambda r: r.start)
+    r = regions[entry_id]
+    index = order.index(r)
+    if index:
+        gap_start = order[index - 1].own_end
+    else:
+        gap_start = r.start
+        while gap_start > 0 and _GAP_LINE.fullmatch(lines[gap_start - 1]):
+            gap_start -= 1
+    above = r.start
+    while above > gap_start and not _BLANK_LINE.fullmatch(lines[above - 1]):
+        above -= 1
+    if index == 0 and above == 0:
+        above = r.start  # a comment block at the very top is the file's own header
+    tail = lines[r.own_end : r.end]
+    rest = lines[gap_start:above]
+    if any(not _BLANK_LINE.fullmatch(line) for line in tail):
+        # The next entry's comment block stays, with one run of blank lines before it.
+        if _BLANK_LINE.fullmatch(tail[0]):
+            while rest and _BLANK_LINE.fullmatch(rest[-1]):
+                rest.pop()
+        rest += tail
+    elif r.end == len(lines):
+        while rest and _BLANK_LINE.fullmatch(rest[-1]):
+            rest.pop()
+    return "".join(lines[:gap_start] + rest + lines[r.end :])
+
+
+def _remove_whole(text: str, entry_id: str) -> str:
+    """Drop the entry through tomlkit on the whole document."""
+    doc = tomlkit.parse(text)
+    del doc[entry_id]
+    return doc.as_string()

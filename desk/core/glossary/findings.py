@@ -1,0 +1,61 @@
+"""What enforcement reports: findings on one segment's English, and applying their fixes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from desk.core.glossary.model import Entry
+
+
+class FindingKind(StrEnum):
+    """Why a finding was made."""
+
+    VARIANT = "variant"
+    """A listed variant of an entry: replace it with the canonical spelling."""
+    SOURCE = "source"
+    """The Arabic names an entry, the English has a near-rendering instead of the canonical."""
+    MISSING = "missing"
+    """The Arabic names an entry and nothing like it is in the English."""
+    UNLISTED = "unlisted"
+    """A near-spelling of a canonical name that no entry lists."""
+    NUMBER = "number"
+    """A number in the Arabic that the English lacks."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding on a segment's English text."""
+
+    kind: FindingKind
+    start: int
+    """Span of `found` in the English (start == end when nothing is there, e.g. missing)."""
+    end: int
+    found: str
+    """The text found at the span ('' for a missing name or number)."""
+    suggestion: str
+    """What to put at the span instead ('' when there is no automatic fix)."""
+    entry: Entry | None = None
+    """The glossary entry behind the finding (None for numbers)."""
+    message: str = ""
+    """One line for people, e.g. 'Latakia → Lattakia (house spelling)'."""
+
+    @property
+    def fixable(self) -> bool:
+        """Whether applying the finding changes the text."""
+        return bool(self.suggestion) and self.suggestion != self.found
+
+
+def apply_fixes(text: str, findings: Sequence[Finding]) -> str:
+    """`text` with every fixable finding applied; overlapping ones after the first are skipped."""
+    chosen: list[Finding] = []
+    for finding in sorted((f for f in findings if f.fixable), key=lambda f: (f.start, -f.end)):
+        if chosen and finding.start < chosen[-1].end:
+            continue
+        if text[finding.start : finding.end] != finding.found:
+            continue
+        chosen.append(finding)
+    for finding in reversed(chosen):
+        text = text[: finding.start] + finding.suggestion + text[finding.end :]
+    return text

@@ -1,0 +1,161 @@
+"""`desk glossary` end to end: files edited in place, checks, fixes as revisions, lint."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES, Desk
+
+SMALL = """\
+# Test glossary: a few house spellings.
+
+[lattakia]
+canonical = "Lattakia"
+arabic = ["اللاذقية"]
+variants = ["Latakia"]
+kind = "place"
+notes = "Coastal governorate and city."
+
+# The mountain, not the people.
+[al-akrad]
+canonical = "al-Akrad"
+arabic = ["جبل الأكراد"]
+variants = ["Al-Akrad"]
+kind = "place"
+
+[hassakeh]
+canonical = "Hassakeh"
+arabic = ["الحسكة"]
+variants = ["Hasakah", "Al-Hasakah", "al-Hasakah"]
+kind = "place"
+
+[abu-humam-al-shami]
+canonical = "Abu Humam al-Shami"
+arabic = ["أبو همام الشامي"]
+variants = ["Abu Hammam al-Shami"]
+kind = "person"
+"""
+
+
+@pytest.fixture
+def glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A glossary folder with one small file, chosen through $DESK_GLOSSARY."""
+    folder = tmp_path / "glossaries"
+    folder.mkdir()
+    (folder / "places.toml").write_text(SMALL, encoding="utf-8")
+    monkeypatch.setenv("DESK_GLOSSARY", str(folder))
+    return folder
+
+
+def test_check_a_draft_file_lists_the_variants(desk: Desk, glossary: Path) -> None:
+    """`check FILE --source AR` reports each listed variant; exit 1 when there are findings."""
+    draft = SAMPLES / "lattakia-offensive.draft.en.md"
+    result = desk(
+        "glossary", "check", str(draft), "--source", str(SAMPLES / "lattakia-offensive.ar.md"),
+        ok=False,
+    )  # fmt: skip
+    assert result.exit_code == 1
+    out = result.output
+    assert "Latakia → Lattakia" in out and "Al-Akrad → al-Akrad" in out
+    assert "Abu Hammam al-Shami → Abu Humam al-Shami" in out
+    assert "Hasakah → Hassakeh" in out
+
+
+def test_check_exit_codes(desk: Desk, glossary: Path, tmp_path: Path) -> None:
+    """0 for a clean file, 1 for findings, 2 for an error (unknown slug, broken glossary)."""
+    clean = tmp_path / "clean.md"
+    clean.write_text("Regime forces shelled Lattakia and Hassakeh.\n", encoding="utf-8")
+    assert desk("glossary", "check", str(clean)).exit_code == 0
+    dirty = tmp_path / "dirty.md"
+    dirty.write_text("Regime forces shelled Latakia.\n", encoding="utf-8")
+    assert desk("glossary", "check", str(dirty), ok=False).exit_code == 1
+    missing = desk("glossary", "check", "no-such-story", ok=False)
+    assert missing.exit_code == 2 and "no-such-story" in missing.stderr
+    (glossary / "broken.toml").write_text("[x]\ncanonical = \n", encoding="utf-8")
+    broken = desk("glossary", "check", str(clean), ok=False)
+    assert broken.exit_code == 2 and "broken.toml" in broken.stderr
+    assert "Traceback" not in broken.stderr
+
+
+def test_fix_writes_glossary_revisions(desk: Desk, glossary: Path) -> None:
+    """`fix SLUG` applies listed variants as `glossary` revisions, shown by log and diff."""
+    story = "lattakia-offensive"
+    desk(
+        "import", str(SAMPLES / f"{story}.ar.md"),
+        "--draft", str(SAMPLES / f"{story}.draft.en.md"), "--as", "tr",
+    )  # fmt: skip
+    result = desk("glossary", "fix", story, "--as", "rania")
+    assert "Latakia → Lattakia" in result.output
+    log = json.loads(desk("log", story, "--json", "--kind", "glossary").output)
+    assert log and {r["author"] for r in log} == {"glossary"}
+    assert {json.loads(r["note"])["requested_by"] for r in log} == {"rania"}
+    headline = json.loads(desk("show", story, "--json").output)["segments"][0]["text"]
+    assert "Lattakia countryside" in headline and "al-Akrad mountain" in headline
+    diff = desk("diff", story, "--from", "draft", "--to", "now", "--segment", "1").output
+    assert "[-Latakia-] {+Lattakia+}" in diff
+    stats = desk("stats", story).output
+    assert f"Glossary fixes applied: {len(log)}" in stats
+    # Fixed once, nothing left to fix.
+    again = desk("glossary", "fix", story)
+    assert "Applied 0 fix(es)" in again.output
+
+
+def test_add_edit_remove_keep_the_file(desk: Desk, glossary: Path) -> None:
+    """Edits through the CLI keep the file's comments and entry order."""
+    path = glossary / "places.toml"
+    desk(
+        "glossary", "add", "tel-tamer", "--canonical", "Tel Tamer", "--arabic", "تل تمر",
+        "--variant", "Tal Tamr", "--kind", "place", "--file", "places.toml",
+    )  # fmt: skip
+    desk("glossary", "edit", "hassakeh", "--add-variant", "Hasaka", "--notes", "City too.")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Test glossary: a few house spellings.")
+    assert "# The mountain, not the people." in text
+    assert text.index("[lattakia]") < text.index("[al-akrad]") < text.index("[tel-tamer]")
+    shown = json.loads(desk("glossary", "show", "hassakeh", "--json").output)
+    assert shown["variants"] == ["Hasakah", "Al-Hasakah", "al-Hasakah", "Hasaka"]
+    assert shown["notes"] == "City too."
+    desk("glossary", "remove", "tel-tamer")
+    assert "[tel-tamer]" not in path.read_text(encoding="utf-8")
+    assert desk("glossary", "show", "tel-tamer", ok=False).exit_code == 3
+
+
+def test_bad_edits_change_nothing(desk: Desk, glossary: Path) -> None:
+    """A duplicate id, an unknown entry or variant: a message, non-zero, file untouched."""
+    path = glossary / "places.toml"
+    before = path.read_bytes()
+    dup = desk(
+        "glossary", "add", "lattakia", "--canonical", "X", "--arabic", "س", ok=False
+    )  # fmt: skip
+    assert dup.exit_code == 1 and "exists already" in dup.stderr
+    assert desk("glossary", "edit", "nowhere", "--notes", "x", ok=False).exit_code == 3
+    bad = desk("glossary", "edit", "lattakia", "--remove-variant", "Latakya", ok=False)
+    assert bad.exit_code == 1 and "Latakya" in bad.stderr
+    assert path.read_bytes() == before
+
+
+def test_search_by_variant_and_arabic(desk: Desk, glossary: Path) -> None:
+    """Search finds an entry by a variant spelling or an Arabic form with a clitic."""
+    assert "hassakeh" in desk("glossary", "search", "hasakah").output
+    assert "lattakia" in desk("glossary", "search", "باللاذقية").output
+
+
+def test_the_shipped_glossary_is_found_and_lints_clean(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the repository, `glossaries/` is the default folder; it passes lint."""
+    monkeypatch.delenv("DESK_GLOSSARY")
+    root = Path(__file__).resolve().parent.parent
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        listing = json.loads(desk("glossary", "list", "--json").output)
+        result = desk("glossary", "lint", ok=False)
+    finally:
+        os.chdir(cwd)
+    assert len(listing) >= 150
+    assert result.exit_code == 0, result.output
