@@ -22,14 +22,14 @@ from desk.cli import (
 )
 from desk.core.errors import DeskError, InputError, NotFoundError
 from desk.core.glossary import files
-from desk.core.glossary.tabular import read_table, write_table
-from desk.core.glossary.tbx import read_tbx, write_tbx
 from desk.core.glossary.audit import audit
 from desk.core.glossary.enforce import Enforcer
 from desk.core.glossary.findings import Finding
 from desk.core.glossary.lint import lint
 from desk.core.glossary.model import Entry, Glossary, Kind, glossary_files, load_files
 from desk.core.glossary.stories import check_story, fix_story
+from desk.core.glossary.tabular import read_table, write_table
+from desk.core.glossary.tbx import read_tbx, write_tbx
 from desk.core.glossary.text import check_file
 from desk.locations import glossary_dir
 
