@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from desk.core.engine.packages import demo_package_file
 from tests.conftest import SAMPLES, Desk
 
@@ -101,3 +103,30 @@ def test_install_the_demo_file_offline_and_draft_with_it(desk: Desk, desk_home: 
     assert "installed its demo model" not in result.stderr
     texts = [s["text"] for s in segments(desk)]
     assert all(texts[:3]) and not any(texts[3:])
+
+
+def test_drafts_get_the_house_spellings(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a glossary, each machine draft is followed by a `glossary` revision fixing its
+    spellings; a redraft still treats those segments as untouched; --no-glossary opts out."""
+    folder = tmp_path / "glossaries"
+    folder.mkdir()
+    (folder / "places.toml").write_text(
+        '[lattakia]\ncanonical = "Lattakia"\narabic = ["اللاذقية"]\n'
+        'variants = ["Latakia"]\nkind = "place"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DESK_GLOSSARY", str(folder))
+    story = "lattakia-offensive"
+    result = desk("import", str(SAMPLES / f"{story}.ar.md"), "--as", "tr")
+    assert "Applied the glossary's house spellings" in result.output
+    segs = segments(desk, story)
+    assert "Latakia" in str(segs[0]["draft"]) and "Lattakia" in str(segs[0]["text"])
+    assert not any("Latakia" in str(s["text"]) for s in segs)
+    fixes = json.loads(desk("log", story, "--json", "--kind", "glossary").output)
+    assert fixes and {r["author"] for r in fixes} == {"glossary"}
+    assert {json.loads(r["note"])["requested_by"] for r in fixes} == {"tr"}
+    redraft = desk("draft", story, "--no-glossary")
+    assert "Left" not in redraft.output
+    assert any("Latakia" in str(s["text"]) for s in segments(desk, story))
