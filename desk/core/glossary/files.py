@@ -147,18 +147,27 @@ def edit_entry(
     only_with_arabic: Sequence[str] | None = None,
 ) -> Entry:
     """Change some fields of one entry in place; fields not given stay as they are."""
-    state = _State.load(path)
-    old = state.entry(entry_id)
-    scope = old.only_with_arabic if only_with_arabic is None else only_with_arabic
-    table: dict[str, Any] = {
-        "canonical": old.canonical if canonical is None else canonical,
-        "arabic": list(old.arabic if arabic is None else arabic),
-        "variants": list(old.variants if variants is None else variants),
-        "kind": str(old.kind if kind is None else kind),
-        "notes": old.notes if notes is None else notes,
-        "only_with_arabic": list(scope),
+    changes = {
+        "canonical": canonical,
+        "arabic": arabic,
+        "variants": variants,
+        "kind": kind,
+        "notes": notes,
+        "only_with_arabic": only_with_arabic,
     }
-    return _replace(state, parse_entry(entry_id, table, str(path), old.line))
+    given = {key: value for key, value in changes.items() if value is not None}
+    return _edit(_State.load(path), entry_id, given)
+
+
+def _edit(state: _State, entry_id: str, changes: dict[str, Any]) -> Entry:
+    """Write the entry with some fields changed; InputError if a value is not valid."""
+    old = state.entry(entry_id)
+    table = _fields(old)
+    for key, value in changes.items():
+        table[key] = list(value) if isinstance(value, list | tuple) else value
+    if "kind" in changes:
+        table["kind"] = str(changes["kind"])
+    return _replace(state, parse_entry(entry_id, table, str(state.path), old.line))
 
 
 def replace_entry(path: Path, entry: Entry) -> Entry:
@@ -170,29 +179,32 @@ def replace_entry(path: Path, entry: Entry) -> Entry:
 
 def add_variant(path: Path, entry_id: str, variant: str) -> Entry:
     """Add a spelling to replace; refused if it is the canonical or listed already."""
-    old = _State.load(path).entry(entry_id)
-    if variant.strip() == old.canonical:
-        raise InputError(f"{old.where()}: {variant!r} is the canonical spelling, not a variant")
-    return _change_list(path, old, "variants", variant, add=True)
+    state = _State.load(path)
+    if variant.strip() == state.entry(entry_id).canonical:
+        raise InputError(
+            f"{state.entry(entry_id).where()}: {variant!r} is the canonical spelling, not a variant"
+        )
+    return _change_list(state, entry_id, "variants", variant, add=True)
 
 
 def remove_variant(path: Path, entry_id: str, variant: str) -> Entry:
     """Remove a listed variant; refused if the entry does not have it."""
-    return _change_list(path, _State.load(path).entry(entry_id), "variants", variant, add=False)
+    return _change_list(_State.load(path), entry_id, "variants", variant, add=False)
 
 
 def add_arabic(path: Path, entry_id: str, form: str) -> Entry:
     """Add an Arabic form; refused if listed already."""
-    return _change_list(path, _State.load(path).entry(entry_id), "arabic", form, add=True)
+    return _change_list(_State.load(path), entry_id, "arabic", form, add=True)
 
 
 def remove_arabic(path: Path, entry_id: str, form: str) -> Entry:
     """Remove an Arabic form; refused if the entry does not have it."""
-    return _change_list(path, _State.load(path).entry(entry_id), "arabic", form, add=False)
+    return _change_list(_State.load(path), entry_id, "arabic", form, add=False)
 
 
-def _change_list(path: Path, old: Entry, name: str, value: str, *, add: bool) -> Entry:
+def _change_list(state: _State, entry_id: str, name: str, value: str, *, add: bool) -> Entry:
     """Add `value` to, or remove it from, the entry's variants or Arabic forms."""
+    old = state.entry(entry_id)
     value = value.strip()
     current: tuple[str, ...] = getattr(old, name)
     label = "a variant" if name == "variants" else "an Arabic form"
@@ -201,9 +213,7 @@ def _change_list(path: Path, old: Entry, name: str, value: str, *, add: bool) ->
     if not add and value not in current:
         raise InputError(f"{old.where()}: {value!r} is not {label} of this entry")
     new = [*current, value] if add else [v for v in current if v != value]
-    if name == "variants":
-        return edit_entry(path, old.id, variants=new)
-    return edit_entry(path, old.id, arabic=new)
+    return _edit(state, entry_id, {name: new})
 
 
 def remove_entry(path: Path, entry_id: str) -> Entry:
@@ -402,20 +412,16 @@ class _Region:
     end: int
 
 
-def _regions(lines: list[str]) -> dict[str, _Region] | None:
-    """Each table's lines, or None where the header lines are not the file's tables.
-
-    Every table's own lines must parse on their own to the same table, so a line that
-    only looks like a header (inside a multi-line string) sends the edit to tomlkit.
-    """
-    data = tomllib.loads("".join(lines))
+def _regions(lines: list[str], data: dict[str, Any]) -> dict[str, _Region] | None:
+    """Each table's lines, or None where the header lines are not the tables of `data`."""
     headers: list[tuple[int, str]] = []
     for n, line in enumerate(lines):
         m = _HEADER_LINE.fullmatch(line)
         if m:
             headers.append((n, m.group(1) or m.group(2) or m.group(3)))
     keys = [key for _, key in headers]
-    if len(set(keys)) != len(keys) or keys != [k for k in data if k in set(keys)]:
+    found = set(keys)
+    if len(found) != len(keys) or keys != [k for k in data if k in found]:
         return None
     regions: dict[str, _Region] = {}
     for i, (start, key) in enumerate(headers):
@@ -423,23 +429,35 @@ def _regions(lines: list[str]) -> dict[str, _Region] | None:
         own_end = end
         while own_end > start + 1 and _GAP_LINE.fullmatch(lines[own_end - 1]):
             own_end -= 1
-        own = "".join(lines[start:own_end])
-        try:
-            if tomllib.loads(own) != {key: data[key]}:
-                return None
-        except tomllib.TOMLDecodeError:
-            return None
         regions[key] = _Region(start, own_end, end)
     return regions
+
+
+def _own_region(lines: list[str], entry_id: str) -> tuple[_Region, dict[str, _Region]] | None:
+    """The entry's region, if its own lines parse on their own to the same table.
+
+    A line that only looks like a header (inside a multi-line string) fails this check
+    and sends the edit to tomlkit instead.
+    """
+    whole = tomllib.loads("".join(lines))
+    regions = _regions(lines, whole)
+    if regions is None or entry_id not in regions:
+        return None
+    r = regions[entry_id]
+    try:
+        own = tomllib.loads("".join(lines[r.start : r.own_end]))
+    except tomllib.TOMLDecodeError:
+        return None
+    return (r, regions) if own == {entry_id: whole[entry_id]} else None
 
 
 def _edit_lines(text: str, entry_id: str, fields: dict[str, Any]) -> str | None:
     """Edit the entry's own lines only; None if the layout is not one this understands."""
     lines = _lines(text)
-    regions = _regions(lines)
-    if regions is None or entry_id not in regions:
+    found = _own_region(lines, entry_id)
+    if found is None:
         return None
-    r = regions[entry_id]
+    r = found[0]
     own = tomlkit.parse("".join(lines[r.start : r.own_end]))
     _apply(own[entry_id], fields)
     return "".join(lines[: r.start]) + own.as_string() + "".join(lines[r.own_end :])
@@ -455,11 +473,11 @@ def _edit_whole(text: str, entry_id: str, fields: dict[str, Any]) -> str:
 def _remove_lines(text: str, entry_id: str) -> str | None:
     """Drop the entry's lines and the comment block directly above its header."""
     lines = _lines(text)
-    regions = _regions(lines)
-    if regions is None or entry_id not in regions:
+    found = _own_region(lines, entry_id)
+    if found is None:
         return None
+    r, regions = found
     order = sorted(regions.values(), key=lambda r: r.start)
-    r = regions[entry_id]
     index = order.index(r)
     if index:
         gap_start = order[index - 1].own_end
