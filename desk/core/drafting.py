@@ -13,7 +13,7 @@ from desk.core.engine.libretranslate import LibreTranslateEngine
 from desk.core.engine.packages import ar_en_packages, find_package, install_demo
 from desk.core.errors import ConflictError, InputError
 from desk.core.glossary.enforce import Enforcer
-from desk.core.glossary.findings import apply_fixes
+from desk.core.glossary.findings import FindingKind, apply_fixes
 from desk.core.glossary.stories import write_fix
 from desk.core.service import Desk
 from desk.core.story import RevisionKind, SegmentStatus, check_editable
@@ -112,8 +112,8 @@ def draft_story(
 ) -> DraftReport:
     """Draft the story's segments with `engine`, saving each draft as an `mt` revision.
 
-    With `enforcer`, each draft then gets the glossary's automatic fixes (house
-    spellings) as a `glossary` revision right after its `mt` one.
+    With `enforcer`, each draft then gets the glossary's listed spellings (variants
+    and the article's case) as a `glossary` revision right after its `mt` one.
     """
     story = desk.store.load_story(slug)
     check_editable(story.status)
@@ -181,7 +181,11 @@ def _save_draft(
         )  # fmt: skip
         desk.store.set_story_fields(conn, story.id, updated_at=now)
         if enforcer is not None:
-            findings = enforcer.check(seg.text, seg.source)
+            # Only listed spellings are fixed unasked; a fuzzy match on the Arabic's
+            # names (SOURCE) waits for a person (`desk glossary fix`, the TUI).
+            findings = [
+                f for f in enforcer.check(seg.text, seg.source) if f.kind == FindingKind.VARIANT
+            ]
             fixed = apply_fixes(seg.text, findings)
             if fixed != seg.text:
                 applied = [f for f in findings if f.fixable]

@@ -20,7 +20,7 @@ import re
 import secrets
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,17 +77,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def unique_id(base: str, taken: Iterable[str]) -> str:
+def unique_id(base: str, taken: Container[str]) -> str:
     """`base`, or `base-2`, `base-3`... whichever is not in `taken`."""
-    used = set(taken)
     candidate, n = base, 1
-    while candidate in used:
+    while candidate in taken:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
 
 
-def new_id(text: str, taken: Iterable[str] = ()) -> str:
+def new_id(text: str, taken: Container[str] = ()) -> str:
     """An entry id made from a name ("Tel Tamer" -> tel-tamer), unique among `taken`."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     base = "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:60].strip("-") or "entry"
@@ -180,10 +179,9 @@ def replace_entry(path: Path, entry: Entry) -> Entry:
 def add_variant(path: Path, entry_id: str, variant: str) -> Entry:
     """Add a spelling to replace; refused if it is the canonical or listed already."""
     state = _State.load(path)
-    if variant.strip() == state.entry(entry_id).canonical:
-        raise InputError(
-            f"{state.entry(entry_id).where()}: {variant!r} is the canonical spelling, not a variant"
-        )
+    old = state.entry(entry_id)
+    if variant.strip() == old.canonical:
+        raise InputError(f"{old.where()}: {variant!r} is the canonical spelling, not a variant")
     return _change_list(state, entry_id, "variants", variant, add=True)
 
 
