@@ -159,3 +159,72 @@ def test_the_shipped_glossary_is_found_and_lints_clean(
         os.chdir(cwd)
     assert len(listing) >= 150
     assert result.exit_code == 0, result.output
+
+
+def test_audit_proposes_unlisted_spellings(desk: Desk, glossary: Path) -> None:
+    """The audit finds a spelling of Hassakeh no entry lists and proposes it as a variant."""
+    for story in ("hassakeh-water", "lattakia-offensive"):
+        desk(
+            "import", str(SAMPLES / f"{story}.ar.md"),
+            "--draft", str(SAMPLES / f"{story}.draft.en.md"),
+        )  # fmt: skip
+    clusters = json.loads(desk("glossary", "audit", "--json").output)
+    by_entry = {c["entry"]: c for c in clusters}
+    hassakeh = by_entry["hassakeh"]
+    assert "add to hassakeh as variant(s): Hasaka" in hassakeh["proposal"]
+    spellings = {s["text"]: s["stories"] for s in hassakeh["spellings"]}
+    assert spellings["Hasaka"] == ["hassakeh-water"]
+    assert set(spellings["Hasakah"]) == {"hassakeh-water", "lattakia-offensive"}
+
+
+@pytest.mark.parametrize("name", ["house.tbx", "house.csv", "house.tsv"])
+def test_export_then_import_keeps_every_entry(
+    desk: Desk, glossary: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """Export to TBX/CSV/TSV and import into an empty glossary: the same entries come back."""
+    before = json.loads(desk("glossary", "list", "--json").output)
+    out = tmp_path / name
+    desk("glossary", "export", str(out))
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    monkeypatch.setenv("DESK_GLOSSARY", str(fresh))
+    result = desk("glossary", "import", str(out), "--into", "places.toml")
+    assert f"Imported {len(before)} of {len(before)} entries" in result.output
+    after = json.loads(desk("glossary", "list", "--json").output)
+
+    def strip(entries: list[dict[str, object]]) -> list[dict[str, object]]:
+        return [{k: v for k, v in e.items() if k not in ("file", "line")} for e in entries]
+
+    assert strip(after) == strip(before)
+    assert desk("glossary", "lint").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"[x\ncanonical = 'X'\n", "not valid TOML"),
+        (b"[x]\narabic = ['\xd8\xb3']\n", "x.toml:1 (entry x): canonical is missing"),
+        (b"[x]\ncanonical = 'X'\nkind = 'river'\n", "kind 'river' is not one of"),
+        (b"[x]\ncanonical = '\xff'\n", "not UTF-8"),
+        (b"[lattakia]\ncanonical = 'Lattakia'\narabic = ['\xd8\xb3']\n", "duplicate id"),
+    ],
+)
+def test_a_bad_glossary_file_is_named(
+    desk: Desk, glossary: Path, content: bytes, expected: str
+) -> None:
+    """A malformed file: one line naming the file (and line, entry), exit 1, no traceback."""
+    (glossary / "x.toml").write_bytes(content)
+    result = desk("glossary", "list", ok=False)
+    assert result.exit_code == 1
+    assert "x.toml" in result.stderr and expected in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_hostile_tbx_is_refused_and_nothing_written(desk: Desk, glossary: Path) -> None:
+    """An entity bomb or external entity: refused with the file named, no glossary file made."""
+    for name in ("billion-laughs.tbx", "external-entity.tbx"):
+        fixture = Path(__file__).parent / "fixtures" / "glossary" / name
+        result = desk("glossary", "import", str(fixture), "--into", "new.toml", ok=False)
+        assert result.exit_code == 1 and name in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (glossary / "new.toml").exists()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from desk.core.glossary.fuzzy import MAX_NGRAM, NameKeys, is_known_name, ngrams
+from desk.core.glossary.fuzzy import MAX_NGRAM, NameKeys, is_known_name, ngrams, surface_key
 from desk.core.glossary.model import Entry, Glossary
 from desk.core.glossary.normalise import english_words
 from desk.core.story import Story
@@ -29,7 +29,7 @@ class Cluster:
     def proposal(self) -> str:
         """What the desk should do: add variants to an entry, or add a new entry."""
         if self.entry is not None:
-            known = {self.entry.canonical, *self.entry.variants}
+            known = {surface_key(s) for s in (self.entry.canonical, *self.entry.variants)}
             new = [s for s in self.spellings if s not in known]
             return f"add to {self.entry.id} as variant(s): {', '.join(new)}"
         canonical = self.spellings.most_common(1)[0][0]
@@ -58,13 +58,23 @@ class Cluster:
 
 
 def _spellings(story: Story) -> list[tuple[str, str]]:
-    """(surface, key) of every name-like run of words in the story's English."""
+    """(surface, key) of every whole name in the story's English.
+
+    A name is a longest run of capitalised words (or article compounds): "Tal Tamr",
+    not "Tal" inside it. "Al-" is written "al-" so that the article's case, which the
+    checks handle, does not make a spelling of its own.
+    """
     out: list[tuple[str, str]] = []
     for seg in story.segments:
         text = seg.text
-        for candidate in ngrams(text, english_words(text), MAX_NGRAM):
-            if candidate.names_only and not is_known_name(candidate.text):
-                out.append((candidate.text, candidate.key))
+        names = [c for c in ngrams(text, english_words(text), MAX_NGRAM) if c.names_only]
+        # "Al Jazeera" is a name in its own right: neither it nor "Jazeera" inside it counts.
+        known = [(c.start, c.end) for c in names if is_known_name(c.text)]
+        runs = [c for c in names if not any(a < c.end and c.start < b for a, b in known)]
+        for run in runs:
+            inside = any(o is not run and o.start <= run.start and run.end <= o.end for o in runs)
+            if not inside:
+                out.append((surface_key(run.text), run.key))
     return out
 
 
@@ -88,7 +98,7 @@ def audit(stories: Sequence[Story], glossary: Glossary, *, min_stories: int = 1)
         near = keys.near(key)
         if near:
             cluster.entry = glossary.entries[max(near, key=lambda hit: hit[1])[0]]
-            known = {cluster.entry.canonical, *cluster.entry.variants}
+            known = {surface_key(s) for s in (cluster.entry.canonical, *cluster.entry.variants)}
             if all(s in known for s in cluster.spellings):
                 continue
         elif len(cluster.spellings) < 2:
