@@ -102,6 +102,14 @@ def test_fix_writes_glossary_revisions(desk: Desk, glossary: Path) -> None:
     # Fixed once, nothing left to fix.
     again = desk("glossary", "fix", story)
     assert "Applied 0 fix(es)" in again.output
+    # The export names the glossary the fixes came from.
+    version = json.loads(log[0]["note"])["glossary"]
+    assert version.endswith("(4 entries)")
+    desk("confirm", story, "--all")
+    desk("status", story, "review")
+    desk("status", story, "approved")
+    exported = desk("export", story, "--stdout").output
+    assert f"  glossary:\n  - {version}" in exported
 
 
 def test_add_edit_remove_keep_the_file(desk: Desk, glossary: Path) -> None:

@@ -189,6 +189,6 @@ def _save_draft(
             fixed = apply_fixes(seg.text, findings)
             if fixed != seg.text:
                 applied = [f for f in findings if f.fixable]
-                write_fix(desk, conn, story, seg.n, fixed, applied, requested_by)
+                write_fix(desk, conn, story, seg.n, fixed, applied, requested_by, enforcer.version)
                 report.glossary_fixed.append(seg.n)
     return True

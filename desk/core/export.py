@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Sequence
@@ -88,6 +89,21 @@ def engines(story: Story) -> list[str]:
     return seen
 
 
+def glossaries(revisions: Sequence[Revision]) -> list[str]:
+    """The glossary versions whose fixes the story carries, each listed once."""
+    seen: list[str] = []
+    for rev in revisions:
+        if rev.kind != RevisionKind.GLOSSARY:
+            continue
+        try:
+            version = json.loads(rev.note).get("glossary", "")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(version, str) and version and version not in seen:
+            seen.append(version)
+    return seen
+
+
 def render(story: Story, revisions: Sequence[Revision], profile: str, tz: str = "UTC") -> Export:
     """Render a story for a CMS profile; the same story and log always give the same bytes."""
     if profile not in PROFILES:
@@ -110,10 +126,13 @@ def render(story: Story, revisions: Sequence[Revision], profile: str, tz: str = 
         "editors": editors,
         "credit": normalize_text(story.credit),
         "engine": engines(story),
+        "glossary": glossaries(revisions),
         "corrections": [
             {"date": _local(fix.at, zinfo), "note": normalize_text(fix.note)} for fix in fixes
         ],
     }
+    if not details["glossary"]:
+        del details["glossary"]
     front: dict[str, Any] = {"title": title, "date": moment.isoformat(timespec="seconds")}
     if fixes:
         updated = datetime.fromisoformat(story.updated_at).astimezone(zinfo)

@@ -85,6 +85,7 @@ class Enforcer:
     def __init__(self, glossary: Glossary) -> None:
         """Compile `glossary`; the work is done once, not per segment."""
         self.entries = list(glossary.entries)
+        self.version = glossary.version
         self._names: dict[str, list[tuple[int, bool]]] = {}
         self._firsts: set[str] = set()
         self._max_pieces = 1

@@ -16,6 +16,7 @@ canonical or an unknown kind is an error naming the file, the line and the entry
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -75,6 +76,8 @@ class Glossary:
 
     entries: list[Entry] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    version: str = ""
+    """Short sha256 of the files' names and bytes: which glossary a fix came from."""
 
     def by_id(self, entry_id: str) -> Entry | None:
         """The entry with this id, if any."""
@@ -168,12 +171,17 @@ def load_files(paths: Sequence[Path]) -> Glossary:
     """Entries of several files together; a duplicate id across them is an error."""
     glossary = Glossary(files=list(paths))
     seen: dict[str, Entry] = {}
+    digest = hashlib.sha256()
     for path in paths:
-        for entry in parse_file(read_text(path), str(path)):
+        text = read_text(path)
+        digest.update(f"{path.name}\n{len(text)}\n{text}".encode())
+        for entry in parse_file(text, str(path)):
             if entry.id in seen:
                 raise InputError(f"{entry.where()}: duplicate id, also at {seen[entry.id].where()}")
             seen[entry.id] = entry
             glossary.entries.append(entry)
+    if paths:
+        glossary.version = f"{digest.hexdigest()[:12]} ({len(glossary.entries)} entries)"
     return glossary
 
 

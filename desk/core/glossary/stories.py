@@ -46,11 +46,12 @@ def check_story(story: Story, enforcer: Enforcer) -> list[SegmentFindings]:
     return out
 
 
-def fix_note(findings: Sequence[Finding], requested_by: str) -> str:
-    """The JSON note of a `glossary` revision: who asked and what was applied."""
+def fix_note(findings: Sequence[Finding], requested_by: str, version: str = "") -> str:
+    """The JSON note of a `glossary` revision: who asked, which glossary, what was applied."""
     return json.dumps(
         {
             "requested_by": requested_by,
+            "glossary": version,
             "fixes": [
                 {
                     "kind": f.kind.value,
@@ -73,6 +74,7 @@ def write_fix(
     new_text: str,
     applied: Sequence[Finding],
     requested_by: str,
+    version: str = "",
 ) -> None:
     """Save segment `n`'s fixed text and its `glossary` revision (inside `conn`'s write)."""
     seg = story.segment(n)
@@ -85,7 +87,7 @@ def write_fix(
     desk.store.add_revision(
         conn, story.id, author=GLOSSARY_AUTHOR, at=now, kind=RevisionKind.GLOSSARY,
         segment_id=seg.id, before=before, after=new_text,
-        note=fix_note(applied, requested_by),
+        note=fix_note(applied, requested_by, version),
     )  # fmt: skip
     desk.store.set_story_fields(conn, story.id, updated_at=now)
 
@@ -115,6 +117,8 @@ def fix_story(
             applied = [f for f in findings if f.fixable]
             report.left += len(findings) - len(applied)
             if new_text != seg.text:
-                write_fix(desk, conn, story, seg.n, new_text, applied, requested_by)
+                write_fix(
+                    desk, conn, story, seg.n, new_text, applied, requested_by, enforcer.version
+                )
                 report.fixed[seg.n] = applied
     return report
