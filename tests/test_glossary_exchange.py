@@ -14,23 +14,11 @@ from hypothesis import strategies as st
 from desk.core.errors import InputError
 from desk.core.glossary import tabular, tbx
 from desk.core.glossary.model import Entry, Kind, load_files, parse_entry
+from tests.test_glossary_files import values
 
 GLOSSARY = Path(__file__).parent / "fixtures" / "glossary"
 HOUSE = GLOSSARY / "house.toml"
 NS = "{urn:iso:std:iso:30042:ed-2}"
-
-
-def values(entry: Entry) -> tuple[object, ...]:
-    """Everything an entry says, id included, without the file and line it came from."""
-    return (
-        entry.id,
-        entry.canonical,
-        entry.arabic,
-        entry.variants,
-        entry.kind,
-        entry.notes,
-        entry.only_with_arabic,
-    )
 
 
 def house() -> list[Entry]:

@@ -237,33 +237,28 @@ class Enforcer:
 
     def _variant(self, text: str, occurrence: _Occurrence) -> Finding | None:
         """The finding for a listed variant; None when it already reads as the canonical."""
+        return self._spelling(text, occurrence, article_only=False)
+
+    def _article_case(self, text: str, occurrence: _Occurrence) -> Finding | None:
+        """A canonical spelled with "Al-" inside a sentence or "al-" at its start."""
+        return self._spelling(text, occurrence, article_only=True)
+
+    def _spelling(
+        self, text: str, occurrence: _Occurrence, *, article_only: bool
+    ) -> Finding | None:
+        """The VARIANT finding replacing an occurrence by the canonical, as cased there."""
         entry = self.entries[occurrence.entry]
         found = text[occurrence.start : occurrence.end]
         suggestion = cased(entry.canonical, at_sentence_start(text, occurrence.start))
         if found == suggestion:
             return None
-        message = f"{_one_line(found)} → {suggestion} (house spelling, {_file(entry)})"
-        return Finding(
-            FindingKind.VARIANT,
-            occurrence.start,
-            occurrence.end,
-            found,
-            suggestion,
-            entry,
-            message,
-        )
-
-    def _article_case(self, text: str, occurrence: _Occurrence) -> Finding | None:
-        """A canonical spelled with "Al-" inside a sentence or "al-" at its start."""
-        entry = self.entries[occurrence.entry]
-        found = text[occurrence.start : occurrence.end]
-        suggestion = cased(entry.canonical, at_sentence_start(text, occurrence.start))
-        if found == suggestion or found[:3] not in ("al-", "Al-") or found[3:] != suggestion[3:]:
-            return None
-        message = (
-            f"{_one_line(found)} → {suggestion} (house style: 'al-' inside a sentence, "
-            f"'Al-' at its start; {_file(entry)})"
-        )
+        if article_only:
+            if found[:3] not in ("al-", "Al-") or found[3:] != suggestion[3:]:
+                return None
+            why = "house style: 'al-' inside a sentence, 'Al-' at its start"
+        else:
+            why = "house spelling"
+        message = f"{_one_line(found)} → {suggestion} ({why}, {_file(entry)})"
         return Finding(
             FindingKind.VARIANT,
             occurrence.start,

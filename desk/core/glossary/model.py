@@ -140,16 +140,23 @@ def parse_entry(entry_id: str, table: Any, source: str = "", line: int = 0) -> E
     )
 
 
-def read_text(path: Path) -> str:
-    """A glossary file's text; InputError if missing, too large or not UTF-8."""
+def read_limited(path: Path, limit: int) -> bytes:
+    """A file's bytes; InputError if it is missing, unreadable or over `limit` bytes."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    if len(data) > limit:
+        raise InputError(f"{path}: larger than {limit // (1024 * 1024)} MiB")
+    return data
+
+
+def read_text(path: Path) -> str:
+    """A glossary file's text; InputError if missing, too large or not UTF-8."""
+    data = read_limited(path, MAX_FILE_BYTES)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -49,7 +49,7 @@ from defusedxml.sax import make_parser
 
 from desk.core.errors import InputError
 from desk.core.glossary.files import new_id, unique_id, write_atomic
-from desk.core.glossary.model import ID_PATTERN, Entry, Kind, parse_entry
+from desk.core.glossary.model import ID_PATTERN, Entry, Kind, parse_entry, read_limited
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 """The namespace of TBX v3 core elements."""
@@ -203,16 +203,7 @@ def _parse_xml(data: bytes, source: str) -> _Node:
 
 def read_tbx(path: Path) -> list[Entry]:
     """The entries of a TBX v2 or v3 file; InputError naming the file (and line) otherwise."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_TBX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if len(data) > MAX_TBX_BYTES:
-        raise InputError(f"{path}: larger than {MAX_TBX_BYTES // (1024 * 1024)} MiB")
-    return parse_tbx(data, str(path))
+    return parse_tbx(read_limited(path, MAX_TBX_BYTES), str(path))
 
 
 def parse_tbx(data: bytes, source: str) -> list[Entry]:
