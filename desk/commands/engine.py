@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -42,8 +42,10 @@ from desk.core.engine.packages import (
     remove_package,
 )
 from desk.core.errors import InputError
-from desk.core.glossary.enforce import Enforcer
 from desk.core.service import number_ranges
+
+if TYPE_CHECKING:
+    from desk.core.glossary.enforce import Enforcer
 
 
 @main.group("engine")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,17 +21,14 @@ from desk.cli import (
     resolve_author,
 )
 from desk.core.errors import DeskError, InputError, NotFoundError
-from desk.core.glossary import files
-from desk.core.glossary.audit import audit
-from desk.core.glossary.enforce import Enforcer
-from desk.core.glossary.findings import Finding
-from desk.core.glossary.lint import lint
 from desk.core.glossary.model import Entry, Glossary, Kind, glossary_files, load_files
-from desk.core.glossary.stories import check_story, fix_story
-from desk.core.glossary.tabular import read_table, write_table
-from desk.core.glossary.tbx import read_tbx, write_tbx
-from desk.core.glossary.text import check_file
 from desk.locations import glossary_dir
+
+# The heavier parts (fuzzy matching, TOML editing, XML) are imported by the commands
+# that use them, so that `desk --help` and the other commands start fast.
+if TYPE_CHECKING:
+    from desk.core.glossary.enforce import Enforcer
+    from desk.core.glossary.findings import Finding
 
 KINDS = [k.value for k in Kind]
 
@@ -68,6 +65,8 @@ pass_glossary = click.make_pass_decorator(GlossaryEnv)
 
 def draft_enforcer(env: Env) -> Enforcer | None:
     """The enforcer `desk draft` and `desk import` apply to new drafts (None: no glossary)."""
+    from desk.core.glossary.enforce import Enforcer
+
     g = GlossaryEnv(env, None)
     if not g.paths():
         return None
@@ -227,6 +226,8 @@ def add_cmd(
       desk glossary add tel-tamer --canonical "Tel Tamer" --arabic "تل تمر" \\
           --variant "Tal Tamr" --kind place
     """
+    from desk.core.glossary import files
+
     existing = g.load()
     if existing.by_id(entry_id) is not None:
         other = existing.by_id(entry_id)
@@ -273,6 +274,8 @@ def edit_cmd(
     Example:
       desk glossary edit hassakeh --add-variant Hasake
     """
+    from desk.core.glossary import files
+
     entry = g.entry(entry_id)
     for name, values, current in (
         ("variant", remove_variant, entry.variants),
@@ -315,6 +318,8 @@ def remove_cmd(g: GlossaryEnv, entry_id: str) -> None:
     Example:
       desk glossary remove tel-tamer
     """
+    from desk.core.glossary import files
+
     entry = g.entry(entry_id)
     files.remove_entry(Path(entry.source), entry_id)
     click.echo(f"Removed {entry_id} from {entry.source}")
@@ -351,6 +356,10 @@ def check_cmd(g: GlossaryEnv, target: str, source: Path | None, as_json: bool) -
       desk glossary check samples/lattakia-offensive.draft.en.md \\
           --source samples/lattakia-offensive.ar.md
     """
+    from desk.core.glossary.enforce import Enforcer
+    from desk.core.glossary.stories import check_story
+    from desk.core.glossary.text import check_file
+
     try:
         enforcer = Enforcer(g.load())
         if Path(target).is_file():
@@ -399,6 +408,9 @@ def fix_cmd(g: GlossaryEnv, slug: str, segments: str | None, author: str | None)
     Example:
       desk glossary fix lattakia-offensive --as rania
     """
+    from desk.core.glossary.enforce import Enforcer
+    from desk.core.glossary.stories import fix_story
+
     numbers = parse_numbers((segments,)) if segments else None
     report = fix_story(
         g.env.desk, slug, Enforcer(g.load()), requested_by=resolve_author(author), numbers=numbers
@@ -422,6 +434,8 @@ def lint_cmd(g: GlossaryEnv, as_json: bool) -> None:
     Example:
       desk glossary lint
     """
+    from desk.core.glossary.lint import lint
+
     glossary = g.load()
     problems = lint(glossary)
     if as_json:
@@ -466,6 +480,10 @@ def import_cmd(g: GlossaryEnv, path: Path, fmt: str | None, into: str | None) ->
     Example:
       desk glossary import names.tbx --into people.toml
     """
+    from desk.core.glossary import files
+    from desk.core.glossary.tabular import read_table
+    from desk.core.glossary.tbx import read_tbx
+
     kind = _exchange_format(path, fmt)
     entries = read_tbx(path) if kind == "tbx" else read_table(path, kind)
     glossary = g.load()
@@ -492,6 +510,9 @@ def export_cmd(g: GlossaryEnv, path: Path, fmt: str | None) -> None:
       desk glossary export house.tbx
       desk glossary export house.tsv
     """
+    from desk.core.glossary.tabular import write_table
+    from desk.core.glossary.tbx import write_tbx
+
     kind = _exchange_format(path, fmt)
     entries = g.load().entries
     if kind == "tbx":
@@ -512,6 +533,8 @@ def audit_cmd(g: GlossaryEnv, min_stories: int, as_json: bool) -> None:
     Example:
       desk glossary audit
     """
+    from desk.core.glossary.audit import audit
+
     store = g.env.desk.store
     stories = [store.load_story(s.slug) for s in store.list_stories()]
     clusters = audit(stories, g.load(), min_stories=min_stories)

@@ -6,17 +6,20 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desk.core.engine.argos import DEFAULT_BEAM, ArgosEngine, Settings
 from desk.core.engine.base import DEMO_LABEL, Draft, Engine, NoneEngine
 from desk.core.engine.libretranslate import LibreTranslateEngine
 from desk.core.engine.packages import ar_en_packages, find_package, install_demo
 from desk.core.errors import ConflictError, InputError
-from desk.core.glossary.enforce import Enforcer
 from desk.core.glossary.findings import FindingKind, apply_fixes
 from desk.core.glossary.stories import write_fix
 from desk.core.service import Desk
 from desk.core.story import RevisionKind, SegmentStatus, check_editable
+
+if TYPE_CHECKING:
+    from desk.core.glossary.enforce import Enforcer
 
 ENGINES = ("argos", "libretranslate", "none")
 ENGINE_SETTING = "engine"

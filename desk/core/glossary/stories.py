@@ -6,11 +6,14 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from desk.core.glossary.enforce import Enforcer
 from desk.core.glossary.findings import Finding, apply_fixes
 from desk.core.service import Desk
 from desk.core.story import RevisionKind, Story, check_editable
+
+if TYPE_CHECKING:
+    from desk.core.glossary.enforce import Enforcer
 
 GLOSSARY_AUTHOR = "glossary"
 """The author of every automatic fix; the person who asked is in the revision's note."""
