@@ -118,7 +118,7 @@ def parse_numbers(values: tuple[str, ...]) -> list[int]:
 pass_env = click.make_pass_decorator(Env)
 
 
-@click.group(cls=DeskGroup)
+@click.group(cls=DeskGroup, invoke_without_command=True)
 @click.option(
     "--home",
     type=click.Path(file_okay=False, path_type=Path),
@@ -134,12 +134,19 @@ def main(ctx: click.Context, home: Path | None) -> None:
       desk import samples/lattakia-offensive.ar.md \\
           --draft samples/lattakia-offensive.draft.en.md --as rania
       desk show lattakia-offensive
+      desk                              # the workbench (TUI); `desk open SLUG` opens a story
     """
     ctx.obj = Env(desk_home(home))
+    if ctx.invoked_subcommand is None:
+        # Imported here so that the CLI starts fast and desk.core never sees textual.
+        from desk.tui import make_app
+
+        make_app(ctx.obj).run()
 
 
 # The commands live in their own modules and register themselves on `main`.
 import desk.commands.engine  # noqa: E402
 import desk.commands.glossary  # noqa: E402
 import desk.commands.history  # noqa: E402
-import desk.commands.stories  # noqa: E402, F401
+import desk.commands.stories  # noqa: E402
+import desk.commands.tui  # noqa: E402, F401

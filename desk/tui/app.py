@@ -1,0 +1,81 @@
+"""The workbench app: wiring only. `make_app` is used by the CLI and the tests alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from desk.cli import Env, resolve_author
+from desk.tui.backend import Workbench
+from desk.tui.screens.editor import EditorScreen
+from desk.tui.screens.help import HelpScreen
+from desk.tui.screens.story_list import StoryListScreen
+
+
+class DeskApp(App[None]):
+    """The desk workbench over one desk home, for one author."""
+
+    CSS_PATH = "desk.tcss"
+    TITLE = "desk"
+    # `?` types into the English while the editor has focus, so F1 opens help there.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark,f1", "help", "Help", tooltip="List every key of this screen."),
+    ]
+
+    def __init__(self, bench: Workbench, *, slug: str | None = None) -> None:
+        """Work in `bench`; with `slug`, open that story straight away."""
+        super().__init__()
+        self.bench = bench
+        self.start_slug = slug
+
+    def on_mount(self) -> None:
+        """The story list first, then the story asked for, if any."""
+        self.push_screen(StoryListScreen(self.bench))
+        if self.start_slug is not None:
+            self.push_screen(EditorScreen(self.bench, self.start_slug))
+
+    def action_help(self) -> None:
+        """Show the keys of the current screen."""
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(_title(screen), _keys(self, screen)))
+
+
+def _title(screen: Screen[object]) -> str:
+    """What the help calls the screen."""
+    return "Editor" if isinstance(screen, EditorScreen) else "Stories"
+
+
+def _keys(app: App[None], screen: Screen[object]) -> list[tuple[str, str, str]]:
+    """(keys, description, tooltip) of every binding the screen and the app declare."""
+    out: list[tuple[str, str, str]] = []
+    for node in (screen, app):
+        for binding in type(node).BINDINGS:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            keys = " ".join(
+                app.get_key_display(Binding(key.strip(), "")) for key in binding.key.split(",")
+            )
+            out.append((keys, binding.description, binding.tooltip))
+    return out
+
+
+def make_app(
+    env: Env | None = None,
+    *,
+    home: Path | None = None,
+    author: str | None = None,
+    slug: str | None = None,
+) -> DeskApp:
+    """The app over `env` (else the desk home `home` or the default one), as `author`."""
+    from desk.locations import desk_home
+
+    env = env or Env(desk_home(home))
+    if slug is not None:
+        env.desk.store.story_id(slug)  # an unknown slug is refused before the UI starts
+    return DeskApp(Workbench(env, resolve_author(author)), slug=slug)

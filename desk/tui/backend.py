@@ -1,0 +1,73 @@
+"""What the TUI works on: one desk home, the person at the keyboard, the house glossary.
+
+Everything here is a thin call into desk.core (or the CLI's own helpers), so the TUI
+and the CLI refuse, record and export alike.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desk.cli import Env
+from desk.commands.glossary import draft_enforcer
+from desk.core.errors import RefusedError
+from desk.core.export import render, write_atomic
+from desk.core.glossary.enforce import Enforcer
+from desk.core.glossary.findings import Finding
+from desk.core.service import Desk, qa_problems
+from desk.core.story import Story, StoryStatus
+from desk.locations import export_dir
+
+
+@dataclass
+class Workbench:
+    """The desk home, who is working, and the glossary enforcer once it is loaded."""
+
+    env: Env
+    author: str
+    _enforcer: Enforcer | None = field(default=None, init=False, repr=False)
+    _loaded: bool = field(default=False, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def desk(self) -> Desk:
+        """The operations over the home's store (used from the UI thread only)."""
+        return self.env.desk
+
+    def enforcer(self) -> Enforcer | None:
+        """The house glossary's enforcer, loaded once (safe from a worker thread)."""
+        with self._lock:
+            if not self._loaded:
+                self._enforcer = draft_enforcer(self.env)
+                self._loaded = True
+            return self._enforcer
+
+    def enforcer_if_loaded(self) -> Enforcer | None:
+        """The enforcer if a scan already loaded it; never loads (cheap, for the UI thread)."""
+        return self._enforcer
+
+    def scan(self, story: Story) -> dict[int, list[Finding]]:
+        """Glossary findings of every segment of `story` (segments without any left out)."""
+        enforcer = self.enforcer()
+        if enforcer is None:
+            return {}
+        found = {seg.n: enforcer.check(seg.text, seg.source) for seg in story.segments}
+        return {n: f for n, f in found.items() if f}
+
+    def export(self, slug: str) -> Path:
+        """Export like `desk export SLUG` with the config's profile and folder (QA gate on)."""
+        store = self.desk.store
+        story = store.load_story(slug)
+        problems = qa_problems(story)
+        if story.status not in (StoryStatus.APPROVED, StoryStatus.PUBLISHED):
+            problems.insert(0, f"the story is {story.status.value}, not approved or published")
+        if problems:
+            raise RefusedError(f"cannot export {slug}: " + "; ".join(problems))
+        config = self.env.config
+        rendered = render(
+            story, store.revisions(story.id or 0), config.export_profile, config.timezone
+        )
+        folder = Path(config.export_folder).expanduser() if config.export_folder else None
+        return write_atomic(folder or export_dir(self.env.home), rendered)

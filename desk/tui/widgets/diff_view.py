@@ -1,0 +1,32 @@
+"""The word diff of a segment's English against its machine draft."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from desk.core.diffing import word_diff
+from desk.core.story import Segment
+
+
+class DiffView(Static):
+    """The word diff of the English against the machine draft."""
+
+    def show(self, seg: Segment, english: str) -> None:
+        """Diff `english` against `seg`'s draft: deletions red and struck, insertions green."""
+        text = Text("Diff vs draft: ", style="bold")
+        if not seg.draft:
+            text.append("no draft")
+        else:
+            for op in word_diff(seg.draft, english):
+                text.append(op.gap)
+                if op.tag == "equal":
+                    text.append(op.after_text)
+                    continue
+                if op.before:
+                    text.append(op.before_text, style="red strike")
+                if op.before and op.after:
+                    text.append(" ")
+                if op.after:
+                    text.append(op.after_text, style="green underline")
+        self.update(text)

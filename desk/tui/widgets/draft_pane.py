@@ -1,0 +1,20 @@
+"""The machine draft of a segment, read-only, with its engine and model."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from desk.core.story import Segment
+
+
+class DraftPane(Static):
+    """The machine draft as first written, with the engine and model that wrote it."""
+
+    def show(self, seg: Segment) -> None:
+        """Show segment `seg`'s draft and where it came from."""
+        origin = " · ".join(p for p in (seg.engine, seg.model) if p) or "no draft"
+        text = Text()
+        text.append(f"Draft ({origin}): ", style="bold")
+        text.append(seg.draft or "—")
+        self.update(text)

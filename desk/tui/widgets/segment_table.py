@@ -1,0 +1,87 @@
+"""The editor's table of segments: number, status, English, and the Arabic right-aligned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.message import Message
+from textual.widgets import DataTable
+
+from desk.core.story import Segment, Story
+
+ENGLISH_WIDTH = 52
+ARABIC_WIDTH = 40
+
+
+def _cut(text: str, width: int) -> str:
+    """One line of at most `width` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class SegmentTable(DataTable[str | Text]):
+    """One row per segment; the row under the cursor is the segment being edited."""
+
+    @dataclass
+    class SegmentHighlighted(Message):
+        """The cursor moved to segment `n`."""
+
+        n: int
+
+    def on_mount(self) -> None:
+        """Set up the columns."""
+        self.cursor_type = "row"
+        self.add_column("#", key="n")
+        self.add_column("Status", key="status")
+        self.add_column("English", key="english", width=ENGLISH_WIDTH)
+        self.add_column("Arabic", key="arabic", width=ARABIC_WIDTH)
+
+    def show(self, story: Story, findings: dict[int, int]) -> None:
+        """Fill the table with the story's segments (`findings`: segment → count)."""
+        row = self.cursor_row
+        self.clear()
+        for seg in story.segments:
+            self.add_row(*self._cells(seg, findings.get(seg.n, 0)), key=str(seg.n))
+        if self.row_count:
+            self.move_cursor(row=min(row, self.row_count - 1))
+
+    def update_segment(self, seg: Segment, findings: int) -> None:
+        """Refresh one row after a change."""
+        n, status, english, arabic = self._cells(seg, findings)
+        row = str(seg.n)
+        self.update_cell(row, "n", n)
+        self.update_cell(row, "status", status)
+        self.update_cell(row, "english", english)
+        self.update_cell(row, "arabic", arabic)
+
+    @staticmethod
+    def _cells(seg: Segment, findings: int) -> tuple[str, str, str, Text]:
+        """The row's cells; Arabic is shown raw (Textual does no bidi) and right-aligned."""
+        mark = f" !{findings}" if findings else ""
+        return (
+            f"{seg.n}{mark}",
+            seg.status.value,
+            _cut(seg.text, ENGLISH_WIDTH),
+            Text(_cut(seg.source, ARABIC_WIDTH), justify="right", no_wrap=True),
+        )
+
+    def go_to(self, n: int) -> None:
+        """Put the cursor on segment `n`."""
+        self.move_cursor(row=self.get_row_index(str(n)))
+
+    @property
+    def current(self) -> int | None:
+        """The segment number under the cursor."""
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Tell the screen which segment is now current."""
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(self.SegmentHighlighted(int(event.row_key.value)))

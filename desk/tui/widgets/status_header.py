@@ -1,0 +1,20 @@
+"""The editor's header line: story, status, progress, findings, and who is working."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from desk.core.story import SegmentStatus, Story
+
+
+class StatusHeader(Static):
+    """One line: slug, status, confirmed/total, glossary findings, the author."""
+
+    def show(self, story: Story, findings: int | None, author: str) -> None:
+        """Describe `story` (`findings` None while the glossary scan runs)."""
+        done = sum(1 for s in story.segments if s.status == SegmentStatus.CONFIRMED)
+        found = "scanning" if findings is None else str(findings)
+        self.update(
+            f"{story.slug} │ {story.status.value} │ confirmed {done}/{len(story.segments)}"
+            f" │ findings {found} │ you: {author}"
+        )

@@ -1,0 +1,68 @@
+"""The story list's table: one row per story."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual import on
+from textual.message import Message
+from textual.widgets import DataTable
+
+from desk.core.store import StorySummary
+
+
+class StoryTable(DataTable[str]):
+    """Stories with status, progress, last editor and time of the last change."""
+
+    @dataclass
+    class OpenRequested(Message):
+        """The person chose a story to open."""
+
+        slug: str
+
+    def on_mount(self) -> None:
+        """Set up the columns."""
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        for label, key in (
+            ("Slug", "slug"),
+            ("Headline", "headline"),
+            ("Status", "status"),
+            ("Done", "progress"),
+            ("Last editor", "author"),
+            ("Updated", "updated"),
+        ):
+            self.add_column(label, key=key)
+
+    def show(self, stories: Sequence[StorySummary]) -> None:
+        """Replace the rows with `stories`, keeping the cursor on the same slug."""
+        keep = self.selected_slug
+        self.clear()
+        for s in stories:
+            headline = s.headline_en or s.headline_ar
+            self.add_row(
+                s.slug,
+                headline if len(headline) <= 48 else headline[:47] + "…",
+                s.status.value,
+                f"{s.confirmed}/{s.segments}",
+                s.last_author,
+                s.updated_at[:16].replace("T", " "),
+                key=s.slug,
+            )
+        if keep is not None and keep in self.rows:
+            self.move_cursor(row=self.get_row_index(keep))
+
+    @property
+    def selected_slug(self) -> str | None:
+        """The slug under the cursor, if any."""
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row opens that story."""
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(self.OpenRequested(event.row_key.value))
