@@ -124,9 +124,16 @@ pass_env = click.make_pass_decorator(Env)
     type=click.Path(file_okay=False, path_type=Path),
     help="The desk home holding the database (default: $DESK_HOME, else the user data dir).",
 )
+@click.option(
+    "--arabic-display",
+    type=click.Choice(["shaped", "raw"]),
+    default=None,
+    help="Workbench only: `shaped` joins and reorders Arabic for terminals without bidi, "
+    "`raw` leaves it to terminals that do their own (default: config [tui], else shaped).",
+)
 @click.version_option(package_name="desk")
 @click.pass_context
-def main(ctx: click.Context, home: Path | None) -> None:
+def main(ctx: click.Context, home: Path | None, arabic_display: str | None) -> None:
     """desk: translate and edit Arabic news stories into English, every change kept.
 
     \b
@@ -137,11 +144,12 @@ def main(ctx: click.Context, home: Path | None) -> None:
       desk                              # the workbench (TUI); `desk open SLUG` opens a story
     """
     ctx.obj = Env(desk_home(home))
+    ctx.meta["desk.arabic_display"] = arabic_display  # `desk open` falls back to it
     if ctx.invoked_subcommand is None:
         # Imported here so that the CLI starts fast and desk.core never sees textual.
         from desk.tui import make_app
 
-        make_app(ctx.obj).run()
+        make_app(ctx.obj, arabic_display=arabic_display).run()
 
 
 # The commands live in their own modules and register themselves on `main`.

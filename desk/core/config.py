@@ -24,6 +24,19 @@ class Config:
     """Time zone of dates in exports, an IANA name (`[export] timezone`, env DESK_TZ)."""
     glossary_folder: str = ""
     """The house glossary's folder of `*.toml` files (`[glossary] folder`, env DESK_GLOSSARY)."""
+    tui_arabic_display: str = "shaped"
+    """How the workbench draws Arabic: `shaped` (joined and reordered by desk, for
+    terminals without bidi) or `raw` (logical order, for terminals that do their own
+    bidi, e.g. VTE-based ones); `[tui] arabic_display`, or `desk --arabic-display`."""
+    tui_theme: str = "dark"
+    """The workbench's theme, `dark` or `light` (`[tui] theme`); F10 switches it."""
+
+
+# Settings with a fixed set of values: (table, key) -> the values allowed.
+CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("tui", "arabic_display"): ("shaped", "raw"),
+    ("tui", "theme"): ("dark", "light"),
+}
 
 
 def load_config(path: Path) -> Config:
@@ -38,6 +51,7 @@ def load_config(path: Path) -> Config:
         "story": {"credit"},
         "export": {"profile", "folder", "timezone"},
         "glossary": {"folder"},
+        "tui": {"arabic_display", "theme"},
     }
     values: dict[str, str] = {}
     for table, content in data.items():
@@ -48,6 +62,9 @@ def load_config(path: Path) -> Config:
                 raise InputError(f"{path}: [{table}] has no setting {key!r}")
             if not isinstance(value, str):
                 raise InputError(f"{path}: [{table}] {key} must be a string")
+            allowed = CHOICES.get((table, key))
+            if allowed and value not in allowed:
+                raise InputError(f"{path}: [{table}] {key} must be one of {', '.join(allowed)}")
             name = key if key in ("credit", "timezone") else f"{table}_{key}"
             values[name] = value
     if os.environ.get("DESK_TZ"):

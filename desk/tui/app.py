@@ -15,6 +15,9 @@ from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.help import HelpScreen
 from desk.tui.screens.story_list import StoryListScreen
 
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+"""The `[tui] theme` setting's values and the Textual themes they name."""
+
 
 class DeskApp(App[None]):
     """The desk workbench over one desk home, for one author."""
@@ -24,6 +27,7 @@ class DeskApp(App[None]):
     # `?` types into the English while the editor has focus, so F1 opens help there.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", tooltip="List every key of this screen."),
+        Binding("f10", "toggle_theme", "Theme", tooltip="Switch between the dark and light theme."),
     ]
 
     def __init__(self, bench: Workbench, *, slug: str | None = None) -> None:
@@ -33,10 +37,15 @@ class DeskApp(App[None]):
         self.start_slug = slug
 
     def on_mount(self) -> None:
-        """The story list first, then the story asked for, if any."""
+        """The configured theme, the story list first, then the story asked for, if any."""
+        self.theme = THEMES.get(self.bench.env.config.tui_theme, THEMES["dark"])
         self.push_screen(StoryListScreen(self.bench))
         if self.start_slug is not None:
             self.push_screen(EditorScreen(self.bench, self.start_slug))
+
+    def action_toggle_theme(self) -> None:
+        """Dark to light and back (Textual's built-in themes; the layout is in desk.tcss)."""
+        self.theme = THEMES["dark"] if self.theme == THEMES["light"] else THEMES["light"]
 
     def action_help(self) -> None:
         """Show the keys of the current screen."""
@@ -71,11 +80,16 @@ def make_app(
     home: Path | None = None,
     author: str | None = None,
     slug: str | None = None,
+    arabic_display: str | None = None,
 ) -> DeskApp:
-    """The app over `env` (else the desk home `home` or the default one), as `author`."""
+    """The app over `env` (else the desk home `home` or the default one), as `author`.
+
+    `arabic_display` (`shaped` or `raw`) overrides the config's `[tui] arabic_display`.
+    """
     from desk.locations import desk_home
 
     env = env or Env(desk_home(home))
     if slug is not None:
         env.desk.store.story_id(slug)  # an unknown slug is refused before the UI starts
-    return DeskApp(Workbench(env, resolve_author(author)), slug=slug)
+    bench = Workbench(env, resolve_author(author), arabic_override=arabic_display)
+    return DeskApp(bench, slug=slug)

@@ -27,6 +27,8 @@ class Workbench:
 
     env: Env
     author: str
+    arabic_override: str | None = None
+    """`--arabic-display` given on the command line; else the config file says."""
     _enforcer: Enforcer | None = field(default=None, init=False, repr=False)
     _loaded: bool = field(default=False, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -35,6 +37,11 @@ class Workbench:
     def desk(self) -> Desk:
         """The operations over the home's store (used from the UI thread only)."""
         return self.env.desk
+
+    @property
+    def arabic_display(self) -> str:
+        """How Arabic is drawn: `shaped` or `raw` (the option, else `[tui] arabic_display`)."""
+        return self.arabic_override or self.env.config.tui_arabic_display
 
     def enforcer(self) -> Enforcer | None:
         """The house glossary's enforcer, loaded once (safe from a worker thread)."""
@@ -60,9 +67,7 @@ class Workbench:
         """Export like `desk export SLUG` with the config's profile and folder (QA gate on)."""
         store = self.desk.store
         story = store.load_story(slug)
-        problems = qa_problems(story)
-        if story.status not in (StoryStatus.APPROVED, StoryStatus.PUBLISHED):
-            problems.insert(0, f"the story is {story.status.value}, not approved or published")
+        problems = export_problems(story)
         if problems:
             raise RefusedError(f"cannot export {slug}: " + "; ".join(problems))
         config = self.env.config
@@ -71,3 +76,11 @@ class Workbench:
         )
         folder = Path(config.export_folder).expanduser() if config.export_folder else None
         return write_atomic(folder or export_dir(self.env.home), rendered)
+
+
+def export_problems(story: Story) -> list[str]:
+    """What stops `story` from being exported: its status, then the QA gate's problems."""
+    problems = qa_problems(story)
+    if story.status not in (StoryStatus.APPROVED, StoryStatus.PUBLISHED):
+        problems.insert(0, f"the story is {story.status.value}, not approved or published")
+    return problems

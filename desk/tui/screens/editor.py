@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
@@ -11,15 +10,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer
 
 from desk.core.errors import ConflictError, DeskError
 from desk.core.glossary.findings import Finding
 from desk.core.glossary.stories import fix_story
-from desk.core.story import EDITABLE_STATUSES, Segment, Story, StoryStatus
+from desk.core.story import EDITABLE_STATUSES, Segment, Story
 from desk.tui.backend import Workbench
 from desk.tui.screens.conflict import ConflictScreen
+from desk.tui.screens.history import HistoryScreen
+from desk.tui.screens.workflow import WorkflowScreen
 from desk.tui.widgets.diff_view import DiffView
 from desk.tui.widgets.draft_pane import DraftPane
 from desk.tui.widgets.english_editor import EnglishEditor
@@ -29,7 +29,7 @@ from desk.tui.widgets.source_pane import SourcePane
 from desk.tui.widgets.status_header import StatusHeader
 
 
-class EditorScreen(Screen[None]):
+class EditorScreen(WorkflowScreen):
     """Segments as rows above; the current segment's Arabic, draft, English, findings, diff."""
 
     # Ctrl+arrows, Ctrl+letters and F-keys: a focused TextArea takes every printable
@@ -73,6 +73,14 @@ class EditorScreen(Screen[None]):
             "Export",
             tooltip="Export Markdown with the config's profile and folder.",
         ),
+        Binding("f12", "correct", "Correct", tooltip="Start a correction of a published story."),
+        Binding("ctrl+l", "history", "History", tooltip="The story's revisions, diffs and stats."),
+        Binding(
+            "ctrl+o",
+            "segment_history",
+            "Seg history",
+            tooltip="The revisions of this segment only.",
+        ),
         Binding("escape", "back", "Stories", tooltip="Save and go back to the story list."),
     ]
 
@@ -97,25 +105,6 @@ class EditorScreen(Screen[None]):
         applied: int
 
     @dataclass
-    class StatusMoved(Message):
-        """The story moved to `status`."""
-
-        status: StoryStatus
-
-    @dataclass
-    class Exported(Message):
-        """The story was written to `path`."""
-
-        path: Path
-
-    @dataclass
-    class Refused(Message):
-        """The core refused an action; `reason` says why."""
-
-        action: str
-        reason: str
-
-    @dataclass
     class FindingsScanned(Message):
         """The glossary scan of the story finished (segment → findings)."""
 
@@ -138,9 +127,10 @@ class EditorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Header, segment table, the current segment's panes, footer."""
         yield StatusHeader(id="status")
-        yield SegmentTable(id="segments")
+        arabic = self.bench.arabic_display
+        yield SegmentTable(arabic_display=arabic, id="segments")
         with VerticalScroll(id="detail"):
-            yield SourcePane(id="source")
+            yield SourcePane(arabic_display=arabic, id="source")
             yield DraftPane(id="draft")
             yield EnglishEditor(id="english")
             with Vertical(id="below"):
@@ -268,11 +258,6 @@ class EditorScreen(Screen[None]):
             ConflictScreen(n, mine, theirs.text, theirs.updated_by or "someone"), chosen
         )
 
-    def refuse(self, action: str, exc: DeskError) -> None:
-        """Tell the person why the core refused `action` (never a traceback)."""
-        self.notify(str(exc), title=f"Cannot {action}", severity="error", timeout=8)
-        self.post_message(self.Refused(action, str(exc)))
-
     @on(EnglishEditor.SaveRequested)
     def _save_requested(self, event: EnglishEditor.SaveRequested) -> None:
         """Autosave (timer or blur)."""
@@ -390,46 +375,12 @@ class EditorScreen(Screen[None]):
         """Show or hide the diff."""
         self.query_one(DiffView).toggle_class("-hidden")
 
-    # -- workflow ---------------------------------------------------------------
+    def action_history(self) -> None:
+        """Save, then show the story's history."""
+        if self.save():
+            self.app.push_screen(HistoryScreen(self.bench, self.slug))
 
-    def move(self, target: StoryStatus) -> None:
-        """Save, then move the story to `target` through the core (refusals notified)."""
-        if not self.save():
-            return
-        desk, author = self.bench.desk, self.bench.author
-        try:
-            if target == StoryStatus.PUBLISHED:
-                status = desk.publish(self.slug, author=author)
-            else:
-                status = desk.set_status(self.slug, target, author=author)
-        except DeskError as exc:
-            self.refuse(f"move to {target.value}", exc)
-            return
-        self.post_message(self.StatusMoved(status))
-        self.notify(f"The story is now {status.value}.")
-        self.reload()
-        self.show_segment(self.current)
-
-    def action_review(self) -> None:
-        """Send the story to review."""
-        self.move(StoryStatus.REVIEW)
-
-    def action_approve(self) -> None:
-        """Approve the story."""
-        self.move(StoryStatus.APPROVED)
-
-    def action_publish(self) -> None:
-        """Publish the story."""
-        self.move(StoryStatus.PUBLISHED)
-
-    def action_export(self) -> None:
-        """Export the story as the config says."""
-        if not self.save():
-            return
-        try:
-            path = self.bench.export(self.slug)
-        except DeskError as exc:
-            self.refuse("export", exc)
-            return
-        self.post_message(self.Exported(path))
-        self.notify(f"Wrote {path}", title="Exported")
+    def action_segment_history(self) -> None:
+        """Save, then show the history of this segment."""
+        if self.save():
+            self.app.push_screen(HistoryScreen(self.bench, self.slug, segment=self.current))

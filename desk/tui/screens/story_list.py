@@ -10,9 +10,29 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from desk.core.store import StorySummary
+from desk.core.story import StoryStatus
 from desk.tui.backend import Workbench
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.widgets.story_table import StoryTable
+
+SORTS = {
+    "updated": "last update",
+    "slug": "slug",
+    "status": "status",
+}
+"""The list's orders (the store gives the most recently updated first)."""
+
+STATUS_ORDER = list(StoryStatus)
+
+
+def sort_stories(stories: list[StorySummary], order: str) -> list[StorySummary]:
+    """`stories` (newest first) in `order`, a key of SORTS."""
+    if order == "slug":
+        return sorted(stories, key=lambda s: s.slug)
+    if order == "status":  # stable: newest first within a status
+        return sorted(stories, key=lambda s: STATUS_ORDER.index(s.status))
+    return stories
 
 
 class StoryListScreen(Screen[None]):
@@ -21,6 +41,8 @@ class StoryListScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", tooltip="Open the story under the cursor."),
         Binding("r", "reload", "Reload", tooltip="Read the story list again."),
+        Binding("f", "cycle_filter", "Filter", tooltip="Show only one status, in turn, or all."),
+        Binding("o", "cycle_sort", "Sort", tooltip="Sort by last update, slug or status."),
         Binding("q", "app.quit", "Quit", tooltip="Leave the workbench."),
     ]
 
@@ -28,10 +50,14 @@ class StoryListScreen(Screen[None]):
         """List the stories of `bench`'s desk home."""
         super().__init__()
         self.bench = bench
+        self.status_filter: StoryStatus | None = None
+        """Show only stories of this status (None: all)."""
+        self.order = "updated"
+        """How the list is sorted: a key of SORTS."""
 
     def compose(self) -> ComposeResult:
         """Title, table, footer."""
-        yield Static(f"desk — stories │ you: {self.bench.author}", id="list-title")
+        yield Static(f"desk — stories │ you: {self.bench.author}", id="list-title", markup=False)
         yield StoryTable(id="stories")
         yield Static("", id="list-empty")
         yield Footer()
@@ -42,10 +68,33 @@ class StoryListScreen(Screen[None]):
 
     def action_reload(self) -> None:
         """Read the stories again."""
-        stories = self.bench.desk.store.list_stories()
-        self.query_one(StoryTable).show(stories)
-        hint = "" if stories else "No stories yet: import one with `desk import FILE`."
+        stories = self.bench.desk.store.list_stories(self.status_filter)
+        self.query_one(StoryTable).show(sort_stories(stories, self.order))
+        title = f"desk — stories │ you: {self.bench.author}"
+        if self.status_filter is not None:
+            title += f" │ only {self.status_filter.value}"
+        if self.order != "updated":
+            title += f" │ by {SORTS[self.order]}"
+        self.query_one("#list-title", Static).update(title)
+        if stories:
+            hint = ""
+        elif self.status_filter is not None:
+            hint = f"No {self.status_filter.value} stories (f shows the next status)."
+        else:
+            hint = "No stories yet: import one with `desk import FILE`."
         self.query_one("#list-empty", Static).update(hint)
+
+    def action_cycle_filter(self) -> None:
+        """All → new → translating → … → correcting → all."""
+        order: list[StoryStatus | None] = [None, *StoryStatus]
+        self.status_filter = order[(order.index(self.status_filter) + 1) % len(order)]
+        self.action_reload()
+
+    def action_cycle_sort(self) -> None:
+        """Last update → slug → status → last update."""
+        keys = list(SORTS)
+        self.order = keys[(keys.index(self.order) + 1) % len(keys)]
+        self.action_reload()
 
     def action_open(self) -> None:
         """Open the story under the cursor."""

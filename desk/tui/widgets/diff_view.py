@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.widgets import Static
 
-from desk.core.diffing import word_diff
+from desk.core.diffing import DiffOp, word_diff
 from desk.core.story import Segment
+
+
+def diff_text(ops: Sequence[DiffOp], text: Text | None = None) -> Text:
+    """A word diff as styled text: deletions red and struck, insertions green (appended)."""
+    text = Text() if text is None else text
+    for op in ops:
+        text.append(op.gap)
+        if op.tag == "equal":
+            text.append(op.after_text)
+            continue
+        if op.before:
+            text.append(op.before_text, style="red strike")
+        if op.before and op.after:
+            text.append(" ")
+        if op.after:
+            text.append(op.after_text, style="green underline")
+    return text
 
 
 class DiffView(Static):
@@ -18,15 +37,5 @@ class DiffView(Static):
         if not seg.draft:
             text.append("no draft")
         else:
-            for op in word_diff(seg.draft, english):
-                text.append(op.gap)
-                if op.tag == "equal":
-                    text.append(op.after_text)
-                    continue
-                if op.before:
-                    text.append(op.before_text, style="red strike")
-                if op.before and op.after:
-                    text.append(" ")
-                if op.after:
-                    text.append(op.after_text, style="green underline")
+            diff_text(word_diff(seg.draft, english), text)
         self.update(text)

@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from desk.core.story import Segment, Story
+from desk.tui.arabic import DEFAULT_ARABIC_DISPLAY, display_arabic
 
 ENGLISH_WIDTH = 52
 ARABIC_WIDTH = 40
@@ -29,6 +30,11 @@ class SegmentTable(DataTable[str | Text]):
         """The cursor moved to segment `n`."""
 
         n: int
+
+    def __init__(self, *, arabic_display: str = DEFAULT_ARABIC_DISPLAY, id: str | None = None):
+        """A table drawing the Arabic column in `arabic_display` mode (`shaped` or `raw`)."""
+        super().__init__(id=id)
+        self.arabic_display = arabic_display
 
     def on_mount(self) -> None:
         """Set up the columns."""
@@ -56,15 +62,15 @@ class SegmentTable(DataTable[str | Text]):
         self.update_cell(row, "english", english)
         self.update_cell(row, "arabic", arabic)
 
-    @staticmethod
-    def _cells(seg: Segment, findings: int) -> tuple[str, str, str, Text]:
-        """The row's cells; Arabic is shown raw (Textual does no bidi) and right-aligned."""
+    def _cells(self, seg: Segment, findings: int) -> tuple[str, str, str, Text]:
+        """The row's cells; the Arabic is cut in logical order, then drawn right-aligned."""
+        arabic = display_arabic(_cut(seg.source, ARABIC_WIDTH), self.arabic_display)
         mark = f" !{findings}" if findings else ""
         return (
             f"{seg.n}{mark}",
             seg.status.value,
             _cut(seg.text, ENGLISH_WIDTH),
-            Text(_cut(seg.source, ARABIC_WIDTH), justify="right", no_wrap=True),
+            Text(arabic, justify="right", no_wrap=True),
         )
 
     def go_to(self, n: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from desk.core.story import SegmentStatus, Story
+from desk.core.story import SegmentStatus, Story, StoryStatus
 
 
 class StatusHeader(Static):
@@ -14,7 +14,8 @@ class StatusHeader(Static):
         """Describe `story` (`findings` None while the glossary scan runs)."""
         done = sum(1 for s in story.segments if s.status == SegmentStatus.CONFIRMED)
         found = "scanning" if findings is None else str(findings)
+        hint = " (F12: correct)" if story.status == StoryStatus.PUBLISHED else ""
         self.update(
-            f"{story.slug} │ {story.status.value} │ confirmed {done}/{len(story.segments)}"
+            f"{story.slug} │ {story.status.value}{hint} │ confirmed {done}/{len(story.segments)}"
             f" │ findings {found} │ you: {author}"
         )
