@@ -110,6 +110,8 @@ def test_fix_writes_glossary_revisions(desk: Desk, glossary: Path) -> None:
     desk("status", story, "approved")
     exported = desk("export", story, "--stdout").output
     assert f"  glossary:\n  - {version}" in exported
+    editors = exported.split("  editors:\n")[1].split("  credit:")[0]
+    assert "- glossary" not in editors
 
 
 def test_add_edit_remove_keep_the_file(desk: Desk, glossary: Path) -> None:

@@ -30,7 +30,9 @@ class _FrontMatterDumper(yaml.SafeDumper):
         return True
 
 
-TEXT_CHANGES = (RevisionKind.EDIT, RevisionKind.GLOSSARY, RevisionKind.CORRECTION)
+# Changes by people. A glossary fix is authored by "glossary" (the person who asked is in
+# its note) and machine drafts are credited under `engine`, so neither makes an editor.
+TEXT_CHANGES = (RevisionKind.EDIT, RevisionKind.CORRECTION)
 
 
 @dataclass(frozen=True)
