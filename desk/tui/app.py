@@ -57,7 +57,7 @@ class DeskApp(App[None]):
 
 def _title(screen: Screen[object]) -> str:
     """What the help calls the screen."""
-    return "Editor" if isinstance(screen, EditorScreen) else "Stories"
+    return str(getattr(screen, "HELP_TITLE", "desk"))
 
 
 def _keys(app: App[None], screen: Screen[object]) -> list[tuple[str, str, str]]:

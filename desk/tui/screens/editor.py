@@ -32,6 +32,9 @@ from desk.tui.widgets.status_header import StatusHeader
 class EditorScreen(WorkflowScreen):
     """Segments as rows above; the current segment's Arabic, draft, English, findings, diff."""
 
+    HELP_TITLE = "Editor"
+    """What the help screen calls this screen."""
+
     # Ctrl+arrows, Ctrl+letters and F-keys: a focused TextArea takes every printable
     # key and its own bindings (TextArea.BINDINGS: Ctrl+A/E/K/U/W/Z/Y..., F6, F7), but
     # none of these; a test checks that each reaches the screen with the editor focused.

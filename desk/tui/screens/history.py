@@ -32,6 +32,9 @@ MODES = {
 class HistoryScreen(Screen[None]):
     """Every revision of a story, oldest first, filterable by author and by segment."""
 
+    HELP_TITLE = "History"
+    """What the help screen calls this screen."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the editor."),
         Binding("a", "cycle_author", "Author", tooltip="Show one author's revisions, in turn."),

@@ -38,6 +38,9 @@ def sort_stories(stories: list[StorySummary], order: str) -> list[StorySummary]:
 class StoryListScreen(Screen[None]):
     """A table of stories; Enter opens one in the editor."""
 
+    HELP_TITLE = "Stories"
+    """What the help screen calls this screen."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", tooltip="Open the story under the cursor."),
         Binding("r", "reload", "Reload", tooltip="Read the story list again."),
