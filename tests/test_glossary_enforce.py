@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,8 +14,9 @@ from rapidfuzz.distance import Levenshtein
 from desk.core.glossary.enforce import Enforcer
 from desk.core.glossary.findings import Finding, FindingKind, apply_fixes
 from desk.core.glossary.fuzzy import allowed_edits
-from desk.core.glossary.model import Entry, Glossary, Kind, from_entries
+from desk.core.glossary.model import Entry, Glossary, Kind, from_entries, load_folder
 from desk.core.glossary.normalise import (
+    ArabicNameIndex,
     arabic_words,
     at_sentence_start,
     cased,
@@ -211,7 +213,10 @@ def test_sentence_start_after_stops_quotes_but_not_abbreviations() -> None:
     assert at_sentence_start(text, text.index("W"))
     assert not at_sentence_start("in the north of X", 16)
     assert cased("al-Akrad mountain", True) == "Al-Akrad mountain"
-    assert cased("Al-Akrad mountain", False) == "al-Akrad mountain"
+    assert cased("al-Akrad mountain", False) == "al-Akrad mountain"
+    # A canonical the glossary writes "Al-" (a paper's own name) keeps its capital.
+    assert cased("Al-Quds Al-Arabi", False) == "Al-Quds Al-Arabi"
+    assert cased("Al-Quds Al-Arabi", True) == "Al-Quds Al-Arabi"
 
 
 # --- VARIANT --------------------------------------------------------------------------
@@ -688,4 +693,169 @@ def test_article_case_of_a_canonical_follows_the_sentence() -> None:
     ]
     assert enforcer.fix(text)[0] == (
         "Forces approach al-Akrad mountain. Al-Akrad is high; al-Akrad holds."
+    )
+
+
+# --- house glossary: apostrophes, articles, possessives, known names -------------------
+
+GLOSSARIES = Path(__file__).resolve().parent.parent / "glossaries"
+
+
+@pytest.fixture(scope="module")
+def house() -> Enforcer:
+    """The shipped house glossary (`glossaries/*.toml`)."""
+    return Enforcer(load_folder(GLOSSARIES))
+
+
+def test_typographic_apostrophe_is_a_variant_of_the_house_straight_one(house: Enforcer) -> None:
+    """The house writes People's (glossaries/README.md: canonicals use the straight apostrophe)."""
+    text = "The People’s Protection Units and the Women’s Protection Units met in Lattakia’s north."
+    assert kinds(house.check(text)) == [
+        ("variant", "People’s Protection Units", "People's Protection Units"),
+        ("variant", "Women’s Protection Units", "Women's Protection Units"),
+    ]
+    assert house.fix(text)[0] == (
+        "The People's Protection Units and the Women's Protection Units met in Lattakia’s north."
+    )
+    # The straight form, or a name broken across lines, is left alone.
+    assert house.check("The People's Protection\nUnits said so.") == []
+
+
+def test_typographic_apostrophe_in_a_canonical_is_found_even_when_not_listed() -> None:
+    """No entry needs to list the curly form: a canonical written with ’ is reported."""
+    pkk = Entry(
+        "pkk", "Kurdistan Workers' Party", ("حزب العمال الكردستاني",), (), Kind.ORGANISATION
+    )
+    enforcer = Enforcer(from_entries([pkk]))
+    findings = enforcer.check("The Kurdistan Workers’ Party said so.")
+    assert kinds(findings) == [("variant", "Kurdistan Workers’ Party", "Kurdistan Workers' Party")]
+    assert findings[0].message == (
+        "Kurdistan Workers’ Party → Kurdistan Workers' Party "
+        "(house spelling: straight apostrophe, glossary)"
+    )
+
+
+def test_canonical_written_with_capital_al_keeps_it_everywhere(house: Enforcer) -> None:
+    """'Al-Quds Al-Arabi' is the paper's own spelling: never lower-cased mid-sentence."""
+    assert house.check("The London-based daily Al-Quds Al-Arabi said so.") == []
+    assert kinds(house.check("A statement from Al Quds Al Arabi denied it.")) == [
+        ("variant", "Al Quds Al Arabi", "Al-Quds Al-Arabi")
+    ]
+    findings = house.check("The daily al-Quds Al-Arabi said so.")
+    assert kinds(findings) == [("variant", "al-Quds Al-Arabi", "Al-Quds Al-Arabi")]
+    assert "the article as the glossary writes it" in findings[0].message
+
+
+def test_capital_al_inside_a_house_name_is_a_variant(house: Enforcer) -> None:
+    """'Bashar Al-Assad' is 'Bashar al-Assad', at a sentence start too; 'Al-' first still changes."""
+    text = "Abu Humam Al-Shami was killed. The decree was signed by Bashar Al-Assad at Bab Al-Hawa."
+    assert kinds(house.check(text)) == [
+        ("variant", "Abu Humam Al-Shami", "Abu Humam al-Shami"),
+        ("variant", "Bashar Al-Assad", "Bashar al-Assad"),
+        ("variant", "Bab Al-Hawa", "Bab al-Hawa"),
+    ]
+    assert house.fix(text)[0] == (
+        "Abu Humam al-Shami was killed. The decree was signed by Bashar al-Assad at Bab al-Hawa."
+    )
+    assert house.check("The decree was signed by Bashar al-Assad at Bab al-Hawa.") == []
+
+
+def test_capitalised_el_and_sun_letter_articles_find_the_listed_variant(house: Enforcer) -> None:
+    """'El-Hol' at a sentence start is the listed 'el-Hol'; 'Ad-Dana' the listed 'ad-Dana'."""
+    assert kinds(house.check("El-Hol has been without electricity.")) == [
+        ("variant", "El-Hol", "Al-Hol")
+    ]
+    assert kinds(house.check("Ad-Dana was shelled. They fled to El-Hol.")) == [
+        ("variant", "Ad-Dana", "Al-Dana"),
+        ("variant", "El-Hol", "al-Hol"),
+    ]
+
+
+def test_source_rendering_over_a_possessive_is_replaced_whole(house: Enforcer) -> None:
+    """'Syria's Democratic Forces' is the rendering, not 'Democratic Forces' after 'Syria's'."""
+    english = "Syria's Democratic Forces said they had captured ten fighters."
+    arabic = "وقالت قوات سوريا الديمقراطية إنها أسرت عشرة مقاتلين."
+    assert kinds(house.check(english, arabic)) == [
+        ("source", "Syria's Democratic Forces", "Syrian Democratic Forces")
+    ]
+    assert house.fix(english, arabic)[0] == (
+        "Syrian Democratic Forces said they had captured ten fighters."
+    )
+    english = "Turkish aircraft bombed positions of the People's Protection Unit."
+    arabic = "وقصفت الطائرات التركية مواقع وحدات حماية الشعب."
+    assert house.fix(english, arabic)[0] == (
+        "Turkish aircraft bombed positions of the People's Protection Units."
+    )
+    # A possessive run is no candidate for unlisted detection.
+    assert house.check("Idleb's Kafranbel residents protested.") == []
+
+
+def test_state_duma_is_not_douma(house: Enforcer) -> None:
+    """'Duma' inside the known name 'State Duma' is the Russian parliament; alone it is Douma."""
+    assert house.check("The Russian State Duma ratified the agreement.") == []
+    assert (
+        house.check("The Russian State Duma ratified it.", "وصادق مجلس الدوما الروسي عليه.") == []
+    )
+    assert kinds(house.check("Shelling hit the outskirts of Duma on Tuesday.")) == [
+        ("variant", "Duma", "Douma")
+    ]
+
+
+def test_check_without_unlisted_detection(enforcer: Enforcer) -> None:
+    """unlisted=False keeps listed variants, source-aware findings and numbers only."""
+    text = "Residents of Hassakah fled from Latakia."
+    assert [f.kind for f in enforcer.check(text)] == [FindingKind.UNLISTED, FindingKind.VARIANT]
+    assert kinds(enforcer.check(text, unlisted=False)) == [("variant", "Latakia", "Lattakia")]
+    english, arabic = "Five died in Hasaka.", "قتل ٦ في الحسكة"
+    assert kinds(enforcer.check(english, arabic, unlisted=False)) == [
+        ("number", "", ""),
+        ("source", "Hasaka", "Hassakeh"),
+    ]
+
+
+def test_arabic_index_finds_forms_of_every_length_after_a_shared_first_word() -> None:
+    """Forms sharing a first word (تل, أبو) are told apart by the words after it."""
+    index: ArabicNameIndex[str] = ArabicNameIndex()
+    for form, key in (
+        ("تل", "tel"),
+        ("تل تمر", "tel-tamer"),
+        ("تل نصري", "tel-nasri"),
+        ("تل أبيض الشرقي", "tel-abyad-east"),
+        ("الحسكة", "hassakeh"),
+    ):
+        assert index.add(form, key)
+    assert index.find("وصلوا إلى بتل تمر ثم تل أبيض الشرقي") == {
+        "tel": "تل",
+        "tel-tamer": "تل تمر",
+        "tel-abyad-east": "تل أبيض الشرقي",
+    }
+    # Punctuation between the words breaks a name; the article is required where written.
+    assert index.find("تل، نصري وحسكة") == {"tel": "تل"}
+    assert index.find("للحسكة") == {"hassakeh": "الحسكة"}
+
+
+def test_near_spelling_of_a_listed_variant_is_unlisted_for_its_entry(house: Enforcer) -> None:
+    """'Abou Kamal' is far from 'Bukamal' but one letter from the listed 'Abu Kamal'."""
+    assert kinds(house.check("A convoy left Abou Kamal for the Iraqi border.")) == [
+        ("unlisted", "Abou Kamal", "Bukamal")
+    ]
+
+
+def test_source_rendering_near_a_listed_variant(house: Enforcer) -> None:
+    """'Irbeen' is near the listed 'Irbin', 'Kfar Nabl' near 'Kafr Nabl': fixed when the Arabic names them."""
+    english, arabic = "Fighters withdrew from Irbeen.", "وانسحب المقاتلون من عربين."
+    assert kinds(house.check(english, arabic)) == [("source", "Irbeen", "Arbin")]
+    english, arabic = "A demonstration in Kfar Nabl denounced it.", "وخرجت مظاهرة في كفرنبل."
+    assert kinds(house.check(english, arabic)) == [("source", "Kfar Nabl", "Kafranbel")]
+
+
+def test_source_rendering_never_cuts_a_longer_name(house: Enforcer) -> None:
+    """'Levant Liberation' of 'Levant Liberation Authority' is not replaced on its own."""
+    english = "The Levant Liberation Authority took control of the city."
+    arabic = "وسيطرت هيئة تحرير الشام على المدينة."
+    findings = house.check(english, arabic)
+    assert all(f.kind is not FindingKind.SOURCE or f.found != "Levant Liberation" for f in findings)
+    assert house.fix(english, arabic)[0] in (
+        english,
+        "The Hayat Tahrir al-Sham took control of the city.",
     )

@@ -27,8 +27,10 @@ from desk.core.glossary.fuzzy import (
     Candidate,
     NameKeys,
     is_known_name,
+    lower_articles,
     ngrams,
     source_cutoff,
+    straight_apostrophes,
     surface_key,
 )
 from desk.core.glossary.model import Entry, Glossary
@@ -41,6 +43,7 @@ from desk.core.glossary.normalise import (
     strip_article,
 )
 from desk.core.glossary.numbers import missing_numbers
+from desk.core.glossary.words import COMMON_WORDS
 
 # Names are looked up by the text between the boundaries of letter/digit runs, so one
 # dictionary probe per run and length finds "Hay'at Tahrir al-Sham" as well as "Idlib".
@@ -103,7 +106,9 @@ class Enforcer:
                 self._arabic.add(form, (index, True))
             if entry.only_with_arabic:
                 self._scoped.add(index)
-        self._keys = NameKeys([e.canonical for e in self.entries])
+        self._keys = NameKeys(
+            [e.canonical for e in self.entries], [e.variants for e in self.entries]
+        )
         self._sizes = [len(e.canonical.split()) for e in self.entries]
         self._canonical_surfaces: set[str] = set()
         # "Idleb Health Directorate" spells Idleb: its presence covers the Idleb entry too.
@@ -145,7 +150,8 @@ class Enforcer:
         while i < len(pieces):
             first = pieces[i]
             word = first.group()
-            starts = word in self._firsts or (word == "Al" and "al" in self._firsts)
+            # "Al-", "El-"... are looked up lower-case (surface_key folds the article).
+            starts = word in self._firsts or (len(word) <= 3 and word.lower() in self._firsts)
             if not starts or _inside_word(text, first.start()):
                 i += 1
                 continue
@@ -178,8 +184,12 @@ class Enforcer:
             i += n
         return found
 
-    def check(self, english: str, arabic: str = "") -> list[Finding]:
-        """Findings on one segment's English, with its Arabic as evidence, sorted by span."""
+    def check(self, english: str, arabic: str = "", *, unlisted: bool = True) -> list[Finding]:
+        """Findings on one segment's English, with its Arabic as evidence, sorted by span.
+
+        `unlisted=False` leaves out UNLISTED detection (near-spellings no entry lists):
+        listed variants, the source-aware check and numbers only.
+        """
         occurrences = self._occurrences(english)
         named = self._arabic.find(arabic) if arabic.strip() else {}
         in_arabic = {index: form for (index, scope), form in named.items() if not scope}
@@ -198,23 +208,30 @@ class Enforcer:
             covered.update(self._inner.get(occurrence.entry, ()))
             if occurrence.canonical:
                 finding = self._article_case(english, occurrence)
+            elif _in_known_name(english, occurrence.start, occurrence.end):
+                # "State Duma" is the Russian parliament, not a spelling of Douma.
+                finding = None
             else:
                 finding = self._variant(english, occurrence)
             if finding is not None:
                 findings.append(finding)
-        blocked = [(o.start, o.end) for o in occurrences]
-        grams = [
-            g
-            for g in ngrams(english, english_words(english), MAX_NGRAM)
-            if len(g.key) >= MIN_KEY and not _overlaps(g.start, g.end, blocked)
-        ]
+        wanted: dict[int, str] = {}
         if english.strip():
             wanted = {i: form for i, form in in_arabic.items() if i not in covered and applies(i)}
-            findings += self._source(english, grams, wanted)
-        taken = [(f.start, f.end) for f in findings if f.end > f.start]
-        grams = [g for g in grams if g.names_only and not _overlaps(g.start, g.end, taken)]
-        evidence = in_arabic if arabic.strip() else None
-        findings += self._unlisted(english, grams, evidence, applies)
+        if wanted or unlisted:
+            blocked = [(o.start, o.end) for o in occurrences]
+            grams = [
+                g
+                for g in ngrams(english, english_words(english), MAX_NGRAM)
+                if len(g.key) >= MIN_KEY and not _overlaps(g.start, g.end, blocked)
+            ]
+            if wanted:
+                findings += self._source(english, grams, wanted)
+            if unlisted:
+                taken = [(f.start, f.end) for f in findings if f.end > f.start]
+                grams = [g for g in grams if g.names_only and not _overlaps(g.start, g.end, taken)]
+                evidence = in_arabic if arabic.strip() else None
+                findings += self._unlisted(english, grams, evidence, applies)
         if english.strip() and arabic.strip():
             for number in missing_numbers(english, arabic):
                 shown = number.written
@@ -240,7 +257,11 @@ class Enforcer:
         return self._spelling(text, occurrence, article_only=False)
 
     def _article_case(self, text: str, occurrence: _Occurrence) -> Finding | None:
-        """A canonical spelled with "Al-" inside a sentence or "al-" at its start."""
+        """A canonical written with its article in another case, or a typographic apostrophe.
+
+        "Al-" inside a sentence or "al-" at its start where the canonical writes "al-";
+        "Bashar Al-Assad" for "Bashar al-Assad"; "People’s" for the house "People's".
+        """
         return self._spelling(text, occurrence, article_only=True)
 
     def _spelling(
@@ -253,9 +274,20 @@ class Enforcer:
         if found == suggestion:
             return None
         if article_only:
-            if found[:3] not in ("al-", "Al-") or found[3:] != suggestion[3:]:
+            # A canonical occurrence differs from the house form only in whitespace (left
+            # alone), in its apostrophes, or in the case of an article.
+            written = _one_line(found)
+            straight = straight_apostrophes(written)
+            if written == suggestion:
                 return None
-            why = "house style: 'al-' inside a sentence, 'Al-' at its start"
+            if straight == suggestion:
+                why = "house spelling: straight apostrophe"
+            elif lower_articles(straight) != lower_articles(suggestion):
+                return None
+            elif straight[3:] == suggestion[3:] and entry.canonical[:3] == "al-":
+                why = "house style: 'al-' inside a sentence, 'Al-' at its start"
+            else:
+                why = "house style: the article as the glossary writes it"
         else:
             why = "house spelling"
         message = f"{_one_line(found)} → {suggestion} ({why}, {_file(entry)})"
@@ -274,19 +306,25 @@ class Enforcer:
         scored: list[tuple[float, int, Candidate]] = []
         silenced: set[int] = set()
         for index in wanted:
-            key = self._keys.keys[index]
             size = self._sizes[index]
             # The engine may render a name in one word more or fewer than the house does.
             candidates = [c for c in grams if size - 1 <= c.words <= size + 1]
-            cutoff = source_cutoff(key)
-            best = process.extract(
-                key, [c.key for c in candidates], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
-            )
-            for _, score, position in best:
+            keys = [c.key for c in candidates]
+            # Near the canonical or near a listed variant ("Irbeen" beside the listed "Irbin").
+            scores: dict[int, float] = {}
+            for key in self._keys.spellings[index]:
+                for _, score, position in process.extract(
+                    key, keys, scorer=fuzz.ratio, score_cutoff=source_cutoff(key), limit=None
+                ):
+                    scores[position] = max(score, scores.get(position, score))
+            best = sorted(((score, position) for position, score in scores.items()), reverse=True)
+            for score, position in best:
                 candidate = candidates[position]
+                if _cuts_a_name(text, candidate):
+                    continue
                 if is_known_name(candidate.text):
                     # "Al Jazeera" renders قناة الجزيرة: another name, not a misspelling.
-                    if score >= best[0][1]:
+                    if score >= best[0][0]:
                         silenced.add(index)
                     continue
                 scored.append((score, index, candidate))
@@ -396,6 +434,46 @@ def _one_line(text: str) -> str:
 def _loose(text: str) -> str:
     """Lowercase with single spaces: names that differ only by case compare equal."""
     return " ".join(text.lower().split())
+
+
+_NEXT_WORD = re.compile(r"[ \t]+([^\W_]+)")
+_PREVIOUS_WORD = re.compile(r"([^\W_]+)[ \t]+$")
+
+
+def _cuts_a_name(text: str, candidate: Candidate) -> bool:
+    """Whether a capitalised word joins `candidate` on either side: "Levant Liberation" of
+    "Levant Liberation Authority" is part of a longer name, no rendering by itself."""
+    after = _NEXT_WORD.match(text, candidate.end)
+    before = _PREVIOUS_WORD.search(text, max(0, candidate.start - 40), candidate.start)
+    return any(
+        m is not None and m.group(1)[:1].isupper() and m.group(1).lower() not in COMMON_WORDS
+        for m in (after, before)
+    )
+
+
+_WORDS_BEFORE = re.compile(r"(?:[^\W_]+[ \t]+){1,2}$")
+_WORDS_AFTER = re.compile(r"(?:[ \t]+[^\W_]+){1,2}")
+
+
+def _in_known_name(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is part of a longer well-known name ("State Duma").
+
+    Only the words joined to it by spaces, up to two either side, are tried.
+    """
+    before = _WORDS_BEFORE.search(text, max(0, start - 60), start)
+    after = _WORDS_AFTER.match(text, end, end + 60)
+    heads = [start]
+    if before:
+        heads += [before.start() + m.start() for m in _PIECE.finditer(before.group())]
+    tails = [end]
+    if after:
+        tails += [end + m.end() for m in _PIECE.finditer(after.group())]
+    return any(
+        is_known_name(text[head:tail])
+        for head in heads
+        for tail in tails
+        if (head, tail) != (start, end)
+    )
 
 
 def _inside_word(text: str, start: int) -> bool:

@@ -16,6 +16,7 @@ evidence differs:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -57,13 +58,36 @@ def _initial_class(key: str) -> str:
     return first
 
 
+_STRAIGHT = str.maketrans(dict.fromkeys("’‘ʼ", "'"))
+"""Typographic apostrophes as the straight one (the house writes People's, Hay'at)."""
+
+
+def _lower(match: re.Match[str]) -> str:
+    """The matched text lower-cased."""
+    return match.group().lower()
+
+
+def straight_apostrophes(text: str) -> str:
+    """`text` with typographic apostrophes written as the straight one."""
+    return text.translate(_STRAIGHT)
+
+
+def lower_articles(text: str) -> str:
+    """`text` with every romanised article at a word start lower-cased ("Bab Al-Hawa")."""
+    return ARTICLE_PREFIX.sub(_lower, text)
+
+
 def surface_key(text: str) -> str:
-    """A name as the exact matchers compare it: spaces and apostrophes unified, "Al-" as "al-"."""
-    text = " ".join(text.split())
-    for apostrophe in "’‘ʼ":
-        text = text.replace(apostrophe, "'")
-    if text.startswith("Al-"):
-        text = "al-" + text[3:]
+    """A name as the exact matchers compare it: spaces and apostrophes unified, articles lower-case.
+
+    Every romanised article at a word start is lower-cased ("Al-", "El-", "Ar-"...), so
+    "Bashar Al-Assad" meets "Bashar al-Assad" and "El-Hol" meets the listed "el-Hol";
+    the enforcer then reports the article's case (or the typographic apostrophe) where
+    it differs from the canonical as written at that place.
+    """
+    text = " ".join(text.split()).translate(_STRAIGHT)
+    if "-" in text or "‐" in text or "‑" in text:
+        text = lower_articles(text)
     return text
 
 
@@ -73,27 +97,46 @@ def is_known_name(text: str) -> bool:
 
 
 class NameKeys:
-    """Keys of the canonical names, bucketed by initial and length for near-spelling search."""
+    """Keys of the canonical names, bucketed by initial and length for near-spelling search.
 
-    def __init__(self, canonicals: Sequence[str]) -> None:
-        """Index the canonical names, `canonicals[i]` being entry i's."""
+    With `variants`, the keys of each entry's listed variants are searched as well: a
+    near-spelling of a listed variant ("Abou Kamal" beside the listed "Abu Kamal") is a
+    spelling of that entry even when it is far from the canonical ("Bukamal").
+    """
+
+    def __init__(
+        self, canonicals: Sequence[str], variants: Sequence[Sequence[str]] | None = None
+    ) -> None:
+        """Index the canonical names (`canonicals[i]` is entry i's, `variants[i]` its variants)."""
         self.keys = [english_key(c) for c in canonicals]
+        self.spellings: list[tuple[str, ...]] = [(key,) for key in self.keys]
+        """Each entry's canonical key, then its variants' keys (when `variants` is given)."""
         self._exact: dict[str, list[int]] = {}
-        buckets: dict[tuple[str, int], list[int]] = {}
-        for index, key in enumerate(self.keys):
+        buckets: dict[tuple[str, int], dict[str, list[int]]] = {}
+        searched = list(enumerate(self.keys))
+        if variants is not None:
+            for index, names in enumerate(variants):
+                keys = dict.fromkeys((self.keys[index], *(english_key(v) for v in names)))
+                self.spellings[index] = tuple(keys)
+                searched += [(index, key) for key in self.spellings[index][1:]]
+        for index, key in searched:
             if len(key) < MIN_KEY:
                 continue
-            self._exact.setdefault(key, []).append(index)
-            buckets.setdefault((_initial_class(key), len(key)), []).append(index)
+            owners = self._exact.setdefault(key, [])
+            if index not in owners:
+                owners.append(index)
+            bucket = buckets.setdefault((_initial_class(key), len(key)), {})
+            bucket.setdefault(key, owners)
         self._buckets = {
-            where: ([self.keys[i] for i in indices], indices) for where, indices in buckets.items()
+            where: (list(keys), list(keys.values())) for where, keys in buckets.items()
         }
 
     def near(self, key: str) -> list[tuple[int, float]]:
-        """Entries whose canonical key is equal or near to `key`, with a score (100 when equal).
+        """Entries whose canonical (or variant) key is equal or near to `key`, with a score.
 
-        Only buckets within two letters of `key`'s length can hold a key within the
-        allowed edits, so the search never touches most of a large glossary.
+        The score is 100 when equal. Only buckets within two letters of `key`'s length
+        can hold a key within the allowed edits, so the search never touches most of a
+        large glossary.
         """
         if len(key) < MIN_KEY:
             return []
@@ -113,8 +156,11 @@ class NameKeys:
             for other, score, position in found:
                 limit = allowed_edits(min(len(key), len(other)))
                 if limit and Levenshtein.distance(key, other, score_cutoff=limit) <= limit:
-                    hits.append((indices[position], score))
-        return hits
+                    hits += [(index, score) for index in indices[position]]
+        best: dict[int, float] = {}
+        for index, score in hits:
+            best[index] = max(score, best.get(index, score))
+        return list(best.items())
 
 
 @dataclass(frozen=True)
@@ -130,6 +176,9 @@ class Candidate:
     """Every word is capitalised or an article compound."""
 
 
+_POSSESSIVE_GAP = re.compile(r"['’‘ʼ][sS][ \t]+")
+
+
 def _name_like(word: str) -> bool:
     """Capitalised ("Hasakah") or an article compound ("al-Shami")."""
     if word[:1].isupper():
@@ -143,14 +192,22 @@ def ngrams(text: str, words: Sequence[Word], max_size: int) -> list[Candidate]:
 
     A run is not broken by punctuation, neither starts nor ends on a function word,
     has a capitalised word or article compound, and is not one common word alone
-    ("The", "But", "Syrian").
+    ("The", "But", "Syrian"). A possessive inside a run ("Syria's Democratic Forces")
+    does not break it, but makes it no candidate for unlisted detection.
     """
     count = len(words)
     lowered = [w.text.lower() for w in words]
     name_like = [_name_like(w.text) for w in words]
     # english_key works word by word, so a run's key is its words' keys joined.
     keys = [english_key(w.text) for w in words]
-    joined = [text[a.end : b.start].isspace() for a, b in pairwise(words)]
+    gaps = [text[a.end : b.start] for a, b in pairwise(words)]
+    joined = [gap.isspace() for gap in gaps]
+    # "Syria's Democratic Forces" renders قوات سوريا الديمقراطية whole: a run may go on
+    # over a possessive, but such a run is no name as written (never names_only).
+    possessive = [
+        not ok and _POSSESSIVE_GAP.fullmatch(gap) is not None
+        for ok, gap in zip(joined, gaps, strict=True)
+    ]
     found: list[Candidate] = []
     for i in range(count):
         if lowered[i] in FUNCTION_WORDS:
@@ -158,7 +215,9 @@ def ngrams(text: str, words: Sequence[Word], max_size: int) -> list[Candidate]:
         any_name, all_names = False, True
         for j in range(i, min(count, i + max_size)):
             if j > i and not joined[j - 1]:
-                break
+                if not possessive[j - 1]:
+                    break
+                all_names = False
             any_name = any_name or name_like[j]
             all_names = all_names and name_like[j]
             if not any_name or lowered[j] in FUNCTION_WORDS:

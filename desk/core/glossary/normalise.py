@@ -17,7 +17,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from typing import Generic, NamedTuple, TypeVar
 
 # Harakat, Quranic annotation marks, superscript alef (U+0670) and tatweel (U+0640):
@@ -102,20 +101,36 @@ K = TypeVar("K")
 
 @dataclass(frozen=True)
 class _Form(Generic[K]):
-    """One indexed Arabic form: the words after the first, whether the first has the article."""
+    """One indexed Arabic form: its key and text, whether its first word has the article."""
 
     key: K
     text: str
-    rest: tuple[str, ...]
     article: bool
 
 
+class _Stem(Generic[K]):
+    """The forms whose first word has one stem, by the words that follow it."""
+
+    __slots__ = ("by_rest", "lengths")
+
+    def __init__(self) -> None:
+        """No forms yet."""
+        self.by_rest: dict[tuple[str, ...], list[_Form[K]]] = {}
+        self.lengths: tuple[int, ...] = ()
+        """The lengths of the rests, longest first."""
+
+
 class ArabicNameIndex(Generic[K]):
-    """Arabic forms of names indexed by their first word's stem; finds them in segments."""
+    """Arabic forms of names indexed by their first word's stem, then by the words after it.
+
+    A segment word whose stem starts forms (تل, أبو, جبل start hundreds in a large
+    glossary) costs one dictionary probe per length of the rest that those forms have,
+    not a walk over the forms.
+    """
 
     def __init__(self) -> None:
         """An empty index."""
-        self._by_stem: dict[str, list[_Form[K]]] = {}
+        self._by_stem: dict[str, _Stem[K]] = {}
 
     def add(self, form: str, key: K) -> bool:
         """Index `form` under `key`; False when it has no Arabic word to match on."""
@@ -127,8 +142,11 @@ class ArabicNameIndex(Generic[K]):
         # it is then required in the text, so الباب (al-Bab) does not match باب الهوى.
         article = first.startswith(ARTICLE) and len(first) > len(ARTICLE) + 1
         stem = first[len(ARTICLE) :] if article else first
-        entry = _Form(key=key, text=form, rest=tuple(words[1:]), article=article)
-        self._by_stem.setdefault(stem, []).append(entry)
+        rest = tuple(words[1:])
+        forms = self._by_stem.setdefault(stem, _Stem())
+        forms.by_rest.setdefault(rest, []).append(_Form(key=key, text=form, article=article))
+        if len(rest) not in forms.lengths:
+            forms.lengths = tuple(sorted((*forms.lengths, len(rest)), reverse=True))
         return True
 
     def find(self, text: str) -> dict[K, str]:
@@ -139,8 +157,12 @@ class ArabicNameIndex(Generic[K]):
         normal = normalise_arabic(text)
         matches = list(_ARABIC_WORD.finditer(normal))
         words = [_fold_word(m.group()) for m in matches]
-        # Words of a multi-word name must be separated by spaces only, not by punctuation.
-        joined = [normal[a.end() : b.start()].isspace() for a, b in pairwise(matches)]
+        # Words of a multi-word name must be separated by spaces only, not by punctuation:
+        # `run[i]` is how many words after word i follow it across spaces alone.
+        run = [0] * len(words)
+        for i in range(len(words) - 2, -1, -1):
+            if normal[matches[i].end() : matches[i + 1].start()].isspace():
+                run[i] = run[i + 1] + 1
         for i, word in enumerate(words):
             for surface, has_article, lam_merge in _BARE + _PREFIXES_BY_LETTER.get(word[0], ()):
                 if not word.startswith(surface):
@@ -148,14 +170,16 @@ class ArabicNameIndex(Generic[K]):
                 stem = _fold_word(word[len(surface) :])
                 if len(stem) < 2 or (lam_merge and not stem.startswith("ل")):
                     continue
-                for form in self._by_stem.get(stem, ()):
-                    if form.key in found or (form.article and not has_article):
+                forms = self._by_stem.get(stem)
+                if forms is None:
+                    continue
+                # Longest first: a key found by two of its forms is shown with the longer.
+                for length in forms.lengths:
+                    if length > run[i]:
                         continue
-                    end = i + 1 + len(form.rest)
-                    if end > len(words) or not all(joined[i : end - 1]):
-                        continue
-                    if tuple(words[i + 1 : end]) == form.rest:
-                        found[form.key] = form.text
+                    for form in forms.by_rest.get(tuple(words[i + 1 : i + 1 + length]), ()):
+                        if form.key not in found and (has_article or not form.article):
+                            found[form.key] = form.text
         return found
 
 
@@ -254,9 +278,11 @@ def at_sentence_start(text: str, position: int) -> bool:
 
 
 def cased(canonical: str, sentence_start: bool) -> str:
-    """The canonical as written at this place: "Al-" at a sentence start, "al-" elsewhere."""
-    if canonical[:3] in ("al-", "Al-"):
-        return ("Al-" if sentence_start else "al-") + canonical[3:]
+    """The canonical as written at this place: a leading "al-" becomes "Al-" at a sentence start.
+
+    A canonical that the glossary writes with a capital "Al-" ("Al-Quds Al-Arabi", a
+    paper's own name) keeps it everywhere; only a lower-case first letter changes.
+    """
     if sentence_start and canonical[:1].islower():
         return canonical[:1].upper() + canonical[1:]
     return canonical

@@ -4,7 +4,8 @@
 at the start of a sentence must not turn into a candidate name, and that a glossary
 variant should not be. `FUNCTION_WORDS` never begin or end a name. `KNOWN_NAMES` are
 well-known names that look like near-spellings of other names (Hamas beside Hama, the
-channel Al Jazeera beside the Jazira region) and are never taken for one.
+channel Al Jazeera beside the Jazira region) and are never taken for one, nor is a listed
+variant inside one (the State Duma is not the town Douma, listed variant "Duma").
 """
 
 from __future__ import annotations
@@ -85,5 +86,7 @@ KNOWN_NAMES = frozenset(
         "Astana",
         "Sochi",
         "Washington",
+        # The Russian parliament, not the town of Douma (listed variant "Duma").
+        "State Duma",
     )
 )

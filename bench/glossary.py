@@ -1,0 +1,293 @@
+"""Glossary enforcement: a 10,000-entry glossary against a 2,000-word story.
+
+Inputs (deterministic, nothing committed, nothing downloaded):
+- the glossary: the shipped house entries (`glossaries/*.toml`) plus generated entries
+  up to --entries (seed fixed): places, people and armed groups with Arabic-like names
+  ("Kafr Tabsin", "Abu Sami al-Haddur", "Liwa al-Qasrun"), their Arabic forms written
+  from the same syllables, and two or three variants each (doubled letters, -ah/-eh
+  endings, el- for al-, u for ou, k for q);
+- the story: the segments of the three sample stories (Arabic and English draft, as desk
+  segments and aligns them), in order, until the English reaches --words words. The
+  drafts use the spellings machine translation produces, so there is work to find.
+
+Figures, each the median of --runs runs over the whole story after two warm-up runs (the
+figures take turns within each run, with a garbage collection before each):
+- (a) listed variants + source-aware checks (and numbers): `Enforcer.check(...,
+  unlisted=False)`, the unlisted (fuzzy) detection switched off. The n-gram candidates
+  are still built where the source-aware check needs them (the Arabic names an entry the
+  English does not spell). Numbers are timed apart as well;
+- (b) the full `Enforcer.check`, with unlisted detection;
+- baseline: a naive checker as one would write it without an index: for every segment,
+  a loop over every entry and every listed variant (`variant in english`, then a word-
+  boundary regex compiled once at load), and over every Arabic form (`form in arabic`,
+  both normalised) requiring the canonical in the English. It does less than (a): no
+  clitics or whole-word Arabic matching, no fuzzy location of the rendering.
+
+Targets (DESIGN.md, "Performance"): (a) 20 ms, (b) 100 ms for the whole story.
+
+Run: python -m bench.glossary [--runs 9] [--entries 10000] [--words 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import re
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from desk.core.glossary.enforce import Enforcer
+from desk.core.glossary.findings import Finding
+from desk.core.glossary.model import Entry, Glossary, Kind, from_entries, load_folder
+from desk.core.glossary.normalise import normalise_arabic
+from desk.core.glossary.numbers import missing_numbers
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ("lattakia-offensive", "hassakeh-water", "idleb-displacement")
+SEED = 20151
+WARM_UP = 2
+"""Rounds run before timing: the first ones fill caches (english_key's among them)."""
+
+# Consonants as (Arabic letter, English spelling).
+CONSONANTS = (
+    ("ب", "b"), ("ت", "t"), ("ج", "j"), ("ح", "h"), ("خ", "kh"), ("د", "d"), ("ر", "r"),
+    ("ز", "z"), ("س", "s"), ("ش", "sh"), ("ص", "s"), ("ط", "t"), ("ع", "'"), ("غ", "gh"),
+    ("ف", "f"), ("ق", "q"), ("ك", "k"), ("ل", "l"), ("م", "m"), ("ن", "n"), ("ه", "h"),
+    ("و", "w"), ("ي", "y"),
+)  # fmt: skip
+# Vowels as (Arabic letter or "" for a short vowel, English spelling).
+VOWELS = (("", "a"), ("", "i"), ("", "u"), ("ا", "a"), ("ي", "i"), ("و", "ou"), ("ي", "ee"))
+PLACE_PATTERNS = (
+    ("{}", "{}"), ("Tel {}", "تل {}"), ("Kafr {}", "كفر {}"), ("Deir {}", "دير {}"),
+    ("Ain {}", "عين {}"), ("Khirbet {}", "خربة {}"), ("al-{}", "ال{}"),
+    ("Jabal al-{}", "جبل ال{}"), ("Maarat {}", "معرة {}"),
+)  # fmt: skip
+ORG_PATTERNS = (
+    ("Liwa {}", "لواء {}"), ("Katibat {}", "كتيبة {}"), ("Jaish al-{}", "جيش ال{}"),
+    ("Tajammu {}", "تجمع {}"), ("Liwa al-{}", "لواء ال{}"),
+)  # fmt: skip
+FIRST_NAMES = (
+    ("Sami", "سامي"), ("Khaled", "خالد"), ("Omar", "عمر"), ("Yasser", "ياسر"),
+    ("Bilal", "بلال"), ("Fadi", "فادي"), ("Nour", "نور"), ("Hussam", "حسام"),
+    ("Wael", "وائل"), ("Maher", "ماهر"), ("Rania", "رانيا"), ("Huda", "هدى"),
+)  # fmt: skip
+
+
+def stem(rng: random.Random) -> tuple[str, str]:
+    """An Arabic-like word of four letters or more and its English spelling ("طبسين", "Tabseen")."""
+    while True:
+        arabic, english = [], []
+        for _ in range(rng.choice((2, 2, 3))):
+            letter, latin = rng.choice(CONSONANTS)
+            vowel_ar, vowel_en = rng.choice(VOWELS)
+            arabic.append(letter + vowel_ar)
+            english.append(latin + vowel_en)
+        letter, latin = rng.choice(CONSONANTS)
+        arabic.append(letter)
+        english.append(latin)
+        word = "".join(english).lstrip("'")
+        # Three-letter stems are ordinary Arabic words too often (تمر in تل تمر).
+        if len("".join(arabic)) >= 4 and len(word) >= 4:
+            return "".join(arabic), word[:1].upper() + word[1:]
+
+
+def stem_variants(word: str) -> list[str]:
+    """Other spellings of a stem, as sources write them."""
+    candidates = [re.sub(r"([bdfklmnrstz])([aeiou])", r"\1\1\2", word, count=1)]
+    if word.endswith("a"):
+        candidates += [word + "h", word[:-1] + "eh"]
+    else:
+        candidates.append(word + "a")
+    candidates += [word.replace("ou", "u"), word.replace("q", "k").replace("Q", "K"),
+                   word.replace("ee", "i")]  # fmt: skip
+    return [c for c in dict.fromkeys(candidates) if c != word]
+
+
+def generated_entries(count: int, taken: set[str], seed: int = SEED) -> list[Entry]:
+    """`count` extra entries with unique canonicals and variants not in `taken`."""
+    rng = random.Random(seed)
+    entries: list[Entry] = []
+    while len(entries) < count:
+        stem_ar, stem_en = stem(rng)
+        roll = rng.random()
+        if roll < 0.5:
+            kind = Kind.PLACE
+            english_pattern, arabic_pattern = rng.choice(PLACE_PATTERNS)
+        elif roll < 0.85:
+            kind = Kind.PERSON
+            first_en, first_ar = rng.choice(FIRST_NAMES)
+            if rng.random() < 0.4:
+                english_pattern, arabic_pattern = (
+                    f"Abu {first_en} al-{{}}",
+                    f"أبو {first_ar} ال{{}}",
+                )
+            else:
+                english_pattern, arabic_pattern = f"{first_en} al-{{}}", f"{first_ar} ال{{}}"
+        else:
+            kind = Kind.ORGANISATION
+            english_pattern, arabic_pattern = rng.choice(ORG_PATTERNS)
+        canonical = english_pattern.format(stem_en)
+        if canonical.lower() in taken:
+            continue
+        spellings = [english_pattern.format(v) for v in stem_variants(stem_en)]
+        if "al-" in english_pattern:
+            spellings.append(canonical.replace("al-", "el-"))
+        rng.shuffle(spellings)
+        variants = [v for v in spellings if v.lower() not in taken][: rng.choice((2, 3))]
+        taken.add(canonical.lower())
+        taken.update(v.lower() for v in variants)
+        entries.append(
+            Entry(
+                id=f"gen-{len(entries) + 1:05d}",
+                canonical=canonical,
+                arabic=(arabic_pattern.format(stem_ar),),
+                variants=tuple(variants),
+                kind=kind,
+                source="generated",
+            )
+        )
+    return entries
+
+
+def big_glossary(size: int) -> Glossary:
+    """The shipped glossary, topped up with generated entries to `size` entries."""
+    shipped = load_folder(ROOT / "glossaries").entries
+    taken = {n.lower() for e in shipped for n in (e.canonical, *e.variants)}
+    extra = generated_entries(max(0, size - len(shipped)), taken)
+    return from_entries([*shipped, *extra])
+
+
+def story(words: int) -> list[tuple[str, str]]:
+    """(Arabic, English) segments of the samples, in order, until `words` English words."""
+    from desk.core.importer import ImportOptions, load_source
+
+    segments: list[tuple[str, str]] = []
+    total = 0
+    while total < words:
+        for name in SAMPLES:
+            source = ROOT / "samples" / f"{name}.ar.md"
+            draft = source.with_name(f"{name}.draft.en.md")
+            for seg in load_source(source, ImportOptions(draft=draft), "").story.segments:
+                if total >= words:
+                    return segments
+                segments.append((seg.source, seg.text))
+                total += len(seg.text.split())
+    return segments
+
+
+class NaiveChecker:
+    """Listed variants and Arabic forms checked by looping over every entry, per segment."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        self.entries: list[tuple[Entry, list[tuple[str, re.Pattern[str]]], list[str]]] = []
+        for entry in glossary.entries:
+            patterns = [
+                (v, re.compile(r"(?<![^\W_])" + re.escape(v) + r"(?![^\W_])"))
+                for v in entry.variants
+            ]
+            forms = [normalise_arabic(form) for form in entry.arabic]
+            self.entries.append((entry, patterns, forms))
+
+    def check(self, english: str, arabic: str = "") -> list[tuple[str, str, str]]:
+        """(kind, found, canonical) for listed variants and Arabic names missing in English."""
+        found: list[tuple[str, str, str]] = []
+        arabic = normalise_arabic(arabic)
+        for entry, patterns, forms in self.entries:
+            for variant, pattern in patterns:
+                if variant in english:
+                    found += [
+                        ("variant", m.group(), entry.canonical) for m in pattern.finditer(english)
+                    ]
+            for form in forms:
+                if form in arabic:
+                    if entry.canonical not in english:
+                        found.append(("missing", "", entry.canonical))
+                    break
+        return found
+
+
+def timed(figures: dict[str, Callable[[], int]], runs: int) -> dict[str, tuple[float, int]]:
+    """Median milliseconds of each figure over `runs` rounds, after WARM_UP rounds.
+
+    The figures take turns within each round, so a noisy moment on the machine slows
+    them alike; a full garbage collection runs before each timed call.
+    """
+    times: dict[str, list[float]] = {name: [] for name in figures}
+    results: dict[str, int] = {}
+    for round_ in range(WARM_UP + runs):
+        for name, run in figures.items():
+            gc.collect()
+            start = time.perf_counter()
+            results[name] = run()
+            if round_ >= WARM_UP:
+                times[name].append((time.perf_counter() - start) * 1000)
+    return {name: (statistics.median(times[name]), results[name]) for name in figures}
+
+
+def over(check: Callable[[str, str], Sequence[object]], segments: list[tuple[str, str]]) -> int:
+    """Findings of `check` over every segment."""
+    return sum(len(check(english, arabic)) for arabic, english in segments)
+
+
+def main() -> None:
+    """Build the glossary and the story, time the three checkers, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--words", type=int, default=2_000)
+    args = parser.parse_args()
+    glossary = big_glossary(args.entries)
+    segments = story(args.words)
+    variants = sum(len(e.variants) for e in glossary.entries)
+    arabic = sum(len(e.arabic) for e in glossary.entries)
+    words = sum(len(english.split()) for _, english in segments)
+    print(
+        f"glossary: {len(glossary.entries)} entries, {variants} variants, {arabic} Arabic forms; "
+        f"story: {len(segments)} segments, {words} English words; median of {args.runs} runs"
+    )
+
+    start = time.perf_counter()
+    full = Enforcer(glossary)
+    build_full = (time.perf_counter() - start) * 1000
+
+    def listed_and_source(english: str, arabic: str) -> list[Finding]:
+        """Figure (a): the check without unlisted (fuzzy) detection."""
+        return full.check(english, arabic, unlisted=False)
+
+    start = time.perf_counter()
+    naive = NaiveChecker(glossary)
+    build_naive = (time.perf_counter() - start) * 1000
+
+    figures = timed(
+        {
+            "baseline": lambda: over(naive.check, segments),
+            "a": lambda: over(listed_and_source, segments),
+            "b": lambda: over(full.check, segments),
+            "numbers": lambda: over(missing_numbers, segments),
+        },
+        args.runs,
+    )
+    base_ms, base_n = figures["baseline"]
+    a_ms, a_n = figures["a"]
+    b_ms, b_n = figures["b"]
+    num_ms, num_n = figures["numbers"]
+
+    print(f"{'figure':44} {'ms':>8} {'target':>7} {'baseline':>9} {'speed-up':>9} {'findings':>9}")
+    rows = (
+        ("baseline: naive loop, listed + Arabic forms", base_ms, None, base_n),
+        ("(a) listed + source-aware (+ numbers)", a_ms, 20.0, a_n),
+        ("(b) full check, with unlisted detection", b_ms, 100.0, b_n),
+    )
+    for label, ms, target, count in rows:
+        target_text = f"{target:7.0f}" if target else f"{'-':>7}"
+        print(f"{label:44} {ms:8.2f} {target_text} {base_ms:9.2f} {base_ms / ms:8.1f}x {count:9}")
+    print(f"{'  of which numbers alone':44} {num_ms:8.2f} {'-':>7} {'-':>9} {'-':>9} {num_n:9}")
+    print(f"{'build Enforcer (once per glossary)':44} {build_full:8.1f}")
+    print(f"{'build naive checker':44} {build_naive:8.1f}")
+
+
+if __name__ == "__main__":
+    main()
