@@ -25,7 +25,7 @@ from desk.tui.screens.qa_gate import QaGateScreen
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.history_detail import HistoryDetail
 from desk.tui.widgets.revision_table import RevisionTable
-from desk.tui.widgets.segment_table import ARABIC_WIDTH, SegmentTable, _cut
+from desk.tui.widgets.segment_table import SegmentTable, _cut
 from desk.tui.widgets.source_pane import SourcePane
 from desk.tui.widgets.story_table import StoryTable
 from tests.conftest import SAMPLES, Desk
@@ -107,8 +107,9 @@ async def test_source_pane_and_table_show_shaped_arabic(env: Env) -> None:
         assert pane.lines == display_arabic_lines(seg.source, "shaped", width)
         assert str(pane.render()).strip().splitlines()[0].strip() == pane.lines[0]
         assert seg.source not in str(pane.render())
-        cell = app.screen.query_one(SegmentTable).get_row("1")[3]
-        assert str(cell) == display_arabic(_cut(seg.source, ARABIC_WIDTH), "shaped")
+        table = app.screen.query_one(SegmentTable)
+        cell = table.get_row("1")[3]
+        assert str(cell) == display_arabic(_cut(seg.source, table.arabic_width), "shaped")
         assert isinstance(app.focused, EnglishEditor)
         assert app.focused.read_only is False
         assert pane.can_focus is False  # the Arabic is never edited
@@ -401,3 +402,20 @@ async def test_story_list_filters_by_status_and_sorts(env: Env) -> None:
         assert slugs() == ["hassakeh-water", SLUG]
         await pilot.press("o")
         assert slugs() == [SLUG, "hassakeh-water"]
+
+
+@synchronous
+async def test_segment_columns_fit_the_terminal(env: Env) -> None:
+    """At 80 columns the English and Arabic columns shrink so no row runs off the edge
+    (which would hide the Arabic's first words); a wide terminal gets the full widths."""
+    found: dict[tuple[int, int], tuple[int, int, int]] = {}
+    for size in ((80, 24), (160, 40)):
+        app = make_app(env, author="rania", slug=SLUG)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            table = app.screen.query_one(SegmentTable)
+            total = sum(c.get_render_width(table) for c in table.columns.values())
+            found[size] = (table.english_width, table.arabic_width, total)
+    english, arabic, total = found[(80, 24)]
+    assert total <= 80 and english < 52 and arabic < 40
+    assert found[(160, 40)][:2] == (52, 40)

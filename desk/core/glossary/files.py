@@ -332,8 +332,12 @@ def _replace(state: _State, new: Entry) -> Entry:
 
 
 def _string(value: str) -> Any:
-    """A TOML string item; multi-line notes stay readable as a multi-line string."""
-    return tomlkit.string(value, multiline="\n" in value)
+    """A TOML string item; multi-line notes stay readable as a multi-line string.
+
+    A carriage return keeps the one-line form with escapes: TOML readers turn a CRLF
+    inside a multi-line string into LF, so the note would not read back as written.
+    """
+    return tomlkit.string(value, multiline="\n" in value and "\r" not in value)
 
 
 def _array(values: Sequence[str]) -> Array:

@@ -8,12 +8,17 @@ from rich.text import Text
 from textual import on
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from desk.core.story import Segment, Story
 from desk.tui.arabic import DEFAULT_ARABIC_DISPLAY, display_arabic
 
 ENGLISH_WIDTH = 52
 ARABIC_WIDTH = 40
+NUMBER_WIDTH = 7  # "123 !12": segment number and findings count
+STATUS_WIDTH = 9  # "confirmed"
+# Columns "#" and "Status" and the padding of four cells.
+FIXED_WIDTH = NUMBER_WIDTH + STATUS_WIDTH + 8
 
 
 def _cut(text: str, width: int) -> str:
@@ -35,17 +40,43 @@ class SegmentTable(DataTable[str | Text]):
         """A table drawing the Arabic column in `arabic_display` mode (`shaped` or `raw`)."""
         super().__init__(id=id)
         self.arabic_display = arabic_display
+        self.english_width = ENGLISH_WIDTH
+        self.arabic_width = ARABIC_WIDTH
+        self._shown: tuple[Story, dict[int, int]] | None = None
 
     def on_mount(self) -> None:
         """Set up the columns."""
         self.cursor_type = "row"
-        self.add_column("#", key="n")
-        self.add_column("Status", key="status")
+        # Fixed widths: an auto width would follow whatever the rows held when it was
+        # computed (before or after the glossary scan added its counts).
+        self.add_column("#", key="n", width=NUMBER_WIDTH)
+        self.add_column("Status", key="status", width=STATUS_WIDTH)
         self.add_column("English", key="english", width=ENGLISH_WIDTH)
         self.add_column("Arabic", key="arabic", width=ARABIC_WIDTH)
 
+    def on_resize(self) -> None:
+        """Share the width between English and Arabic so both fit without scrolling.
+
+        A row that runs off the right edge would hide the Arabic's first words (its
+        right end), so the columns shrink with the terminal (never below 20 and 16).
+        """
+        room = max(36, self.size.width - FIXED_WIDTH)
+        english = min(ENGLISH_WIDTH, max(20, room * 56 // 100))
+        arabic = min(ARABIC_WIDTH, max(16, room - english))
+        if (english, arabic) == (self.english_width, self.arabic_width):
+            return
+        self.english_width, self.arabic_width = english, arabic
+        for key, width in (("english", english), ("arabic", arabic)):
+            column = self.columns[ColumnKey(key)]
+            column.width = width
+            column.auto_width = False
+        if self._shown is not None:
+            self.show(*self._shown)
+        self.refresh()
+
     def show(self, story: Story, findings: dict[int, int]) -> None:
         """Fill the table with the story's segments (`findings`: segment → count)."""
+        self._shown = (story, findings)
         row = self.cursor_row
         self.clear()
         for seg in story.segments:
@@ -55,6 +86,10 @@ class SegmentTable(DataTable[str | Text]):
 
     def update_segment(self, seg: Segment, findings: int) -> None:
         """Refresh one row after a change."""
+        if self._shown is not None:
+            story, counts = self._shown
+            story.segments[:] = [seg if s.n == seg.n else s for s in story.segments]
+            counts[seg.n] = findings
         n, status, english, arabic = self._cells(seg, findings)
         row = str(seg.n)
         self.update_cell(row, "n", n)
@@ -64,12 +99,12 @@ class SegmentTable(DataTable[str | Text]):
 
     def _cells(self, seg: Segment, findings: int) -> tuple[str, str, str, Text]:
         """The row's cells; the Arabic is cut in logical order, then drawn right-aligned."""
-        arabic = display_arabic(_cut(seg.source, ARABIC_WIDTH), self.arabic_display)
+        arabic = display_arabic(_cut(seg.source, self.arabic_width), self.arabic_display)
         mark = f" !{findings}" if findings else ""
         return (
             f"{seg.n}{mark}",
             seg.status.value,
-            _cut(seg.text, ENGLISH_WIDTH),
+            _cut(seg.text, self.english_width),
             Text(arabic, justify="right", no_wrap=True),
         )
 

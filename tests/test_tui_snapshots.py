@@ -1,0 +1,118 @@
+"""SVG snapshots of the workbench at 100x32 (pytest-textual-snapshot).
+
+The SVGs live in tests/__snapshots__/test_tui_snapshots/. After a deliberate change of
+the look, look at the new screens and accept them with
+`.venv/bin/pytest tests/test_tui_snapshots.py --snapshot-update`; a failing run writes
+`snapshot_report.html` showing the old and new screens side by side.
+
+The screens must not depend on time: conftest fixes DESK_CLOCK, the glossary scan is
+waited for, and the English box's cursor does not blink (a blink every 0.5 s would make
+the screenshot depend on how long the scan took).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from desk.cli import Env
+from desk.core.importer import ImportOptions
+from desk.tui import make_app
+from desk.tui.widgets.english_editor import EnglishEditor
+from tests.conftest import SAMPLES
+
+SIZE = (100, 32)
+SLUGS = ("hassakeh-water", "idleb-displacement", "lattakia-offensive")
+
+GLOSSARY = """\
+[lattakia]
+canonical = "Lattakia"
+arabic = ["اللاذقية"]
+variants = ["Latakia"]
+kind = "place"
+
+[al-akrad]
+canonical = "al-Akrad"
+arabic = ["جبل الأكراد"]
+variants = ["Al-Akrad"]
+kind = "place"
+
+[hassakeh]
+canonical = "Hassakeh"
+arabic = ["الحسكة"]
+variants = ["Hasakah", "Al-Hasakah", "al-Hasakah"]
+kind = "place"
+"""
+
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture
+def env(desk_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
+    """A desk home with the three samples and their pasted drafts; a small glossary."""
+    folder = tmp_path / "glossary"
+    folder.mkdir()
+    (folder / "places.toml").write_text(GLOSSARY, encoding="utf-8")
+    monkeypatch.setenv("DESK_GLOSSARY", str(folder))
+    env = Env(desk_home)
+    for slug in SLUGS:
+        env.desk.import_story(
+            SAMPLES / f"{slug}.ar.md",
+            ImportOptions(draft=SAMPLES / f"{slug}.draft.en.md"),
+            author="importer",
+        )
+    return env
+
+
+async def settled(pilot: Pilot[None]) -> None:
+    """Wait for the glossary scan, stop the cursor blinking, let the screen catch up."""
+    await pilot.app.workers.wait_for_complete()
+    for editor in pilot.app.screen.query(EnglishEditor):
+        editor.cursor_blink = False
+    await pilot.pause()
+
+
+def test_story_list(env: Env, snap_compare: SnapCompare) -> None:
+    """The first screen: three imported samples with status, progress, editor, time."""
+    assert snap_compare(make_app(env, author="rania"), terminal_size=SIZE, run_before=settled)
+
+
+def test_editor_with_findings(env: Env, snap_compare: SnapCompare) -> None:
+    """The Lattakia sample's headline: Arabic, draft, English, two glossary findings, diff."""
+    app = make_app(env, author="rania", slug="lattakia-offensive")
+    assert snap_compare(app, terminal_size=SIZE, run_before=settled)
+
+
+def test_editor_after_a_fix_and_a_confirm(env: Env, snap_compare: SnapCompare) -> None:
+    """The headline fixed with Ctrl+G and confirmed with Ctrl+S: segment 2 is open next."""
+    app = make_app(env, author="rania", slug="lattakia-offensive")
+
+    async def fix_and_confirm(pilot: Pilot[None]) -> None:
+        """Wait for the scan, fix the headline, confirm it."""
+        await settled(pilot)
+        await pilot.press("ctrl+g", "ctrl+s")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=fix_and_confirm)
+
+
+def test_history_view(env: Env, snap_compare: SnapCompare) -> None:
+    """Ctrl+L in the editor after work by two people: the timeline and a revision's diff."""
+    slug = "lattakia-offensive"
+    story = env.desk.store.load_story(slug)
+    env.desk.edit(slug, 2, story.segment(2).text.replace("Syrian regime", "regime"),
+                  author="rania")  # fmt: skip
+    env.desk.confirm(slug, [2], author="rania")
+    env.desk.edit(slug, 3, "State media gave few details of the operation.", author="omar")
+    app = make_app(env, author="rania", slug=slug)
+
+    async def fix_then_history(pilot: Pilot[None]) -> None:
+        """Fix the headline's spellings, then open the story's history."""
+        await settled(pilot)
+        await pilot.press("ctrl+g", "ctrl+l")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=fix_then_history)
