@@ -52,6 +52,19 @@ class GlossaryEnv:
             self._glossary = load_files(self.paths())
         return self._glossary
 
+    def target_file(self, name: str | None, kind: str) -> Path:
+        """The file an added entry goes into: `name` (--file), else `<kind>s.toml`-style
+        defaults in the folder (also used by the workbench's glossary panel)."""
+        if name:
+            path = Path(name)
+            return path if path.parent != Path(".") else self.folder / path.name
+        defaults = {
+            "place": "places.toml",
+            "person": "people.toml",
+            "organisation": "organisations.toml",
+        }
+        return self.folder / defaults.get(kind, "other.toml")
+
     def entry(self, entry_id: str) -> Entry:
         """The entry `entry_id`, or NotFoundError."""
         entry = self.load().by_id(entry_id)
@@ -185,19 +198,6 @@ def search_cmd(g: GlossaryEnv, text: str, as_json: bool) -> None:
         click.echo(f"No entry matches {text!r}.", err=True)
 
 
-def _target_file(g: GlossaryEnv, name: str | None, kind: str) -> Path:
-    """The file an added entry goes into: --file, else `<kind>s.toml`-style defaults."""
-    if name:
-        path = Path(name)
-        return path if path.parent != Path(".") else g.folder / path.name
-    defaults = {
-        "place": "places.toml",
-        "person": "people.toml",
-        "organisation": "organisations.toml",
-    }
-    return g.folder / defaults.get(kind, "other.toml")
-
-
 @glossary_group.command("add")
 @click.argument("entry_id")
 @click.option("--canonical", required=True, help="The house spelling.")
@@ -233,7 +233,7 @@ def add_cmd(
         other = existing.by_id(entry_id)
         assert other is not None
         raise InputError(f"entry {entry_id!r} exists already at {other.where()}")
-    path = _target_file(g, file_name, kind)
+    path = g.target_file(file_name, kind)
     entry = Entry(
         id=entry_id,
         canonical=canonical,
@@ -491,7 +491,7 @@ def import_cmd(g: GlossaryEnv, path: Path, fmt: str | None, into: str | None) ->
     known_canonicals = {e.canonical for e in glossary.entries}
     new = [e for e in entries if e.id not in known_ids and e.canonical not in known_canonicals]
     skipped = [e for e in entries if e not in new]
-    target = _target_file(g, into or "imported.toml", "other")
+    target = g.target_file(into or "imported.toml", "other")
     files.add_entries(target, new, glossary.entries)
     for entry in skipped:
         click.echo(f"skipped {entry.id} ({entry.canonical}): already in the glossary", err=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from desk.core.errors import InputError
@@ -30,6 +30,17 @@ class Config:
     bidi, e.g. VTE-based ones); `[tui] arabic_display`, or `desk --arabic-display`."""
     tui_theme: str = "dark"
     """The workbench's theme, `dark` or `light` (`[tui] theme`); F10 switches it."""
+    tui_keys: dict[str, str] = field(default_factory=dict)
+    """Workbench keys chosen in `[tui.keys]`: action name → keys (e.g. `"ctrl+s,f2"`)."""
+
+
+TUI_ACTIONS = (
+    "next", "previous", "confirm_next", "confirm_all", "fix", "next_finding", "revert",
+    "toggle_diff", "review", "approve", "publish", "export", "correct", "history",
+    "segment_history", "glossary", "back", "redraft", "redraft_story", "search", "undo_saved",
+    "help", "toggle_theme",
+)  # fmt: skip
+"""The workbench actions `[tui.keys]` may rebind (the ids of the TUI's bindings)."""
 
 
 # Settings with a fixed set of values: (table, key) -> the values allowed.
@@ -54,10 +65,14 @@ def load_config(path: Path) -> Config:
         "tui": {"arabic_display", "theme"},
     }
     values: dict[str, str] = {}
+    values_keys: dict[str, str] = {}
     for table, content in data.items():
         if table not in known or not isinstance(content, dict):
             raise InputError(f"{path}: unknown table [{table}] (known: {', '.join(known)})")
         for key, value in content.items():
+            if (table, key) == ("tui", "keys"):
+                values_keys = _tui_keys(path, value)
+                continue
             if key not in known[table]:
                 raise InputError(f"{path}: [{table}] has no setting {key!r}")
             if not isinstance(value, str):
@@ -69,4 +84,25 @@ def load_config(path: Path) -> Config:
             values[name] = value
     if os.environ.get("DESK_TZ"):
         values["timezone"] = os.environ["DESK_TZ"]
-    return Config(**values)
+    return Config(**values, tui_keys=values_keys)
+
+
+def _tui_keys(path: Path, table: object) -> dict[str, str]:
+    """The `[tui.keys]` table checked: known action names, each with non-empty keys."""
+    if not isinstance(table, dict):
+        raise InputError(f"{path}: [tui] keys must be a table, e.g. [tui.keys]")
+    keys: dict[str, str] = {}
+    for action, value in table.items():
+        if action not in TUI_ACTIONS:
+            raise InputError(
+                f"{path}: [tui.keys] has no action {action!r} (known: {', '.join(TUI_ACTIONS)})"
+            )
+        if not isinstance(value, str):
+            raise InputError(f'{path}: [tui.keys] {action} must be a string like "ctrl+s"')
+        parts = [part.strip() for part in value.split(",")]
+        if not all(parts) or any(" " in part for part in parts):
+            raise InputError(
+                f'{path}: [tui.keys] {action} = {value!r} is not a key list like "ctrl+s,f2"'
+            )
+        keys[action] = ",".join(parts)
+    return keys

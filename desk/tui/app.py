@@ -13,6 +13,7 @@ from desk.cli import Env, resolve_author
 from desk.tui.backend import Workbench
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.help import HelpScreen
+from desk.tui.screens.keymap import keyed, keys_of
 from desk.tui.screens.story_list import StoryListScreen
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
@@ -29,6 +30,7 @@ class DeskApp(App[None]):
         Binding("question_mark,f1", "help", "Help", tooltip="List every key of this screen."),
         Binding("f10", "toggle_theme", "Theme", tooltip="Switch between the dark and light theme."),
     ]
+    BINDINGS = keyed(BINDINGS)  # `[tui.keys]` may rebind them too
 
     def __init__(self, bench: Workbench, *, slug: str | None = None) -> None:
         """Work in `bench`; with `slug`, open that story straight away."""
@@ -39,6 +41,8 @@ class DeskApp(App[None]):
     def on_mount(self) -> None:
         """The configured theme, the story list first, then the story asked for, if any."""
         self.theme = THEMES.get(self.bench.env.config.tui_theme, THEMES["dark"])
+        # `[tui.keys]`: the bindings' ids are their action names (see `keyed`).
+        self.set_keymap(self.bench.env.config.tui_keys)
         self.push_screen(StoryListScreen(self.bench))
         if self.start_slug is not None:
             self.push_screen(EditorScreen(self.bench, self.start_slug))
@@ -68,7 +72,7 @@ def _keys(app: App[None], screen: Screen[object]) -> list[tuple[str, str, str]]:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
             keys = " ".join(
-                app.get_key_display(Binding(key.strip(), "")) for key in binding.key.split(",")
+                app.get_key_display(Binding(key, "")) for key in keys_of(binding, app._keymap)
             )
             out.append((keys, binding.description, binding.tooltip))
     return out
@@ -91,5 +95,6 @@ def make_app(
     env = env or Env(desk_home(home))
     if slug is not None:
         env.desk.store.story_id(slug)  # an unknown slug is refused before the UI starts
+    env.config  # noqa: B018  # a bad config.toml (e.g. [tui.keys]) is refused before the UI
     bench = Workbench(env, resolve_author(author), arabic_override=arabic_display)
     return DeskApp(bench, slug=slug)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desk.cli import Env
-from desk.commands.glossary import draft_enforcer
+from desk.commands.glossary import GlossaryEnv, draft_enforcer
 from desk.core.errors import RefusedError
 from desk.core.export import render, write_atomic
 from desk.core.glossary.enforce import Enforcer
@@ -50,6 +50,16 @@ class Workbench:
                 self._enforcer = draft_enforcer(self.env)
                 self._loaded = True
             return self._enforcer
+
+    def reload_glossary(self) -> None:
+        """Forget the loaded enforcer: the next scan reads the glossary files again."""
+        with self._lock:
+            self._enforcer = None
+            self._loaded = False
+
+    def glossary(self) -> GlossaryEnv:
+        """The glossary folder the workbench uses (as `desk glossary` without --glossary)."""
+        return GlossaryEnv(self.env, None)
 
     def enforcer_if_loaded(self) -> Enforcer | None:
         """The enforcer if a scan already loaded it; never loads (cheap, for the UI thread)."""

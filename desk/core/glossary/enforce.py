@@ -184,6 +184,14 @@ class Enforcer:
             i += n
         return found
 
+    def entries_in(self, english: str, arabic: str = "") -> list[Entry]:
+        """The entries named in a segment: canonical or variant in the English, or an
+        Arabic form in the Arabic (scopes not applied), in glossary order."""
+        found = {o.entry for o in self._occurrences(english)}
+        if arabic.strip():
+            found.update(index for index, scope in self._arabic.find(arabic) if not scope)
+        return [self.entries[i] for i in sorted(found)]
+
     def check(self, english: str, arabic: str = "", *, unlisted: bool = True) -> list[Finding]:
         """Findings on one segment's English, with its Arabic as evidence, sorted by span.
 

@@ -18,8 +18,10 @@ from desk.core.glossary.stories import fix_story
 from desk.core.story import EDITABLE_STATUSES, Segment, Story
 from desk.tui.backend import Workbench
 from desk.tui.screens.conflict import ConflictScreen
+from desk.tui.screens.editor_tools import EditorTools
+from desk.tui.screens.glossary_panel import GlossaryPanelScreen
 from desk.tui.screens.history import HistoryScreen
-from desk.tui.screens.workflow import WorkflowScreen
+from desk.tui.screens.keymap import keyed
 from desk.tui.widgets.diff_view import DiffView
 from desk.tui.widgets.draft_pane import DraftPane
 from desk.tui.widgets.english_editor import EnglishEditor
@@ -29,7 +31,7 @@ from desk.tui.widgets.source_pane import SourcePane
 from desk.tui.widgets.status_header import StatusHeader
 
 
-class EditorScreen(WorkflowScreen):
+class EditorScreen(EditorTools):
     """Segments as rows above; the current segment's Arabic, draft, English, findings, diff."""
 
     HELP_TITLE = "Editor"
@@ -38,6 +40,7 @@ class EditorScreen(WorkflowScreen):
     # Ctrl+arrows, Ctrl+letters and F-keys: a focused TextArea takes every printable
     # key and its own bindings (TextArea.BINDINGS: Ctrl+A/E/K/U/W/Z/Y..., F6, F7), but
     # none of these; a test checks that each reaches the screen with the editor focused.
+    # `keyed` gives each binding its action as id: `[tui.keys]` in the config rebinds them.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+down", "next", "Next", tooltip="Save and go to the next segment."),
         Binding("ctrl+up", "previous", "Prev", tooltip="Save and go to the previous segment."),
@@ -84,8 +87,34 @@ class EditorScreen(WorkflowScreen):
             "Seg history",
             tooltip="The revisions of this segment only.",
         ),
+        Binding(
+            "f11,ctrl+b",
+            "glossary",
+            "Glossary",
+            tooltip="The glossary entries of this story; add the selected English to it.",
+        ),
+        Binding("ctrl+f", "search", "Search", tooltip="Find English or Arabic text in the story."),
+        Binding(
+            "ctrl+right_square_bracket",
+            "redraft",
+            "Redraft",
+            tooltip="Draft this segment again with the desk's engine (replaces its English).",
+        ),
+        Binding(
+            "ctrl+backslash",
+            "redraft_story",
+            "Redraft story",
+            tooltip="Draft every segment nobody has edited or confirmed again, row by row.",
+        ),
+        Binding(
+            "ctrl+underscore",
+            "undo_saved",
+            "Undo save",
+            tooltip="Put back the English before this segment's last saved change (Ctrl+/).",
+        ),
         Binding("escape", "back", "Stories", tooltip="Save and go back to the story list."),
     ]
+    BINDINGS = keyed(BINDINGS)
 
     @dataclass
     class Saved(Message):
@@ -187,7 +216,7 @@ class EditorScreen(WorkflowScreen):
     def refresh_detail(self) -> None:
         """Redraw the header and the current segment's read-only panes."""
         total = None if self.findings is None else sum(len(f) for f in self.findings.values())
-        self.query_one(StatusHeader).show(self.story, total, self.bench.author)
+        self.query_one(StatusHeader).show(self.story, total, self.bench.author, self.activity)
         seg = self.story.segment(self.current)
         self.query_one(SourcePane).show(seg)
         self.query_one(DraftPane).show(seg)
@@ -387,3 +416,19 @@ class EditorScreen(WorkflowScreen):
         """Save, then show the history of this segment."""
         if self.save():
             self.app.push_screen(HistoryScreen(self.bench, self.slug, segment=self.current))
+
+    def action_glossary(self) -> None:
+        """Save, then show the story's glossary entries; a change re-checks the story."""
+        selected = self.query_one(EnglishEditor).selected_text
+        if not self.save():
+            return
+
+        def closed(changed: bool | None) -> None:
+            """The glossary files changed: scan the story again with the new glossary."""
+            if changed:
+                self.bench.reload_glossary()
+                self.findings = None
+                self.refresh_all()
+                self.scan(self.story)
+
+        self.app.push_screen(GlossaryPanelScreen(self.bench, self.story, selected), closed)

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from desk.cli import Env
+from desk.commands.glossary import draft_enforcer
+from desk.core.drafting import choose_engine, draft_story
+from desk.core.engine.base import Draft, NoneEngine
 from desk.core.store import StorySummary
 from desk.core.story import StoryStatus
 from desk.tui.backend import Workbench
 from desk.tui.screens.editor import EditorScreen
+from desk.tui.screens.import_story import Imported, ImportScreen
 from desk.tui.widgets.story_table import StoryTable
 
 SORTS = {
@@ -43,6 +48,7 @@ class StoryListScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", tooltip="Open the story under the cursor."),
+        Binding("i", "import", "Import", tooltip="Import an Arabic file, with the import options."),
         Binding("r", "reload", "Reload", tooltip="Read the story list again."),
         Binding("f", "cycle_filter", "Filter", tooltip="Show only one status, in turn, or all."),
         Binding("o", "cycle_sort", "Sort", tooltip="Sort by last update, slug or status."),
@@ -84,7 +90,7 @@ class StoryListScreen(Screen[None]):
         elif self.status_filter is not None:
             hint = f"No {self.status_filter.value} stories (f shows the next status)."
         else:
-            hint = "No stories yet: import one with `desk import FILE`."
+            hint = "No stories yet: press i to import one (or `desk import FILE`)."
         self.query_one("#list-empty", Static).update(hint)
 
     def action_cycle_filter(self) -> None:
@@ -113,3 +119,69 @@ class StoryListScreen(Screen[None]):
     def open_story(self, slug: str) -> None:
         """Push the editor on `slug`."""
         self.app.push_screen(EditorScreen(self.bench, slug))
+
+    # -- import -----------------------------------------------------------------
+
+    def action_import(self) -> None:
+        """Ask for a file and the options; import it; draft it in a worker if it wants one."""
+        self.app.push_screen(ImportScreen(self.bench), self.imported)
+
+    def imported(self, done: Imported | None) -> None:
+        """Show and select the new story, then start its machine draft."""
+        if done is None:
+            return
+        self.status_filter = None
+        self.action_reload()
+        self.query_one(StoryTable).select(done.slug)
+        self.notify(f"Imported {done.slug}: {done.segments} segments.")
+        if done.machine_draft:
+            self.draft(done.slug)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="draft")
+    def draft(self, slug: str) -> None:
+        """Machine-draft `slug` as `desk import` does, with the glossary's listed spellings.
+
+        The worker opens its own store on the same desk home (an SQLite connection
+        belongs to the thread that opened it) and reports progress by notifications.
+        """
+        env = Env(self.bench.env.home)
+        author = self.bench.author
+
+        def say(message: str, severity: str = "information") -> None:
+            self.app.call_from_thread(self.notify, message, severity=severity)
+
+        try:
+            choice = choose_engine(env.home, env.desk)
+            for notice in choice.notices:
+                say(notice)
+            if isinstance(choice.engine, NoneEngine):
+                say(f"{slug}: the desk's engine is `none`, no machine draft.")
+                return
+            total = len(env.desk.store.load_story(slug).segments)
+            step = max(1, total // 4)
+            done = 0
+            say(f"Drafting {slug} with {choice.engine.describe()}…")
+
+            def advance(draft: Draft) -> None:
+                nonlocal done
+                done += 1
+                if done % step == 0 and done < total:
+                    say(f"Drafting {slug}: {done}/{total} segments")
+                    self.app.call_from_thread(self.action_reload)
+
+            report = draft_story(
+                env.desk, slug, choice.engine, requested_by=author, on_draft=advance,
+                enforcer=draft_enforcer(env),
+            )  # fmt: skip
+            fixed = len(report.glossary_fixed)
+            say(
+                f"Drafted {len(report.drafted)} segment(s) of {slug}"
+                + (f"; house spellings applied in {fixed}." if fixed else ".")
+            )
+        except Exception as exc:
+            say(f"Drafting {slug} failed: {exc}", "error")
+            raise
+        finally:
+            if "desk" in env.__dict__:
+                env.desk.store.close()
+            self.app.call_from_thread(self.action_reload)

@@ -53,6 +53,11 @@ class StoryTable(DataTable[str]):
         if keep is not None and keep in self.rows:
             self.move_cursor(row=self.get_row_index(keep))
 
+    def select(self, slug: str) -> None:
+        """Put the cursor on `slug`'s row, if it is listed."""
+        if slug in self.rows:
+            self.move_cursor(row=self.get_row_index(slug))
+
     @property
     def selected_slug(self) -> str | None:
         """The slug under the cursor, if any."""
