@@ -31,6 +31,9 @@ def diff_text(ops: Sequence[DiffOp], text: Text | None = None) -> Text:
 class DiffView(Static):
     """The word diff of the English against the machine draft."""
 
+    _lines = -1
+    """How many lines the last diff took (-1: not known)."""
+
     def show(self, seg: Segment, english: str) -> None:
         """Diff `english` against `seg`'s draft: deletions red and struck, insertions green."""
         text = Text("Diff vs draft: ", style="bold")
@@ -38,4 +41,10 @@ class DiffView(Static):
             text.append("no draft")
         else:
             diff_text(word_diff(seg.draft, english), text)
-        self.update(text)
+        # Most keystrokes leave the diff as many lines high as before; then the screen
+        # needs no layout pass, which is what makes typing in a long story slow.
+        width = self.content_size.width
+        lines = len(text.wrap(self.app.console, width)) if width > 0 else -1
+        same_height = lines > 0 and lines == self._lines
+        self._lines = lines
+        self.update(text, layout=not same_height)
