@@ -278,3 +278,33 @@ async def test_add_the_selection_as_a_new_entry(env: Env, glossary: Path) -> Non
     entry = load_folder(glossary).by_id("marj-khokha")
     assert entry is not None and entry.kind.value == "place"
     assert entry.arabic == ("مرج خوخة",) and entry.source.endswith("places.toml")
+
+
+@synchronous
+async def test_delete_a_new_story_from_the_list(env: Env) -> None:
+    """`d` asks first (n keeps the story), y deletes a new story; a story someone has
+    worked on is refused with a notice."""
+    app = make_app(env, author="rania")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.press("d")
+        await pilot.press("n")
+        assert env.desk.store.has_story(SLUG)
+        await pilot.press("d")
+        await pilot.press("y")
+        await settle(app)
+        assert not env.desk.store.has_story(SLUG)
+        assert app.screen.query_one(StoryTable).row_count == 0
+    env.desk.import_story(
+        SAMPLES / f"{SLUG}.ar.md",
+        ImportOptions(draft=SAMPLES / f"{SLUG}.draft.en.md"),
+        author="importer",
+    )
+    env.desk.confirm(SLUG, [1], author="rania")
+    app = make_app(env, author="rania")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.press("d")
+        await settle(app)
+        assert env.desk.store.has_story(SLUG)
+        assert any("only a story still new" in str(n.message) for n in app._notifications)

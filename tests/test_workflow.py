@@ -136,3 +136,20 @@ def test_stale_version_is_a_conflict(desk: Desk, story: str) -> None:
     )
     assert result.exit_code == 5
     assert "changed by rania" in result.stderr and "First version." in result.stderr
+
+
+def test_delete_only_a_new_story(desk: Desk, story: str, tmp_path: Path) -> None:
+    """A `new` story can be deleted: gone from every command, slug free again, the log kept;
+    a story someone has worked on is refused."""
+    result = desk("delete", story, "--yes", "--as", "ed")
+    assert result.output.strip() == f"Deleted {story}"
+    assert desk("show", story, ok=False).exit_code == 3
+    assert story not in desk("list").output
+    assert desk("delete", story, "--yes", ok=False).exit_code == 3
+    source, _ = write_small(tmp_path / "again")
+    desk("import", str(source), "--no-mt", "--slug", story)
+    # The new story has a log of its own; the deleted one's stays in the database.
+    assert [r["kind"] for r in json.loads(desk("log", story, "--json").output)] == ["import"]
+    desk("edit", story, "1", "--text", "Worked on.", "--as", "tr")
+    refused = desk("delete", story, "--yes", ok=False)
+    assert refused.exit_code == 4 and "only a story still `new`" in refused.stderr

@@ -99,6 +99,28 @@ def import_cmd(
             run_draft(env, story.slug, choice.engine, resolve_author(author), enforcer=enforcer)
 
 
+@main.command("delete")
+@click.argument("slug")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@author_option
+@pass_env
+def delete_cmd(env: Env, slug: str, yes: bool, author: str | None) -> None:
+    """Delete a story nobody has worked on yet (status `new`).
+
+    The story disappears from every command and its slug can be imported again; its
+    revisions stay in the append-only log, with the deletion.
+
+    \b
+    Example:
+      desk delete lattakia-offensive --yes
+    """
+    env.desk.store.load_story(slug)  # a clear "no story" before asking anything
+    if not yes:
+        click.confirm(f"Delete {slug}?", abort=True, err=True)
+    env.desk.delete_story(slug, author=resolve_author(author))
+    click.echo(f"Deleted {slug}")
+
+
 @main.command("list")
 @click.option(
     "--status",

@@ -97,4 +97,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        # Deleting a story that nobody has worked on hides it and frees its slug; its row
+        # and revisions stay, because the log is append-only.
+        "004_deleted_stories",
+        """
+        ALTER TABLE stories ADD COLUMN deleted_at TEXT NOT NULL DEFAULT '';
+        """,
+    ),
 )

@@ -193,6 +193,29 @@ class Desk:
                 kind=RevisionKind.CORRECTION,
             )  # fmt: skip
 
+    def delete_story(self, slug: str, *, author: str) -> None:
+        """Delete a story nobody has worked on yet (status `new`).
+
+        The revision log is append-only, so the story is not erased: it is hidden from
+        every command, its slug is freed for a new import, and the deletion is logged.
+        """
+        with self.store.write() as conn:
+            story = self.store.load_story(slug)
+            if story.status != StoryStatus.NEW:
+                raise RefusedError(
+                    f"{slug} is {story.status.value}: only a story still `new` can be deleted "
+                    "(work on it is kept in the log)"
+                )
+            assert story.id is not None
+            now = self.clock()
+            self.store.add_revision(
+                conn, story.id, author=author, at=now, kind=RevisionKind.STATUS,
+                before=story.status.value, after="deleted", note=f"deleted; slug was {slug}",
+            )  # fmt: skip
+            self.store.set_story_fields(
+                conn, story.id, slug=f"{slug}~deleted-{story.id}", deleted_at=now, updated_at=now
+            )
+
     def record_override(self, slug: str, *, author: str, note: str) -> None:
         """Log that someone overrode a check (e.g. exported past the QA gate)."""
         with self.store.write() as conn:

@@ -127,7 +127,9 @@ class Store:
 
     def story_id(self, slug: str) -> int:
         """The id of the story `slug`; NotFoundError if there is none."""
-        row = self.conn.execute("SELECT id FROM stories WHERE slug = ?", (slug,)).fetchone()
+        row = self.conn.execute(
+            "SELECT id FROM stories WHERE slug = ? AND deleted_at = ''", (slug,)
+        ).fetchone()
         if row is None:
             raise NotFoundError(f"no story with slug {slug!r} (see `desk list`)")
         return int(row["id"])
@@ -135,13 +137,17 @@ class Store:
     def has_story(self, slug: str) -> bool:
         """Whether a story with this slug exists."""
         return (
-            self.conn.execute("SELECT 1 FROM stories WHERE slug = ?", (slug,)).fetchone()
+            self.conn.execute(
+                "SELECT 1 FROM stories WHERE slug = ? AND deleted_at = ''", (slug,)
+            ).fetchone()
             is not None
         )
 
     def load_story(self, slug: str) -> Story:
         """The story `slug` with all its segments."""
-        row = self.conn.execute("SELECT * FROM stories WHERE slug = ?", (slug,)).fetchone()
+        row = self.conn.execute(
+            "SELECT * FROM stories WHERE slug = ? AND deleted_at = ''", (slug,)
+        ).fetchone()
         if row is None:
             raise NotFoundError(f"no story with slug {slug!r} (see `desk list`)")
         story = Story(
@@ -169,7 +175,8 @@ class Store:
 
     def list_stories(self, status: StoryStatus | None = None) -> list[StorySummary]:
         """Every story (or those of one status), most recently updated first."""
-        where, params = ("WHERE s.status = ?", (status.value,)) if status else ("", ())
+        where = "WHERE s.deleted_at = ''" + (" AND s.status = ?" if status else "")
+        params: tuple[str, ...] = (status.value,) if status else ()
         rows = self.conn.execute(
             f"""
             SELECT s.slug, s.headline_ar, s.status, s.updated_at,
@@ -371,6 +378,8 @@ class Store:
             "source_url",
             "source_date",
             "byline",
+            "slug",
+            "deleted_at",
         }
         unknown = set(fields) - allowed
         if unknown:

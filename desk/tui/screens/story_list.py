@@ -14,9 +14,11 @@ from desk.cli import Env
 from desk.commands.glossary import draft_enforcer
 from desk.core.drafting import choose_engine, draft_story
 from desk.core.engine.base import Draft, NoneEngine
+from desk.core.errors import DeskError
 from desk.core.store import StorySummary
 from desk.core.story import StoryStatus
 from desk.tui.backend import Workbench
+from desk.tui.screens.confirm_delete import ConfirmDeleteScreen
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.import_story import Imported, ImportScreen
 from desk.tui.widgets.story_table import StoryTable
@@ -49,6 +51,7 @@ class StoryListScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", tooltip="Open the story under the cursor."),
         Binding("i", "import", "Import", tooltip="Import an Arabic file, with the import options."),
+        Binding("d", "delete", "Delete", tooltip="Delete the story under the cursor (only new)."),
         Binding("r", "reload", "Reload", tooltip="Read the story list again."),
         Binding("f", "cycle_filter", "Filter", tooltip="Show only one status, in turn, or all."),
         Binding("o", "cycle_sort", "Sort", tooltip="Sort by last update, slug or status."),
@@ -119,6 +122,34 @@ class StoryListScreen(Screen[None]):
     def open_story(self, slug: str) -> None:
         """Push the editor on `slug`."""
         self.app.push_screen(EditorScreen(self.bench, slug))
+
+    # -- delete -----------------------------------------------------------------
+
+    def action_delete(self) -> None:
+        """Ask, then delete the story under the cursor; only a `new` story can go."""
+        slug = self.query_one(StoryTable).selected_slug
+        if slug is None:
+            return
+        story = self.bench.desk.store.load_story(slug)
+        if story.status != StoryStatus.NEW:
+            self.notify(
+                f"{slug} is {story.status.value}: only a story still new can be deleted.",
+                severity="warning",
+            )
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.bench.desk.delete_story(slug, author=self.bench.author)
+            except DeskError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"Deleted {slug}.")
+            self.action_reload()
+
+        self.app.push_screen(ConfirmDeleteScreen(slug, story.headline_en), answered)
 
     # -- import -----------------------------------------------------------------
 

@@ -1,0 +1,37 @@
+"""The dialog that confirms deleting a story nobody has worked on."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class ConfirmDeleteScreen(ModalScreen[bool]):
+    """Asks before deleting `slug`; dismisses with True (y) or False (n, Esc)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "dismiss(True)", "Delete", tooltip="Delete the story."),
+        Binding("n,escape", "dismiss(False)", "Keep", tooltip="Keep the story."),
+    ]
+
+    def __init__(self, slug: str, headline: str) -> None:
+        """Confirm the deletion of `slug` (shown with its headline)."""
+        super().__init__()
+        self.slug = slug
+        self.headline = headline
+
+    def compose(self) -> ComposeResult:
+        """The question and the keys."""
+        with Vertical(id="delete-box"):
+            yield Static(f"Delete {self.slug}?", id="delete-title", markup=False)
+            yield Static(self.headline, markup=False)
+            yield Static(
+                "It disappears from the list and its slug can be imported again; "
+                "its revisions stay in the log. y deletes, n or Esc keeps it.",
+                markup=False,
+            )
