@@ -88,7 +88,7 @@ async def test_import_with_a_draft_file_lists_and_selects_the_story(env: Env) ->
         assert isinstance(app.screen, StoryListScreen)
         table = app.screen.query_one(StoryTable)
         assert table.selected_slug == "water-cut"
-        assert table.get_row("water-cut")[2] == "new"
+        assert table.get_cell("water-cut", "status") == "new"
     story = env.desk.store.load_story("water-cut")
     assert story.outlet == "Desk test" and story.byline == "Someone"
     assert all(s.draft for s in story.segments)
@@ -308,3 +308,24 @@ async def test_delete_a_new_story_from_the_list(env: Env) -> None:
         await settle(app)
         assert env.desk.store.has_story(SLUG)
         assert any("only a story still new" in str(n.message) for n in app._notifications)
+
+
+@synchronous
+async def test_the_list_counts_open_findings(env: Env) -> None:
+    """The Findings column shows each story's open glossary findings, counted in a worker."""
+    from desk.core.glossary.enforce import Enforcer
+    from desk.core.glossary.stories import check_story
+    from desk.locations import glossary_dir
+
+    folder = glossary_dir(env.home, None, env.config.glossary_folder)
+    expected = sum(
+        len(r.findings)
+        for r in check_story(env.desk.store.load_story(SLUG), Enforcer(load_folder(folder)))
+    )
+    assert expected > 0
+    app = make_app(env, author="rania")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.pause()
+        table = app.screen.query_one(StoryTable)
+        assert table.get_cell(SLUG, "findings") == str(expected)

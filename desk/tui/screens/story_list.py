@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -14,7 +16,8 @@ from desk.cli import Env
 from desk.commands.glossary import draft_enforcer
 from desk.core.drafting import choose_engine, draft_story
 from desk.core.engine.base import Draft, NoneEngine
-from desk.core.errors import DeskError
+from desk.core.errors import DeskError, NotFoundError
+from desk.core.glossary.stories import check_story
 from desk.core.store import StorySummary
 from desk.core.story import StoryStatus
 from desk.tui.backend import Workbench
@@ -95,6 +98,38 @@ class StoryListScreen(Screen[None]):
         else:
             hint = "No stories yet: press i to import one (or `desk import FILE`)."
         self.query_one("#list-empty", Static).update(hint)
+        self.count_findings([s.slug for s in stories])
+
+    @dataclass
+    class FindingsCounted(Message):
+        """Open glossary findings per story, counted by the worker."""
+
+        counts: dict[str, int]
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="findings")
+    def count_findings(self, slugs: list[str]) -> None:
+        """Count each story's glossary findings off the UI thread (own store connection)."""
+        enforcer = self.bench.enforcer()
+        if enforcer is None:
+            self.post_message(self.FindingsCounted(dict.fromkeys(slugs, 0)))
+            return
+        env = Env(self.bench.env.home)
+        try:
+            counts = {}
+            for slug in slugs:
+                try:
+                    story = env.desk.store.load_story(slug)
+                except NotFoundError:  # deleted meanwhile
+                    continue
+                counts[slug] = sum(len(r.findings) for r in check_story(story, enforcer))
+        finally:
+            env.desk.store.close()
+        self.post_message(self.FindingsCounted(counts))
+
+    @on(FindingsCounted)
+    def _findings_counted(self, event: FindingsCounted) -> None:
+        """Show the counts."""
+        self.query_one(StoryTable).show_findings(event.counts)
 
     def action_cycle_filter(self) -> None:
         """All → new → translating → … → correcting → all."""

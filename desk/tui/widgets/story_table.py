@@ -25,13 +25,15 @@ class StoryTable(DataTable[str]):
         """Set up the columns."""
         self.cursor_type = "row"
         self.zebra_stripes = True
+        # The headline comes last: on a narrow terminal it is the column that gets cut.
         for label, key in (
             ("Slug", "slug"),
-            ("Headline", "headline"),
             ("Status", "status"),
             ("Done", "progress"),
+            ("Findings", "findings"),
             ("Last editor", "author"),
             ("Updated", "updated"),
+            ("Headline", "headline"),
         ):
             self.add_column(label, key=key)
 
@@ -43,15 +45,22 @@ class StoryTable(DataTable[str]):
             headline = s.headline_en or s.headline_ar
             self.add_row(
                 s.slug,
-                headline if len(headline) <= 48 else headline[:47] + "…",
                 s.status.value,
                 f"{s.confirmed}/{s.segments}",
+                "…",
                 s.last_author,
                 s.updated_at[:16].replace("T", " "),
+                headline if len(headline) <= 60 else headline[:59] + "…",
                 key=s.slug,
             )
         if keep is not None and keep in self.rows:
             self.move_cursor(row=self.get_row_index(keep))
+
+    def show_findings(self, counts: dict[str, int]) -> None:
+        """Fill the Findings column (open glossary findings per story) once counted."""
+        for slug, count in counts.items():
+            if slug in self.rows:
+                self.update_cell(slug, "findings", str(count))
 
     def select(self, slug: str) -> None:
         """Put the cursor on `slug`'s row, if it is listed."""
