@@ -22,6 +22,7 @@ from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.help import HelpScreen
 from desk.tui.screens.story_list import StoryListScreen
 from desk.tui.widgets.english_editor import EnglishEditor
+from desk.tui.widgets.findings_list import FindingsList
 from desk.tui.widgets.story_table import StoryTable
 from tests.conftest import SAMPLES
 
@@ -288,3 +289,26 @@ async def test_a_conflicting_save_shows_both_texts_and_overwrites_nothing(env: E
     assert story.segment(1).text == "Their headline"
     edits = [r.author for r in env.desk.store.revisions(story.id or 0) if r.kind == "edit"]
     assert edits == ["omar"]
+
+
+@synchronous
+async def test_one_key_fixes_one_finding(env: Env) -> None:
+    """Shift+F<N> applies only the segment's N-th fixable finding, as one glossary revision."""
+    app = make_app(env, author="rania", slug=SLUG)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        findings = str(app.screen.query_one(FindingsList).render())
+        assert "1. Latakia → Lattakia" in findings and "[shift+F2]" in findings
+        await pilot.press("shift+f2")
+        await settle(app)
+        text = env.desk.store.load_story(SLUG).segment(1).text
+        assert "Latakia countryside" in text and "al-Akrad mountain" in text
+        await pilot.press("shift+f1")
+        await settle(app)
+    text = env.desk.store.load_story(SLUG).segment(1).text
+    assert "Lattakia countryside" in text
+    fixes = [
+        r for r in env.desk.store.revisions(env.desk.store.story_id(SLUG))
+        if r.kind == RevisionKind.GLOSSARY
+    ]  # fmt: skip
+    assert [r.author for r in fixes] == ["glossary", "glossary"]

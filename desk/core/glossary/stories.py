@@ -102,12 +102,14 @@ def fix_story(
     *,
     requested_by: str,
     numbers: Sequence[int] | None = None,
+    pick: int | None = None,
 ) -> FixReport:
     """Apply every automatic fix (listed variants, source-aware renderings) in one write.
 
     Each changed segment gets one `glossary` revision by the `glossary` author; a
     segment keeps its status (a house spelling is not a change of meaning). A published
-    story is refused, as for any edit.
+    story is refused, as for any edit. With `pick`, only each segment's pick-th fixable
+    finding (1-based, in the order `check` reports them) is applied.
     """
     report = FixReport()
     with desk.store.write() as conn:
@@ -116,8 +118,11 @@ def fix_story(
         targets = story.segments if numbers is None else [story.segment(n) for n in numbers]
         for seg in targets:
             findings = enforcer.check(seg.text, seg.source)
-            new_text = apply_fixes(seg.text, findings)
-            applied = [f for f in findings if f.fixable]
+            fixable = [f for f in findings if f.fixable]
+            if pick is not None:
+                fixable = fixable[pick - 1 : pick]
+            new_text = apply_fixes(seg.text, fixable)
+            applied = fixable
             report.left += len(findings) - len(applied)
             if new_text != seg.text:
                 write_fix(

@@ -62,6 +62,20 @@ class EditorScreen(EditorTools):
             "Glossary fix",
             tooltip="Apply the automatic glossary fixes in this segment.",
         ),
+        *(
+            Binding(
+                f"shift+f{n}",
+                f"fix_one({n})",
+                f"Fix finding {n}",
+                show=False,
+                # Checked before the English box, which takes most keys for itself.
+                # (Alt+digits reach Textual as typographic characters, so not those.)
+                priority=True,
+                id=f"fix_{n}",
+                tooltip=f"Apply only the segment's fixable finding number {n}.",
+            )
+            for n in range(1, 10)
+        ),
         Binding(
             "ctrl+n",
             "next_finding",
@@ -372,6 +386,14 @@ class EditorScreen(EditorTools):
 
     def action_fix(self) -> None:
         """Save, then apply the segment's automatic glossary fixes as a glossary revision."""
+        self.apply_fixes(None)
+
+    def action_fix_one(self, n: int) -> None:
+        """Save, then apply only the segment's n-th fixable finding (one glossary revision)."""
+        self.apply_fixes(n)
+
+    def apply_fixes(self, pick: int | None) -> None:
+        """Apply all fixable findings of the segment, or only the pick-th."""
         enforcer = self.bench.enforcer_if_loaded()
         if enforcer is None:
             self.notify("No glossary loaded (yet).", severity="warning")
@@ -381,7 +403,7 @@ class EditorScreen(EditorTools):
         try:
             report = fix_story(
                 self.bench.desk, self.slug, enforcer, requested_by=self.bench.author,
-                numbers=[self.current],
+                numbers=[self.current], pick=pick,
             )  # fmt: skip
         except DeskError as exc:
             self.refuse("apply glossary fixes", exc)

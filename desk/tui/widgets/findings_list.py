@@ -21,7 +21,12 @@ class FindingsList(Static):
             self.update("Glossary: no findings")
         else:
             lines = [f"Glossary: {len(findings)} finding(s)"]
+            fixable = 0
             for f in findings:
-                fix = " [fixable]" if f.fixable else ""
-                lines.append(f"  • {f.message or f.kind.value}{fix}")
+                if f.fixable and fixable < 9:
+                    fixable += 1
+                    # Shift+F<N> applies this one (Ctrl+G applies them all).
+                    lines.append(f"  {fixable}. {f.message or f.kind.value} [shift+F{fixable}]")
+                else:
+                    lines.append(f"  • {f.message or f.kind.value}")
             self.update(Text("\n".join(lines)))
