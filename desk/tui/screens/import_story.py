@@ -69,6 +69,10 @@ class ImportScreen(ModalScreen[Imported | None]):
                 yield Button("Import", variant="primary", id="import-ok")
                 yield Button("Cancel", id="import-cancel")
 
+    def on_mount(self) -> None:
+        """Start in the file field, so the path can be typed at once."""
+        self.query_one("#import-path", Input).focus()
+
     def value(self, key: str) -> str | None:
         """The stripped text of one field, None when empty."""
         text = self.query_one(f"#import-{key}", Input).value.strip()

@@ -60,7 +60,8 @@ class SegmentTable(DataTable[str | Text]):
         A row that runs off the right edge would hide the Arabic's first words (its
         right end), so the columns shrink with the terminal (never below 20 and 16).
         """
-        room = max(36, self.size.width - FIXED_WIDTH)
+        # The vertical scrollbar takes its columns from the table's width.
+        room = max(36, self.size.width - self.styles.scrollbar_size_vertical - FIXED_WIDTH)
         english = min(ENGLISH_WIDTH, max(20, room * 56 // 100))
         arabic = min(ARABIC_WIDTH, max(16, room - english))
         if (english, arabic) == (self.english_width, self.arabic_width):
