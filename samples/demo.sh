@@ -25,3 +25,10 @@ echo "desk home: $DESK_HOME"
 "$DESK" stats "$story" | head -n 4
 echo "--- $DESK_HOME/export/$story.md (front matter) ---"
 sed -n '1,/^---$/p' "$DESK_HOME/export/$story.md"
+# On a terminal, go on in the workbench with a second sample, drafted on import
+# (when run without a terminal, as in CI, the script ends here).
+if [ -t 0 ] && [ -t 1 ]; then
+  "$DESK" import samples/idleb-displacement.ar.md --as translator
+  echo "Opening the workbench on idleb-displacement (F1: keys; Esc, then q: quit)"
+  exec "$DESK" open idleb-displacement --as translator
+fi
