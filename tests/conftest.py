@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from desk.cli import main
+from desk.cli import Env, main
+from desk.core.importer import ImportOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -57,3 +58,52 @@ class Desk:
 def desk() -> Desk:
     """A `desk` command runner."""
     return Desk()
+
+
+# A small house glossary for tests that need one (the TUI's, the draft tests).
+GLOSSARY = """\
+[lattakia]
+canonical = "Lattakia"
+arabic = ["اللاذقية"]
+variants = ["Latakia"]
+kind = "place"
+
+[al-akrad]
+canonical = "al-Akrad"
+arabic = ["جبل الأكراد"]
+variants = ["Al-Akrad"]
+kind = "place"
+
+[hassakeh]
+canonical = "Hassakeh"
+arabic = ["الحسكة"]
+variants = ["Hasakah", "Al-Hasakah", "al-Hasakah"]
+kind = "place"
+"""
+
+
+@pytest.fixture
+def glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small house glossary in its own folder, named by $DESK_GLOSSARY."""
+    folder = tmp_path / "glossary"
+    folder.mkdir()
+    (folder / "places.toml").write_text(GLOSSARY, encoding="utf-8")
+    monkeypatch.setenv("DESK_GLOSSARY", str(folder))
+    return folder
+
+
+def import_sample(env: Env, slug: str) -> None:
+    """Import a bundled sample with its pasted draft through the core (no model runs)."""
+    env.desk.import_story(
+        SAMPLES / f"{slug}.ar.md",
+        ImportOptions(draft=SAMPLES / f"{slug}.draft.en.md"),
+        author="importer",
+    )
+
+
+@pytest.fixture
+def env(desk_home: Path, glossary: Path) -> Env:
+    """A desk home holding the Lattakia sample with its pasted draft; the small glossary."""
+    env = Env(desk_home)
+    import_sample(env, "lattakia-offensive")
+    return env

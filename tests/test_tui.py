@@ -6,7 +6,6 @@ import asyncio
 import functools
 import json
 from collections.abc import Callable, Coroutine
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ from textual.binding import Binding
 from textual.message import Message
 
 from desk.cli import Env
-from desk.core.importer import ImportOptions
 from desk.core.story import RevisionKind, SegmentStatus, StoryStatus
 from desk.tui import make_app
 from desk.tui.screens.conflict import ConflictScreen
@@ -24,52 +22,9 @@ from desk.tui.screens.story_list import StoryListScreen
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.findings_list import FindingsList
 from desk.tui.widgets.story_table import StoryTable
-from tests.conftest import SAMPLES
 
 SLUG = "lattakia-offensive"
 SIZE = (120, 40)
-
-GLOSSARY = """\
-[lattakia]
-canonical = "Lattakia"
-arabic = ["اللاذقية"]
-variants = ["Latakia"]
-kind = "place"
-
-[al-akrad]
-canonical = "al-Akrad"
-arabic = ["جبل الأكراد"]
-variants = ["Al-Akrad"]
-kind = "place"
-
-[hassakeh]
-canonical = "Hassakeh"
-arabic = ["الحسكة"]
-variants = ["Hasakah", "Al-Hasakah", "al-Hasakah"]
-kind = "place"
-"""
-
-
-@pytest.fixture
-def glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A small house glossary in its own folder, named by $DESK_GLOSSARY."""
-    folder = tmp_path / "glossary"
-    folder.mkdir()
-    (folder / "places.toml").write_text(GLOSSARY, encoding="utf-8")
-    monkeypatch.setenv("DESK_GLOSSARY", str(folder))
-    return folder
-
-
-@pytest.fixture
-def env(desk_home: Path, glossary: Path) -> Env:
-    """A desk home holding the Lattakia sample with its pasted draft (no model runs)."""
-    env = Env(desk_home)
-    env.desk.import_story(
-        SAMPLES / f"{SLUG}.ar.md",
-        ImportOptions(draft=SAMPLES / f"{SLUG}.draft.en.md"),
-        author="importer",
-    )
-    return env
 
 
 def synchronous(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:

@@ -14,7 +14,6 @@ from textual.widgets import Input
 from desk.cli import Env
 from desk.core.config import TUI_ACTIONS, load_config
 from desk.core.errors import InputError
-from desk.core.importer import ImportOptions
 from desk.core.story import RevisionKind, SegmentStatus, StoryStatus
 from desk.locations import config_path
 from desk.tui import make_app
@@ -24,8 +23,7 @@ from desk.tui.screens.help import HelpScreen
 from desk.tui.screens.search import SearchScreen
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.status_header import StatusHeader
-from tests.conftest import SAMPLES
-from tests.test_tui import GLOSSARY, SIZE, SLUG, settle, synchronous
+from tests.test_tui import SIZE, SLUG, settle, synchronous
 
 NEW_KEYS = {
     "search": "ctrl+f",
@@ -33,22 +31,6 @@ NEW_KEYS = {
     "redraft_story": "ctrl+backslash",
     "undo_saved": "ctrl+underscore",
 }
-
-
-@pytest.fixture
-def env(desk_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
-    """The Lattakia sample with its pasted draft, and a small house glossary."""
-    folder = tmp_path / "glossary"
-    folder.mkdir()
-    (folder / "places.toml").write_text(GLOSSARY, encoding="utf-8")
-    monkeypatch.setenv("DESK_GLOSSARY", str(folder))
-    env = Env(desk_home)
-    env.desk.import_story(
-        SAMPLES / f"{SLUG}.ar.md",
-        ImportOptions(draft=SAMPLES / f"{SLUG}.draft.en.md"),
-        author="importer",
-    )
-    return env
 
 
 def once(messages: list[Message], kind: type[Message]) -> list[Any]:

@@ -29,26 +29,10 @@ from desk.tui.widgets.segment_table import SegmentTable, _cut
 from desk.tui.widgets.source_pane import SourcePane
 from desk.tui.widgets.story_table import StoryTable
 from tests.conftest import SAMPLES, Desk
-from tests.test_tui import GLOSSARY, SIZE, SLUG, settle, synchronous
+from tests.test_tui import SIZE, SLUG, settle, synchronous
 
 PHRASE = "قتل 12 مدنيا في اللاذقية عام 2024"
 """Twelve civilians were killed in Lattakia in 2024: numbers inside right-to-left text."""
-
-
-@pytest.fixture
-def env(desk_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
-    """The Lattakia sample with its pasted draft, and a small house glossary."""
-    folder = tmp_path / "glossary"
-    folder.mkdir()
-    (folder / "places.toml").write_text(GLOSSARY, encoding="utf-8")
-    monkeypatch.setenv("DESK_GLOSSARY", str(folder))
-    env = Env(desk_home)
-    env.desk.import_story(
-        SAMPLES / f"{SLUG}.ar.md",
-        ImportOptions(draft=SAMPLES / f"{SLUG}.draft.en.md"),
-        author="importer",
-    )
-    return env
 
 
 def detail_text(app: Any) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.binding import Binding
 from textual.widgets import Input, Select, Static, Switch
 from textual.widgets.text_area import Selection
@@ -21,31 +20,9 @@ from desk.tui.screens.story_list import StoryListScreen
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.story_table import StoryTable
 from tests.conftest import SAMPLES
-from tests.test_tui import GLOSSARY, SIZE, SLUG, settle, synchronous
+from tests.test_tui import SIZE, SLUG, settle, synchronous
 
 OTHER = "hassakeh-water"
-
-
-@pytest.fixture
-def glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A small house glossary in its own folder, named by $DESK_GLOSSARY."""
-    folder = tmp_path / "glossary"
-    folder.mkdir()
-    (folder / "places.toml").write_text(GLOSSARY, encoding="utf-8")
-    monkeypatch.setenv("DESK_GLOSSARY", str(folder))
-    return folder
-
-
-@pytest.fixture
-def env(desk_home: Path, glossary: Path) -> Env:
-    """A desk home holding the Lattakia sample with its pasted draft (no model runs)."""
-    env = Env(desk_home)
-    env.desk.import_story(
-        SAMPLES / f"{SLUG}.ar.md",
-        ImportOptions(draft=SAMPLES / f"{SLUG}.draft.en.md"),
-        author="importer",
-    )
-    return env
 
 
 def fill(screen: ImportScreen, **values: str) -> None:

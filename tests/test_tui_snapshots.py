@@ -19,51 +19,22 @@ import pytest
 from textual.pilot import Pilot
 
 from desk.cli import Env
-from desk.core.importer import ImportOptions
 from desk.tui import make_app
 from desk.tui.widgets.english_editor import EnglishEditor
-from tests.conftest import SAMPLES
+from tests.conftest import import_sample
 
 SIZE = (100, 32)
 SLUGS = ("hassakeh-water", "idleb-displacement", "lattakia-offensive")
-
-GLOSSARY = """\
-[lattakia]
-canonical = "Lattakia"
-arabic = ["اللاذقية"]
-variants = ["Latakia"]
-kind = "place"
-
-[al-akrad]
-canonical = "al-Akrad"
-arabic = ["جبل الأكراد"]
-variants = ["Al-Akrad"]
-kind = "place"
-
-[hassakeh]
-canonical = "Hassakeh"
-arabic = ["الحسكة"]
-variants = ["Hasakah", "Al-Hasakah", "al-Hasakah"]
-kind = "place"
-"""
 
 SnapCompare = Callable[..., bool]
 
 
 @pytest.fixture
-def env(desk_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
-    """A desk home with the three samples and their pasted drafts; a small glossary."""
-    folder = tmp_path / "glossary"
-    folder.mkdir()
-    (folder / "places.toml").write_text(GLOSSARY, encoding="utf-8")
-    monkeypatch.setenv("DESK_GLOSSARY", str(folder))
+def env(desk_home: Path, glossary: Path) -> Env:
+    """A desk home with the three samples and their pasted drafts; the small glossary."""
     env = Env(desk_home)
     for slug in SLUGS:
-        env.desk.import_story(
-            SAMPLES / f"{slug}.ar.md",
-            ImportOptions(draft=SAMPLES / f"{slug}.draft.en.md"),
-            author="importer",
-        )
+        import_sample(env, slug)
     return env
 
 
