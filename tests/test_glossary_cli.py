@@ -238,3 +238,12 @@ def test_hostile_tbx_is_refused_and_nothing_written(desk: Desk, glossary: Path) 
         assert result.exit_code == 1 and name in result.stderr
         assert "Traceback" not in result.stderr
     assert not (glossary / "new.toml").exists()
+
+
+def test_check_flags_bidi_controls(desk: Desk, glossary: Path, tmp_path: Path) -> None:
+    """A right-to-left override hidden in the English is reported (exit 1)."""
+    hidden = tmp_path / "hidden.md"
+    hidden.write_text("Regime forces entered \u202eaikattaL\u202c on Friday.\n", encoding="utf-8")
+    result = desk("glossary", "check", str(hidden), ok=False)
+    assert result.exit_code == 1
+    assert "bidi: U+202E RIGHT-TO-LEFT OVERRIDE" in result.output

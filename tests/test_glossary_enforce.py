@@ -859,3 +859,17 @@ def test_source_rendering_never_cuts_a_longer_name(house: Enforcer) -> None:
         english,
         "The Hayat Tahrir al-Sham took control of the city.",
     )
+
+
+def test_bidi_controls_in_the_english_are_flagged() -> None:
+    """An override or isolate in the English (it can hide a name) is a finding, with its span."""
+    enforcer = Enforcer(from_entries([]))
+    text = "Regime forces entered \u202eaikattaL\u202c on Friday."
+    findings = enforcer.check(text)
+    assert [(f.kind, f.start, f.found) for f in findings] == [
+        (FindingKind.BIDI, 22, "\u202e"),
+        (FindingKind.BIDI, 31, "\u202c"),
+    ]
+    assert "RIGHT-TO-LEFT OVERRIDE" in findings[0].message
+    assert not findings[0].fixable
+    assert enforcer.check("Regime forces entered Lattakia on Friday.") == []

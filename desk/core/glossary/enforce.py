@@ -57,7 +57,19 @@ _KIND_ORDER = {
     FindingKind.VARIANT: 2,
     FindingKind.SOURCE: 3,
     FindingKind.UNLISTED: 4,
+    FindingKind.BIDI: 5,
 }
+# Embedding, override and isolate controls, and the directional marks. In English copy
+# they have no business; an override can make a name read differently from what it is.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BIDI_NAMES = {
+    "\u061c": "ARABIC LETTER MARK", "\u200e": "LEFT-TO-RIGHT MARK",
+    "\u200f": "RIGHT-TO-LEFT MARK", "\u202a": "LEFT-TO-RIGHT EMBEDDING",
+    "\u202b": "RIGHT-TO-LEFT EMBEDDING", "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE", "\u202e": "RIGHT-TO-LEFT OVERRIDE",
+    "\u2066": "LEFT-TO-RIGHT ISOLATE", "\u2067": "RIGHT-TO-LEFT ISOLATE",
+    "\u2068": "FIRST STRONG ISOLATE", "\u2069": "POP DIRECTIONAL ISOLATE",
+}  # fmt: skip
 FIXED_BY_FIX = frozenset({FindingKind.VARIANT, FindingKind.SOURCE})
 """The kinds `Enforcer.fix` applies; UNLISTED suggestions wait for a person."""
 
@@ -247,6 +259,15 @@ class Enforcer:
                     shown = f"{shown} ({number.value})"
                 message = f"{shown} in the Arabic is not in the English"
                 findings.append(Finding(FindingKind.NUMBER, 0, 0, "", "", None, message))
+        for match in _BIDI_CONTROLS.finditer(english):
+            char = match.group()
+            message = (
+                f"U+{ord(char):04X} {_BIDI_NAMES[char]} in the English (invisible; it can "
+                "reorder or hide text): remove it"
+            )
+            findings.append(
+                Finding(FindingKind.BIDI, match.start(), match.end(), char, "", None, message)
+            )
         return sorted(findings, key=lambda f: (f.start, f.end, _KIND_ORDER[f.kind]))
 
     def fix(self, english: str, arabic: str = "") -> tuple[str, list[Finding]]:

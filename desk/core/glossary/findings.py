@@ -22,6 +22,8 @@ class FindingKind(StrEnum):
     """A near-spelling of a canonical name that no entry lists."""
     NUMBER = "number"
     """A number in the Arabic that the English lacks."""
+    BIDI = "bidi"
+    """A bidi control character in the English: it can reorder or hide text from a reader."""
 
 
 @dataclass(frozen=True)
