@@ -30,9 +30,9 @@ def config_path(home: Path) -> Path:
     return home / "config.toml"
 
 
-def export_dir(home: Path) -> Path:
-    """The default folder for CMS exports when none is configured or given."""
-    return home / "export"
+def export_dir(home: Path, configured: str = "") -> Path:
+    """The folder for CMS exports: the configured one, else `export/` in the desk home."""
+    return Path(configured).expanduser() if configured else home / "export"
 
 
 def glossary_dir(home: Path, override: str | os.PathLike[str] | None, configured: str) -> Path:

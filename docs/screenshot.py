@@ -1,8 +1,8 @@
 """Make the README's screenshot of the editor: `python docs/screenshot.py [OUT.svg]`.
 
-Imports the Lattakia sample with its pasted draft into a temporary desk home, with a small
-house glossary, opens the workbench headless at 110x34 on the headline (which has glossary
-findings) and saves an SVG (default: docs/editor.svg).
+Imports the Lattakia sample with its pasted draft into a temporary desk home, with the
+house glossary of `glossaries/`, opens the workbench headless at 110x34 on the headline
+(which has glossary findings) and saves an SVG (default: docs/editor.svg).
 """
 
 from __future__ import annotations
@@ -18,19 +18,6 @@ sys.path.insert(0, str(ROOT))
 
 SLUG = "lattakia-offensive"
 SIZE = (110, 34)
-GLOSSARY = """\
-[lattakia]
-canonical = "Lattakia"
-arabic = ["اللاذقية"]
-variants = ["Latakia"]
-kind = "place"
-
-[al-akrad]
-canonical = "al-Akrad"
-arabic = ["جبل الأكراد"]
-variants = ["Al-Akrad"]
-kind = "place"
-"""
 
 
 async def shoot(out: Path) -> None:
@@ -40,10 +27,7 @@ async def shoot(out: Path) -> None:
     from desk.tui import make_app
 
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "glossary"
-        folder.mkdir()
-        (folder / "places.toml").write_text(GLOSSARY, encoding="utf-8")
-        os.environ["DESK_GLOSSARY"] = str(folder)
+        os.environ["DESK_GLOSSARY"] = str(ROOT / "glossaries")
         os.environ["DESK_CLOCK"] = "2015-03-06T09:30:00+00:00"
         env = Env(Path(tmp) / "home")
         samples = ROOT / "samples"

@@ -30,8 +30,6 @@ from desk.core.drafting import (
     draft_story,
 )
 from desk.core.engine.base import Draft, Engine
-from desk.core.engine.index import index_url, install_from_index
-from desk.core.engine.libretranslate import check_url
 from desk.core.engine.packages import (
     PackageInfo,
     argos_packages_dir,
@@ -132,6 +130,9 @@ def install_cmd(env: Env, what: tuple[str, ...], replace: bool) -> None:
       desk engine install ar en
       desk engine install translate-ar_en-1_0.argosmodel
     """
+    # The index code (and its HTTP stack) is loaded only by the one command that uses it.
+    from desk.core.engine.index import index_url, install_from_index
+
     if len(what) == 1:
         package = install_file(Path(what[0]), env.home, replace=replace)
     elif len(what) == 2:
@@ -181,6 +182,8 @@ def use_cmd(env: Env, name: str, url: str | None, author: str | None) -> None:
     if url is not None and name != "libretranslate":
         raise InputError("--url goes with `desk engine use libretranslate`")
     if name == "libretranslate":
+        from desk.core.engine.libretranslate import check_url
+
         if not url:
             raise InputError("`desk engine use libretranslate` needs --url http://HOST:PORT")
         store.set_setting(ENGINE_SETTING, name, who)

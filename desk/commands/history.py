@@ -12,8 +12,7 @@ from desk.core import history
 from desk.core.errors import RefusedError
 from desk.core.export import PROFILES, write_atomic
 from desk.core.export import render as render_export
-from desk.core.service import qa_problems
-from desk.core.story import StoryStatus
+from desk.core.service import export_problems
 from desk.locations import export_dir
 
 
@@ -159,9 +158,7 @@ def export_cmd(
     """
     store = env.desk.store
     story = store.load_story(slug)
-    problems = qa_problems(story)
-    if story.status not in (StoryStatus.APPROVED, StoryStatus.PUBLISHED):
-        problems.insert(0, f"the story is {story.status.value}, not approved or published")
+    problems = export_problems(story)
     config = env.config
     rendered = render_export(
         story,
@@ -180,6 +177,5 @@ def export_cmd(
     if to_stdout:
         click.echo(rendered.content.decode("utf-8"), nl=False)
         return
-    folder = out or (Path(config.export_folder).expanduser() if config.export_folder else None)
-    target = write_atomic(folder or export_dir(env.home), rendered)
+    target = write_atomic(out or export_dir(env.home, config.export_folder), rendered)
     click.echo(f"Wrote {target}")

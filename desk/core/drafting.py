@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from desk.core.engine.argos import DEFAULT_BEAM, ArgosEngine, Settings
 from desk.core.engine.base import DEMO_LABEL, Draft, Engine, NoneEngine
-from desk.core.engine.libretranslate import LibreTranslateEngine
 from desk.core.engine.packages import ar_en_packages, find_package, install_demo
 from desk.core.errors import ConflictError, InputError
 from desk.core.glossary.findings import FindingKind, apply_fixes
@@ -58,6 +57,9 @@ def choose_engine(
     if name == "none":
         return EngineChoice(NoneEngine())
     if name == "libretranslate":
+        # Loaded only here: its HTTP stack would cost every desk command start-up time.
+        from desk.core.engine.libretranslate import LibreTranslateEngine
+
         url = url or desk.store.setting(LIBRETRANSLATE_URL_SETTING)
         if not url:
             raise InputError(

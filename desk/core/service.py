@@ -271,6 +271,14 @@ def qa_problems(story: Story) -> list[str]:
     return problems
 
 
+def export_problems(story: Story) -> list[str]:
+    """What stops `story` from being exported: its status, then the QA gate's problems."""
+    problems = qa_problems(story)
+    if story.status not in (StoryStatus.APPROVED, StoryStatus.PUBLISHED):
+        problems.insert(0, f"the story is {story.status.value}, not approved or published")
+    return problems
+
+
 def number_ranges(ns: Sequence[int]) -> str:
     """Segment numbers as compact ranges: 1-3, 7, 9-10."""
     out: list[str] = []

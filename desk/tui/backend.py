@@ -16,8 +16,8 @@ from desk.core.errors import RefusedError
 from desk.core.export import render, write_atomic
 from desk.core.glossary.enforce import Enforcer
 from desk.core.glossary.findings import Finding
-from desk.core.service import Desk, qa_problems
-from desk.core.story import Story, StoryStatus
+from desk.core.service import Desk, export_problems
+from desk.core.story import Story
 from desk.locations import export_dir
 
 
@@ -84,13 +84,4 @@ class Workbench:
         rendered = render(
             story, store.revisions(story.id or 0), config.export_profile, config.timezone
         )
-        folder = Path(config.export_folder).expanduser() if config.export_folder else None
-        return write_atomic(folder or export_dir(self.env.home), rendered)
-
-
-def export_problems(story: Story) -> list[str]:
-    """What stops `story` from being exported: its status, then the QA gate's problems."""
-    problems = qa_problems(story)
-    if story.status not in (StoryStatus.APPROVED, StoryStatus.PUBLISHED):
-        problems.insert(0, f"the story is {story.status.value}, not approved or published")
-    return problems
+        return write_atomic(export_dir(self.env.home, config.export_folder), rendered)

@@ -17,7 +17,14 @@ from desk.core.drafting import choose_engine, draft_story
 from desk.core.engine.base import Draft
 from desk.core.errors import ConflictError, DeskError
 from desk.core.glossary.findings import Finding
-from desk.core.story import RevisionKind, Segment, SegmentStatus, WorkflowError, check_editable
+from desk.core.story import (
+    RevisionKind,
+    Segment,
+    SegmentStatus,
+    Story,
+    WorkflowError,
+    check_editable,
+)
 from desk.tui.screens.search import SearchScreen, next_match
 from desk.tui.screens.workflow import WorkflowScreen
 from desk.tui.widgets.english_editor import EnglishEditor
@@ -78,6 +85,18 @@ class EditorTools(WorkflowScreen):
         """Redraw the header and the current segment's panes."""
         raise NotImplementedError
 
+    def saved_editable_story(self, action: str) -> Story | None:
+        """Save the English, then the story if it may still change (else say why, None)."""
+        if not self.save():
+            return None
+        story = self.bench.desk.store.load_story(self.slug)
+        try:
+            check_editable(story.status)
+        except WorkflowError as exc:
+            self.refuse(action, exc)
+            return None
+        return story
+
     # -- redrafting -----------------------------------------------------------------
 
     def action_redraft(self) -> None:
@@ -86,13 +105,8 @@ class EditorTools(WorkflowScreen):
 
     def action_redraft_story(self) -> None:
         """Redraft every segment nobody has edited or confirmed, row by row."""
-        if not self.save():
-            return
-        story = self.bench.desk.store.load_story(self.slug)
-        try:
-            check_editable(story.status)
-        except WorkflowError as exc:
-            self.refuse("redraft", exc)
+        story = self.saved_editable_story("redraft")
+        if story is None:
             return
         untouched = [s.n for s in story.segments if s.status == SegmentStatus.DRAFT]
         if not untouched:
@@ -209,13 +223,8 @@ class EditorTools(WorkflowScreen):
 
     def action_undo_saved(self) -> None:
         """Put back the English before the segment's last saved change, as a new edit."""
-        if not self.save():
-            return
-        story = self.bench.desk.store.load_story(self.slug)
-        try:
-            check_editable(story.status)
-        except WorkflowError as exc:
-            self.refuse("undo", exc)
+        story = self.saved_editable_story("undo")
+        if story is None:
             return
         n = self.current
         changes = [

@@ -22,6 +22,7 @@ from desk.core.glossary import files
 from desk.core.glossary.model import Entry, Kind
 from desk.core.story import Story
 from desk.tui.backend import Workbench
+from desk.tui.widgets.row_key import cursor_key
 
 
 def story_entries(bench: Workbench, story: Story) -> list[Entry]:
@@ -74,9 +75,7 @@ class EntryTable(DataTable[str]):
     @property
     def selected_id(self) -> str | None:
         """The id of the entry under the cursor, if any."""
-        if not self.row_count:
-            return None
-        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return cursor_key(self)
 
 
 class AddEntryScreen(ModalScreen[Entry | None]):

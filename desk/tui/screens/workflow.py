@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from desk.core.errors import DeskError
-from desk.core.service import qa_problems
+from desk.core.service import export_problems, qa_problems
 from desk.core.story import (
     SegmentStatus,
     Story,
@@ -21,7 +21,7 @@ from desk.core.story import (
     WorkflowError,
     check_transition,
 )
-from desk.tui.backend import Workbench, export_problems
+from desk.tui.backend import Workbench
 from desk.tui.screens.correction import CorrectionScreen
 from desk.tui.screens.qa_gate import QaGateScreen
 

@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 
 from desk.core.history import is_text_revision
 from desk.core.store import Revision
+from desk.tui.widgets.row_key import cursor_number
 
 SUMMARY_WIDTH = 48
 
@@ -71,10 +72,7 @@ class RevisionTable(DataTable[str]):
     @property
     def selected_id(self) -> int | None:
         """The revision under the cursor, if any."""
-        if not self.row_count:
-            return None
-        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        return int(key) if key is not None else None
+        return cursor_number(self)
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -12,6 +12,7 @@ from textual.widgets.data_table import ColumnKey
 
 from desk.core.story import Segment, Story
 from desk.tui.arabic import DEFAULT_ARABIC_DISPLAY, display_arabic
+from desk.tui.widgets.row_key import cursor_number
 
 ENGLISH_WIDTH = 52
 ARABIC_WIDTH = 40
@@ -116,10 +117,7 @@ class SegmentTable(DataTable[str | Text]):
     @property
     def current(self) -> int | None:
         """The segment number under the cursor."""
-        if not self.row_count:
-            return None
-        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        return int(key) if key is not None else None
+        return cursor_number(self)
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

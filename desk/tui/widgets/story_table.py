@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from desk.core.store import StorySummary
+from desk.tui.widgets.row_key import cursor_key
 
 
 class StoryTable(DataTable[str]):
@@ -70,9 +71,7 @@ class StoryTable(DataTable[str]):
     @property
     def selected_slug(self) -> str | None:
         """The slug under the cursor, if any."""
-        if not self.row_count:
-            return None
-        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return cursor_key(self)
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
