@@ -156,5 +156,6 @@ def main(ctx: click.Context, home: Path | None, arabic_display: str | None) -> N
 import desk.commands.engine  # noqa: E402
 import desk.commands.glossary  # noqa: E402
 import desk.commands.history  # noqa: E402
+import desk.commands.search  # noqa: E402
 import desk.commands.stories  # noqa: E402
 import desk.commands.tui  # noqa: E402, F401

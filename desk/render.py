@@ -9,6 +9,7 @@ import click
 
 from desk.core.diffing import DiffOp, render_plain
 from desk.core.history import SegmentDiff, StoryStats
+from desk.core.search import Hit
 from desk.core.store import Revision, StorySummary
 from desk.core.story import Story
 
@@ -62,6 +63,29 @@ def summary_json(r: StorySummary) -> dict[str, Any]:
         "confirmed": r.confirmed,
         "last_author": r.last_author,
         "updated_at": r.updated_at,
+    }
+
+
+def hits(found: Sequence[Hit]) -> str:
+    """Search hits: where each is, then its Arabic and English."""
+    lines: list[str] = []
+    for hit in found:
+        where = click.style(f"{hit.slug} [{hit.n}]", bold=True)
+        lines.append(f"{where} · {status(hit.status.value)}")
+        lines.append(f"  ar: {hit.source}")
+        lines.append(f"  en: {hit.english}")
+    return "\n".join(lines)
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    """A search hit as JSON-ready data."""
+    return {
+        "slug": hit.slug,
+        "status": hit.status.value,
+        "segment": hit.n,
+        "source": hit.source,
+        "english": hit.english,
+        "updated_at": hit.updated_at,
     }
 
 

@@ -536,11 +536,10 @@ def audit_cmd(g: GlossaryEnv, min_stories: int, as_json: bool) -> None:
     from desk.core.glossary.audit import audit
 
     store = g.env.desk.store
-    stories = [store.load_story(s.slug) for s in store.list_stories()]
-    clusters = audit(stories, g.load(), min_stories=min_stories)
+    clusters = audit(store, g.load(), min_stories=min_stories)
     if as_json:
         emit_json([c.to_json() for c in clusters])
         return
     for cluster in clusters:
         click.echo(cluster.describe())
-    click.echo(f"{len(clusters)} cluster(s) in {len(stories)} stories", err=True)
+    click.echo(f"{len(clusters)} cluster(s) in {store.count_stories()} stories", err=True)

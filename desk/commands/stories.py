@@ -121,26 +121,44 @@ def delete_cmd(env: Env, slug: str, yes: bool, author: str | None) -> None:
     click.echo(f"Deleted {slug}")
 
 
+LIST_LIMIT = 100
+"""Stories `desk list` shows unless told otherwise: a screenful or two, newest first."""
+
+
 @main.command("list")
 @click.option(
     "--status",
     type=click.Choice([s.value for s in StoryStatus]),
     help="Only stories in this status.",
 )
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=LIST_LIMIT,
+    show_default=True,
+    help="Show at most this many (the most recently updated); 0 shows all.",
+)
 @json_option
 @pass_env
-def list_cmd(env: Env, status: str | None, as_json: bool) -> None:
+def list_cmd(env: Env, status: str | None, limit: int, as_json: bool) -> None:
     """List stories, most recently updated first.
 
     \b
     Example:
       desk list --status review
+      desk list --limit 0        # every story
     """
-    rows = env.desk.store.list_stories(StoryStatus(status) if status else None)
+    which = StoryStatus(status) if status else None
+    store = env.desk.store
+    rows = store.list_stories(which, limit=limit or None)
     if as_json:
         emit_json([render.summary_json(r) for r in rows])
-    else:
-        click.echo(render.story_list(rows))
+        return
+    click.echo(render.story_list(rows))
+    if limit and len(rows) == limit:
+        total = store.count_stories(which)
+        if total > limit:
+            click.echo(f"({limit} of {total} stories shown; --limit 0 shows all)", err=True)
 
 
 @main.command("show")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from desk.core.search import sql_english, sql_fold
+
 
 class Migration(NamedTuple):
     """One schema change: a unique name and the SQL script that makes it."""
@@ -103,6 +105,85 @@ MIGRATIONS: tuple[Migration, ...] = (
         "004_deleted_stories",
         """
         ALTER TABLE stories ADD COLUMN deleted_at TEXT NOT NULL DEFAULT '';
+        """,
+    ),
+    Migration(
+        # Full-text search over the archive (desk/core/search.py): a contentless FTS5
+        # index of each segment's folded Arabic and its English, kept by triggers, and
+        # an index for the story list's newest-first order.
+        "005_search",
+        f"""
+        CREATE VIRTUAL TABLE segment_search USING fts5(
+            source, english, content = '', tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER segments_search_insert AFTER INSERT ON segments
+        BEGIN
+            INSERT INTO segment_search (rowid, source, english)
+            VALUES (new.id, {sql_fold("new.source")}, {sql_english("new")});
+        END;
+        CREATE TRIGGER segments_search_update AFTER UPDATE OF source, draft, text ON segments
+        BEGIN
+            INSERT INTO segment_search (segment_search, rowid, source, english)
+            VALUES ('delete', old.id, {sql_fold("old.source")}, {sql_english("old")});
+            INSERT INTO segment_search (rowid, source, english)
+            VALUES (new.id, {sql_fold("new.source")}, {sql_english("new")});
+        END;
+        CREATE TRIGGER segments_search_delete AFTER DELETE ON segments
+        BEGIN
+            INSERT INTO segment_search (segment_search, rowid, source, english)
+            VALUES ('delete', old.id, {sql_fold("old.source")}, {sql_english("old")});
+        END;
+        INSERT INTO segment_search (rowid, source, english)
+        SELECT id, {sql_fold("source")}, {sql_english("segments")} FROM segments;
+        CREATE INDEX stories_by_update ON stories (deleted_at, updated_at DESC, slug);
+        """,
+    ),
+    Migration(
+        # The archive audit's index of name spellings (desk/core/glossary/spellings.py).
+        # Triggers queue every segment whose English changes, and every segment of a
+        # story deleted or restored; the audit brings the index up to date from the
+        # queue, then reads the totals instead of scanning the archive.
+        "006_spelling_index",
+        """
+        CREATE TABLE spelling_queue (segment_id INTEGER PRIMARY KEY);
+        CREATE TABLE segment_spellings (
+            segment_id INTEGER NOT NULL,
+            story_id INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            surface TEXT NOT NULL,
+            occurrences INTEGER NOT NULL,
+            PRIMARY KEY (segment_id, key, surface)
+        ) WITHOUT ROWID;
+        CREATE INDEX segment_spellings_by_story ON segment_spellings (story_id);
+        CREATE TABLE story_spellings (
+            story_id INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            surface TEXT NOT NULL,
+            occurrences INTEGER NOT NULL,
+            PRIMARY KEY (story_id, key, surface)
+        ) WITHOUT ROWID;
+        CREATE INDEX story_spellings_by_spelling ON story_spellings (key, surface, story_id);
+        CREATE TABLE spelling_totals (
+            key TEXT NOT NULL,
+            surface TEXT NOT NULL,
+            occurrences INTEGER NOT NULL,
+            stories INTEGER NOT NULL,
+            PRIMARY KEY (key, surface)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER segments_spelling_insert AFTER INSERT ON segments
+        BEGIN
+            INSERT OR IGNORE INTO spelling_queue (segment_id) VALUES (new.id);
+        END;
+        CREATE TRIGGER segments_spelling_update AFTER UPDATE OF text ON segments
+        BEGIN
+            INSERT OR IGNORE INTO spelling_queue (segment_id) VALUES (new.id);
+        END;
+        CREATE TRIGGER stories_spelling_delete AFTER UPDATE OF deleted_at ON stories
+        BEGIN
+            INSERT OR IGNORE INTO spelling_queue (segment_id)
+            SELECT id FROM segments WHERE story_id = new.id;
+        END;
+        INSERT INTO spelling_queue (segment_id) SELECT id FROM segments;
         """,
     ),
 )

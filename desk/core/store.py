@@ -173,10 +173,26 @@ class Store:
         story.segments = [_segment_from_row(r) for r in rows]
         return story
 
-    def list_stories(self, status: StoryStatus | None = None) -> list[StorySummary]:
-        """Every story (or those of one status), most recently updated first."""
-        where = "WHERE s.deleted_at = ''" + (" AND s.status = ?" if status else "")
+    def count_stories(self, status: StoryStatus | None = None) -> int:
+        """How many stories there are (or of one status)."""
+        where = "WHERE deleted_at = ''" + (" AND status = ?" if status else "")
         params: tuple[str, ...] = (status.value,) if status else ()
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM stories {where}", params).fetchone()[0])
+
+    def list_stories(
+        self, status: StoryStatus | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> list[StorySummary]:
+        """Stories (every one, or those of one status), most recently updated first.
+
+        With `limit`, only that many from `offset` on: the newest-first index lets
+        SQLite stop there, so a page costs the same in an archive of any size.
+        """
+        where = "WHERE s.deleted_at = ''" + (" AND s.status = ?" if status else "")
+        params: tuple[str | int, ...] = (status.value,) if status else ()
+        page = ""
+        if limit is not None:
+            page = "LIMIT ? OFFSET ?"
+            params = (*params, limit, offset)
         rows = self.conn.execute(
             f"""
             SELECT s.slug, s.headline_ar, s.status, s.updated_at,
@@ -190,6 +206,7 @@ class Store:
                              ORDER BY r.id DESC LIMIT 1), '') AS last_author
             FROM stories s {where}
             ORDER BY s.updated_at DESC, s.slug
+            {page}
             """,
             params,
         ).fetchall()

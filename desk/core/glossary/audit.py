@@ -1,16 +1,22 @@
-"""The archive audit: spellings across stories that look like one name, and proposed entries."""
+"""The archive audit: spellings across stories that look like one name, and proposed entries.
+
+It reads the spelling index (`spellings.py`), brought up to date first, so its cost
+follows the number of distinct spellings in the archive, not the number of stories.
+"""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from desk.core.glossary.fuzzy import MAX_NGRAM, NameKeys, is_known_name, ngrams, surface_key
+from desk.core.glossary.fuzzy import NameKeys, surface_key
 from desk.core.glossary.model import Entry, Glossary
-from desk.core.glossary.normalise import english_words
-from desk.core.story import Story
+from desk.core.glossary.spellings import refresh, stories_using, stories_with_key, totals
+from desk.core.store import Store
+
+SAMPLE = 10
+"""Stories named per spelling (the newest); the count covers them all."""
 
 
 @dataclass
@@ -20,8 +26,10 @@ class Cluster:
     key: str
     spellings: Counter[str] = field(default_factory=Counter)
     """Surface spelling → occurrences."""
-    stories: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    """Surface spelling → slugs of the stories using it."""
+    story_counts: Counter[str] = field(default_factory=Counter)
+    """Surface spelling → number of stories using it."""
+    stories: dict[str, list[str]] = field(default_factory=dict)
+    """Surface spelling → slugs of the newest stories using it (at most SAMPLE)."""
     entry: Entry | None = None
     """The glossary entry these spellings belong to, if one does."""
 
@@ -40,7 +48,10 @@ class Cluster:
         """A few lines for people."""
         lines = [self.proposal]
         for spelling, count in self.spellings.most_common():
-            slugs = ", ".join(sorted(self.stories[spelling]))
+            slugs = ", ".join(self.stories.get(spelling, []))
+            more = self.story_counts[spelling] - len(self.stories.get(spelling, []))
+            if more > 0:
+                slugs += f" and {more} more"
             lines.append(f"    {spelling:30} {count:4}x  {slugs}")
         return "\n".join(lines)
 
@@ -51,47 +62,31 @@ class Cluster:
             "entry": self.entry.id if self.entry else None,
             "proposal": self.proposal,
             "spellings": [
-                {"text": s, "count": n, "stories": sorted(self.stories[s])}
+                {
+                    "text": s,
+                    "count": n,
+                    "story_count": self.story_counts[s],
+                    "stories": self.stories.get(s, []),
+                }
                 for s, n in self.spellings.most_common()
             ],
         }
 
 
-def _spellings(story: Story) -> list[tuple[str, str]]:
-    """(surface, key) of every whole name in the story's English.
-
-    A name is a longest run of capitalised words (or article compounds): "Tal Tamr",
-    not "Tal" inside it. "Al-" is written "al-" so that the article's case, which the
-    checks handle, does not make a spelling of its own.
-    """
-    out: list[tuple[str, str]] = []
-    for seg in story.segments:
-        text = seg.text
-        names = [c for c in ngrams(text, english_words(text), MAX_NGRAM) if c.names_only]
-        # "Al Jazeera" is a name in its own right: neither it nor "Jazeera" inside it counts.
-        known = [(c.start, c.end) for c in names if is_known_name(c.text)]
-        runs = [c for c in names if not any(a < c.end and c.start < b for a, b in known)]
-        for run in runs:
-            inside = any(o is not run and o.start <= run.start and run.end <= o.end for o in runs)
-            if not inside:
-                out.append((surface_key(run.text), run.key))
-    return out
-
-
-def audit(stories: Sequence[Story], glossary: Glossary, *, min_stories: int = 1) -> list[Cluster]:
-    """Clusters of two or more spellings of one name across `stories`, most used first.
+def audit(store: Store, glossary: Glossary, *, min_stories: int = 1) -> list[Cluster]:
+    """Clusters of two or more spellings of one name across the archive, most used first.
 
     A cluster whose key is an entry's canonical key (or near it) proposes the new
     spellings as variants of that entry; a cluster on no entry proposes a new entry
     spelled as most stories spell it. Spellings the entry already lists are counted
     but only the unlisted ones are proposed; a cluster with none is not reported.
     """
+    refresh(store.write)
     clusters: dict[str, Cluster] = {}
-    for story in stories:
-        for surface, key in _spellings(story):
-            cluster = clusters.setdefault(key, Cluster(key))
-            cluster.spellings[surface] += 1
-            cluster.stories[surface].add(story.slug)
+    for total in totals(store.conn):
+        cluster = clusters.setdefault(total.key, Cluster(total.key))
+        cluster.spellings[total.surface] += total.occurrences
+        cluster.story_counts[total.surface] += total.stories
     keys = NameKeys([e.canonical for e in glossary.entries])
     out: list[Cluster] = []
     for key, cluster in clusters.items():
@@ -103,9 +98,10 @@ def audit(stories: Sequence[Story], glossary: Glossary, *, min_stories: int = 1)
                 continue
         elif len(cluster.spellings) < 2:
             continue
-        used_in = set().union(*cluster.stories.values())
-        if len(used_in) < min_stories:
+        if min_stories > 1 and stories_with_key(store.conn, key) < min_stories:
             continue
+        for surface in cluster.spellings:
+            cluster.stories[surface] = stories_using(store.conn, key, surface, SAMPLE)
         out.append(cluster)
     # Longer names first within a tie: "Abu Humam al-Shami" before "Shami".
     out.sort(key=lambda c: (-sum(c.spellings.values()), -len(c.key), c.key))

@@ -1,0 +1,54 @@
+"""`desk search`: full-text search over every story's Arabic and English."""
+
+from __future__ import annotations
+
+import click
+
+from desk import render
+from desk.cli import Env, emit_json, json_option, main, pass_env
+from desk.core.search import search
+from desk.core.story import StoryStatus
+
+
+@main.command("search")
+@click.argument("query")
+@click.option(
+    "--status",
+    type=click.Choice([s.value for s in StoryStatus]),
+    help="Only stories in this status.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Show at most this many segments (the newest).",
+)
+@json_option
+@pass_env
+def search_cmd(env: Env, query: str, status: str | None, limit: int, as_json: bool) -> None:
+    """Find segments whose Arabic or English has every word of QUERY, newest first.
+
+    Arabic is matched without harakat and with alef, ta marbuta and alef maqsura
+    forms folded; English without regard to case or accents. "Quoted words" must
+    come together; a word ending in * matches every word it starts.
+
+    \b
+    Example:
+      desk search Lattakia
+      desk search 'اللاذقية'
+      desk search '"al-Akrad mountain"' --status published
+      desk search 'Hass*'
+    """
+    hits = search(
+        env.desk.store.conn, query, status=StoryStatus(status) if status else None, limit=limit
+    )
+    if as_json:
+        emit_json([render.hit_json(hit) for hit in hits])
+        return
+    if not hits:
+        click.echo(f"Nothing found for {query!r}.")
+        return
+    click.echo(render.hits(hits))
+    if len(hits) == limit:
+        click.echo(f"(the newest {limit} shown; --limit for more)", err=True)

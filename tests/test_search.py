@@ -1,0 +1,199 @@
+"""Full-text search (`desk search`), the paged story list and the audit's spelling index."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desk.cli import Env
+from desk.core.errors import InputError
+from desk.core.glossary.spellings import refresh, spellings_in, totals
+from desk.core.search import fold, match_expression, search
+from desk.core.store import Store
+from desk.core.story import StoryStatus
+from tests.conftest import FIXTURES, Desk, import_sample
+
+
+def slugs_and_numbers(env: Env, query: str, **kwargs: object) -> list[tuple[str, int]]:
+    """(slug, segment) of every hit, in order."""
+    return [(h.slug, h.n) for h in search(env.desk.store.conn, query, **kwargs)]  # type: ignore[arg-type]
+
+
+def test_arabic_is_found_with_or_without_harakat_and_alef_forms(env: Env) -> None:
+    """اللاذقية finds the segments that write it; voweled and hamza forms fold to it."""
+    plain = slugs_and_numbers(env, "اللاذقية", limit=100)
+    assert plain and all(slug == "lattakia-offensive" for slug, _ in plain)
+    assert slugs_and_numbers(env, "اللَّاذِقِيَّة", limit=100) == plain
+    story = env.desk.store.load_story("lattakia-offensive")
+    expected = {s.n for s in story.segments if "اللاذقية" in s.source}
+    assert {n for _, n in plain} == expected
+    # Hamza on the alef folds: الأكراد is found as الاكراد and the other way round.
+    assert slugs_and_numbers(env, "الاكراد", limit=100) == slugs_and_numbers(
+        env, "الأكراد", limit=100
+    )
+    assert fold("إدلب") == "ادلب"
+
+
+def test_english_words_phrases_and_prefixes(env: Env) -> None:
+    """Every word must occur, in any case; a quoted phrase in order; `word*` is a prefix."""
+    story = env.desk.store.load_story("lattakia-offensive")
+    mountain = {s.n for s in story.segments if "al-akrad mountain" in s.text.lower()}
+    assert mountain
+    assert {n for _, n in slugs_and_numbers(env, '"AL-AKRAD MOUNTAIN"', limit=100)} == mountain
+    both = {
+        s.n for s in story.segments if "latakia" in s.text.lower() and "regime" in s.text.lower()
+    }
+    assert {n for _, n in slugs_and_numbers(env, "regime latakia", limit=100)} == both
+    prefix = {n for _, n in slugs_and_numbers(env, "Latak*", limit=100)}
+    assert prefix == {s.n for s in story.segments if "latak" in s.text.lower()}
+    assert slugs_and_numbers(env, "nowhere-to-be-found") == []
+
+
+def test_newest_first_and_limit(env: Env) -> None:
+    """Hits come newest segment first, and --limit stops them."""
+    import_sample(env, "hassakeh-water")
+    hits = slugs_and_numbers(env, "the", limit=5)
+    assert len(hits) == 5
+    assert hits[0][0] == "hassakeh-water"
+    with pytest.raises(InputError, match="at least 1"):
+        search(env.desk.store.conn, "the", limit=0)
+
+
+def test_edits_status_and_deletion_reach_the_index(env: Env) -> None:
+    """An edit is searchable at once and its old words are gone; filters and deletion hold."""
+    env.desk.edit("lattakia-offensive", 3, "Zabadani xylophone quartet", author="tr")
+    assert slugs_and_numbers(env, "xylophone") == [("lattakia-offensive", 3)]
+    env.desk.edit("lattakia-offensive", 3, "Nothing unusual here", author="tr")
+    assert slugs_and_numbers(env, "xylophone") == []
+    assert slugs_and_numbers(env, "unusual", status=StoryStatus.PUBLISHED) == []
+    import_sample(env, "hassakeh-water")
+    assert slugs_and_numbers(env, "Dilshad")
+    env.desk.delete_story("hassakeh-water", author="tr")
+    assert slugs_and_numbers(env, "Dilshad") == []
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(max_size=40))
+def test_no_query_makes_the_search_fail(env: Env, query: str) -> None:
+    """FTS5 syntax in a query (OR, NEAR, quotes, column filters, *) is taken literally."""
+    try:
+        expression = match_expression(query)
+    except InputError:
+        return
+    search(env.desk.store.conn, query, limit=3)
+    assert expression
+
+
+def test_search_command(desk: Desk, env: Env) -> None:
+    """`desk search` prints where each hit is; JSON too; an empty query is a clear error."""
+    out = desk("search", "الأكراد", "--limit", "2").output
+    assert "lattakia-offensive [" in out and "ar: " in out and "en: " in out
+    rows = json.loads(desk("search", "al-Akrad", "--json").output)
+    assert rows and {r["slug"] for r in rows} == {"lattakia-offensive"}
+    assert "Nothing found" in desk("search", "xylophone").output
+    bad = desk("search", '"" * ""', ok=False)
+    assert bad.exit_code != 0 and "nothing to search for" in bad.output + bad.stderr
+
+
+def test_old_database_is_indexed_when_migrated(tmp_path: Path) -> None:
+    """The migration indexes segments written before search existed."""
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / "schema-001.sqlite", path)
+    store = Store(path)
+    assert [h.n for h in search(store.conn, "Lattakia")] == [1]
+    assert [h.n for h in search(store.conn, "regime forces")] == [2]
+
+
+def test_list_pages(desk: Desk, env: Env) -> None:
+    """`desk list` shows the newest stories first and says how many it left out."""
+    import_sample(env, "hassakeh-water")
+    import_sample(env, "idleb-displacement")
+    result = desk("list", "--limit", "2")
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3  # heading + 2
+    assert "2 of 3 stories shown" in result.stderr
+    assert len(desk("list", "--limit", "0").stdout.splitlines()) == 4
+    assert env.desk.store.count_stories() == 3
+    page = env.desk.store.list_stories(limit=1, offset=1)
+    assert [s.slug for s in page] == [env.desk.store.list_stories()[1].slug]
+
+
+def from_scratch(store: Store) -> dict[tuple[str, str], tuple[int, int]]:
+    """Every spelling's (occurrences, stories), counted over the live stories directly."""
+    occurrences: Counter[tuple[str, str]] = Counter()
+    stories: Counter[tuple[str, str]] = Counter()
+    for summary in store.list_stories():
+        seen: set[tuple[str, str]] = set()
+        for seg in store.load_story(summary.slug).segments:
+            for spelling in spellings_in(seg.text):
+                occurrences[spelling] += 1
+                seen.add(spelling)
+        stories.update(seen)
+    return {s: (occurrences[s], stories[s]) for s in occurrences}
+
+
+def indexed(store: Store) -> dict[tuple[str, str], tuple[int, int]]:
+    """The index's totals, after bringing it up to date."""
+    refresh(store.write, batch=7)
+    return {(t.key, t.surface): (t.occurrences, t.stories) for t in totals(store.conn)}
+
+
+def test_spelling_index_follows_every_change(env: Env) -> None:
+    """Random edits, a deletion and a new import: the index equals a count from scratch."""
+    import_sample(env, "hassakeh-water")
+    store = env.desk.store
+    assert indexed(store) == from_scratch(store)
+    rng = random.Random(6)
+    names = ["Hasaka", "Hasakah", "Latakia", "Lattakia", "Abu Hammam al-Shami", "Tal Tamr"]
+    for _ in range(40):
+        slug = rng.choice(["lattakia-offensive", "hassakeh-water"])
+        n = rng.randint(1, 20)
+        text = f"{rng.choice(names)} and {rng.choice(names)} said the {rng.choice(names)} office."
+        env.desk.edit(slug, n, text, author="tr")
+        if rng.random() < 0.3:
+            assert indexed(store) == from_scratch(store)
+    assert indexed(store) == from_scratch(store)
+    import_sample(env, "idleb-displacement")
+    env.desk.delete_story("idleb-displacement", author="tr")
+    assert indexed(store) == from_scratch(store)
+
+
+def test_queue_survives_an_interrupted_refresh(env: Env) -> None:
+    """A refresh that dies mid-way leaves the rest queued; the next one completes it."""
+    store = env.desk.store
+    queued = store.conn.execute("SELECT COUNT(*) FROM spelling_queue").fetchone()[0]
+    assert queued == len(store.load_story("lattakia-offensive").segments)
+    calls = 0
+
+    def failing(text: str) -> list[tuple[str, str]]:
+        nonlocal calls
+        calls += 1
+        if calls > 12:
+            raise RuntimeError("killed")
+        return spellings_in(text)
+
+    with pytest.raises(RuntimeError):
+        refresh(store.write, extract=failing, batch=5)
+    left = store.conn.execute("SELECT COUNT(*) FROM spelling_queue").fetchone()[0]
+    assert left == queued - 10  # two whole batches landed, the third rolled back
+    assert indexed(store) == from_scratch(store)
+
+
+def test_the_index_is_plain_sqlite(env: Env) -> None:
+    """Another SQLite client can write to segments: the triggers need no desk code."""
+    path = env.desk.store.path
+    other = sqlite3.connect(path)
+    with other:
+        other.execute("UPDATE segments SET text = 'Qamishli xylophone' WHERE n = 4")
+    other.close()
+    assert slugs_and_numbers(env, "xylophone") == [("lattakia-offensive", 4)]
