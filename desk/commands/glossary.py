@@ -524,22 +524,32 @@ def export_cmd(g: GlossaryEnv, path: Path, fmt: str | None) -> None:
 
 @glossary_group.command("audit")
 @click.option("--min-stories", type=int, default=1, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Show the most used clusters only; 0 shows all.",
+)
 @json_option
 @pass_glossary
-def audit_cmd(g: GlossaryEnv, min_stories: int, as_json: bool) -> None:
+def audit_cmd(g: GlossaryEnv, min_stories: int, limit: int, as_json: bool) -> None:
     """Scan every story for spellings that look like one name and propose entries.
 
     \b
     Example:
-      desk glossary audit
+      desk glossary audit --min-stories 3 --limit 20
     """
-    from desk.core.glossary.audit import audit
+    from desk.core.glossary.audit import audit, name_stories
 
     store = g.env.desk.store
     clusters = audit(store, g.load(), min_stories=min_stories)
+    shown = clusters[:limit] if limit else clusters
+    name_stories(store, shown)
     if as_json:
-        emit_json([c.to_json() for c in clusters])
+        emit_json([c.to_json() for c in shown])
         return
-    for cluster in clusters:
+    for cluster in shown:
         click.echo(cluster.describe())
-    click.echo(f"{len(clusters)} cluster(s) in {store.count_stories()} stories", err=True)
+    more = f", the {len(shown)} most used shown" if len(shown) < len(clusters) else ""
+    click.echo(f"{len(clusters)} cluster(s) in {store.count_stories()} stories{more}", err=True)

@@ -80,6 +80,7 @@ def audit(store: Store, glossary: Glossary, *, min_stories: int = 1) -> list[Clu
     spellings as variants of that entry; a cluster on no entry proposes a new entry
     spelled as most stories spell it. Spellings the entry already lists are counted
     but only the unlisted ones are proposed; a cluster with none is not reported.
+    The stories using each spelling are left for `name_stories`, for the clusters shown.
     """
     refresh(store.write)
     clusters: dict[str, Cluster] = {}
@@ -100,9 +101,14 @@ def audit(store: Store, glossary: Glossary, *, min_stories: int = 1) -> list[Clu
             continue
         if min_stories > 1 and stories_with_key(store.conn, key) < min_stories:
             continue
-        for surface in cluster.spellings:
-            cluster.stories[surface] = stories_using(store.conn, key, surface, SAMPLE)
         out.append(cluster)
     # Longer names first within a tie: "Abu Humam al-Shami" before "Shami".
     out.sort(key=lambda c: (-sum(c.spellings.values()), -len(c.key), c.key))
     return out
+
+
+def name_stories(store: Store, clusters: list[Cluster]) -> None:
+    """Fill in the slugs of the newest stories using each spelling of `clusters`."""
+    for cluster in clusters:
+        for surface in cluster.spellings:
+            cluster.stories[surface] = stories_using(store.conn, cluster.key, surface, SAMPLE)
