@@ -18,7 +18,13 @@ splitter model is not downloaded) and the same beam. "argostranslate" runs its o
 tokens); "desk" runs desk's ArgosEngine over the whole story. Each path runs in its own
 process, so peak memory (max RSS) is its own; model load time is reported apart.
 
-Run: python -m bench.engine [--runs 3] [--threads 0]
+Targets (bench/README.md): at beam 4, desk at least 5x faster than argostranslate over
+the whole story; desk's first segment ready under 1 s after the model is loaded.
+
+Options: --quick runs each path once (--runs 1; the model is the same); --json FILE also
+writes the headline figures as `bench.table.Row`s for `python -m bench`.
+
+Run: python -m bench.engine [--runs 3] [--threads 0] [--quick] [--json FILE]
 """
 
 from __future__ import annotations
@@ -34,10 +40,16 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.table import Row, write_rows
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "idleb-displacement.ar.md"
 SEGMENTS = 40
 VOCAB = 32_000
+RUNS, QUICK_RUNS = 3, 1
+TARGET_SPEED_UP = 5.0
+TARGET_FIRST_S = 1.0
+BASELINE = "argostranslate, beam 4"
 
 
 def story_paragraphs() -> list[list[str]]:
@@ -195,10 +207,44 @@ def child(path: str, package_dir: Path, beam: int, threads: int, length: int) ->
     return result
 
 
+def headline(rows: dict[str, list[dict[str, Any]]]) -> list[Row]:
+    """The suite's rows: speed-up and first segment against their targets, peak memory."""
+
+    def med(name: str, key: str) -> float:
+        return float(statistics.median(r[key] for r in rows[name]))
+
+    def peak(name: str) -> float:
+        return float(max(r["peak_rss_mb"] for r in rows[name]))
+
+    desk, fast = "desk, beam 4", "desk fast draft, beam 1"
+    speed_up = med(BASELINE, "total_s") / med(desk, "total_s")
+    first = med(desk, "first_s")
+    base_first = med(BASELINE, "first_s")
+    first_name = f"{BASELINE}, first paragraph"
+    return [
+        Row("engine", "speed-up at beam 4 vs argostranslate", speed_up, "x", ">= 5x",
+            speed_up >= TARGET_SPEED_UP),
+        Row("engine", "first segment, beam 4", first, "s", "< 1 s", first < TARGET_FIRST_S,
+            base_first, first_name),
+        Row("engine", "whole story, beam 4", med(desk, "total_s"), "s",
+            baseline=med(BASELINE, "total_s"), baseline_name=BASELINE),
+        Row("engine", "peak memory, beam 4", peak(desk), "MB", baseline=peak(BASELINE),
+            baseline_name=BASELINE),
+        Row("engine", "speed-up, fast draft (beam 1)", med(BASELINE, "total_s")
+            / med(fast, "total_s"), "x"),
+        Row("engine", "first segment, fast draft (beam 1)", med(fast, "first_s"), "s",
+            baseline=base_first, baseline_name=first_name),
+        Row("engine", "whole story, fast draft (beam 1)", med(fast, "total_s"), "s",
+            baseline=med(BASELINE, "total_s"), baseline_name=BASELINE),
+    ]  # fmt: skip
+
+
 def main() -> None:
     """Build the model, run both paths, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, help=f"runs per path (default {RUNS})")
+    parser.add_argument("--quick", action="store_true", help=f"--runs {QUICK_RUNS}")
+    parser.add_argument("--json", type=Path, help="also write the headline figures as rows")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--child")
     parser.add_argument("--package", type=Path)
@@ -211,6 +257,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(run_path(args.child, args.package, args.beam, args.threads, args.length)))
         return
+    args.runs = args.runs or (QUICK_RUNS if args.quick else RUNS)
     with tempfile.TemporaryDirectory() as tmp:
         package_dir = Path(tmp) / "translate-ar_en-random"
         t0 = time.perf_counter()
@@ -220,14 +267,14 @@ def main() -> None:
               f"built in {time.perf_counter() - t0:.0f} s")  # fmt: skip
         rows: dict[str, list[dict[str, Any]]] = {}
         for _ in range(args.runs):
-            for name, path, beam in (("argostranslate, beam 4", "argostranslate", 4),
+            for name, path, beam in ((BASELINE, "argostranslate", 4),
                                      ("desk, beam 4", "desk", 4),
                                      ("desk fast draft, beam 1", "desk", 1)):  # fmt: skip
                 rows.setdefault(name, []).append(
                     child(path, package_dir, beam, args.threads, args.length)
                 )
-    base = statistics.median(r["total_s"] for r in rows["argostranslate, beam 4"])
-    n = rows["argostranslate, beam 4"][0]["segments"]
+    base = statistics.median(r["total_s"] for r in rows[BASELINE])
+    n = rows[BASELINE][0]["segments"]
     print(f"story: {n} segments of {SAMPLE.name}; median of {args.runs} runs; "
           f"threads {args.threads or 'all'}")  # fmt: skip
     columns = ("load s", "first s", "total s", "seg/s", "speed-up", "peak MB")
@@ -243,7 +290,7 @@ def main() -> None:
     same = sum(
         a == b
         for a, b in zip(
-            rows["argostranslate, beam 4"][0]["outputs"],
+            rows[BASELINE][0]["outputs"],
             rows["desk, beam 4"][0]["outputs"],
             strict=True,
         )
@@ -255,6 +302,8 @@ def main() -> None:
         "sentences differently; equal output on a trained model is tested on the demo model, "
         "tests/test_engine_equivalence.py)"
     )
+    if args.json:
+        write_rows(headline(rows), args.json)
 
 
 if __name__ == "__main__":

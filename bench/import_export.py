@@ -4,8 +4,12 @@ Inputs: the largest `samples/*.ar.md` (by segments) and its draft, imported into
 desk home in a temporary folder, then confirmed, approved, published and exported.
 Baseline, measured in the same run: `desk --help`, i.e. Python start-up plus importing
 desk's CLI, which every command pays. Each figure is the median of --runs runs.
+No figure has a target (bench/README.md states none).
 
-Run: python -m bench.import_export [--runs 7]
+Options: --quick makes 3 runs; --json FILE also writes the figures as `bench.table.Row`s
+for `python -m bench`.
+
+Run: python -m bench.import_export [--runs 7] [--quick] [--json FILE]
 """
 
 from __future__ import annotations
@@ -19,8 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.table import Row, write_rows
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+RUNS, QUICK_RUNS = 7, 3
+BASELINE = "desk --help"
 
 
 def desk(home: Path, *args: str) -> float:
@@ -41,8 +49,11 @@ def largest_sample() -> tuple[Path, Path]:
 def main() -> None:
     """Measure and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
+    parser.add_argument("--runs", type=int, help=f"runs (default {RUNS})")
+    parser.add_argument("--quick", action="store_true", help=f"--runs {QUICK_RUNS}")
+    parser.add_argument("--json", type=Path, help="also write the figures as rows")
+    args = parser.parse_args()
+    runs = args.runs or (QUICK_RUNS if args.quick else RUNS)
     source, draft = largest_sample()
     slug = source.name.removesuffix(".ar.md")
     figures: dict[str, list[float]] = {"startup": [], "import": [], "export": []}
@@ -59,12 +70,18 @@ def main() -> None:
     base = statistics.median(figures["startup"])
     print(f"sample: {source.name} ({source.stat().st_size} bytes), median of {runs} runs")
     print(f"{'figure':28} {'seconds':>8} {'x baseline':>10}")
-    for name, label in (("startup", "baseline: desk --help"), ("import", "desk import --draft"),
+    rows: list[Row] = []
+    for name, label in (("startup", f"baseline: {BASELINE}"), ("import", "desk import --draft"),
                         ("export", "desk export")):  # fmt: skip
         value = statistics.median(figures[name])
         print(f"{label:28} {value:8.3f} {value / base:10.2f}")
+        if name != "startup":
+            rows.append(Row("export", label, value, "s", baseline=base, baseline_name=BASELINE))
     total = statistics.median(figures["import"]) + statistics.median(figures["export"])
     print(f"{'import + export':28} {total:8.3f} {total / base:10.2f}")
+    rows.append(Row("export", "import + export", total, "s", baseline=base, baseline_name=BASELINE))
+    if args.json:
+        write_rows(rows, args.json)
 
 
 if __name__ == "__main__":
