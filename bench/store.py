@@ -233,13 +233,18 @@ def run(home: Path, *args: str) -> tuple[float, float]:
 
 
 def edit_some(home: Path, seed: int) -> None:
-    """Edit EDITS segments of stories still in translation, through desk's service."""
+    """Edit EDITS segments of stories still being worked on, through desk's service."""
     from desk.core.service import Desk
+    from desk.core.story import EDITABLE_STATUSES
 
     desk = Desk(Store(database_path(home)))
+    editable = sorted(s.value for s in EDITABLE_STATUSES)
     rows = desk.store.conn.execute(
-        "SELECT slug FROM stories WHERE status = 'translating' ORDER BY id"
+        f"SELECT slug FROM stories WHERE status IN ({', '.join('?' * len(editable))}) ORDER BY id",
+        editable,
     ).fetchall()
+    if not rows:
+        raise SystemExit(f"{home}: no story to edit (every one is published or approved)")
     rng = random.Random(seed)
     for _ in range(EDITS):
         slug = rng.choice(rows)[0]
