@@ -4,12 +4,20 @@
 (python-bidi) for terminals that do neither; `raw` leaves the logical order for
 terminals that do their own bidi (VTE-based ones, Konsole, mlterm). The store always
 keeps logical order: these functions are for display only.
+
+Bidi controls and zero-width characters in the Arabic are drawn as markers (`⟨RLO⟩`, see
+desk.tui.visible) in either mode: they are replaced before shaping and reordering, so they
+never act on the line, and each marker reads left to right wherever it lands.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Literal, get_args
+
+from rich.text import Text
+
+from desk.tui.visible import reveal, styled
 
 ArabicDisplay = Literal["shaped", "raw"]
 """How Arabic is drawn: shaped and reordered here, or left to the terminal."""
@@ -18,12 +26,14 @@ ARABIC_DISPLAYS: tuple[str, ...] = get_args(ArabicDisplay)
 DEFAULT_ARABIC_DISPLAY: ArabicDisplay = "shaped"
 
 
-@lru_cache(maxsize=4096)  # the segment table redraws every row after each confirm
 def display_arabic(text: str, mode: str) -> str:
-    """`text` (logical order) as it should be drawn in `mode` on one line."""
-    if mode == "raw" or not text:
-        return text
-    return _visual(_reshape(text))
+    """`text` (logical order) as it should be drawn in `mode` on one line, markers and all."""
+    return display_arabic_text(text, mode).plain
+
+
+def display_arabic_text(text: str, mode: str) -> Text:
+    """`display_arabic` with the markers styled (see desk.tui.visible)."""
+    return styled(_drawn(text, mode))
 
 
 def display_arabic_lines(text: str, mode: str, width: int) -> list[str]:
@@ -32,6 +42,26 @@ def display_arabic_lines(text: str, mode: str, width: int) -> list[str]:
     Wrapping must come first: reordering a whole paragraph and letting the widget wrap
     it would put the end of the sentence on the first line.
     """
+    return [line.plain for line in display_arabic_texts(text, mode, width)]
+
+
+def display_arabic_texts(text: str, mode: str, width: int) -> list[Text]:
+    """`display_arabic_lines` with the markers styled."""
+    return [styled(line) for line in _drawn_lines(text, mode, width)]
+
+
+@lru_cache(maxsize=4096)  # the segment table redraws every row after each confirm
+def _drawn(text: str, mode: str) -> str:
+    """One line drawn in `mode`, its markers still fenced (see desk.tui.visible.styled)."""
+    text = reveal(text, arabic=True, fenced=True)
+    if mode == "raw" or not text:
+        return text
+    return _visual(_reshape(text))
+
+
+def _drawn_lines(text: str, mode: str, width: int) -> list[str]:
+    """The wrapped lines drawn in `mode`, their markers still fenced."""
+    text = reveal(text, arabic=True, fenced=True)
     if mode == "raw":
         return text.splitlines() or [""]
     lines: list[str] = []

@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from desk.tui.visible import visible_text
+
 
 class ConfirmDeleteScreen(ModalScreen[bool]):
     """Asks before deleting `slug`; dismisses with True (y) or False (n, Esc)."""
@@ -29,7 +31,7 @@ class ConfirmDeleteScreen(ModalScreen[bool]):
         """The question and the keys."""
         with Vertical(id="delete-box"):
             yield Static(f"Delete {self.slug}?", id="delete-title", markup=False)
-            yield Static(self.headline, markup=False)
+            yield Static(visible_text(self.headline))
             yield Static(
                 "It disappears from the list and its slug can be imported again; "
                 "its revisions stay in the log. y deletes, n or Esc keeps it.",

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from desk.tui.visible import visible_text
 
 
 class ConflictScreen(ModalScreen[str]):
@@ -30,9 +33,10 @@ class ConflictScreen(ModalScreen[str]):
                 id="conflict-title",
                 markup=False,
             )
-            yield Static("Yours:\n" + self.mine, classes="conflict-text", markup=False)
-            yield Static(f"Theirs ({self.who}):\n" + self.theirs, classes="conflict-text",
-                         markup=False)  # fmt: skip
+            # Invisible characters as markers: the two texts may differ only in those.
+            yield Static(visible_text(self.mine, into=Text("Yours:\n")), classes="conflict-text")
+            yield Static(visible_text(self.theirs, into=Text(f"Theirs ({self.who}):\n")),
+                         classes="conflict-text")  # fmt: skip
             with Horizontal(id="conflict-buttons"):
                 yield Button("Keep mine", id="mine", variant="warning")
                 yield Button("Take theirs", id="theirs", variant="primary")

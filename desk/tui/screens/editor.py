@@ -26,6 +26,7 @@ from desk.tui.widgets.diff_view import DiffView
 from desk.tui.widgets.draft_pane import DraftPane
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.findings_list import FindingsList
+from desk.tui.widgets.hidden_notice import HiddenNotice
 from desk.tui.widgets.segment_table import SegmentTable
 from desk.tui.widgets.source_pane import SourcePane
 from desk.tui.widgets.status_header import StatusHeader
@@ -180,6 +181,7 @@ class EditorScreen(EditorTools):
             yield DraftPane(id="draft")
             yield EnglishEditor(id="english")
             with Vertical(id="below"):
+                yield HiddenNotice(id="hidden")
                 yield FindingsList(id="findings")
                 yield DiffView(id="diff")
         yield Footer()
@@ -236,7 +238,9 @@ class EditorScreen(EditorTools):
         self.query_one(DraftPane).show(seg)
         found = None if self.findings is None else self.findings.get(seg.n, [])
         self.query_one(FindingsList).show(found)
-        self.query_one(DiffView).show(seg, self.query_one(EnglishEditor).text)
+        english = self.query_one(EnglishEditor).text
+        self.query_one(HiddenNotice).show(english)
+        self.query_one(DiffView).show(seg, english)
 
     def show_segment(self, n: int) -> None:
         """Make segment `n` current: load its English into the editor."""
@@ -311,8 +315,9 @@ class EditorScreen(EditorTools):
 
     @on(EnglishEditor.Changed)
     def _typed(self, event: EnglishEditor.Changed) -> None:
-        """Keep the diff in step with the typing."""
+        """Keep the diff and the hidden-character notice in step with the typing."""
         seg = self.story.segment(self.current)
+        self.query_one(HiddenNotice).show(event.text_area.text)
         self.query_one(DiffView).show(seg, event.text_area.text)
 
     @on(SegmentTable.SegmentHighlighted)

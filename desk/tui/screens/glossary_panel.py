@@ -22,6 +22,7 @@ from desk.core.glossary import files
 from desk.core.glossary.model import Entry, Kind
 from desk.core.story import Story
 from desk.tui.backend import Workbench
+from desk.tui.visible import visible_text
 from desk.tui.widgets.row_key import cursor_key
 
 
@@ -194,7 +195,9 @@ class GlossaryPanelScreen(Screen[bool]):
             hint = f"Selected: “{self.selected}”  (a: add as an entry, v: add as a variant)"
         else:
             hint = "Select English in the editor (Shift+arrows) to add it as an entry or variant."
-        yield Static(hint, id="glossary-selection", markup=False)
+        # A selection holding a hidden control shows it (desk.tui.visible): it would be
+        # written to the glossary with the entry.
+        yield Static(visible_text(hint), id="glossary-selection")
         yield EntryTable(id="glossary-entries")
         yield Static("", id="glossary-error", markup=False)
         yield Footer()

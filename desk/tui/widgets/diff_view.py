@@ -9,22 +9,27 @@ from textual.widgets import Static
 
 from desk.core.diffing import DiffOp, word_diff
 from desk.core.story import Segment
+from desk.tui.visible import visible_text
 
 
 def diff_text(ops: Sequence[DiffOp], text: Text | None = None) -> Text:
-    """A word diff as styled text: deletions red and struck, insertions green (appended)."""
+    """A word diff as styled text: deletions red and struck, insertions green (appended).
+
+    Bidi controls and zero-width characters show as markers (desk.tui.visible), so one
+    typed into the English appears as an insertion.
+    """
     text = Text() if text is None else text
     for op in ops:
-        text.append(op.gap)
+        visible_text(op.gap, into=text)
         if op.tag == "equal":
-            text.append(op.after_text)
+            visible_text(op.after_text, into=text)
             continue
         if op.before:
-            text.append(op.before_text, style="red strike")
+            visible_text(op.before_text, "red strike", into=text)
         if op.before and op.after:
             text.append(" ")
         if op.after:
-            text.append(op.after_text, style="green underline")
+            visible_text(op.after_text, "green underline", into=text)
     return text
 
 

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from desk.core.story import Segment
+from desk.tui.visible import visible_text
 
 
 class DraftPane(Static):
@@ -16,5 +17,5 @@ class DraftPane(Static):
         origin = " · ".join(p for p in (seg.engine, seg.model) if p) or "no draft"
         text = Text()
         text.append(f"Draft ({origin}): ", style="bold")
-        text.append(seg.draft or "—")
+        visible_text(seg.draft or "—", into=text)
         self.update(text)

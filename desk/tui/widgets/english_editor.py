@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.events import Blur
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import TextArea
 
+from desk.tui.visible import invisible_at
+
 AUTOSAVE_SECONDS = 2.0
 """Seconds of quiet after typing before the English is saved."""
+
+CUE_STYLE = "bold reverse red"
+"""The letter next to a hidden character in the box (see EnglishEditor.get_line)."""
 
 
 class EnglishEditor(TextArea):
@@ -35,6 +41,26 @@ class EnglishEditor(TextArea):
         """Show `text` as the saved English (no save is asked for it)."""
         self.saved_text = text
         self.load_text(text)
+
+    def get_line(self, line_index: int) -> Text:
+        """The line as drawn: the letter after each hidden character highlighted.
+
+        A bidi control or zero-width character takes no cell. Drawing a marker in its
+        place would move every later letter away from where the box puts the cursor and
+        the mouse, and replacing it would change what is saved; so the text is drawn as
+        typed, the letter after it (before it, at the end of a line) gets CUE_STYLE, and
+        the notice under the box and the diff's markers (desk.tui.visible) say what it is.
+        With the cursor on that letter, Backspace deletes the hidden character.
+        """
+        line = super().get_line(line_index)
+        hidden = set(invisible_at(line.plain))
+        for i in sorted(hidden):
+            cue = next((j for j in range(i + 1, len(line)) if j not in hidden), None)
+            if cue is None:
+                cue = next((j for j in range(i - 1, -1, -1) if j not in hidden), None)
+            if cue is not None:
+                line.stylize(CUE_STYLE, cue, cue + 1)
+        return line
 
     @property
     def dirty(self) -> bool:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.text import Text
 from textual.widgets import Static
 
 from desk.core.glossary.findings import Finding
+from desk.tui.visible import visible_text
 
 
 class FindingsList(Static):
@@ -29,4 +29,5 @@ class FindingsList(Static):
                     lines.append(f"  {fixable}. {f.message or f.kind.value} [shift+F{fixable}]")
                 else:
                     lines.append(f"  • {f.message or f.kind.value}")
-            self.update(Text("\n".join(lines)))
+            # A finding may quote the English: its invisible characters as markers.
+            self.update(visible_text("\n".join(lines)))

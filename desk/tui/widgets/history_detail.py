@@ -10,6 +10,7 @@ from textual.widgets import Static
 from desk.core.diffing import word_diff
 from desk.core.history import RevisionDiff, SegmentDiff, StoryStats, is_text_revision
 from desk.core.store import Revision
+from desk.tui.visible import visible_text
 from desk.tui.widgets.diff_view import diff_text
 
 
@@ -25,11 +26,11 @@ class HistoryDetail(Static):
         text = Text(f"r{rev.id} · {rev.author} · {rev.at} · {rev.kind.value} · {where}\n",
                     style="bold")  # fmt: skip
         if rev.note:
-            text.append(f"Note: {rev.note}\n", style="italic")
+            visible_text(f"Note: {rev.note}\n", "italic", into=text)
         if is_text_revision(rev):
             diff_text(word_diff(rev.before, rev.after), text)
         else:
-            text.append(f"{rev.before or '—'} → {rev.after or '—'}")
+            visible_text(f"{rev.before or '—'} → {rev.after or '—'}", into=text)
         self.update(text)
 
     def show_story_diff(self, title: str, diffs: Sequence[SegmentDiff]) -> None:

@@ -5,29 +5,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.message import Message
 from textual.widgets import DataTable
 
 from desk.core.history import is_text_revision
 from desk.core.store import Revision
+from desk.tui.visible import cut, visible_text
 from desk.tui.widgets.row_key import cursor_number
 
 SUMMARY_WIDTH = 48
 
 
-def summary(rev: Revision) -> str:
-    """One line saying what the revision did."""
+def summary(rev: Revision) -> Text:
+    """One line saying what the revision did (invisible characters as markers)."""
     if is_text_revision(rev):
         text = " ".join(rev.after.split()) or "(empty)"
     else:
         text = f"{rev.before} → {rev.after}" if rev.before != rev.after else rev.after
         note = " ".join(rev.note.split())
         text = f"{text}: {note}" if note else text
-    return text if len(text) <= SUMMARY_WIDTH else text[: SUMMARY_WIDTH - 1] + "…"
+    return visible_text(cut(text, SUMMARY_WIDTH))
 
 
-class RevisionTable(DataTable[str]):
+class RevisionTable(DataTable[str | Text]):
     """Revision number, time, author, kind, segment and a summary of the change."""
 
     @dataclass

@@ -11,7 +11,8 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
 from desk.core.story import Segment, Story
-from desk.tui.arabic import DEFAULT_ARABIC_DISPLAY, display_arabic
+from desk.tui.arabic import DEFAULT_ARABIC_DISPLAY, display_arabic_text
+from desk.tui.visible import cut, visible_text
 from desk.tui.widgets.row_key import cursor_number
 
 ENGLISH_WIDTH = 52
@@ -22,10 +23,9 @@ STATUS_WIDTH = 9  # "confirmed"
 FIXED_WIDTH = NUMBER_WIDTH + STATUS_WIDTH + 8
 
 
-def _cut(text: str, width: int) -> str:
-    """One line of at most `width` characters."""
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _cut(text: str, width: int, *, arabic: bool = False) -> str:
+    """One line of at most `width` characters as drawn (a marker counts its length)."""
+    return cut(text, width, arabic=arabic)
 
 
 class SegmentTable(DataTable[str | Text]):
@@ -99,15 +99,20 @@ class SegmentTable(DataTable[str | Text]):
         self.update_cell(row, "english", english)
         self.update_cell(row, "arabic", arabic)
 
-    def _cells(self, seg: Segment, findings: int) -> tuple[str, str, str, Text]:
-        """The row's cells; the Arabic is cut in logical order, then drawn right-aligned."""
-        arabic = display_arabic(_cut(seg.source, self.arabic_width), self.arabic_display)
+    def _cells(self, seg: Segment, findings: int) -> tuple[str, str, Text, Text]:
+        """The row's cells; the Arabic is cut in logical order, then drawn right-aligned.
+
+        Bidi controls and zero-width characters show as markers in both (desk.tui.visible).
+        """
+        source = _cut(seg.source, self.arabic_width, arabic=True)
+        arabic = display_arabic_text(source, self.arabic_display)
+        arabic.justify, arabic.no_wrap = "right", True
         mark = f" !{findings}" if findings else ""
         return (
             f"{seg.n}{mark}",
             seg.status.value,
-            _cut(seg.text, self.english_width),
-            Text(arabic, justify="right", no_wrap=True),
+            visible_text(_cut(seg.text, self.english_width)),
+            arabic,
         )
 
     def go_to(self, n: int) -> None:

@@ -7,7 +7,7 @@ from textual.events import Resize
 from textual.widgets import Static
 
 from desk.core.story import Segment
-from desk.tui.arabic import DEFAULT_ARABIC_DISPLAY, display_arabic_lines
+from desk.tui.arabic import DEFAULT_ARABIC_DISPLAY, display_arabic_texts
 
 
 class SourcePane(Static):
@@ -15,6 +15,7 @@ class SourcePane(Static):
 
     Textual does no bidi: in `shaped` mode each line is joined and reordered here (after
     wrapping, so the sentence starts on the first line); in `raw` mode the terminal does it.
+    Bidi controls and zero-width characters are drawn as markers (desk.tui.visible).
     """
 
     def __init__(self, *, arabic_display: str = DEFAULT_ARABIC_DISPLAY, id: str | None = None):
@@ -36,9 +37,14 @@ class SourcePane(Static):
     @property
     def lines(self) -> list[str]:
         """The lines as drawn (visual order in `shaped` mode)."""
+        return [line.plain for line in self.texts]
+
+    @property
+    def texts(self) -> list[Text]:
+        """The lines as drawn, their markers styled."""
         width = self.content_size.width or 78
-        return display_arabic_lines(self.source, self.arabic_display, width)
+        return display_arabic_texts(self.source, self.arabic_display, width)
 
     def _draw(self) -> None:
         """Put the lines on screen, right-aligned."""
-        self.update(Text("\n".join(self.lines), justify="right"))
+        self.update(Text("\n", justify="right").join(self.texts))

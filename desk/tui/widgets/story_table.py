@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.message import Message
 from textual.widgets import DataTable
 
 from desk.core.store import StorySummary
+from desk.tui.visible import cut, visible_text
 from desk.tui.widgets.row_key import cursor_key
 
 
-class StoryTable(DataTable[str]):
+class StoryTable(DataTable[str | Text]):
     """Stories with status, progress, last editor and time of the last change."""
 
     @dataclass
@@ -43,7 +45,9 @@ class StoryTable(DataTable[str]):
         keep = self.selected_slug
         self.clear()
         for s in stories:
-            headline = s.headline_en or s.headline_ar
+            # The headline's invisible characters show as markers (desk.tui.visible).
+            arabic = not s.headline_en
+            headline = cut(s.headline_en or s.headline_ar, 60, arabic=arabic)
             self.add_row(
                 s.slug,
                 s.status.value,
@@ -51,7 +55,7 @@ class StoryTable(DataTable[str]):
                 "…",
                 s.last_author,
                 s.updated_at[:16].replace("T", " "),
-                headline if len(headline) <= 60 else headline[:59] + "…",
+                visible_text(headline, arabic=arabic),
                 key=s.slug,
             )
         if keep is not None and keep in self.rows:
