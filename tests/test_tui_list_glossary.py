@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.binding import Binding
 from textual.widgets import Input, Select, Static, Switch
 from textual.widgets.text_area import Selection
@@ -306,3 +307,23 @@ async def test_the_list_counts_open_findings(env: Env) -> None:
         await pilot.pause()
         table = app.screen.query_one(StoryTable)
         assert table.get_cell(SLUG, "findings") == str(expected)
+
+
+@synchronous
+async def test_a_large_archive_lists_only_the_newest_stories(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past SHOWN stories the list holds the newest and says how many there are."""
+    import desk.tui.screens.story_list as story_list
+    from tests.conftest import import_sample
+
+    import_sample(env, OTHER)
+    import_sample(env, "idleb-displacement")
+    monkeypatch.setattr(story_list, "SHOWN", 2)
+    app = make_app(env, author="rania")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        assert isinstance(app.screen, StoryListScreen)
+        assert app.screen.query_one(StoryTable).row_count == 2
+        title = str(app.screen.query_one("#list-title", Static).render())
+        assert "newest 2 of 3" in title

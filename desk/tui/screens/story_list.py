@@ -45,6 +45,11 @@ def sort_stories(stories: list[StorySummary], order: str) -> list[StorySummary]:
     return stories
 
 
+SHOWN = 500
+"""Stories the list holds: the most recently updated (an archive may hold 100,000;
+`desk search` and `desk list --limit 0` reach the rest)."""
+
+
 class StoryListScreen(Screen[None]):
     """A table of stories; Enter opens one in the editor."""
 
@@ -83,11 +88,14 @@ class StoryListScreen(Screen[None]):
 
     def action_reload(self) -> None:
         """Read the stories again."""
-        stories = self.bench.desk.store.list_stories(self.status_filter)
+        store = self.bench.desk.store
+        stories = store.list_stories(self.status_filter, limit=SHOWN)
         self.query_one(StoryTable).show(sort_stories(stories, self.order))
         title = f"desk — stories │ you: {self.bench.author}"
         if self.status_filter is not None:
             title += f" │ only {self.status_filter.value}"
+        if len(stories) == SHOWN:
+            title += f" │ newest {SHOWN} of {store.count_stories(self.status_filter):,}"
         if self.order != "updated":
             title += f" │ by {SORTS[self.order]}"
         self.query_one("#list-title", Static).update(title)
