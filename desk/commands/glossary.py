@@ -541,8 +541,13 @@ def audit_cmd(g: GlossaryEnv, min_stories: int, limit: int, as_json: bool) -> No
       desk glossary audit --min-stories 3 --limit 20
     """
     from desk.core.glossary.audit import audit, name_stories
+    from desk.core.glossary.spellings import pending
 
     store = g.env.desk.store
+    waiting = pending(store.conn)
+    if waiting > 5_000:
+        click.echo(f"Indexing the names of {waiting:,} segments (once; later audits reuse it)...",
+                   err=True)  # fmt: skip
     clusters = audit(store, g.load(), min_stories=min_stories)
     shown = clusters[:limit] if limit else clusters
     name_stories(store, shown)
