@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from desk.core.export import Export, render, write_atomic
+from desk.core.errors import InputError
+from desk.core.export import Export, render, write_export
 from desk.core.mdescape import normalize_text
 from desk.core.story import Role, Segment, SegmentStatus, Story, StoryStatus
 
@@ -170,16 +171,32 @@ def test_unknown_profile_and_zone_are_named() -> None:
 def test_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A failure while writing leaves the old file intact and no temporary file behind."""
     target_dir = tmp_path / "site"
-    first = write_atomic(target_dir, Export("story.md", b"old version\n"))
+    first = write_export(target_dir, Export("story.md", b"old version\n"))
     assert first.read_bytes() == b"old version\n"
 
-    import desk.core.export as export_module
+    import desk.core.atomic as atomic
 
     def broken_replace(src: str, dst: str) -> None:
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export_module.os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
-        write_atomic(target_dir, Export("story.md", b"new version\n"))
+    monkeypatch.setattr(atomic.os, "replace", broken_replace)
+    with pytest.raises(InputError, match=r"story\.md: cannot write \(No space left on device"):
+        write_export(target_dir, Export("story.md", b"new version\n"))
     assert first.read_bytes() == b"old version\n"
     assert sorted(p.name for p in target_dir.iterdir()) == ["story.md"]
+
+
+def test_exports_are_readable_as_the_umask_says(tmp_path: Path) -> None:
+    """A new export gets 0666 less the umask (a CMS user can read it); a rewrite keeps the mode."""
+    import os
+
+    old_umask = os.umask(0o022)
+    try:
+        target = write_export(tmp_path, Export("story.md", b"one\n"))
+        assert target.stat().st_mode & 0o777 == 0o644
+        target.chmod(0o640)
+        write_export(tmp_path, Export("story.md", b"two\n"))
+        assert target.stat().st_mode & 0o777 == 0o640
+        assert target.read_bytes() == b"two\n"
+    finally:
+        os.umask(old_umask)

@@ -10,7 +10,7 @@ from desk import render
 from desk.cli import Env, author_option, emit_json, json_option, main, pass_env, resolve_author
 from desk.core import history
 from desk.core.errors import RefusedError
-from desk.core.export import PROFILES, write_atomic
+from desk.core.export import PROFILES, write_export
 from desk.core.export import render as render_export
 from desk.core.service import export_problems
 from desk.locations import export_dir
@@ -177,5 +177,5 @@ def export_cmd(
     if to_stdout:
         click.echo(rendered.content.decode("utf-8"), nl=False)
         return
-    target = write_atomic(out or export_dir(env.home, config.export_folder), rendered)
+    target = write_export(out or export_dir(env.home, config.export_folder), rendered)
     click.echo(f"Wrote {target}")

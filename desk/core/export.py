@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from desk.core.atomic import write_atomic
 from desk.core.errors import InputError
 from desk.core.mdescape import heading, normalize_text, paragraph
 from desk.core.store import Revision
@@ -193,18 +192,8 @@ def _local(at: str, zinfo: ZoneInfo) -> str:
     return datetime.fromisoformat(at).astimezone(zinfo).date().isoformat()
 
 
-def write_atomic(folder: Path, export: Export) -> Path:
-    """Write the export into `folder` via a temporary file and rename: never half-written."""
-    folder.mkdir(parents=True, exist_ok=True)
+def write_export(folder: Path, export: Export) -> Path:
+    """Write the export into `folder` whole or not at all (`atomic.write_atomic`)."""
     target = folder / export.filename
-    fd, tmp = tempfile.mkstemp(prefix=f".{export.filename}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(export.content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, export.content)
     return target

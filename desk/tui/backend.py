@@ -13,7 +13,7 @@ from pathlib import Path
 from desk.cli import Env
 from desk.commands.glossary import GlossaryEnv, draft_enforcer
 from desk.core.errors import RefusedError
-from desk.core.export import render, write_atomic
+from desk.core.export import render, write_export
 from desk.core.glossary.enforce import Enforcer
 from desk.core.glossary.findings import Finding
 from desk.core.service import Desk, export_problems
@@ -84,4 +84,4 @@ class Workbench:
         rendered = render(
             story, store.revisions(story.id or 0), config.export_profile, config.timezone
         )
-        return write_atomic(export_dir(self.env.home, config.export_folder), rendered)
+        return write_export(export_dir(self.env.home, config.export_folder), rendered)
