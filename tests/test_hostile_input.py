@@ -10,6 +10,7 @@ store stays whole.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -20,6 +21,9 @@ from hypothesis import strategies as st
 
 from desk.cli import main
 from tests.stories import SMALL_AR
+
+# DESK_STRESS=1 tries ten times as many inputs.
+SCALE = 10 if os.environ.get("DESK_STRESS") == "1" else 1
 
 HOSTILE = [
     "\u202e", "\u202d", "\u202a", "\u202b", "\u202c", "\u2066", "\u2067", "\u2068", "\u2069",
@@ -55,7 +59,7 @@ def files_under(folder: Path) -> set[Path]:
 
 
 @settings(
-    max_examples=150,
+    max_examples=150 * SCALE,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -84,7 +88,7 @@ def test_hostile_imports_fail_cleanly_or_work(
             assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     folder=st.sampled_from(
         ["../outside", "a/../../b", "nested/dir", "exports", "\x00bad", "s.ar.md", "ABS"]

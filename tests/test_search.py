@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -81,7 +82,9 @@ def test_edits_status_and_deletion_reach_the_index(env: Env) -> None:
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150 * (10 if os.environ.get("DESK_STRESS") == "1" else 1),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(query=st.text(max_size=40))
 def test_no_query_makes_the_search_fail(env: Env, query: str) -> None:
