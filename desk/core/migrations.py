@@ -154,7 +154,6 @@ MIGRATIONS: tuple[Migration, ...] = (
             occurrences INTEGER NOT NULL,
             PRIMARY KEY (segment_id, key, surface)
         ) WITHOUT ROWID;
-        CREATE INDEX segment_spellings_by_story ON segment_spellings (story_id);
         CREATE TABLE story_spellings (
             story_id INTEGER NOT NULL,
             key TEXT NOT NULL,

@@ -87,7 +87,12 @@ def refresh(
 def _refresh_batch(
     conn: sqlite3.Connection, extract: Callable[[str], Iterable[Spelling]], batch: int
 ) -> int:
-    """Process up to `batch` queued segments inside the caller's transaction."""
+    """Process up to `batch` queued segments inside the caller's transaction.
+
+    Each segment's old rows and new names give a difference per (story, spelling); the
+    story rows and the totals move by it. Every read and write is a primary-key lookup,
+    so a batch costs the same in an archive of any size.
+    """
     rows = conn.execute(
         """
         SELECT q.segment_id, g.story_id, g.text, s.deleted_at
@@ -100,76 +105,67 @@ def _refresh_batch(
     ).fetchall()
     if not rows:
         return 0
-    ids = [(row[0],) for row in rows]
-    stories: set[int] = set()
-    for (segment_id,) in ids:
-        for (story_id,) in conn.execute(
-            "SELECT DISTINCT story_id FROM segment_spellings WHERE segment_id = ?", (segment_id,)
-        ):
-            stories.add(int(story_id))
-    conn.executemany("DELETE FROM segment_spellings WHERE segment_id = ?", ids)
+    change: Counter[tuple[int, str, str]] = Counter()
     inserts: list[tuple[int, int, str, str, int]] = []
     for segment_id, story_id, text, deleted_at in rows:
-        if story_id is None:
-            continue
-        stories.add(int(story_id))
-        if deleted_at:
+        for old_story, key, surface, n in conn.execute(
+            "SELECT story_id, key, surface, occurrences FROM segment_spellings"
+            " WHERE segment_id = ?",
+            (segment_id,),
+        ):
+            change[(int(old_story), key, surface)] -= int(n)
+        if story_id is None or deleted_at:
             continue
         for (key, surface), n in Counter(extract(text)).items():
             inserts.append((segment_id, story_id, key, surface, n))
+            change[(int(story_id), key, surface)] += n
+    ids = [(row[0],) for row in rows]
+    conn.executemany("DELETE FROM segment_spellings WHERE segment_id = ?", ids)
     conn.executemany(
         "INSERT INTO segment_spellings (segment_id, story_id, key, surface, occurrences)"
         " VALUES (?, ?, ?, ?, ?)",
         inserts,
     )
-    for story_id in sorted(stories):
-        _restate_story(conn, story_id)
+    for (story_id, key, surface), delta in sorted(change.items()):
+        if delta:
+            _move(conn, story_id, key, surface, delta)
     conn.executemany("DELETE FROM spelling_queue WHERE segment_id = ?", ids)
     return len(rows)
 
 
-def _restate_story(conn: sqlite3.Connection, story_id: int) -> None:
-    """Sum a story's segment spellings again and move the totals by the difference."""
-    new = {
-        (key, surface): int(n)
-        for key, surface, n in conn.execute(
-            "SELECT key, surface, SUM(occurrences) FROM segment_spellings"
-            " WHERE story_id = ? GROUP BY key, surface",
-            (story_id,),
+def _move(conn: sqlite3.Connection, story_id: int, key: str, surface: str, delta: int) -> None:
+    """Add `delta` occurrences of a spelling to a story and to the archive's totals."""
+    row = conn.execute(
+        "SELECT occurrences FROM story_spellings WHERE story_id = ? AND key = ? AND surface = ?",
+        (story_id, key, surface),
+    ).fetchone()
+    before = int(row[0]) if row else 0
+    after = before + delta
+    if after > 0:
+        conn.execute(
+            "INSERT INTO story_spellings (story_id, key, surface, occurrences)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (story_id, key, surface)"
+            " DO UPDATE SET occurrences = excluded.occurrences",
+            (story_id, key, surface, after),
         )
-    }
-    old = {
-        (key, surface): int(n)
-        for key, surface, n in conn.execute(
-            "SELECT key, surface, occurrences FROM story_spellings WHERE story_id = ?",
-            (story_id,),
+    else:
+        conn.execute(
+            "DELETE FROM story_spellings WHERE story_id = ? AND key = ? AND surface = ?",
+            (story_id, key, surface),
         )
-    }
-    if new == old:
-        return
-    deltas = [
-        (key, surface, new.get(pair, 0) - old.get(pair, 0), (pair in new) - (pair in old))
-        for pair in new.keys() | old.keys()
-        for key, surface in (pair,)
-        if new.get(pair) != old.get(pair)
-    ]
-    conn.executemany(
+    stories = (after > 0) - (before > 0)
+    conn.execute(
         """
         INSERT INTO spelling_totals (key, surface, occurrences, stories) VALUES (?, ?, ?, ?)
         ON CONFLICT (key, surface) DO UPDATE SET
             occurrences = occurrences + excluded.occurrences,
             stories = stories + excluded.stories
         """,
-        deltas,
+        (key, surface, after - before, stories),
     )
-    conn.executemany(
+    conn.execute(
         "DELETE FROM spelling_totals WHERE key = ? AND surface = ? AND stories <= 0",
-        [(key, surface) for key, surface, _, _ in deltas],
-    )
-    conn.execute("DELETE FROM story_spellings WHERE story_id = ?", (story_id,))
-    conn.executemany(
-        "INSERT INTO story_spellings (story_id, key, surface, occurrences) VALUES (?, ?, ?, ?)",
-        [(story_id, key, surface, n) for (key, surface), n in new.items()],
+        (key, surface),
     )
 
 
