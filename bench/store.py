@@ -215,21 +215,29 @@ def check_index(conn: sqlite3.Connection, rng: random.Random) -> None:
             raise SystemExit(f"generated index differs from desk's extraction: {text!r}")
 
 
+# Linux counts a process's peak memory from before its exec: a child started straight
+# from this (large) bench process would report the bench's own size. So each desk
+# command is started by this small launcher, which times it and reads its rusage.
+LAUNCHER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+took = time.perf_counter() - start
+print(os.waitstatus_to_exitcode(status), took, usage.ru_maxrss)
+"""
+
+
 def run(home: Path, *args: str) -> tuple[float, float]:
     """Run one desk command; (wall seconds, max RSS in MB). Fails loudly on an error."""
     env = dict(os.environ, DESK_HOME=str(home), DESK_USER="bench",
                DESK_GLOSSARY=str(ROOT / "glossaries"))  # fmt: skip
-    start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "desk", *args], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
-    assert child.stderr is not None
-    err = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    took = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise SystemExit(f"desk {' '.join(args)} failed: {err.decode(errors='replace')}")
-    return took, usage.ru_maxrss / 1024
+    done = subprocess.run([sys.executable, "-c", LAUNCHER, sys.executable, "-m", "desk", *args],
+                          env=env, capture_output=True, text=True, check=True)  # fmt: skip
+    code, took, peak_kb = done.stdout.split()
+    if code != "0":
+        raise SystemExit(f"desk {' '.join(args)} failed: {done.stderr}")
+    return float(took), int(peak_kb) / 1024
 
 
 def edit_some(home: Path, seed: int) -> None:
