@@ -321,7 +321,7 @@ async def test_a_large_archive_lists_only_the_newest_stories(
     import_sample(env, "idleb-displacement")
     monkeypatch.setattr(story_list, "SHOWN", 2)
     app = make_app(env, author="rania")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE):
         await settle(app)
         assert isinstance(app.screen, StoryListScreen)
         assert app.screen.query_one(StoryTable).row_count == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from desk.core.glossary.fuzzy import surface_key
@@ -25,6 +26,8 @@ VARIANT_SHARED = "variant-shared"
 VARIANT_REPEATED = "variant-repeated"
 COMMON_WORD = "common-word"
 SHORT_VARIANT = "short-variant"
+HIDDEN_CHARACTER = "hidden-character"
+ARABIC_IN_ENGLISH = "arabic-in-english"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,25 @@ def _badly_spaced(text: str) -> bool:
     return text != text.strip() or "  " in text or bool(re.search(r"[\t\r\n]", text))
 
 
+def _hidden(text: str) -> list[str]:
+    """Control, format (bidi, zero-width) and line-separator characters in a name, as U+XXXX.
+
+    Tab, CR and LF are left to the spaces check. Any of the others is invisible or acts
+    on the terminal, and splits or hides the name from the matchers.
+    """
+    found = dict.fromkeys(
+        f"U+{ord(ch):04X}"
+        for ch in text
+        if ch not in "\t\r\n" and unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"}
+    )
+    return list(found)
+
+
+def _has_arabic_letters(text: str) -> bool:
+    """Whether `text` holds a letter of the Arabic script (presentation forms included)."""
+    return any(ch.isalpha() and unicodedata.name(ch, "").startswith("ARABIC") for ch in text)
+
+
 def _arabic_key(form: str) -> str:
     """An Arabic form as enforcement compares it (normalised words, single spaces)."""
     return " ".join(arabic_words(form))
@@ -57,9 +79,25 @@ def _letters(text: str) -> int:
 def _entry_problems(entry: Entry) -> list[tuple[str, str]]:
     """(code, message) for the problems an entry has on its own."""
     problems: list[tuple[str, str]] = []
-    for what, text in [("canonical", entry.canonical)] + [("variant", v) for v in entry.variants]:
+    english = [("canonical", entry.canonical)] + [("variant", v) for v in entry.variants]
+    for what, text in english:
         if _badly_spaced(text):
             problems.append((SPACES, f"{what} {text!r} has leading, trailing or doubled spaces"))
+    arabic = [("Arabic form", f) for f in entry.arabic + entry.only_with_arabic]
+    for what, text in english + arabic:
+        hidden = _hidden(text)
+        if hidden:
+            problems.append(
+                (
+                    HIDDEN_CHARACTER,
+                    f"{what} {text!r} has invisible or control characters ({', '.join(hidden)})",
+                )
+            )
+    for what, text in english:
+        if _has_arabic_letters(text):
+            problems.append(
+                (ARABIC_IN_ENGLISH, f"{what} {text!r} is English but has Arabic letters")
+            )
     if not entry.arabic:
         problems.append((NO_ARABIC, "no Arabic form: the source-aware check cannot use it"))
     for form in entry.arabic + entry.only_with_arabic:

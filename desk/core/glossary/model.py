@@ -21,6 +21,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,11 @@ from typing import Any
 from desk.core.errors import InputError
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# \Z, not $: "$" also matches before a final newline, and ["x\n"] is a TOML key.
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*\Z")
+MAX_NAME_CHARS = 200
+"""The longest canonical, variant or Arabic form: a longer one is no name, and matching
+compares every run of a name's words (a name of thousands of words would hang it)."""
 FIELDS = ("canonical", "arabic", "variants", "kind", "notes", "only_with_arabic")
 
 
@@ -84,49 +89,139 @@ class Glossary:
         return next((e for e in self.entries if e.id == entry_id), None)
 
 
+# The tokens of a TOML text that tomllib has accepted: strings (multi-line ones may hold
+# lines that look like headers), comments, newlines, brackets, and runs of anything else.
+_TOKEN = re.compile(
+    r'(?P<string>"""(?:[^"\\]++|\\.|""?(?!"))*+"{3,5}'
+    r"|'''(?:[^']++|''?(?!'))*+'{3,5}"
+    r'|"(?:[^"\\\n]++|\\.)*+"'
+    r"|'[^'\n]*+')"
+    r"|(?P<comment>#[^\n]*+)"
+    r"|(?P<newline>\n)"
+    r"|(?P<bracket>[\[\]{}])"
+    r"|(?P<other>[^\n\"'#\[\]{}]++|.)",
+    re.DOTALL,
+)
+
+
+def _key_text(token: str) -> str:
+    """The first part of a key as TOML reads it: bare, "basic" (escapes) or 'literal'."""
+    if token.startswith('"'):
+        return str(tomllib.loads(f"k = {token}")["k"])
+    if token.startswith("'"):
+        return token[1:-1]
+    return re.split(r"[.=]", token.strip(), maxsplit=1)[0].strip()
+
+
 def _header_lines(text: str) -> dict[str, int]:
-    """Line number (1-based) of each `[id]` table header in a TOML text."""
+    """The line (1-based) where each top-level key of a valid TOML text is first written.
+
+    That is its `[id]`, `[id.sub]` or `[[id]]` header, or `id = ...` before the first
+    table. Lines are counted as TOML counts them (a U+2028 or NEL is no line break), and
+    strings and comments are skipped whole: a line inside one is never a header.
+    """
     lines: dict[str, int] = {}
-    for n, line in enumerate(text.splitlines(), start=1):
-        m = re.match(r"\s*\[\s*(?:\"([^\"]+)\"|'([^']+)'|([A-Za-z0-9_-]+))\s*\]\s*(#.*)?$", line)
-        if m:
-            lines.setdefault(m.group(1) or m.group(2) or m.group(3), n)
+    line, depth, in_tables = 1, 0, False
+    mode = "statement"  # or "header" (after its "["), "rest" (of the header line), "value"
+    for m in _TOKEN.finditer(text):
+        kind, token = m.lastgroup, m.group()
+        if kind == "newline":
+            line += 1
+            if mode in ("header", "rest") or depth == 0:
+                mode = "statement"
+            continue
+        if kind == "comment" or (kind == "other" and token.isspace()):
+            continue
+        if mode == "statement" and token == "[":
+            mode, in_tables = "header", True
+        elif mode == "header" and token != "[":
+            lines.setdefault(_key_text(token), line)  # [id...] or [[id...]]
+            mode = "rest"
+        elif mode == "statement":
+            if not in_tables:
+                lines.setdefault(_key_text(token), line)  # id = ... before any table
+            mode = "value"
+        if mode == "value" and kind == "bracket":
+            depth += 1 if token in "[{" else -1
+        if kind == "string":
+            line += token.count("\n")
     return lines
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: a string quoted (cut short when long), else its TOML type."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else repr(value[:40]) + "..."
+    types: list[tuple[type, str]] = [
+        (bool, "a boolean"),
+        (int, "an integer"),
+        (float, "a float"),
+        (datetime, "a date-time"),
+        (date, "a date"),
+        (time, "a time"),
+        (list, "an array"),
+        (dict, "a table"),
+    ]
+    return next((name for t, name in types if isinstance(value, t)), type(value).__name__)
 
 
 def _strings(value: Any, what: str, where: str) -> tuple[str, ...]:
     """A list of non-empty strings, stripped; InputError otherwise."""
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InputError(f"{where}: {what} must be a list of strings")
-    return tuple(v.strip() for v in value if v.strip())
+    if not isinstance(value, list):
+        raise InputError(f"{where}: {what} must be a list of strings, not {_shown(value)}")
+    wrong = next((v for v in value if not isinstance(v, str)), None)
+    if wrong is not None:
+        raise InputError(f"{where}: {what} must be a list of strings; it holds {_shown(wrong)}")
+    names = tuple(v.strip() for v in value if v.strip())
+    for name in names:
+        _check_length(name, what, where)
+    return names
+
+
+def _check_length(name: str, what: str, where: str) -> None:
+    """InputError if a name is longer than MAX_NAME_CHARS."""
+    if len(name) > MAX_NAME_CHARS:
+        raise InputError(
+            f"{where}: {what} {_shown(name)} is {len(name)} characters long "
+            f"(a name has at most {MAX_NAME_CHARS})"
+        )
 
 
 def parse_entry(entry_id: str, table: Any, source: str = "", line: int = 0) -> Entry:
     """One entry from its TOML table; InputError naming the file, line and entry."""
-    where = f"{source}:{line} (entry {entry_id})" if source else f"entry {entry_id}"
+    place = f"{source}:{line}" if line else source
     if not ID_PATTERN.match(entry_id):
+        # Quoted and cut short: a bad id may hold newlines or characters a terminal acts on.
         raise InputError(
-            f"{where}: the id must be lowercase letters, digits, - or _ (e.g. lattakia)"
+            f"{place + ': ' if place else ''}entry {_shown(entry_id)}: the id must be "
+            "lowercase letters, digits, - or _ (e.g. lattakia)"
         )
+    where = f"{place} (entry {entry_id})" if place else f"entry {entry_id}"
     if not isinstance(table, dict):
-        raise InputError(f"{where}: an entry must be a table ([{entry_id}])")
+        raise InputError(f"{where}: an entry must be a table ([{entry_id}]), not {_shown(table)}")
     unknown = sorted(set(table) - set(FIELDS))
     if unknown:
-        raise InputError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        names = ", ".join(_shown(key) for key in unknown[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        raise InputError(f"{where}: unknown field(s) {names}{more}")
     canonical = table.get("canonical")
-    if not isinstance(canonical, str) or not canonical.strip():
+    if canonical is not None and not isinstance(canonical, str):
+        raise InputError(f"{where}: canonical must be a string, not {_shown(canonical)}")
+    if canonical is None or not canonical.strip():
         raise InputError(f"{where}: canonical is missing or empty")
+    _check_length(canonical.strip(), "canonical", where)
     kind_text = table.get("kind", Kind.OTHER.value)
-    try:
-        kind = Kind(kind_text)
-    except ValueError:
-        choices = ", ".join(k.value for k in Kind)
-        raise InputError(f"{where}: kind {kind_text!r} is not one of {choices}") from None
+    choices = ", ".join(k.value for k in Kind)
+    if not isinstance(kind_text, str):
+        raise InputError(f"{where}: kind must be one of {choices}, not {_shown(kind_text)}")
+    if kind_text not in {k.value for k in Kind}:
+        raise InputError(f"{where}: kind {_shown(kind_text)} is not one of {choices}")
+    kind = Kind(kind_text)
     notes = table.get("notes", "")
     if not isinstance(notes, str):
-        raise InputError(f"{where}: notes must be a string")
+        raise InputError(f"{where}: notes must be a string, not {_shown(notes)}")
     return Entry(
         id=entry_id,
         canonical=canonical.strip(),
@@ -170,6 +265,9 @@ def parse_file(text: str, source: str) -> list[Entry]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{source}: not valid TOML ({exc})") from None
+    except RecursionError:
+        # tomllib reads nested arrays and inline tables recursively.
+        raise InputError(f"{source}: not valid TOML (arrays or tables nested too deeply)") from None
     lines = _header_lines(text)
     return [parse_entry(key, value, source, lines.get(key, 0)) for key, value in data.items()]
 
