@@ -15,9 +15,7 @@ recognise (entries as inline tables at the top) are edited through tomlkit as a 
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import tomllib
 import unicodedata
 from collections.abc import Callable, Container, Iterable, Sequence
@@ -28,6 +26,7 @@ from typing import Any
 import tomlkit
 from tomlkit.items import Array
 
+from desk.core.atomic import write_atomic
 from desk.core.errors import InputError
 from desk.core.glossary.model import Entry, Kind, parse_entry, parse_file, read_text
 
@@ -45,36 +44,6 @@ _HEADER_LINE = re.compile(
 _GAP_LINE = re.compile(r"[ \t]*(?:#[^\n]*)?\r?\n?")
 _BLANK_LINE = re.compile(r"[ \t]*\r?\n?")
 _INLINE_ARRAY_MAX = 90
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` via a temporary file in its folder, fsync and rename.
-
-    An existing file keeps its permissions; a new one gets the usual ones (umask).
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            mode: int | None = path.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            mode = None
-        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if mode is not None:
-                os.fchmod(handle.fileno(), mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-        raise
 
 
 def unique_id(base: str, taken: Container[str]) -> str:

@@ -38,8 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desk.core.atomic import write_atomic
 from desk.core.errors import InputError
-from desk.core.glossary.files import new_id, write_atomic
+from desk.core.glossary.files import new_id
 from desk.core.glossary.model import ID_PATTERN, Entry, Kind, parse_entry, read_text
 
 TSV_HEADER = "# desk glossary: Arabic, English, comment; tab-separated, UTF-8\n"

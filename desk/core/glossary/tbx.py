@@ -47,8 +47,9 @@ from xml.sax.xmlreader import AttributesNSImpl, Locator
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.sax import make_parser
 
+from desk.core.atomic import write_atomic
 from desk.core.errors import InputError
-from desk.core.glossary.files import new_id, unique_id, write_atomic
+from desk.core.glossary.files import new_id, unique_id
 from desk.core.glossary.model import ID_PATTERN, Entry, Kind, parse_entry, read_limited
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
