@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from desk.cli import Env
 from desk.core.errors import InputError
+from desk.core.glossary.normalise import normalise_arabic
 from desk.core.glossary.spellings import refresh, spellings_in, totals
 from desk.core.search import fold, match_expression, search
 from desk.core.store import Store
@@ -41,6 +42,17 @@ def test_arabic_is_found_with_or_without_harakat_and_alef_forms(env: Env) -> Non
         env, "الأكراد", limit=100
     )
     assert fold("إدلب") == "ادلب"
+
+
+COMMON_ARABIC = st.characters(min_codepoint=0x0621, max_codepoint=0x0652) | st.sampled_from(
+    "\u0670\u0640ی ک"
+)
+
+
+@given(text=st.text(alphabet=COMMON_ARABIC))
+def test_search_folds_arabic_as_the_glossary_does(text: str) -> None:
+    """Short of the rare Quranic marks, the index folds as the glossary normalises."""
+    assert fold(text) == normalise_arabic(text)
 
 
 def test_english_words_phrases_and_prefixes(env: Env) -> None:

@@ -5,9 +5,10 @@ below, and its English (the current text, or the draft while there is none). Tri
 on `segments` keep it in step with every write, in the same transaction, so a search
 never sees an index older than the store.
 
-Arabic is folded before it is indexed and before it is searched: harakat and tatweel
-are dropped and the alef, ta marbuta and alef maqsura forms are unified, so اللاذقية
-finds اللَّاذِقِيَّة and إدلب finds ادلب. FTS5 folds case and Latin diacritics itself.
+Arabic is folded before it is indexed and before it is searched, as the glossary folds
+it: harakat and tatweel are dropped and the hamza carriers, alef, ta marbuta, alef
+maqsura and Persian yeh and keheh forms are unified, so اللاذقية finds
+اللَّاذِقِيَّة and إدلب finds ادلب. FTS5 folds case and Latin diacritics itself.
 """
 
 from __future__ import annotations
@@ -18,21 +19,19 @@ import unicodedata
 from dataclasses import dataclass
 
 from desk.core.errors import InputError
+from desk.core.glossary.normalise import ARABIC_LETTER_FOLDS
 from desk.core.story import StoryStatus
 
-# What the index folds, one character to one replacement ("" drops it). The trigger
-# SQL in migration 005 is built from this table: changing it needs a new migration
-# that rebuilds the index.
+# What the index folds, one character to one replacement ("" drops it): the glossary's
+# letter folds (`normalise_arabic`) and the common marks: harakat, superscript alef and
+# tatweel. The rarer Quranic marks the glossary also drops are left: the trigger SQL in
+# migration 005 is a chain of nested replace() built from this table, and SQLite's
+# parser takes about 30 levels. Changing the table needs a new migration that rebuilds
+# the index.
+SEARCH_MARKS = (*range(0x064B, 0x0653), 0x0670, 0x0640)
 ARABIC_SEARCH_FOLDS: tuple[tuple[str, str], ...] = (
-    *((chr(code), "") for code in range(0x064B, 0x0653)),  # fathatan .. sukun
-    ("\u0670", ""),  # superscript alef
-    ("\u0640", ""),  # tatweel
-    ("أ", "ا"),
-    ("إ", "ا"),
-    ("آ", "ا"),
-    ("ٱ", "ا"),
-    ("ة", "ه"),
-    ("ى", "ي"),
+    *((chr(code), "") for code in SEARCH_MARKS),
+    *ARABIC_LETTER_FOLDS.items(),
 )
 _FOLD = str.maketrans(dict(ARABIC_SEARCH_FOLDS))
 

@@ -26,20 +26,19 @@ _ARABIC_MARKS = re.compile(
 )
 # Hamza carriers, alef forms, ta marbuta and alef maqsura vary between writers of the
 # same name (إدلب / ادلب, حماة / حماه); Persian yeh and keheh come from Persian keyboards.
-_ARABIC_FOLD = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ة": "ه",
-        "ى": "ي",
-        "ؤ": "و",
-        "ئ": "ي",
-        "ی": "ي",
-        "ک": "ك",
-    }
-)
+ARABIC_LETTER_FOLDS = {
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ة": "ه",
+    "ى": "ي",
+    "ؤ": "و",
+    "ئ": "ي",
+    "ی": "ي",
+    "ک": "ك",
+}
+_ARABIC_FOLD = str.maketrans(ARABIC_LETTER_FOLDS)
 _ARABIC_WORD = re.compile("[\u0621-\u063a\u0641-\u064a\u066e-\u066f\u0671-\u06d3]+")
 # The kunya "Abu" declines: أبو همام (nominative), أبا همام, بأبي عمار. One name, one key.
 _ABU_FORMS = {"ابا": "ابو", "ابي": "ابو"}
