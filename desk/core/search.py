@@ -18,8 +18,8 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 
+from desk.core.arabic_folds import ARABIC_LETTER_FOLDS
 from desk.core.errors import InputError
-from desk.core.glossary.normalise import ARABIC_LETTER_FOLDS
 from desk.core.story import StoryStatus
 
 # What the index folds, one character to one replacement ("" drops it): the glossary's

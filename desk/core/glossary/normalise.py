@@ -19,25 +19,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, NamedTuple, TypeVar
 
+from desk.core.arabic_folds import ARABIC_LETTER_FOLDS
+
 # Harakat, Quranic annotation marks, superscript alef (U+0670) and tatweel (U+0640):
 # sources use them unevenly, so they never distinguish two names.
 _ARABIC_MARKS = re.compile(
     "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]"
 )
-# Hamza carriers, alef forms, ta marbuta and alef maqsura vary between writers of the
-# same name (إدلب / ادلب, حماة / حماه); Persian yeh and keheh come from Persian keyboards.
-ARABIC_LETTER_FOLDS = {
-    "أ": "ا",
-    "إ": "ا",
-    "آ": "ا",
-    "ٱ": "ا",
-    "ة": "ه",
-    "ى": "ي",
-    "ؤ": "و",
-    "ئ": "ي",
-    "ی": "ي",
-    "ک": "ك",
-}
 _ARABIC_FOLD = str.maketrans(ARABIC_LETTER_FOLDS)
 _ARABIC_WORD = re.compile("[\u0621-\u063a\u0641-\u064a\u066e-\u066f\u0671-\u06d3]+")
 # The kunya "Abu" declines: أبو همام (nominative), أبا همام, بأبي عمار. One name, one key.
