@@ -169,21 +169,30 @@ def big_glossary(size: int) -> Glossary:
     return from_entries([*shipped, *extra])
 
 
-def story(words: int) -> list[tuple[str, str]]:
-    """(Arabic, English) segments of the samples, in order, until `words` English words."""
+def sample_segments() -> list[tuple[str, str]]:
+    """(Arabic, English draft) of every segment of the samples, in order, as desk aligns them."""
     from desk.core.importer import ImportOptions, load_source
 
     segments: list[tuple[str, str]] = []
+    for name in SAMPLES:
+        source = ROOT / "samples" / f"{name}.ar.md"
+        draft = source.with_name(f"{name}.draft.en.md")
+        for seg in load_source(source, ImportOptions(draft=draft), "").story.segments:
+            segments.append((seg.source, seg.text))
+    return segments
+
+
+def story(words: int) -> list[tuple[str, str]]:
+    """(Arabic, English) segments of the samples, in order, until `words` English words."""
+    segments: list[tuple[str, str]] = []
     total = 0
+    every = sample_segments()
     while total < words:
-        for name in SAMPLES:
-            source = ROOT / "samples" / f"{name}.ar.md"
-            draft = source.with_name(f"{name}.draft.en.md")
-            for seg in load_source(source, ImportOptions(draft=draft), "").story.segments:
-                if total >= words:
-                    return segments
-                segments.append((seg.source, seg.text))
-                total += len(seg.text.split())
+        for arabic, english in every:
+            if total >= words:
+                return segments
+            segments.append((arabic, english))
+            total += len(english.split())
     return segments
 
 

@@ -49,7 +49,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-from bench.glossary import generated_entries
+from bench.glossary import generated_entries, sample_segments
 from bench.table import Row, write_rows
 from desk.core.glossary.model import load_folder
 from desk.core.glossary.spellings import Spelling, refresh, spellings_in
@@ -57,7 +57,6 @@ from desk.core.store import Store
 from desk.locations import database_path
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ("lattakia-offensive", "hassakeh-water", "idleb-displacement")
 SEED = 20261125
 NAMES = 10_000
 CHECKED = 2_000
@@ -68,20 +67,6 @@ STATUSES = ("new", "translating", "review", "approved", "correcting")
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 TRANSACTION = 1_000
 """Stories per bulk transaction while generating."""
-
-
-def sentence_pairs() -> list[tuple[str, str]]:
-    """(Arabic, English draft) of every segment of the samples, as desk aligns them."""
-    from desk.core.importer import ImportOptions, load_source
-
-    pairs: list[tuple[str, str]] = []
-    for name in SAMPLES:
-        source = ROOT / "samples" / f"{name}.ar.md"
-        draft = source.with_name(f"{name}.draft.en.md")
-        for seg in load_source(source, ImportOptions(draft=draft), "").story.segments:
-            if seg.text:
-                pairs.append((seg.source, seg.text))
-    return pairs
 
 
 class Name(NamedTuple):
@@ -115,7 +100,7 @@ def generate(home: Path, stories: int, seed: int) -> None:
         for path in home.iterdir():
             path.unlink()
     rng = random.Random(seed)
-    pairs = sentence_pairs()
+    pairs = [(arabic, english) for arabic, english in sample_segments() if english]
     pool = names(seed)
     store = Store(database_path(home))
     conn = store.conn
