@@ -52,8 +52,9 @@ from typing import NamedTuple
 from bench.glossary import generated_entries, sample_segments
 from bench.table import Row, write_rows
 from desk.core.glossary.model import load_folder
-from desk.core.glossary.spellings import Spelling, refresh, spellings_in
+from desk.core.glossary.spellings import spellings_in
 from desk.core.store import Store
+from desk.core.store.spelling_index import Spelling, refresh
 from desk.locations import database_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -227,7 +228,7 @@ def run(home: Path, *args: str) -> tuple[float, float]:
 
 def edit_some(home: Path, seed: int) -> None:
     """Edit EDITS segments of stories still being worked on, through desk's service."""
-    from desk.core.service import Desk
+    from desk.app.service import Desk
     from desk.core.story import EDITABLE_STATUSES
 
     desk = Desk(Store(database_path(home)))

@@ -8,7 +8,7 @@ headline and then one sentence per paragraph, taken in turn from the samples' al
 
 What is timed (Textual headless, as in the tests, at --size; every figure is wall time):
 
-- first paint: from opening the desk home (`Env`) and `make_app(slug=...)` to the first
+- first paint: from opening the desk home (`Home`) and `make_app(slug=...)` to the first
   frame of the editor screen, i.e. the first time Textual hands a composed update of the
   EditorScreen to the driver. Headless Textual skips turning that update into terminal
   bytes, so the bench does that step itself (`render_segments`) and counts it.
@@ -114,11 +114,11 @@ async def until(probe: Callable[[], Any], deadline: float = 30.0) -> Any:
 
 def sentence_pairs(scratch: Path) -> list[tuple[str, str]]:
     """(Arabic, draft) sentence pairs of every sample, aligned by desk's own import."""
-    from desk.cli import Env
+    from desk.app.home import Home
     from desk.core.importer import ImportOptions
     from desk.core.story import Role
 
-    env = Env(scratch)
+    env = Home(scratch)
     pairs: list[tuple[str, str]] = []
     for source in sorted(SAMPLES.glob("*.ar.md")):
         draft = source.with_name(source.name.replace(".ar.md", ".draft.en.md"))
@@ -157,11 +157,11 @@ async def bare_paint() -> float:
 
 async def open_paint(home: Path, slug: str) -> tuple[float, float]:
     """Seconds to the editor's first frame, and to the first frame with the findings."""
-    from desk.cli import Env
+    from desk.app.home import Home
     from desk.tui import make_app
 
     start = time.perf_counter()
-    app = make_app(Env(home), author="bench", slug=slug)
+    app = make_app(Home(home), author="bench", slug=slug)
     frames = instrument(app)
     async with app.run_test(size=SIZE):
         painted = await until(lambda: frames.first_after(start, "EditorScreen"))
@@ -192,13 +192,13 @@ def send_key(app: Any, key: str, char: str | None) -> float:
 
 async def typing(home: Path, slug: str, keys: int, moves: int) -> Typing:
     """Type `keys` letters at the end of the English, then make `moves` edit-and-move steps."""
-    from desk.cli import Env
+    from desk.app.home import Home
     from desk.tui import make_app
     from desk.tui.screens.editor import EditorScreen
     from desk.tui.widgets.english_editor import EnglishEditor
 
     out = Typing()
-    app = make_app(Env(home), author="bench", slug=slug)
+    app = make_app(Home(home), author="bench", slug=slug)
     frames = instrument(app)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
@@ -218,11 +218,11 @@ async def typing(home: Path, slug: str, keys: int, moves: int) -> Typing:
             shown = await until(partial(frames.first_after, start, "EditorScreen", expected))
             out.frame.append(shown - start)
             await pilot.pause()  # the next key comes after this one is done, as when typing
-        frames.probe = lambda: screen.current
-        for _ in range(min(moves, len(screen.story.segments) - 1)):
+        frames.probe = lambda: screen.session.current
+        for _ in range(min(moves, len(screen.session.story.segments) - 1)):
             await pilot.press("x")  # an edit, so that moving on saves it
             await pilot.pause()
-            target = screen.current + 1
+            target = screen.session.current + 1
             start = send_key(app, "ctrl+down", None)
             shown = await until(partial(frames.first_after, start, "EditorScreen", target))
             out.move.append(shown - start)
@@ -250,19 +250,19 @@ async def measure(args: argparse.Namespace) -> None:
         os.environ.pop("DESK_CLOCK", None)
         pairs = sentence_pairs(folder / "scratch")
 
-        from desk.cli import Env
+        from desk.app.home import Home
         from desk.core.importer import ImportOptions
 
         home = folder / "home"
         sizes = {"small": SMALL, "large": args.segments}
         for name, count in sizes.items():
             make_story(folder, name, count, pairs)
-            Env(home).desk.import_story(
+            Home(home).desk.import_story(
                 folder / f"{name}.ar.md",
                 ImportOptions(draft=folder / f"{name}.draft.en.md"),
                 author="bench",
             )
-            got = len(Env(home).desk.store.load_story(name).segments)
+            got = len(Home(home).desk.store.load_story(name).segments)
             assert got == count, f"the {count}-segment story came out with {got} segments"
 
         await open_paint(home, "small")  # warm-up: lazy imports, CSS parsing

@@ -22,14 +22,14 @@ SIZE = (110, 34)
 
 async def shoot(out: Path) -> None:
     """Import, open, wait for the glossary scan, save the SVG."""
-    from desk.cli import Env
+    from desk.app.home import Home
     from desk.core.importer import ImportOptions
     from desk.tui import make_app
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["DESK_GLOSSARY"] = str(ROOT / "glossaries")
         os.environ["DESK_CLOCK"] = "2015-03-06T09:30:00+00:00"
-        env = Env(Path(tmp) / "home")
+        env = Home(Path(tmp) / "home")
         samples = ROOT / "samples"
         env.desk.import_story(
             samples / f"{SLUG}.ar.md",

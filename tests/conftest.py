@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from desk.cli import Env, main
+from desk.app.home import Home
+from desk.cli import main
 from desk.core.importer import ImportOptions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,7 +93,7 @@ def glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def import_sample(env: Env, slug: str) -> None:
+def import_sample(env: Home, slug: str) -> None:
     """Import a bundled sample with its pasted draft through the core (no model runs)."""
     env.desk.import_story(
         SAMPLES / f"{slug}.ar.md",
@@ -102,8 +103,8 @@ def import_sample(env: Env, slug: str) -> None:
 
 
 @pytest.fixture
-def env(desk_home: Path, glossary: Path) -> Env:
+def env(desk_home: Path, glossary: Path) -> Home:
     """A desk home holding the Lattakia sample with its pasted draft; the small glossary."""
-    env = Env(desk_home)
+    env = Home(desk_home)
     import_sample(env, "lattakia-offensive")
     return env

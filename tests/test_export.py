@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from desk.core.errors import InputError
-from desk.core.export import Export, render, write_export
+from desk.core.export import Export, build, write_export
 from desk.core.mdescape import normalize_text
 from desk.core.story import Role, Segment, SegmentStatus, Story, StoryStatus
 
@@ -109,7 +109,7 @@ def expected_blocks(story: Story, sub: str) -> list[tuple[str, str]]:
 def test_hostile_text_is_published_as_text(text: str) -> None:
     """Each hostile string, as headline, subheading and sentence, comes back as itself."""
     story = make_story([["Before.", text], [text]], headline=text, sub=text)
-    front, body = split(render(story, [], "hugo"))
+    front, body = split(build(story, [], "hugo"))
     assert front["title"] == normalize_text(text)
     assert rendered_blocks(body) == expected_blocks(story, text)
     assert "{{" not in body and "{%" not in body
@@ -134,7 +134,7 @@ def test_property_any_text_survives_export(
 ) -> None:
     """For any text, front matter parses back and the rendered body is exactly that text."""
     story = make_story(paragraphs, headline=headline, sub=sub)
-    front, body = split(render(story, [], profile))
+    front, body = split(build(story, [], profile))
     assert front["title"] == normalize_text(headline)
     assert rendered_blocks(body) == expected_blocks(story, sub)
     for sequence in ("{{", "{%", "%}", "}}"):
@@ -144,13 +144,13 @@ def test_property_any_text_survives_export(
 def test_export_is_deterministic_and_profiles_differ() -> None:
     """The same story renders to the same bytes; Hugo nests params, Jekyll dates the name."""
     story = make_story([["One.", "Two."]])
-    first, second = render(story, [], "hugo"), render(story, [], "hugo")
+    first, second = build(story, [], "hugo"), build(story, [], "hugo")
     assert first == second
     assert first.filename == "hostile.md"
     hugo, _ = split(first)
     assert list(hugo)[:4] == ["title", "date", "slug", "draft"]
     assert isinstance(hugo["params"], dict) and hugo["params"]["lang"] == "en"
-    jekyll = render(story, [], "jekyll", tz="Asia/Damascus")
+    jekyll = build(story, [], "jekyll", tz="Asia/Damascus")
     assert jekyll.filename == "2015-05-17-hostile.md"
     front, _ = split(jekyll)
     assert front["date"] == "2015-05-17T09:00:00+03:00"
@@ -163,9 +163,9 @@ def test_unknown_profile_and_zone_are_named() -> None:
 
     story = make_story([["One."]])
     with pytest.raises(InputError, match="'wordpress'"):
-        render(story, [], "wordpress")
+        build(story, [], "wordpress")
     with pytest.raises(InputError, match="'Mars/Olympus'"):
-        render(story, [], "hugo", tz="Mars/Olympus")
+        build(story, [], "hugo", tz="Mars/Olympus")
 
 
 def test_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from desk.cli import Env
+from desk.app.home import Home
 from desk.tui import make_app
 from desk.tui.widgets.english_editor import EnglishEditor
 from tests.conftest import Desk
@@ -31,7 +31,7 @@ def state(desk: Desk) -> tuple[str, str]:
     return desk("show", SLUG, "--json").output, desk("log", SLUG, "--json").output
 
 
-def test_every_cli_path_is_refused(desk: Desk, env: Env, glossary: Path) -> None:
+def test_every_cli_path_is_refused(desk: Desk, env: Home, glossary: Path) -> None:
     """Each command that would change the published story exits 4 and changes nothing."""
     publish(desk)
     before = state(desk)
@@ -57,7 +57,7 @@ def test_every_cli_path_is_refused(desk: Desk, env: Env, glossary: Path) -> None
 
 
 @synchronous
-async def test_every_tui_path_is_refused(desk: Desk, env: Env) -> None:
+async def test_every_tui_path_is_refused(desk: Desk, env: Home) -> None:
     """In the editor a published story cannot be typed into, fixed, reverted, confirmed,
     redrafted or undone; the store is unchanged afterwards."""
     publish(desk)

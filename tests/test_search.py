@@ -14,22 +14,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desk.cli import Env
+from desk.app.home import Home
 from desk.core.errors import InputError
+from desk.core.fulltext import fold, match_expression, search
 from desk.core.glossary.normalise import normalise_arabic
-from desk.core.glossary.spellings import refresh, spellings_in, totals
-from desk.core.search import fold, match_expression, search
+from desk.core.glossary.spellings import spellings_in
 from desk.core.store import Store
+from desk.core.store.spelling_index import refresh, totals
 from desk.core.story import StoryStatus
 from tests.conftest import FIXTURES, Desk, import_sample
 
 
-def slugs_and_numbers(env: Env, query: str, **kwargs: object) -> list[tuple[str, int]]:
+def slugs_and_numbers(env: Home, query: str, **kwargs: object) -> list[tuple[str, int]]:
     """(slug, segment) of every hit, in order."""
     return [(h.slug, h.n) for h in search(env.desk.store.conn, query, **kwargs)]  # type: ignore[arg-type]
 
 
-def test_arabic_is_found_with_or_without_harakat_and_alef_forms(env: Env) -> None:
+def test_arabic_is_found_with_or_without_harakat_and_alef_forms(env: Home) -> None:
     """اللاذقية finds the segments that write it; voweled and hamza forms fold to it."""
     plain = slugs_and_numbers(env, "اللاذقية", limit=100)
     assert plain and all(slug == "lattakia-offensive" for slug, _ in plain)
@@ -55,7 +56,7 @@ def test_search_folds_arabic_as_the_glossary_does(text: str) -> None:
     assert fold(text) == normalise_arabic(text)
 
 
-def test_english_words_phrases_and_prefixes(env: Env) -> None:
+def test_english_words_phrases_and_prefixes(env: Home) -> None:
     """Every word must occur, in any case; a quoted phrase in order; `word*` is a prefix."""
     story = env.desk.store.load_story("lattakia-offensive")
     mountain = {s.n for s in story.segments if "al-akrad mountain" in s.text.lower()}
@@ -70,7 +71,7 @@ def test_english_words_phrases_and_prefixes(env: Env) -> None:
     assert slugs_and_numbers(env, "nowhere-to-be-found") == []
 
 
-def test_newest_first_and_limit(env: Env) -> None:
+def test_newest_first_and_limit(env: Home) -> None:
     """Hits come newest segment first, and --limit stops them."""
     import_sample(env, "hassakeh-water")
     hits = slugs_and_numbers(env, "the", limit=5)
@@ -80,7 +81,7 @@ def test_newest_first_and_limit(env: Env) -> None:
         search(env.desk.store.conn, "the", limit=0)
 
 
-def test_edits_status_and_deletion_reach_the_index(env: Env) -> None:
+def test_edits_status_and_deletion_reach_the_index(env: Home) -> None:
     """An edit is searchable at once and its old words are gone; filters and deletion hold."""
     env.desk.edit("lattakia-offensive", 3, "Zabadani xylophone quartet", author="tr")
     assert slugs_and_numbers(env, "xylophone") == [("lattakia-offensive", 3)]
@@ -99,7 +100,7 @@ def test_edits_status_and_deletion_reach_the_index(env: Env) -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(query=st.text(max_size=40))
-def test_no_query_makes_the_search_fail(env: Env, query: str) -> None:
+def test_no_query_makes_the_search_fail(env: Home, query: str) -> None:
     """FTS5 syntax in a query (OR, NEAR, quotes, column filters, *) is taken literally."""
     try:
         expression = match_expression(query)
@@ -109,7 +110,7 @@ def test_no_query_makes_the_search_fail(env: Env, query: str) -> None:
     assert expression
 
 
-def test_search_command(desk: Desk, env: Env) -> None:
+def test_search_command(desk: Desk, env: Home) -> None:
     """`desk search` prints where each hit is; JSON too; an empty query is a clear error."""
     out = desk("search", "الأكراد", "--limit", "2").output
     assert "lattakia-offensive [" in out and "ar: " in out and "en: " in out
@@ -129,7 +130,7 @@ def test_old_database_is_indexed_when_migrated(tmp_path: Path) -> None:
     assert [h.n for h in search(store.conn, "regime forces")] == [2]
 
 
-def test_list_pages(desk: Desk, env: Env) -> None:
+def test_list_pages(desk: Desk, env: Home) -> None:
     """`desk list` shows the newest stories first and says how many it left out."""
     import_sample(env, "hassakeh-water")
     import_sample(env, "idleb-displacement")
@@ -159,11 +160,11 @@ def from_scratch(store: Store) -> dict[tuple[str, str], tuple[int, int]]:
 
 def indexed(store: Store) -> dict[tuple[str, str], tuple[int, int]]:
     """The index's totals, after bringing it up to date."""
-    refresh(store.write, batch=7)
+    refresh(store.write, extract=spellings_in, batch=7)
     return {(t.key, t.surface): (t.occurrences, t.stories) for t in totals(store.conn)}
 
 
-def test_spelling_index_follows_every_change(env: Env) -> None:
+def test_spelling_index_follows_every_change(env: Home) -> None:
     """Random edits, a deletion and a new import: the index equals a count from scratch."""
     import_sample(env, "hassakeh-water")
     store = env.desk.store
@@ -183,7 +184,7 @@ def test_spelling_index_follows_every_change(env: Env) -> None:
     assert indexed(store) == from_scratch(store)
 
 
-def test_queue_survives_an_interrupted_refresh(env: Env) -> None:
+def test_queue_survives_an_interrupted_refresh(env: Home) -> None:
     """A refresh that dies mid-way leaves the rest queued; the next one completes it."""
     store = env.desk.store
     queued = store.conn.execute("SELECT COUNT(*) FROM spelling_queue").fetchone()[0]
@@ -204,7 +205,7 @@ def test_queue_survives_an_interrupted_refresh(env: Env) -> None:
     assert indexed(store) == from_scratch(store)
 
 
-def test_the_index_is_plain_sqlite(env: Env) -> None:
+def test_the_index_is_plain_sqlite(env: Home) -> None:
     """Another SQLite client can write to segments: the triggers need no desk code."""
     path = env.desk.store.path
     other = sqlite3.connect(path)

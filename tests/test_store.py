@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from desk.core.migrations import MIGRATIONS
 from desk.core.store import Store
+from desk.core.store.migrations import MIGRATIONS
 from desk.core.story import RevisionKind, SegmentStatus, StoryStatus
 from tests.conftest import FIXTURES
 

@@ -12,7 +12,7 @@ import pytest
 from textual.binding import Binding
 from textual.message import Message
 
-from desk.cli import Env
+from desk.app.home import Home
 from desk.core.story import RevisionKind, SegmentStatus, StoryStatus
 from desk.tui import make_app
 from desk.tui.screens.conflict import ConflictScreen
@@ -47,7 +47,7 @@ async def settle(app: object) -> None:
 
 
 @synchronous
-async def test_story_list_shows_the_story_and_opens_it(env: Env) -> None:
+async def test_story_list_shows_the_story_and_opens_it(env: Home) -> None:
     """The list shows slug, status and progress; Enter opens the editor on segment 1."""
     app = make_app(env, author="rania")
     async with app.run_test(size=SIZE) as pilot:
@@ -60,11 +60,11 @@ async def test_story_list_shows_the_story_and_opens_it(env: Env) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EditorScreen)
-        assert app.screen.current == 1
+        assert app.screen.session.current == 1
 
 
 @synchronous
-async def test_help_lists_every_key_of_the_screen(env: Env) -> None:
+async def test_help_lists_every_key_of_the_screen(env: Home) -> None:
     """`?` on the list and F1 in the editor open a help naming each binding."""
     app = make_app(env, author="rania")
     async with app.run_test(size=SIZE) as pilot:
@@ -86,7 +86,7 @@ async def test_help_lists_every_key_of_the_screen(env: Env) -> None:
 
 
 @synchronous
-async def test_editor_shows_draft_findings_and_diff(env: Env) -> None:
+async def test_editor_shows_draft_findings_and_diff(env: Home) -> None:
     """The headline's panes: Arabic, the draft with its origin, findings, the diff."""
     app = make_app(env, author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:
@@ -94,7 +94,7 @@ async def test_editor_shows_draft_findings_and_diff(env: Env) -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, EditorScreen)
-        assert screen.findings is not None and 1 in screen.findings
+        assert screen.session.findings is not None and 1 in screen.session.findings
         draft = str(screen.query_one("#draft").render())
         assert "import" in draft and "Latakia" in draft
         findings = str(screen.query_one("#findings").render())
@@ -105,7 +105,7 @@ async def test_editor_shows_draft_findings_and_diff(env: Env) -> None:
 
 
 @synchronous
-async def test_every_editor_key_reaches_the_screen_while_typing(env: Env) -> None:
+async def test_every_editor_key_reaches_the_screen_while_typing(env: Home) -> None:
     """No editor binding is shadowed by the focused TextArea's own bindings."""
     app = make_app(env, author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:
@@ -120,7 +120,7 @@ async def test_every_editor_key_reaches_the_screen_while_typing(env: Env) -> Non
 
 
 @synchronous
-async def test_walk_a_story_from_the_list_to_an_exported_file(env: Env) -> None:
+async def test_walk_a_story_from_the_list_to_an_exported_file(env: Home) -> None:
     """Open, move, type, fix, confirm all, review, approve, publish, export: all recorded."""
     messages: list[Message] = []
     app = make_app(env, author="rania")
@@ -135,16 +135,16 @@ async def test_walk_a_story_from_the_list_to_an_exported_file(env: Env) -> None:
 
         # Move down and back up with the editor focused.
         await pilot.press("ctrl+down", "ctrl+down")
-        assert screen.current == 3
+        assert screen.session.current == 3
         await pilot.press("ctrl+up")
-        assert screen.current == 2
+        assert screen.session.current == 2
 
         # Type at the end of segment 2; leaving the segment saves it.
         editor.move_cursor(editor.document.end)
         await pilot.press("space", "n", "o", "w")
         assert editor.text.endswith(" now")
         await pilot.press("ctrl+up")
-        assert screen.current == 1
+        assert screen.session.current == 1
 
         # Approving too early is refused, with the reason, and nothing moves.
         await pilot.press("f5")
@@ -153,10 +153,10 @@ async def test_walk_a_story_from_the_list_to_an_exported_file(env: Env) -> None:
         assert refused and "cannot move a translating story to approved" in refused[0].reason
 
         # The headline's house spellings, fixed with one key.
-        assert screen.findings is not None and 1 in screen.findings
+        assert screen.session.findings is not None and 1 in screen.session.findings
         await pilot.press("ctrl+g")
         assert "Lattakia" in editor.text and "Latakia" not in editor.text
-        assert 1 not in screen.findings
+        assert 1 not in screen.session.findings
 
         await pilot.press("f3", "f4", "f5", "f9", "f8")
         await pilot.pause()
@@ -192,7 +192,7 @@ async def test_walk_a_story_from_the_list_to_an_exported_file(env: Env) -> None:
     exported = [m for m in messages if isinstance(m, EditorScreen.Exported)]
     assert len(exported) == 1
     path = exported[0].path
-    assert path.parent == env.home / "export" and path.exists()
+    assert path.parent == env.path / "export" and path.exists()
     content = path.read_text(encoding="utf-8")
     assert "Lattakia" in content and story.segment(2).text in content
 
@@ -205,7 +205,7 @@ async def test_walk_a_story_from_the_list_to_an_exported_file(env: Env) -> None:
 
 
 @synchronous
-async def test_typing_is_saved_after_a_pause(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_typing_is_saved_after_a_pause(env: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     """A moment after the last key the English is saved, without leaving the segment."""
     monkeypatch.setattr("desk.tui.widgets.english_editor.AUTOSAVE_SECONDS", 0.05)
     messages: list[Message] = []
@@ -223,7 +223,7 @@ async def test_typing_is_saved_after_a_pause(env: Env, monkeypatch: pytest.Monke
 
 
 @synchronous
-async def test_a_conflicting_save_shows_both_texts_and_overwrites_nothing(env: Env) -> None:
+async def test_a_conflicting_save_shows_both_texts_and_overwrites_nothing(env: Home) -> None:
     """Someone else saved the segment meanwhile: a dialog shows both; theirs is kept."""
     app = make_app(env, author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:
@@ -247,7 +247,7 @@ async def test_a_conflicting_save_shows_both_texts_and_overwrites_nothing(env: E
 
 
 @synchronous
-async def test_one_key_fixes_one_finding(env: Env) -> None:
+async def test_one_key_fixes_one_finding(env: Home) -> None:
     """Shift+F<N> applies only the segment's N-th fixable finding, as one glossary revision."""
     app = make_app(env, author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:

@@ -15,13 +15,13 @@ import pytest
 from rich.text import Text
 from textual.widget import Widget
 
-from desk.cli import Env
+from desk.app.home import Home
 from desk.core.importer import ImportOptions
 from desk.tui import make_app
 from desk.tui.arabic import display_arabic, display_arabic_lines, display_arabic_text
 from desk.tui.screens.conflict import ConflictScreen
 from desk.tui.screens.editor import EditorScreen
-from desk.tui.screens.history import HistoryScreen
+from desk.tui.screens.history_view import HistoryScreen
 from desk.tui.visible import (
     INVISIBLES,
     MARKER_STYLE,
@@ -61,13 +61,13 @@ LABELS = {
 
 
 @pytest.fixture
-def hidden(desk_home: Path, glossary: Path, tmp_path: Path) -> Env:
+def hidden(desk_home: Path, glossary: Path, tmp_path: Path) -> Home:
     """A desk home holding one story whose Arabic and English hide controls."""
     source = tmp_path / f"{SLUG}.ar.md"
     source.write_text(ARABIC, encoding="utf-8")
     draft = tmp_path / f"{SLUG}.draft.en.md"
     draft.write_text(ENGLISH, encoding="utf-8")
-    env = Env(desk_home)
+    env = Home(desk_home)
     env.desk.import_story(source, ImportOptions(slug=SLUG, draft=draft), author="importer")
     return env
 
@@ -180,7 +180,7 @@ def test_wrapped_arabic_lines_keep_their_markers() -> None:
 
 
 @synchronous
-async def test_the_editor_shows_markers_in_every_read_only_view(hidden: Env) -> None:
+async def test_the_editor_shows_markers_in_every_read_only_view(hidden: Home) -> None:
     """Arabic pane, table, draft, diff: markers; the English box keeps the characters."""
     app = make_app(hidden, author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:
@@ -211,7 +211,7 @@ async def test_the_editor_shows_markers_in_every_read_only_view(hidden: Env) -> 
 
 
 @synchronous
-async def test_saving_keeps_exactly_what_the_box_holds(hidden: Env) -> None:
+async def test_saving_keeps_exactly_what_the_box_holds(hidden: Home) -> None:
     """Typed text and a pasted override are saved as they are; the diff marks the override."""
     app = make_app(hidden, author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:
@@ -226,7 +226,7 @@ async def test_saving_keeps_exactly_what_the_box_holds(hidden: Env) -> None:
         assert "3 hidden character(s)" in rendered(app.screen.query_one(HiddenNotice))
         await pilot.press("ctrl+down")
         await pilot.pause()
-        assert app.screen.current == 2
+        assert app.screen.session.current == 2
         # Segment 2: a zero-width space, marked; segment 1's notice was its own.
         assert "⟨ZWSP⟩" in rendered(app.screen.query_one(HiddenNotice))
     story = hidden.desk.store.load_story(SLUG)
@@ -236,7 +236,7 @@ async def test_saving_keeps_exactly_what_the_box_holds(hidden: Env) -> None:
 
 
 @synchronous
-async def test_history_and_story_list_show_markers(hidden: Env) -> None:
+async def test_history_and_story_list_show_markers(hidden: Home) -> None:
     """Timeline, revision diff, the segment's Arabic, the story list's headline."""
     hidden.desk.edit(SLUG, 1, "Army enters \u202eaikattaL\u202c", author="omar")
     app = make_app(hidden, author="rania")
@@ -244,7 +244,7 @@ async def test_history_and_story_list_show_markers(hidden: Env) -> None:
         await settle(app)
         headline = app.screen.query_one(StoryTable).get_cell(SLUG, "headline")
         assert str(headline) == "Army enters ⟨RLO⟩aikattaL⟨PDF⟩"
-        app.push_screen(HistoryScreen(app.bench, SLUG, segment=1))
+        app.push_screen(HistoryScreen(app.workbench, SLUG, segment=1))
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
@@ -258,7 +258,7 @@ async def test_history_and_story_list_show_markers(hidden: Env) -> None:
 
 
 @synchronous
-async def test_raw_display_and_the_conflict_dialog_mark_them_too(hidden: Env) -> None:
+async def test_raw_display_and_the_conflict_dialog_mark_them_too(hidden: Home) -> None:
     """`raw` Arabic keeps logical order with markers; both texts of a conflict show them."""
     app = make_app(hidden, author="rania", slug=SLUG, arabic_display="raw")
     async with app.run_test(size=SIZE) as pilot:
@@ -271,7 +271,7 @@ async def test_raw_display_and_the_conflict_dialog_mark_them_too(hidden: Env) ->
 
 
 @synchronous
-async def test_an_ordinary_story_has_no_markers_or_notice(env: Env) -> None:
+async def test_an_ordinary_story_has_no_markers_or_notice(env: Home) -> None:
     """The Lattakia sample hides nothing: no notice, no marker anywhere."""
     app = make_app(env, author="rania", slug="lattakia-offensive")
     async with app.run_test(size=SIZE) as pilot:

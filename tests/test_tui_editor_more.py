@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
-from desk.cli import Env
+from desk.app.home import Home
 from desk.core.config import TUI_ACTIONS, load_config
 from desk.core.errors import InputError
 from desk.core.story import RevisionKind, SegmentStatus, StoryStatus
@@ -19,8 +19,8 @@ from desk.locations import config_path
 from desk.tui import make_app
 from desk.tui.app import DeskApp
 from desk.tui.screens.editor import EditorScreen
+from desk.tui.screens.find_in_story import SearchScreen
 from desk.tui.screens.help import HelpScreen
-from desk.tui.screens.search import SearchScreen
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.status_header import StatusHeader
 from tests.test_tui import SIZE, SLUG, settle, synchronous
@@ -43,7 +43,7 @@ def notices(app: Any) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
-def publish(env: Env) -> None:
+def publish(env: Home) -> None:
     """Take the sample to published through the core."""
     env.desk.confirm(SLUG, None, author="rania")
     for status in (StoryStatus.REVIEW, StoryStatus.APPROVED, StoryStatus.PUBLISHED):
@@ -54,7 +54,7 @@ def publish(env: Env) -> None:
 
 
 @synchronous
-async def test_the_new_keys_reach_the_screen_while_typing(env: Env) -> None:
+async def test_the_new_keys_reach_the_screen_while_typing(env: Home) -> None:
     """Search, redraft, redraft story and undo-a-save are not taken by the TextArea."""
     app = make_app(env, author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:
@@ -81,7 +81,7 @@ def test_every_binding_can_be_rebound_by_its_action_name() -> None:
 
 
 @synchronous
-async def test_redraft_segment_runs_the_engine_in_a_worker(env: Env) -> None:
+async def test_redraft_segment_runs_the_engine_in_a_worker(env: Home) -> None:
     """The key drafts the current segment again (demo model), saved as `mt`, shown at once."""
     messages: list[Message] = []
     app = make_app(env, author="rania", slug=SLUG)
@@ -89,7 +89,7 @@ async def test_redraft_segment_runs_the_engine_in_a_worker(env: Env) -> None:
         await settle(app)
         await pilot.press("ctrl+down")
         screen = app.screen
-        assert isinstance(screen, EditorScreen) and screen.current == 2
+        assert isinstance(screen, EditorScreen) and screen.session.current == 2
         editor = screen.query_one(EnglishEditor)
         editor.move_cursor(editor.document.end)
         await pilot.press("space", "x")  # unsaved typing is saved before the redraft
@@ -100,7 +100,7 @@ async def test_redraft_segment_runs_the_engine_in_a_worker(env: Env) -> None:
         seg = story.segment(2)
         assert seg.engine == "argos" and "demo model" in seg.model
         assert seg.status == SegmentStatus.DRAFT
-        assert editor.text == seg.text and screen.base_version == seg.version
+        assert editor.text == seg.text and screen.session.base_version == seg.version
         assert "drafting" not in str(screen.query_one(StatusHeader).render())
         assert any("Redrafted 1 segment(s)." in n for n in notices(app))
     revisions = env.desk.store.revisions(story.id or 0)
@@ -115,7 +115,7 @@ async def test_redraft_segment_runs_the_engine_in_a_worker(env: Env) -> None:
 
 
 @synchronous
-async def test_redraft_story_drafts_untouched_segments_row_by_row(env: Env) -> None:
+async def test_redraft_story_drafts_untouched_segments_row_by_row(env: Home) -> None:
     """Only segments nobody worked on are redrafted; each row arrives with its progress."""
     env.desk.confirm(SLUG, list(range(4, 36)), author="omar")
     messages: list[Message] = []
@@ -127,7 +127,7 @@ async def test_redraft_story_drafts_untouched_segments_row_by_row(env: Env) -> N
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, EditorScreen)
-        assert screen.query_one(EnglishEditor).text == screen.story.segment(1).text
+        assert screen.query_one(EnglishEditor).text == screen.session.story.segment(1).text
         assert any("Redrafted 3 segment(s)." in n for n in notices(app))
         arrived = once(messages, EditorScreen.Redrafted)
         assert sorted(m.n for m in arrived) == [1, 2, 3]
@@ -140,7 +140,7 @@ async def test_redraft_story_drafts_untouched_segments_row_by_row(env: Env) -> N
 
 
 @synchronous
-async def test_redraft_is_refused_for_a_published_story(env: Env) -> None:
+async def test_redraft_is_refused_for_a_published_story(env: Home) -> None:
     """A published story is frozen: the core's reason, and no engine runs."""
     publish(env)
     messages: list[Message] = []
@@ -159,14 +159,14 @@ async def test_redraft_is_refused_for_a_published_story(env: Env) -> None:
 
 
 @synchronous
-async def test_search_jumps_to_the_next_match_and_wraps(env: Env) -> None:
+async def test_search_jumps_to_the_next_match_and_wraps(env: Home) -> None:
     """English case-insensitively, Arabic normalised; Enter again goes on, then wraps."""
     app = make_app(env, author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app)
         screen = app.screen
         assert isinstance(screen, EditorScreen)
-        story = screen.story
+        story = screen.session.story
         salma = [s.n for s in story.segments if "salma" in s.text.casefold()]
         assert len(salma) >= 2
         await pilot.press("ctrl+f")
@@ -174,17 +174,17 @@ async def test_search_jumps_to_the_next_match_and_wraps(env: Env) -> None:
         app.screen.query_one(Input).value = "SALMA"
         await pilot.press("enter")
         await pilot.pause()
-        assert screen.current == salma[0]
+        assert screen.session.current == salma[0]
         await pilot.press("enter")
         await pilot.pause()
-        assert screen.current == salma[1]
+        assert screen.session.current == salma[1]
         # Bare alef finds the hamza's alef in the Arabic (الأكراد), wrapping round.
         app.screen.query_one(Input).value = "الاكراد"
         await pilot.press("enter")
         await pilot.pause()
         akrad = [s.n for s in story.segments if "الأكراد" in s.source]
         later = [n for n in akrad if n > salma[1]]
-        assert screen.current == (later or akrad)[0]
+        assert screen.session.current == (later or akrad)[0]
         app.screen.query_one(Input).value = "no such words"
         await pilot.press("enter")
         await pilot.pause()
@@ -200,7 +200,7 @@ async def test_search_jumps_to_the_next_match_and_wraps(env: Env) -> None:
 
 
 @synchronous
-async def test_undo_puts_back_the_text_before_the_last_saved_change(env: Env) -> None:
+async def test_undo_puts_back_the_text_before_the_last_saved_change(env: Home) -> None:
     """The undo is a new `edit` revision; the log keeps both."""
     messages: list[Message] = []
     original = env.desk.store.load_story(SLUG).segment(2).text
@@ -216,7 +216,7 @@ async def test_undo_puts_back_the_text_before_the_last_saved_change(env: Env) ->
         await pilot.press("ctrl+underscore")  # saves the typing, then undoes that save
         await pilot.pause()
         assert editor.text == original
-        assert screen.current == 2
+        assert screen.session.current == 2
     story = env.desk.store.load_story(SLUG)
     assert story.segment(2).text == original
     edits = [r for r in env.desk.store.revisions(story.id or 0) if r.kind == RevisionKind.EDIT]
@@ -228,7 +228,7 @@ async def test_undo_puts_back_the_text_before_the_last_saved_change(env: Env) ->
 
 
 @synchronous
-async def test_undo_with_nothing_saved_and_on_a_published_story(env: Env) -> None:
+async def test_undo_with_nothing_saved_and_on_a_published_story(env: Home) -> None:
     """Nothing to undo says so; a published story is refused with the core's reason."""
     messages: list[Message] = []
     app = make_app(env, author="rania", slug=SLUG)
@@ -252,12 +252,12 @@ async def test_undo_with_nothing_saved_and_on_a_published_story(env: Env) -> Non
 
 
 @synchronous
-async def test_keys_rebound_in_the_config(env: Env) -> None:
+async def test_keys_rebound_in_the_config(env: Home) -> None:
     """`[tui.keys]` moves a binding; the footer's bindings and the help show the new key."""
-    config_path(env.home).write_text(
+    config_path(env.path).write_text(
         '[tui.keys]\nconfirm_next = "ctrl+f1"\nhelp = "f1,ctrl+f2"\n', encoding="utf-8"
     )
-    app = make_app(Env(env.home), author="rania", slug=SLUG)
+    app = make_app(Home(env.path), author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -266,8 +266,8 @@ async def test_keys_rebound_in_the_config(env: Env) -> None:
         assert "ctrl+s" not in active and "f2" not in active
         await pilot.press("ctrl+f1")
         await pilot.pause()
-        assert isinstance(screen, EditorScreen) and screen.current == 2
-        assert screen.story.segment(1).status == SegmentStatus.CONFIRMED
+        assert isinstance(screen, EditorScreen) and screen.session.current == 2
+        assert screen.session.story.segment(1).status == SegmentStatus.CONFIRMED
         await pilot.press("ctrl+f2")
         assert isinstance(app.screen, HelpScreen)
         lines = {d: k for k, d, _ in app.screen.lines}
@@ -292,8 +292,8 @@ def test_tui_keys_are_checked_when_the_config_is_read(tmp_path: Path) -> None:
         assert what in str(caught.value)
 
 
-def test_a_bad_keymap_is_refused_before_the_workbench_starts(env: Env) -> None:
+def test_a_bad_keymap_is_refused_before_the_workbench_starts(env: Home) -> None:
     """make_app reads the config first: the CLI prints the error instead of a traceback."""
-    config_path(env.home).write_text('[tui.keys]\nconfirm = "ctrl+s"\n', encoding="utf-8")
+    config_path(env.path).write_text('[tui.keys]\nconfirm = "ctrl+s"\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"config\.toml: \[tui.keys\] has no action 'confirm'"):
-        make_app(Env(env.home), author="rania")
+        make_app(Home(env.path), author="rania")

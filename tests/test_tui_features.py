@@ -10,7 +10,7 @@ import pytest
 from textual.message import Message
 from textual.widgets import Input
 
-from desk.cli import Env
+from desk.app.home import Home
 from desk.core.config import load_config
 from desk.core.errors import InputError
 from desk.core.importer import ImportOptions
@@ -20,7 +20,7 @@ from desk.tui import make_app
 from desk.tui.arabic import display_arabic, display_arabic_lines
 from desk.tui.screens.correction import CorrectionScreen
 from desk.tui.screens.editor import EditorScreen
-from desk.tui.screens.history import HistoryScreen
+from desk.tui.screens.history_view import HistoryScreen
 from desk.tui.screens.qa_gate import QaGateScreen
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.history_detail import HistoryDetail
@@ -40,7 +40,7 @@ def detail_text(app: Any) -> str:
     return str(app.screen.query_one(HistoryDetail).render())
 
 
-def publish(env: Env) -> None:
+def publish(env: Home) -> None:
     """Take the sample to published through the core, as an editor would."""
     env.desk.confirm(SLUG, None, author="rania")
     for status in (StoryStatus.REVIEW, StoryStatus.APPROVED, StoryStatus.PUBLISHED):
@@ -80,7 +80,7 @@ def test_shaped_lines_are_wrapped_before_they_are_reordered() -> None:
 
 
 @synchronous
-async def test_source_pane_and_table_show_shaped_arabic(env: Env) -> None:
+async def test_source_pane_and_table_show_shaped_arabic(env: Home) -> None:
     """By default the Arabic pane and column are shaped; the store keeps logical order."""
     app = make_app(env, author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:
@@ -101,15 +101,15 @@ async def test_source_pane_and_table_show_shaped_arabic(env: Env) -> None:
 
 
 @synchronous
-async def test_raw_arabic_display_from_the_option_and_the_config(env: Env) -> None:
+async def test_raw_arabic_display_from_the_option_and_the_config(env: Home) -> None:
     """`arabic_display="raw"` (the CLI option) and `[tui] arabic_display` leave it raw."""
     seg = env.desk.store.load_story(SLUG).segment(1)
     app = make_app(env, author="rania", slug=SLUG, arabic_display="raw")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.screen.query_one(SourcePane).lines == [seg.source]
-    config_path(env.home).write_text('[tui]\narabic_display = "raw"\n', encoding="utf-8")
-    app = make_app(Env(env.home), author="rania", slug=SLUG)
+    config_path(env.path).write_text('[tui]\narabic_display = "raw"\n', encoding="utf-8")
+    app = make_app(Home(env.path), author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.screen.query_one(SourcePane).lines == [seg.source]
@@ -129,7 +129,7 @@ def test_config_reads_and_checks_the_tui_table(tmp_path: Path) -> None:
 
 
 def test_the_cli_passes_arabic_display_to_the_workbench(
-    env: Env, desk: Desk, monkeypatch: pytest.MonkeyPatch
+    env: Home, desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`desk --arabic-display`, `desk open --arabic-display`, and a bad value refused."""
     calls: list[dict[str, Any]] = []
@@ -156,7 +156,7 @@ def test_the_cli_passes_arabic_display_to_the_workbench(
 
 
 @synchronous
-async def test_history_shows_the_timeline_diffs_filters_and_stats(env: Env) -> None:
+async def test_history_shows_the_timeline_diffs_filters_and_stats(env: Home) -> None:
     """Ctrl+L: every revision; a revision's diff; by author; draft → now; stats."""
     env.desk.edit(SLUG, 2, "Omar's second sentence", author="omar")
     app = make_app(env, author="rania", slug=SLUG)
@@ -205,7 +205,7 @@ async def test_history_shows_the_timeline_diffs_filters_and_stats(env: Env) -> N
 
 
 @synchronous
-async def test_history_of_this_segment_and_after_publication(env: Env) -> None:
+async def test_history_of_this_segment_and_after_publication(env: Home) -> None:
     """Ctrl+O opens the history of the focused segment only; draft → published works."""
     env.desk.edit(SLUG, 2, "Omar's second sentence", author="omar")
     env.desk.edit(SLUG, 3, "Omar's third sentence", author="omar")
@@ -233,7 +233,7 @@ async def test_history_of_this_segment_and_after_publication(env: Env) -> None:
 
 
 @synchronous
-async def test_approving_past_the_qa_gate_shows_what_blocks_it(env: Env) -> None:
+async def test_approving_past_the_qa_gate_shows_what_blocks_it(env: Home) -> None:
     """F5 with unconfirmed segments: a dialog lists them; Enter goes to the first."""
     env.desk.confirm(SLUG, [1, 2, 3], author="rania")
     env.desk.set_status(SLUG, StoryStatus.REVIEW, author="rania")
@@ -250,7 +250,7 @@ async def test_approving_past_the_qa_gate_shows_what_blocks_it(env: Env) -> None
         assert refused and "segments not confirmed: 4-35" in refused[0].reason
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, EditorScreen) and app.screen.current == 4
+        assert isinstance(app.screen, EditorScreen) and app.screen.session.current == 4
         # Export is gated too, and its dialog says the status is part of it.
         await pilot.press("f8")
         await pilot.pause()
@@ -258,12 +258,12 @@ async def test_approving_past_the_qa_gate_shows_what_blocks_it(env: Env) -> None
         assert app.screen.problems[0] == "the story is review, not approved or published"
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, EditorScreen) and app.screen.current == 4
+        assert isinstance(app.screen, EditorScreen) and app.screen.session.current == 4
     assert env.desk.store.load_story(SLUG).status == StoryStatus.REVIEW
 
 
 @synchronous
-async def test_a_workflow_refusal_is_a_notice_not_the_gate(env: Env) -> None:
+async def test_a_workflow_refusal_is_a_notice_not_the_gate(env: Home) -> None:
     """An illegal move (approve a new story) says why, without the QA dialog."""
     messages: list[Message] = []
     app = make_app(env, author="omar", slug=SLUG)
@@ -278,7 +278,7 @@ async def test_a_workflow_refusal_is_a_notice_not_the_gate(env: Env) -> None:
 
 
 @synchronous
-async def test_a_correction_with_a_note_makes_the_story_editable(env: Env) -> None:
+async def test_a_correction_with_a_note_makes_the_story_editable(env: Home) -> None:
     """F12 on a published story asks for a note, records it, and unlocks the English."""
     publish(env)
     messages: list[Message] = []
@@ -332,10 +332,10 @@ async def test_a_correction_with_a_note_makes_the_story_editable(env: Env) -> No
 
 
 @synchronous
-async def test_theme_from_the_config_and_switched_with_f10(env: Env) -> None:
+async def test_theme_from_the_config_and_switched_with_f10(env: Home) -> None:
     """`[tui] theme = "light"` starts light; F10 switches, even while typing."""
-    config_path(env.home).write_text('[tui]\ntheme = "light"\n', encoding="utf-8")
-    app = make_app(Env(env.home), author="rania", slug=SLUG)
+    config_path(env.path).write_text('[tui]\ntheme = "light"\n', encoding="utf-8")
+    app = make_app(Home(env.path), author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.theme == "textual-light"
@@ -344,14 +344,14 @@ async def test_theme_from_the_config_and_switched_with_f10(env: Env) -> None:
         assert app.theme == "textual-dark"
         await pilot.press("f10")
         assert app.theme == "textual-light"
-    assert make_app(env, author="rania").bench.env.config.tui_theme == "dark"
+    assert make_app(env, author="rania").workbench.home.config.tui_theme == "dark"
 
 
 # -- the story list -------------------------------------------------------------------------
 
 
 @synchronous
-async def test_story_list_filters_by_status_and_sorts(env: Env) -> None:
+async def test_story_list_filters_by_status_and_sorts(env: Home) -> None:
     """`f` cycles the status shown (all, new, translating, …); `o` cycles the order."""
     env.desk.import_story(
         SAMPLES / "hassakeh-water.ar.md",
@@ -389,7 +389,7 @@ async def test_story_list_filters_by_status_and_sorts(env: Env) -> None:
 
 
 @synchronous
-async def test_segment_columns_fit_the_terminal(env: Env) -> None:
+async def test_segment_columns_fit_the_terminal(env: Home) -> None:
     """At 80 columns the English and Arabic columns shrink so no row runs off the edge
     (which would hide the Arabic's first words); a wide terminal gets the full widths."""
     found: dict[tuple[int, int], tuple[int, int, int]] = {}

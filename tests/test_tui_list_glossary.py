@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Select, Static, Switch
 from textual.widgets.text_area import Selection
 
-from desk.cli import Env
+from desk.app.home import Home
 from desk.core.glossary.model import load_folder
 from desk.core.importer import ImportOptions
 from desk.core.story import RevisionKind
@@ -44,7 +44,7 @@ def error_text(screen: object, selector: str) -> str:
 
 
 @synchronous
-async def test_import_with_a_draft_file_lists_and_selects_the_story(env: Env) -> None:
+async def test_import_with_a_draft_file_lists_and_selects_the_story(env: Home) -> None:
     """`i`, a path, options and a draft file: imported as the author, listed, selected."""
     app = make_app(env, author="rania")
     async with app.run_test(size=SIZE) as pilot:
@@ -76,7 +76,7 @@ async def test_import_with_a_draft_file_lists_and_selects_the_story(env: Env) ->
 
 
 @synchronous
-async def test_import_refusals_are_shown_in_the_dialog(env: Env, tmp_path: Path) -> None:
+async def test_import_refusals_are_shown_in_the_dialog(env: Home, tmp_path: Path) -> None:
     """Missing file, not UTF-8, duplicate slug: the core's message, nothing imported."""
     latin1 = tmp_path / "latin1.ar.md"
     latin1.write_bytes("# caf\xe9\n".encode("latin-1"))
@@ -105,7 +105,7 @@ async def test_import_refusals_are_shown_in_the_dialog(env: Env, tmp_path: Path)
 
 
 @synchronous
-async def test_import_without_a_draft_file_drafts_in_a_worker(env: Env, tmp_path: Path) -> None:
+async def test_import_without_a_draft_file_drafts_in_a_worker(env: Home, tmp_path: Path) -> None:
     """No draft file: a worker drafts with the desk's engine (the demo model) and the
     glossary's listed spellings, in its own store connection."""
     short = tmp_path / "short.ar.md"
@@ -129,7 +129,7 @@ async def test_import_without_a_draft_file_drafts_in_a_worker(env: Env, tmp_path
 
 
 @synchronous
-async def test_no_machine_draft_switch_imports_without_drafting(env: Env) -> None:
+async def test_no_machine_draft_switch_imports_without_drafting(env: Home) -> None:
     """The switch is `desk import --no-mt`: the story is imported, no worker drafts it."""
     app = make_app(env, author="rania")
     async with app.run_test(size=SIZE) as pilot:
@@ -161,7 +161,7 @@ def select(editor: EnglishEditor, word: str) -> None:
 
 
 @synchronous
-async def test_glossary_panel_lists_the_story_entries(env: Env) -> None:
+async def test_glossary_panel_lists_the_story_entries(env: Home) -> None:
     """F11 in the editor: the entries named in the story, with Arabic, variants, kind."""
     app = make_app(env, author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:
@@ -184,7 +184,7 @@ async def test_glossary_panel_lists_the_story_entries(env: Env) -> None:
 
 @synchronous
 async def test_add_the_selection_as_a_variant_and_the_findings_follow(
-    env: Env, glossary: Path
+    env: Home, glossary: Path
 ) -> None:
     """Selected English as a variant of the highlighted entry: written to its file; the
     editor re-checks; adding it again is refused with the core's message."""
@@ -194,7 +194,7 @@ async def test_add_the_selection_as_a_variant_and_the_findings_follow(
         editor = app.screen
         assert isinstance(editor, EditorScreen)
         await pilot.press("ctrl+down", "ctrl+down", "ctrl+down", "ctrl+down")
-        assert editor.current == 5 and 5 not in (editor.findings or {})
+        assert editor.session.current == 5 and 5 not in (editor.session.findings or {})
         select(editor.query_one(EnglishEditor), "Doreen")
         await pilot.press("ctrl+b")
         await settle(app)
@@ -214,12 +214,12 @@ async def test_add_the_selection_as_a_variant_and_the_findings_follow(
         await settle(app)
         await pilot.pause()
         assert app.screen is editor
-        found = (editor.findings or {}).get(5, [])
+        found = (editor.session.findings or {}).get(5, [])
         assert any(f.found == "Doreen" and f.suggestion == "Lattakia" for f in found)
 
 
 @synchronous
-async def test_add_the_selection_as_a_new_entry(env: Env, glossary: Path) -> None:
+async def test_add_the_selection_as_a_new_entry(env: Home, glossary: Path) -> None:
     """`a`: id and canonical prefilled from the selection; written by kind; a duplicate
     id is refused in the dialog with the core's message."""
     app = make_app(env, author="rania", slug=SLUG)
@@ -259,7 +259,7 @@ async def test_add_the_selection_as_a_new_entry(env: Env, glossary: Path) -> Non
 
 
 @synchronous
-async def test_delete_a_new_story_from_the_list(env: Env) -> None:
+async def test_delete_a_new_story_from_the_list(env: Home) -> None:
     """`d` asks first (n keeps the story), y deletes a new story; a story someone has
     worked on is refused with a notice."""
     app = make_app(env, author="rania")
@@ -289,13 +289,13 @@ async def test_delete_a_new_story_from_the_list(env: Env) -> None:
 
 
 @synchronous
-async def test_the_list_counts_open_findings(env: Env) -> None:
+async def test_the_list_counts_open_findings(env: Home) -> None:
     """The Findings column shows each story's open glossary findings, counted in a worker."""
     from desk.core.glossary.enforce import Enforcer
     from desk.core.glossary.stories import check_story
     from desk.locations import glossary_dir
 
-    folder = glossary_dir(env.home, None, env.config.glossary_folder)
+    folder = glossary_dir(env.path, None, env.config.glossary_folder)
     expected = sum(
         len(r.findings)
         for r in check_story(env.desk.store.load_story(SLUG), Enforcer(load_folder(folder)))
@@ -311,7 +311,7 @@ async def test_the_list_counts_open_findings(env: Env) -> None:
 
 @synchronous
 async def test_a_large_archive_lists_only_the_newest_stories(
-    env: Env, monkeypatch: pytest.MonkeyPatch
+    env: Home, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past SHOWN stories the list holds the newest and says how many there are."""
     import desk.tui.screens.story_list as story_list

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from desk.cli import Env
+from desk.app.home import Home
 from desk.tui import make_app
 from desk.tui.widgets.english_editor import EnglishEditor
 from tests.conftest import import_sample
@@ -30,9 +30,9 @@ SnapCompare = Callable[..., bool]
 
 
 @pytest.fixture
-def env(desk_home: Path, glossary: Path) -> Env:
+def env(desk_home: Path, glossary: Path) -> Home:
     """A desk home with the three samples and their pasted drafts; the small glossary."""
-    env = Env(desk_home)
+    env = Home(desk_home)
     for slug in SLUGS:
         import_sample(env, slug)
     return env
@@ -46,18 +46,18 @@ async def settled(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-def test_story_list(env: Env, snap_compare: SnapCompare) -> None:
+def test_story_list(env: Home, snap_compare: SnapCompare) -> None:
     """The first screen: three imported samples with status, progress, editor, time."""
     assert snap_compare(make_app(env, author="rania"), terminal_size=SIZE, run_before=settled)
 
 
-def test_editor_with_findings(env: Env, snap_compare: SnapCompare) -> None:
+def test_editor_with_findings(env: Home, snap_compare: SnapCompare) -> None:
     """The Lattakia sample's headline: Arabic, draft, English, two glossary findings, diff."""
     app = make_app(env, author="rania", slug="lattakia-offensive")
     assert snap_compare(app, terminal_size=SIZE, run_before=settled)
 
 
-def test_editor_after_a_fix_and_a_confirm(env: Env, snap_compare: SnapCompare) -> None:
+def test_editor_after_a_fix_and_a_confirm(env: Home, snap_compare: SnapCompare) -> None:
     """The headline fixed with Ctrl+G and confirmed with Ctrl+S: segment 2 is open next."""
     app = make_app(env, author="rania", slug="lattakia-offensive")
 
@@ -70,7 +70,7 @@ def test_editor_after_a_fix_and_a_confirm(env: Env, snap_compare: SnapCompare) -
     assert snap_compare(app, terminal_size=SIZE, run_before=fix_and_confirm)
 
 
-def test_history_view(env: Env, snap_compare: SnapCompare) -> None:
+def test_history_view(env: Home, snap_compare: SnapCompare) -> None:
     """Ctrl+L in the editor after work by two people: the timeline and a revision's diff."""
     slug = "lattakia-offensive"
     story = env.desk.store.load_story(slug)

@@ -5,29 +5,27 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from desk.cli import (
-    Env,
-    author_option,
-    emit_json,
-    json_option,
-    main,
-    parse_numbers,
-    pass_env,
-    resolve_author,
-)
-from desk.commands.glossary import draft_enforcer
-from desk.core.drafting import (
+from desk.app.engines import (
     ENGINE_SETTING,
     ENGINES,
     LIBRETRANSLATE_URL_SETTING,
     PACKAGE_SETTING,
-    DraftReport,
-    choose_engine,
-    draft_story,
+    EngineOptions,
+    package_in_use,
+)
+from desk.app.service import DraftReport
+from desk.commands.common import (
+    Home,
+    author_option,
+    emit_json,
+    json_option,
+    parse_numbers,
+    pass_home,
+    resolve_author,
 )
 from desk.core.engine.base import Draft, Engine
 from desk.core.engine.packages import (
@@ -40,13 +38,10 @@ from desk.core.engine.packages import (
     remove_package,
 )
 from desk.core.errors import InputError
-from desk.core.service import number_ranges
-
-if TYPE_CHECKING:
-    from desk.core.glossary.enforce import Enforcer
+from desk.core.qa import number_ranges
 
 
-@main.group("engine")
+@click.group("engine")
 def engine_group() -> None:
     """Manage machine-translation engines and Argos packages.
 
@@ -71,39 +66,26 @@ def package_json(package: PackageInfo, in_use: bool) -> dict[str, Any]:
     }
 
 
-def package_in_use(env: Env) -> str:
-    """The name of the package `desk draft` would use now ('' if none)."""
-    store = env.desk.store
-    if store.setting(ENGINE_SETTING, "argos") != "argos":
-        return ""
-    pinned = store.setting(PACKAGE_SETTING)
-    if pinned:
-        return pinned
-    ar_en = [p for p in installed_packages(env.home)[0] if (p.from_code, p.to_code) == ("ar", "en")]
-    ar_en.sort(key=lambda p: p.demo)
-    return ar_en[0].name if ar_en else ""
-
-
 @engine_group.command("list")
 @json_option
-@pass_env
-def list_cmd(env: Env, as_json: bool) -> None:
+@pass_home
+def list_cmd(home: Home, as_json: bool) -> None:
     """List installed Argos packages, which one drafts, and where each lives.
 
     \b
     Example:
       desk engine list --json
     """
-    packages, problems = installed_packages(env.home)
-    in_use = package_in_use(env)
+    packages, problems = installed_packages(home.path)
+    in_use = package_in_use(home.path, home.desk.store)
     if as_json:
         emit_json([package_json(p, p.name == in_use) for p in packages])
         return
-    engine = env.desk.store.setting(ENGINE_SETTING, "argos")
+    engine = home.desk.store.setting(ENGINE_SETTING, "argos")
     if engine == "libretranslate":
-        engine += f" at {env.desk.store.setting(LIBRETRANSLATE_URL_SETTING)}"
+        engine += f" at {home.desk.store.setting(LIBRETRANSLATE_URL_SETTING)}"
     click.echo(f"Engine: {engine}" + (f" (package {in_use})" if in_use else ""))
-    click.echo(f"desk's packages: {desk_engine_dir(env.home)}")
+    click.echo(f"desk's packages: {desk_engine_dir(home.path)}")
     click.echo(f"Argos packages:  {argos_packages_dir()}")
     if not packages:
         click.echo("No packages installed; the first draft installs desk's demo model.")
@@ -118,8 +100,8 @@ def list_cmd(env: Env, as_json: bool) -> None:
 @engine_group.command("install")
 @click.argument("what", nargs=-1, required=True)
 @click.option("--replace", is_flag=True, help="Replace an installed package of the same name.")
-@pass_env
-def install_cmd(env: Env, what: tuple[str, ...], replace: bool) -> None:
+@pass_home
+def install_cmd(home: Home, what: tuple[str, ...], replace: bool) -> None:
     """Install an Argos package: `ar en` from the package index, or a .argosmodel file.
 
     The index is $ARGOS_PACKAGE_INDEX (as for Argos), else Argos's public index;
@@ -134,10 +116,10 @@ def install_cmd(env: Env, what: tuple[str, ...], replace: bool) -> None:
     from desk.core.engine.index import index_url, install_from_index
 
     if len(what) == 1:
-        package = install_file(Path(what[0]), env.home, replace=replace)
+        package = install_file(Path(what[0]), home.path, replace=replace)
     elif len(what) == 2:
         click.echo(f"Fetching the package index {index_url()}index.json", err=True)
-        package = install_from_index(env.home, what[0], what[1], replace=replace)
+        package = install_from_index(home.path, what[0], what[1], replace=replace)
     else:
         raise InputError("give a language pair (ar en) or one .argosmodel file")
     click.echo(f"Installed {package.name} {package.version} into {package.path.parent}")
@@ -145,17 +127,17 @@ def install_cmd(env: Env, what: tuple[str, ...], replace: bool) -> None:
 
 @engine_group.command("remove")
 @click.argument("name")
-@pass_env
-def remove_cmd(env: Env, name: str) -> None:
+@pass_home
+def remove_cmd(home: Home, name: str) -> None:
     """Remove an installed package by name (see `desk engine list`).
 
     \b
     Example:
       desk engine remove translate-ar_en-demo
     """
-    package = remove_package(env.home, name)
-    if env.desk.store.setting(PACKAGE_SETTING) == name:
-        env.desk.store.set_setting(PACKAGE_SETTING, None, resolve_author(None))
+    package = remove_package(home.path, name)
+    if home.desk.store.setting(PACKAGE_SETTING) == name:
+        home.desk.store.set_setting(PACKAGE_SETTING, None, resolve_author(None))
     click.echo(f"Removed {package.name} from {package.path.parent}")
 
 
@@ -163,8 +145,8 @@ def remove_cmd(env: Env, name: str) -> None:
 @click.argument("name")
 @click.option("--url", help="The LibreTranslate server (with `use libretranslate`).")
 @author_option
-@pass_env
-def use_cmd(env: Env, name: str, url: str | None, author: str | None) -> None:
+@pass_home
+def use_cmd(home: Home, name: str, url: str | None, author: str | None) -> None:
     """Choose what drafts: a package name, `argos` (best installed), `libretranslate`
     (a LibreTranslate server, with --url) or `none`.
 
@@ -178,7 +160,7 @@ def use_cmd(env: Env, name: str, url: str | None, author: str | None) -> None:
       desk engine use none
     """
     who = resolve_author(author)
-    store = env.desk.store
+    store = home.desk.store
     if url is not None and name != "libretranslate":
         raise InputError("--url goes with `desk engine use libretranslate`")
     if name == "libretranslate":
@@ -198,7 +180,7 @@ def use_cmd(env: Env, name: str, url: str | None, author: str | None) -> None:
             f"Drafting with {name}" + (" (best installed package)" if name == "argos" else "")
         )
         return
-    package = find_package(env.home, name)
+    package = find_package(home.path, name)
     if (package.from_code, package.to_code) != ("ar", "en"):
         raise InputError(f"{name} translates {package.from_code}→{package.to_code}, not ar→en")
     store.set_setting(ENGINE_SETTING, "argos", who)
@@ -227,34 +209,47 @@ def engine_options(func: Any) -> Any:
 
 
 def run_draft(
-    env: Env,
+    home: Home,
     slug: str,
-    engine: Engine,
-    requested_by: str,
+    author: str,
+    *,
+    options: EngineOptions | None = None,
     numbers: list[int] | None = None,
     force: bool = False,
-    enforcer: Enforcer | None = None,
-) -> DraftReport:
-    """Draft with a progress bar on a terminal, then say what happened."""
-    story = env.desk.store.load_story(slug)
-    total = len(numbers) if numbers is not None else len(story.segments)
-    click.echo(f"Drafting {slug} with {engine.describe()}", err=True)
+    glossary: bool = True,
+    skip_none: bool = False,
+) -> DraftReport | None:
+    """Draft through the application layer, with a progress bar on a terminal, then say
+    what happened (`desk draft` and `desk import`)."""
     start = time.perf_counter()
-    if sys.stderr.isatty() and total > 1:
-        with click.progressbar(length=total, label="Drafting", file=sys.stderr) as bar:
+    bar: Any = None
 
-            def advance(draft: Draft) -> None:
-                bar.update(1)
+    def started(engine: Engine, total: int) -> None:
+        """Say which engine drafts; a progress bar for more than one segment."""
+        nonlocal bar, start
+        click.echo(f"Drafting {slug} with {engine.describe()}", err=True)
+        start = time.perf_counter()
+        if sys.stderr.isatty() and total > 1:
+            bar = click.progressbar(length=total, label="Drafting", file=sys.stderr)
+            bar.__enter__()
 
-            report = draft_story(
-                env.desk, slug, engine, requested_by=requested_by, numbers=numbers,
-                force=force, on_draft=advance, enforcer=enforcer,
-            )  # fmt: skip
-    else:
-        report = draft_story(
-            env.desk, slug, engine, requested_by=requested_by, numbers=numbers, force=force,
-            enforcer=enforcer,
+    def advance(draft: Draft) -> None:
+        """One more segment drafted."""
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        report = home.draft(
+            slug, author=author, options=options, numbers=numbers, force=force,
+            glossary=glossary, skip_none=skip_none,
+            on_notice=lambda notice: click.echo(notice, err=True),
+            on_start=started, on_draft=advance,
         )  # fmt: skip
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if report is None:
+        return None
     seconds = time.perf_counter() - start
     click.echo(f"Drafted {len(report.drafted)} segment(s) in {seconds:.1f} s")
     if report.glossary_fixed:
@@ -270,16 +265,16 @@ def run_draft(
     return report
 
 
-@main.command("draft")
+@click.command("draft")
 @click.argument("slug")
 @click.option("--segments", help="Only these segments, e.g. 1-5,9.")
 @click.option("--force", is_flag=True, help="Also redraft segments people have edited.")
 @click.option("--no-glossary", is_flag=True, help="Leave the drafts' spellings alone.")
 @engine_options
 @author_option
-@pass_env
+@pass_home
 def draft_cmd(
-    env: Env,
+    home: Home,
     slug: str,
     segments: str | None,
     force: bool,
@@ -306,11 +301,14 @@ def draft_cmd(
       desk draft lattakia-offensive --engine libretranslate --url http://gpu-server:5000
     """
     numbers = parse_numbers((segments,)) if segments else None
-    choice = choose_engine(
-        env.home, env.desk, name=engine, beam=beam, fast=fast, threads=threads,
-        batch_size=batch_size, url=url, api_key=api_key,
+    options = EngineOptions(
+        name=engine, beam=beam, fast=fast, threads=threads, batch_size=batch_size, url=url,
+        api_key=api_key,
     )  # fmt: skip
-    for notice in choice.notices:
-        click.echo(notice, err=True)
-    enforcer = None if no_glossary else draft_enforcer(env)
-    run_draft(env, slug, choice.engine, resolve_author(author), numbers, force, enforcer)
+    run_draft(
+        home, slug, resolve_author(author), options=options, numbers=numbers, force=force,
+        glossary=not no_glossary,
+    )  # fmt: skip
+
+
+COMMANDS = [engine_group, draft_cmd]

@@ -9,93 +9,50 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from desk.cli import (
+from desk.app.glossary import GlossaryFolder
+from desk.commands.common import (
     DeskFailure,
-    Env,
+    Home,
     author_option,
     emit_json,
     json_option,
-    main,
     parse_numbers,
-    pass_env,
+    pass_home,
     resolve_author,
 )
-from desk.core.errors import DeskError, InputError, NotFoundError
-from desk.core.glossary.model import Entry, Glossary, Kind, glossary_files, load_files
-from desk.locations import glossary_dir
+from desk.core.errors import DeskError, InputError
+from desk.core.glossary.model import Entry, Kind
 
 # The heavier parts (fuzzy matching, TOML editing, XML) are imported by the commands
 # that use them, so that `desk --help` and the other commands start fast.
 if TYPE_CHECKING:
-    from desk.core.glossary.enforce import Enforcer
     from desk.core.glossary.findings import Finding
 
 KINDS = [k.value for k in Kind]
 
 
-class GlossaryEnv:
-    """The glossary folder of this invocation, and its entries once loaded."""
+class HomeGlossary(GlossaryFolder):
+    """The glossary folder of this invocation (--glossary or the home's), with its home."""
 
-    def __init__(self, env: Env, folder: Path | None) -> None:
-        """Resolve the folder from --glossary, $DESK_GLOSSARY, the config or the defaults."""
-        self.env = env
-        self.folder = glossary_dir(env.home, folder, env.config.glossary_folder)
-        self._glossary: Glossary | None = None
-
-    def paths(self) -> list[Path]:
-        """The glossary files, sorted by name."""
-        return glossary_files(self.folder)
-
-    def load(self) -> Glossary:
-        """Every file of the folder, loaded together (InputError on a bad file)."""
-        if self._glossary is None:
-            self._glossary = load_files(self.paths())
-        return self._glossary
-
-    def target_file(self, name: str | None, kind: str) -> Path:
-        """The file an added entry goes into: `name` (--file), else `<kind>s.toml`-style
-        defaults in the folder (also used by the workbench's glossary panel)."""
-        if name:
-            path = Path(name)
-            return path if path.parent != Path(".") else self.folder / path.name
-        defaults = {
-            "place": "places.toml",
-            "person": "people.toml",
-            "organisation": "organisations.toml",
-        }
-        return self.folder / defaults.get(kind, "other.toml")
-
-    def entry(self, entry_id: str) -> Entry:
-        """The entry `entry_id`, or NotFoundError."""
-        entry = self.load().by_id(entry_id)
-        if entry is None:
-            raise NotFoundError(f"no glossary entry {entry_id!r} in {self.folder}")
-        return entry
+    def __init__(self, home: Home, override: Path | None) -> None:
+        """Resolve the folder as `Home.glossary` does."""
+        super().__init__(home.glossary(override).folder)
+        self.home = home
 
 
-pass_glossary = click.make_pass_decorator(GlossaryEnv)
+pass_glossary = click.make_pass_decorator(HomeGlossary)
 
 
-def draft_enforcer(env: Env) -> Enforcer | None:
-    """The enforcer `desk draft` and `desk import` apply to new drafts (None: no glossary)."""
-    from desk.core.glossary.enforce import Enforcer
-
-    g = GlossaryEnv(env, None)
-    if not g.paths():
-        return None
-    return Enforcer(g.load())
-
-
-@main.group("glossary")
+@click.group("glossary")
 @click.option(
     "--glossary",
     "folder",
     type=click.Path(file_okay=False, path_type=Path),
     help="The glossary folder (default: $DESK_GLOSSARY, [glossary] folder, ./glossaries).",
 )
-@pass_env
+@pass_home
 @click.pass_context
-def glossary_group(ctx: click.Context, env: Env, folder: Path | None) -> None:
+def glossary_group(ctx: click.Context, home: Home, folder: Path | None) -> None:
     """Keep the house spellings of names and enforce them on drafts.
 
     The glossary is every `*.toml` file in the glossary folder, one table per name.
@@ -105,7 +62,7 @@ def glossary_group(ctx: click.Context, env: Env, folder: Path | None) -> None:
       desk glossary search Latakia
       desk glossary check lattakia-offensive
     """
-    ctx.obj = GlossaryEnv(env, folder)
+    ctx.obj = HomeGlossary(home, folder)
 
 
 def entry_json(entry: Entry) -> dict[str, Any]:
@@ -133,7 +90,7 @@ def entry_line(entry: Entry) -> str:
 @click.option("--kind", type=click.Choice(KINDS), help="Only entries of this kind.")
 @json_option
 @pass_glossary
-def list_cmd(g: GlossaryEnv, kind: str | None, as_json: bool) -> None:
+def list_cmd(g: HomeGlossary, kind: str | None, as_json: bool) -> None:
     """List the entries of every glossary file.
 
     \b
@@ -153,7 +110,7 @@ def list_cmd(g: GlossaryEnv, kind: str | None, as_json: bool) -> None:
 @click.argument("entry_id")
 @json_option
 @pass_glossary
-def show_cmd(g: GlossaryEnv, entry_id: str, as_json: bool) -> None:
+def show_cmd(g: HomeGlossary, entry_id: str, as_json: bool) -> None:
     """Show one entry in full.
 
     \b
@@ -178,7 +135,7 @@ def show_cmd(g: GlossaryEnv, entry_id: str, as_json: bool) -> None:
 @click.argument("text")
 @json_option
 @pass_glossary
-def search_cmd(g: GlossaryEnv, text: str, as_json: bool) -> None:
+def search_cmd(g: HomeGlossary, text: str, as_json: bool) -> None:
     """Find entries by any spelling, Arabic form or note (case-insensitive).
 
     \b
@@ -186,7 +143,7 @@ def search_cmd(g: GlossaryEnv, text: str, as_json: bool) -> None:
       desk glossary search Hasakah
       desk glossary search الحسكة
     """
-    from desk.core.glossary.search import search
+    from desk.core.glossary.lookup import search
 
     found = search(g.load(), text)
     if as_json:
@@ -209,7 +166,7 @@ def search_cmd(g: GlossaryEnv, text: str, as_json: bool) -> None:
 @click.option("--file", "file_name", help="Glossary file (default: by kind, e.g. places.toml).")
 @pass_glossary
 def add_cmd(
-    g: GlossaryEnv,
+    g: HomeGlossary,
     entry_id: str,
     canonical: str,
     arabic: tuple[str, ...],
@@ -258,7 +215,7 @@ def add_cmd(
 @click.option("--notes", help="Replace the notes.")
 @pass_glossary
 def edit_cmd(
-    g: GlossaryEnv,
+    g: HomeGlossary,
     entry_id: str,
     canonical: str | None,
     add_variant: tuple[str, ...],
@@ -311,7 +268,7 @@ def _merge(
 @glossary_group.command("remove")
 @click.argument("entry_id")
 @pass_glossary
-def remove_cmd(g: GlossaryEnv, entry_id: str) -> None:
+def remove_cmd(g: HomeGlossary, entry_id: str) -> None:
     """Remove an entry from its file.
 
     \b
@@ -343,7 +300,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 @click.option("--source", "source", type=click.Path(path_type=Path), help="The Arabic of FILE.")
 @json_option
 @pass_glossary
-def check_cmd(g: GlossaryEnv, target: str, source: Path | None, as_json: bool) -> None:
+def check_cmd(g: HomeGlossary, target: str, source: Path | None, as_json: bool) -> None:
     """Report glossary findings in a story (SLUG) or an English file (FILE).
 
     With a file, --source gives its Arabic original, aligned as `desk import --draft`
@@ -356,19 +313,18 @@ def check_cmd(g: GlossaryEnv, target: str, source: Path | None, as_json: bool) -
       desk glossary check samples/lattakia-offensive.draft.en.md \\
           --source samples/lattakia-offensive.ar.md
     """
-    from desk.core.glossary.enforce import Enforcer
     from desk.core.glossary.stories import check_story
     from desk.core.glossary.text import check_file
 
     try:
-        enforcer = Enforcer(g.load())
+        enforcer = g.enforcer()
         if Path(target).is_file():
-            results = check_file(Path(target), source, enforcer, g.env.config.credit)
+            results = check_file(Path(target), source, enforcer, g.home.config.credit)
             label = target
         else:
             if source is not None:
                 raise InputError("--source goes with a FILE, not a story slug")
-            story = g.env.desk.store.load_story(target)
+            story = g.home.desk.store.load_story(target)
             results = check_story(story, enforcer)
             label = story.slug
     except DeskError as exc:
@@ -398,7 +354,7 @@ def check_cmd(g: GlossaryEnv, target: str, source: Path | None, as_json: bool) -
 @click.option("--segments", help="Only these segments, e.g. 1-5,9.")
 @author_option
 @pass_glossary
-def fix_cmd(g: GlossaryEnv, slug: str, segments: str | None, author: str | None) -> None:
+def fix_cmd(g: HomeGlossary, slug: str, segments: str | None, author: str | None) -> None:
     """Apply the glossary's fixes to a story, each a `glossary` revision.
 
     Listed variants and engine renderings of names the Arabic gives are fixed; missing
@@ -408,12 +364,9 @@ def fix_cmd(g: GlossaryEnv, slug: str, segments: str | None, author: str | None)
     Example:
       desk glossary fix lattakia-offensive --as rania
     """
-    from desk.core.glossary.enforce import Enforcer
-    from desk.core.glossary.stories import fix_story
-
     numbers = parse_numbers((segments,)) if segments else None
-    report = fix_story(
-        g.env.desk, slug, Enforcer(g.load()), requested_by=resolve_author(author), numbers=numbers
+    report = g.home.desk.fix(
+        slug, g.enforcer(), requested_by=resolve_author(author), numbers=numbers
     )
     for n, applied in sorted(report.fixed.items()):
         changes = ", ".join(f"{f.found} → {f.suggestion}" for f in applied)
@@ -427,7 +380,7 @@ def fix_cmd(g: GlossaryEnv, slug: str, segments: str | None, author: str | None)
 @glossary_group.command("lint")
 @json_option
 @pass_glossary
-def lint_cmd(g: GlossaryEnv, as_json: bool) -> None:
+def lint_cmd(g: HomeGlossary, as_json: bool) -> None:
     """Check the glossary files for clashes, duplicates, empty fields and risky variants.
 
     \b
@@ -470,7 +423,7 @@ def _exchange_format(path: Path, given: str | None) -> str:
 @click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "tsv"]))
 @click.option("--into", "into", help="Glossary file to add to (default: imported.toml).")
 @pass_glossary
-def import_cmd(g: GlossaryEnv, path: Path, fmt: str | None, into: str | None) -> None:
+def import_cmd(g: HomeGlossary, path: Path, fmt: str | None, into: str | None) -> None:
     """Add entries from TBX (v2 or v3) or CSV/TSV (OmegaT's columns).
 
     Entries whose id or canonical spelling the glossary has already are skipped and
@@ -502,7 +455,7 @@ def import_cmd(g: GlossaryEnv, path: Path, fmt: str | None, into: str | None) ->
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "tsv"]))
 @pass_glossary
-def export_cmd(g: GlossaryEnv, path: Path, fmt: str | None) -> None:
+def export_cmd(g: HomeGlossary, path: Path, fmt: str | None) -> None:
     """Write the whole glossary as TBX v3 (TBX-Basic) or CSV/TSV.
 
     \b
@@ -533,7 +486,7 @@ def export_cmd(g: GlossaryEnv, path: Path, fmt: str | None) -> None:
 )
 @json_option
 @pass_glossary
-def audit_cmd(g: GlossaryEnv, min_stories: int, limit: int, as_json: bool) -> None:
+def audit_cmd(g: HomeGlossary, min_stories: int, limit: int, as_json: bool) -> None:
     """Scan every story for spellings that look like one name and propose entries.
 
     \b
@@ -541,9 +494,9 @@ def audit_cmd(g: GlossaryEnv, min_stories: int, limit: int, as_json: bool) -> No
       desk glossary audit --min-stories 3 --limit 20
     """
     from desk.core.glossary.audit import audit, name_stories
-    from desk.core.glossary.spellings import pending
+    from desk.core.store.spelling_index import pending
 
-    store = g.env.desk.store
+    store = g.home.desk.store
     waiting = pending(store.conn)
     if waiting > 5_000:
         click.echo(f"Indexing the names of {waiting:,} segments (once; later audits reuse it)...",
@@ -558,3 +511,6 @@ def audit_cmd(g: GlossaryEnv, min_stories: int, limit: int, as_json: bool) -> No
         click.echo(cluster.describe())
     more = f", the {len(shown)} most used shown" if len(shown) < len(clusters) else ""
     click.echo(f"{len(clusters)} cluster(s) in {store.count_stories()} stories{more}", err=True)
+
+
+COMMANDS = [glossary_group]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from desk import render
-from desk.cli import Env, emit_json, json_option, main, pass_env
-from desk.core.search import search
+from desk.commands import output
+from desk.commands.common import Home, emit_json, json_option, pass_home
+from desk.core.fulltext import search
 from desk.core.story import StoryStatus
 
 
-@main.command("search")
+@click.command("search")
 @click.argument("query")
 @click.option(
     "--status",
@@ -25,8 +25,8 @@ from desk.core.story import StoryStatus
     help="Show at most this many segments (the newest).",
 )
 @json_option
-@pass_env
-def search_cmd(env: Env, query: str, status: str | None, limit: int, as_json: bool) -> None:
+@pass_home
+def search_cmd(home: Home, query: str, status: str | None, limit: int, as_json: bool) -> None:
     """Find segments whose Arabic or English has every word of QUERY, newest first.
 
     Arabic is matched without harakat and with alef, ta marbuta and alef maqsura
@@ -41,14 +41,17 @@ def search_cmd(env: Env, query: str, status: str | None, limit: int, as_json: bo
       desk search 'Hass*'
     """
     hits = search(
-        env.desk.store.conn, query, status=StoryStatus(status) if status else None, limit=limit
+        home.desk.store.conn, query, status=StoryStatus(status) if status else None, limit=limit
     )
     if as_json:
-        emit_json([render.hit_json(hit) for hit in hits])
+        emit_json([output.hit_json(hit) for hit in hits])
         return
     if not hits:
         click.echo(f"Nothing found for {query!r}.")
         return
-    click.echo(render.hits(hits))
+    click.echo(output.hits(hits))
     if len(hits) == limit:
         click.echo(f"(the newest {limit} shown; --limit for more)", err=True)
+
+
+COMMANDS = [search_cmd]

@@ -9,28 +9,24 @@ from typing import Any
 
 import click
 
-from desk import render
-from desk.cli import (
-    Env,
+from desk.commands import output
+from desk.commands.common import (
+    Home,
     author_option,
     emit_json,
     json_option,
-    main,
     parse_numbers,
-    pass_env,
+    pass_home,
     resolve_author,
 )
 from desk.commands.engine import run_draft
-from desk.commands.glossary import draft_enforcer
-from desk.core.drafting import choose_engine
-from desk.core.engine.base import NoneEngine
 from desk.core.errors import InputError
 from desk.core.importer import ImportOptions
-from desk.core.service import number_ranges
+from desk.core.qa import number_ranges
 from desk.core.story import StoryStatus
 
 
-@main.command("import")
+@click.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--slug", help="The story's slug (default: made from the headline).")
 @click.option("--outlet", help="The source outlet, e.g. 'Enab Baladi'.")
@@ -49,9 +45,9 @@ from desk.core.story import StoryStatus
     help="An English draft from elsewhere, aligned paragraph by paragraph.",
 )
 @author_option
-@pass_env
+@pass_home
 def import_cmd(
-    env: Env,
+    home: Home,
     /,
     file: Path,
     draft: Path | None,
@@ -81,7 +77,7 @@ def import_cmd(
         keywords=[k for k in re.split(r"[,،]", keywords)] if keywords is not None else None,
         **meta,
     )
-    result = env.desk.import_story(file, options, author=resolve_author(author))
+    result = home.desk.import_story(file, options, author=resolve_author(author))
     story = result.story
     drafted = sum(1 for s in story.segments if s.draft)
     click.echo(
@@ -91,20 +87,17 @@ def import_cmd(
     for note in result.notes:
         click.echo(f"  note: {note}", err=True)
     if draft is None and not no_mt:
-        choice = choose_engine(env.home, env.desk)
-        for notice in choice.notices:
-            click.echo(notice, err=True)
-        if not isinstance(choice.engine, NoneEngine):
-            enforcer = None if no_glossary else draft_enforcer(env)
-            run_draft(env, story.slug, choice.engine, resolve_author(author), enforcer=enforcer)
+        run_draft(
+            home, story.slug, resolve_author(author), glossary=not no_glossary, skip_none=True
+        )
 
 
-@main.command("delete")
+@click.command("delete")
 @click.argument("slug")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @author_option
-@pass_env
-def delete_cmd(env: Env, slug: str, yes: bool, author: str | None) -> None:
+@pass_home
+def delete_cmd(home: Home, slug: str, yes: bool, author: str | None) -> None:
     """Delete a story nobody has worked on yet (status `new`).
 
     The story disappears from every command and its slug can be imported again; its
@@ -114,10 +107,10 @@ def delete_cmd(env: Env, slug: str, yes: bool, author: str | None) -> None:
     Example:
       desk delete lattakia-offensive --yes
     """
-    env.desk.store.load_story(slug)  # a clear "no story" before asking anything
+    home.desk.store.load_story(slug)  # a clear "no story" before asking anything
     if not yes:
         click.confirm(f"Delete {slug}?", abort=True, err=True)
-    env.desk.delete_story(slug, author=resolve_author(author))
+    home.desk.delete_story(slug, author=resolve_author(author))
     click.echo(f"Deleted {slug}")
 
 
@@ -125,7 +118,7 @@ LIST_LIMIT = 100
 """Stories `desk list` shows unless told otherwise: a screenful or two, newest first."""
 
 
-@main.command("list")
+@click.command("list")
 @click.option(
     "--status",
     type=click.Choice([s.value for s in StoryStatus]),
@@ -139,8 +132,8 @@ LIST_LIMIT = 100
     help="Show at most this many (the most recently updated); 0 shows all.",
 )
 @json_option
-@pass_env
-def list_cmd(env: Env, status: str | None, limit: int, as_json: bool) -> None:
+@pass_home
+def list_cmd(home: Home, status: str | None, limit: int, as_json: bool) -> None:
     """List stories, most recently updated first.
 
     \b
@@ -149,37 +142,37 @@ def list_cmd(env: Env, status: str | None, limit: int, as_json: bool) -> None:
       desk list --limit 0        # every story
     """
     which = StoryStatus(status) if status else None
-    store = env.desk.store
+    store = home.desk.store
     rows = store.list_stories(which, limit=limit or None)
     if as_json:
-        emit_json([render.summary_json(r) for r in rows])
+        emit_json([output.summary_json(r) for r in rows])
         return
-    click.echo(render.story_list(rows))
+    click.echo(output.story_list(rows))
     if limit and len(rows) == limit:
         total = store.count_stories(which)
         if total > limit:
             click.echo(f"({limit} of {total} stories shown; --limit 0 shows all)", err=True)
 
 
-@main.command("show")
+@click.command("show")
 @click.argument("slug")
 @json_option
-@pass_env
-def show_cmd(env: Env, slug: str, as_json: bool) -> None:
+@pass_home
+def show_cmd(home: Home, slug: str, as_json: bool) -> None:
     """Show a story segment by segment, Arabic and English.
 
     \b
     Example:
       desk show lattakia-offensive
     """
-    story = env.desk.store.load_story(slug)
+    story = home.desk.store.load_story(slug)
     if as_json:
-        emit_json(render.story_json(story))
+        emit_json(output.story_json(story))
     else:
-        click.echo(render.story_text(story))
+        click.echo(output.story_text(story))
 
 
-@main.command("edit")
+@click.command("edit")
 @click.argument("slug")
 @click.argument("n", type=int)
 @click.option("--text", help="The new English (default: read from standard input).")
@@ -189,9 +182,9 @@ def show_cmd(env: Env, slug: str, as_json: bool) -> None:
     help="Refuse with a conflict unless the segment is still at this version.",
 )
 @author_option
-@pass_env
+@pass_home
 def edit_cmd(
-    env: Env, slug: str, n: int, text: str | None, expect_version: int | None, author: str | None
+    home: Home, slug: str, n: int, text: str | None, expect_version: int | None, author: str | None
 ) -> None:
     """Replace the English of segment N.
 
@@ -204,20 +197,20 @@ def edit_cmd(
         if sys.stdin.isatty():
             raise InputError("give the English with --text, or pipe it on standard input")
         text = sys.stdin.read()
-    result = env.desk.edit(
+    result = home.desk.edit(
         slug, n, text, author=resolve_author(author), expected_version=expect_version
     )
     click.echo(f"Segment {n} {'saved' if result.changed else 'unchanged'} ({result.status.value})")
 
 
-@main.command("confirm")
+@click.command("confirm")
 @click.argument("slug")
 @click.argument("numbers", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Confirm every segment.")
 @author_option
-@pass_env
+@pass_home
 def confirm_cmd(
-    env: Env, slug: str, numbers: tuple[str, ...], all_: bool, author: str | None
+    home: Home, slug: str, numbers: tuple[str, ...], all_: bool, author: str | None
 ) -> None:
     """Confirm segments (numbers, ranges like 3-5, or --all).
 
@@ -229,7 +222,7 @@ def confirm_cmd(
     if all_ == bool(numbers):
         raise InputError("give segment numbers or --all (not both)")
     wanted = None if all_ else parse_numbers(numbers)
-    done = env.desk.confirm(slug, wanted, author=resolve_author(author))
+    done = home.desk.confirm(slug, wanted, author=resolve_author(author))
     message = f"Confirmed {len(done)} segment(s)" + (f": {number_ranges(done)}" if done else "")
     already = sorted(set(wanted) - set(done)) if wanted is not None else []
     if already:
@@ -238,14 +231,16 @@ def confirm_cmd(
     click.echo(message)
 
 
-@main.command("status")
+@click.command("status")
 @click.argument("slug")
 @click.argument("state", type=click.Choice([s.value for s in StoryStatus]))
 @click.option("--note", default="", help="Why (recorded in the log).")
 @click.option("--force", is_flag=True, help="Approve or publish past the QA gate (logged).")
 @author_option
-@pass_env
-def status_cmd(env: Env, slug: str, state: str, note: str, force: bool, author: str | None) -> None:
+@pass_home
+def status_cmd(
+    home: Home, slug: str, state: str, note: str, force: bool, author: str | None
+) -> None:
     """Move a story through the workflow.
 
     new → translating → review → approved → published → correcting → published;
@@ -257,39 +252,52 @@ def status_cmd(env: Env, slug: str, state: str, note: str, force: bool, author: 
       desk status lattakia-offensive approved --as editor
     """
     target = StoryStatus(state)
-    status = env.desk.set_status(
+    status = home.desk.set_status(
         slug, target, author=resolve_author(author), note=note, force=force
     )
     click.echo(f"{slug} is now {status.value}")
 
 
-@main.command("publish")
+@click.command("publish")
 @click.argument("slug")
 @click.option("--force", is_flag=True, help="Publish past the QA gate (logged).")
 @author_option
-@pass_env
-def publish_cmd(env: Env, slug: str, force: bool, author: str | None) -> None:
+@pass_home
+def publish_cmd(home: Home, slug: str, force: bool, author: str | None) -> None:
     """Publish an approved story, or close a correction. The story is then frozen.
 
     \b
     Example:
       desk publish lattakia-offensive --as editor
     """
-    env.desk.publish(slug, author=resolve_author(author), force=force)
+    home.desk.publish(slug, author=resolve_author(author), force=force)
     click.echo(f"{slug} is published")
 
 
-@main.command("correct")
+@click.command("correct")
 @click.argument("slug")
 @click.option("--note", required=True, help="The correction note published with the story.")
 @author_option
-@pass_env
-def correct_cmd(env: Env, slug: str, note: str, author: str | None) -> None:
+@pass_home
+def correct_cmd(home: Home, slug: str, note: str, author: str | None) -> None:
     """Open a correction of a published story; edit, then publish again.
 
     \b
     Example:
       desk correct lattakia-offensive --note "An earlier version misspelt Tel Tamer."
     """
-    env.desk.correct(slug, note, author=resolve_author(author))
+    home.desk.correct(slug, note, author=resolve_author(author))
     click.echo(f"{slug} is open for correction; edit it, then `desk publish {slug}`")
+
+
+COMMANDS = [
+    import_cmd,
+    delete_cmd,
+    list_cmd,
+    show_cmd,
+    edit_cmd,
+    confirm_cmd,
+    status_cmd,
+    publish_cmd,
+    correct_cmd,
+]

@@ -105,7 +105,7 @@ def glossaries(revisions: Sequence[Revision]) -> list[str]:
     return seen
 
 
-def render(story: Story, revisions: Sequence[Revision], profile: str, tz: str = "UTC") -> Export:
+def build(story: Story, revisions: Sequence[Revision], profile: str, tz: str = "UTC") -> Export:
     """Render a story for a CMS profile; the same story and log always give the same bytes."""
     if profile not in PROFILES:
         raise InputError(f"unknown export profile {profile!r}; use one of {', '.join(PROFILES)}")

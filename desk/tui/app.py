@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from desk.cli import Env, resolve_author
-from desk.tui.backend import Workbench
+from desk.app.home import Home, resolve_author
+from desk.tui.context import Workbench
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.help import HelpScreen
 from desk.tui.screens.keymap import keyed, keys_of
 from desk.tui.screens.story_list import StoryListScreen
+
+if TYPE_CHECKING:
+    from desk.core.engine.base import Engine
+    from desk.core.glossary.enforce import Enforcer
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 """The `[tui] theme` setting's values and the Textual themes they name."""
@@ -32,20 +36,20 @@ class DeskApp(App[None]):
     ]
     BINDINGS = keyed(BINDINGS)  # `[tui.keys]` may rebind them too
 
-    def __init__(self, bench: Workbench, *, slug: str | None = None) -> None:
-        """Work in `bench`; with `slug`, open that story straight away."""
+    def __init__(self, workbench: Workbench, *, slug: str | None = None) -> None:
+        """Work in `workbench`; with `slug`, open that story straight away."""
         super().__init__()
-        self.bench = bench
+        self.workbench = workbench
         self.start_slug = slug
 
     def on_mount(self) -> None:
         """The configured theme, the story list first, then the story asked for, if any."""
-        self.theme = THEMES.get(self.bench.env.config.tui_theme, THEMES["dark"])
+        self.theme = THEMES.get(self.workbench.home.config.tui_theme, THEMES["dark"])
         # `[tui.keys]`: the bindings' ids are their action names (see `keyed`).
-        self.set_keymap(self.bench.env.config.tui_keys)
-        self.push_screen(StoryListScreen(self.bench))
+        self.set_keymap(self.workbench.home.config.tui_keys)
+        self.push_screen(StoryListScreen(self.workbench))
         if self.start_slug is not None:
-            self.push_screen(EditorScreen(self.bench, self.start_slug))
+            self.push_screen(EditorScreen(self.workbench, self.start_slug))
 
     def action_toggle_theme(self) -> None:
         """Dark to light and back (Textual's built-in themes; the layout is in desk.tcss)."""
@@ -79,22 +83,26 @@ def _keys(app: App[None], screen: Screen[object]) -> list[tuple[str, str, str]]:
 
 
 def make_app(
-    env: Env | None = None,
+    home: Home | Path | None = None,
     *,
-    home: Path | None = None,
     author: str | None = None,
     slug: str | None = None,
     arabic_display: str | None = None,
+    engine: Engine | None = None,
+    enforcer: Enforcer | None = None,
 ) -> DeskApp:
-    """The app over `env` (else the desk home `home` or the default one), as `author`.
+    """The workbench over `home` (a Home, a desk home folder, or the default one), as
+    `author`; the CLI and the tests build it the same way.
 
-    `arabic_display` (`shaped` or `raw`) overrides the config's `[tui] arabic_display`.
+    `arabic_display` (`shaped` or `raw`) overrides the config's `[tui] arabic_display`;
+    `engine` and `enforcer` replace the desk's own (a test's fake or the demo engine).
     """
-    from desk.locations import desk_home
-
-    env = env or Env(desk_home(home))
+    if not isinstance(home, Home):
+        home = Home.at(home)
+    if engine is not None or enforcer is not None:
+        home = Home(home.path, engine=engine, enforcer=enforcer)
     if slug is not None:
-        env.desk.store.story_id(slug)  # an unknown slug is refused before the UI starts
-    env.config  # noqa: B018  # a bad config.toml (e.g. [tui.keys]) is refused before the UI
-    bench = Workbench(env, resolve_author(author), arabic_override=arabic_display)
-    return DeskApp(bench, slug=slug)
+        home.desk.store.story_id(slug)  # an unknown slug is refused before the UI starts
+    home.config  # noqa: B018  # a bad config.toml (e.g. [tui.keys]) is refused before the UI
+    workbench = Workbench(home, resolve_author(author), arabic_override=arabic_display)
+    return DeskApp(workbench, slug=slug)

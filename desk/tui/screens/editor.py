@@ -1,332 +1,222 @@
-"""The editor: one story, segment by segment, from machine draft to publication."""
+"""The editor: one story, segment by segment, from machine draft to publication.
+
+The screen composes the widgets, routes keys and draws; the editing state and every
+action live in `EditorSession` (desk/app/editing.py), which has no UI.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
-from textual.message import Message
+from textual.binding import BindingType
+from textual.screen import Screen
 from textual.widgets import Footer
 
+from desk.app.editing import EditorSession, gate_problems
 from desk.core.errors import ConflictError, DeskError
-from desk.core.glossary.findings import Finding
-from desk.core.glossary.stories import fix_story
-from desk.core.story import EDITABLE_STATUSES, Segment, Story
-from desk.tui.backend import Workbench
+from desk.core.qa import first_segment
+from desk.core.story import Story, StoryStatus
+from desk.tui.context import Workbench
+from desk.tui.screens import editor_messages as messages
 from desk.tui.screens.conflict import ConflictScreen
-from desk.tui.screens.editor_tools import EditorTools
+from desk.tui.screens.correction import CorrectionScreen
+from desk.tui.screens.editor_keys import EDITOR_BINDINGS
+from desk.tui.screens.find_in_story import SearchScreen, next_match
 from desk.tui.screens.glossary_panel import GlossaryPanelScreen
-from desk.tui.screens.history import HistoryScreen
-from desk.tui.screens.keymap import keyed
+from desk.tui.screens.history_view import HistoryScreen
+from desk.tui.screens.qa_gate import QaGateScreen
+from desk.tui.screens.redraft import Redrafter
 from desk.tui.widgets.diff_view import DiffView
-from desk.tui.widgets.draft_pane import DraftPane
 from desk.tui.widgets.english_editor import EnglishEditor
-from desk.tui.widgets.findings_list import FindingsList
-from desk.tui.widgets.hidden_notice import HiddenNotice
+from desk.tui.widgets.segment_detail import SegmentDetail
 from desk.tui.widgets.segment_table import SegmentTable
-from desk.tui.widgets.source_pane import SourcePane
 from desk.tui.widgets.status_header import StatusHeader
 
+T = TypeVar("T")
 
-class EditorScreen(EditorTools):
+
+class EditorScreen(Screen[None]):
     """Segments as rows above; the current segment's Arabic, draft, English, findings, diff."""
 
     HELP_TITLE = "Editor"
     """What the help screen calls this screen."""
 
-    # Ctrl+arrows, Ctrl+letters and F-keys: a focused TextArea takes every printable
-    # key and its own bindings (TextArea.BINDINGS: Ctrl+A/E/K/U/W/Z/Y..., F6, F7), but
-    # none of these; a test checks that each reaches the screen with the editor focused.
-    # `keyed` gives each binding its action as id: `[tui.keys]` in the config rebinds them.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+down", "next", "Next", tooltip="Save and go to the next segment."),
-        Binding("ctrl+up", "previous", "Prev", tooltip="Save and go to the previous segment."),
-        Binding(
-            "ctrl+s,f2",
-            "confirm_next",
-            "Confirm+next",
-            tooltip="Save, confirm this segment, go to the next.",
-        ),
-        Binding(
-            "f3",
-            "confirm_all",
-            "Confirm all",
-            tooltip="Save, then confirm every segment of the story.",
-        ),
-        Binding(
-            "ctrl+g",
-            "fix",
-            "Glossary fix",
-            tooltip="Apply the automatic glossary fixes in this segment.",
-        ),
-        *(
-            Binding(
-                f"shift+f{n}",
-                f"fix_one({n})",
-                f"Fix finding {n}",
-                show=False,
-                # Checked before the English box, which takes most keys for itself.
-                # (Alt+digits reach Textual as typographic characters, so not those.)
-                priority=True,
-                id=f"fix_{n}",
-                tooltip=f"Apply only the segment's fixable finding number {n}.",
-            )
-            for n in range(1, 10)
-        ),
-        Binding(
-            "ctrl+n",
-            "next_finding",
-            "Next finding",
-            tooltip="Go to the next segment with glossary findings.",
-        ),
-        Binding("ctrl+r", "revert", "Revert", tooltip="Put the machine draft back as the English."),
-        Binding("ctrl+t", "toggle_diff", "Diff", tooltip="Show or hide the word diff."),
-        Binding("f4", "review", "Review", tooltip="Send the story to review."),
-        Binding("f5", "approve", "Approve", tooltip="Approve the story (QA gate applies)."),
-        Binding("f9", "publish", "Publish", tooltip="Publish the story (QA gate applies)."),
-        Binding(
-            "f8",
-            "export",
-            "Export",
-            tooltip="Export Markdown with the config's profile and folder.",
-        ),
-        Binding("f12", "correct", "Correct", tooltip="Start a correction of a published story."),
-        Binding("ctrl+l", "history", "History", tooltip="The story's revisions, diffs and stats."),
-        Binding(
-            "ctrl+o",
-            "segment_history",
-            "Seg history",
-            tooltip="The revisions of this segment only.",
-        ),
-        Binding(
-            "f11,ctrl+b",
-            "glossary",
-            "Glossary",
-            tooltip="The glossary entries of this story; add the selected English to it.",
-        ),
-        Binding("ctrl+f", "search", "Search", tooltip="Find English or Arabic text in the story."),
-        Binding(
-            "ctrl+right_square_bracket",
-            "redraft",
-            "Redraft",
-            tooltip="Draft this segment again with the desk's engine (replaces its English).",
-        ),
-        Binding(
-            "ctrl+backslash",
-            "redraft_story",
-            "Redraft story",
-            tooltip="Draft every segment nobody has edited or confirmed again, row by row.",
-        ),
-        Binding(
-            "ctrl+underscore",
-            "undo_saved",
-            "Undo save",
-            tooltip="Put back the English before this segment's last saved change (Ctrl+/).",
-        ),
-        Binding("escape", "back", "Stories", tooltip="Save and go back to the story list."),
-    ]
-    BINDINGS = keyed(BINDINGS)
+    BINDINGS: ClassVar[list[BindingType]] = EDITOR_BINDINGS
 
-    @dataclass
-    class Saved(Message):
-        """Segment `n`'s English was saved (`changed`: a revision was written)."""
+    # The messages it posts (editor_messages.py; the redraft's are in redraft.py).
+    Saved = messages.Saved
+    Confirmed = messages.Confirmed
+    Fixed = messages.Fixed
+    FindingsScanned = messages.FindingsScanned
+    StatusMoved = messages.StatusMoved
+    Exported = messages.Exported
+    Refused = messages.Refused
+    Undone = messages.Undone
+    Redrafted = Redrafter.Redrafted
+    RedraftFinished = Redrafter.RedraftFinished
 
-        n: int
-        changed: bool
-
-    @dataclass
-    class Confirmed(Message):
-        """These segments were newly confirmed."""
-
-        numbers: list[int]
-
-    @dataclass
-    class Fixed(Message):
-        """Glossary fixes were applied to segment `n`."""
-
-        n: int
-        applied: int
-
-    @dataclass
-    class FindingsScanned(Message):
-        """The glossary scan of the story finished (segment → findings)."""
-
-        slug: str
-        findings: dict[int, list[Finding]]
-
-    def __init__(self, bench: Workbench, slug: str) -> None:
-        """Edit story `slug` of `bench`'s desk home."""
+    def __init__(self, workbench: Workbench, slug: str) -> None:
+        """Edit story `slug` of the workbench's desk home."""
         super().__init__()
-        self.bench = bench
-        self.slug = slug
-        self.story: Story = bench.desk.store.load_story(slug)
-        self.findings: dict[int, list[Finding]] | None = None
-        self.current = self.story.segments[0].n if self.story.segments else 0
-        self.base_version = 0
-        """The current segment's version when its English was loaded into the editor."""
+        self.workbench = workbench
+        self.session = EditorSession(workbench.home, slug, workbench.author)
+        self.redrafter = Redrafter(workbench, slug)
+        self.search_text = ""
+        """The last text searched for (the search dialog starts with it)."""
 
-    # -- layout -------------------------------------------------------------
+    @property
+    def editor(self) -> EnglishEditor:
+        """The English box."""
+        return self.query_one(EnglishEditor)
+
+    # -- layout and drawing -------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         """Header, segment table, the current segment's panes, footer."""
         yield StatusHeader(id="status")
-        arabic = self.bench.arabic_display
+        arabic = self.workbench.arabic_display
         yield SegmentTable(arabic_display=arabic, id="segments")
-        with VerticalScroll(id="detail"):
-            yield SourcePane(arabic_display=arabic, id="source")
-            yield DraftPane(id="draft")
-            yield EnglishEditor(id="english")
-            with Vertical(id="below"):
-                yield HiddenNotice(id="hidden")
-                yield FindingsList(id="findings")
-                yield DiffView(id="diff")
+        yield SegmentDetail(arabic_display=arabic, id="detail")
         yield Footer()
+        yield self.redrafter
 
     def on_mount(self) -> None:
         """Fill the table, open the first segment, scan the glossary in a worker."""
-        self.query_one(SegmentTable).show(self.story, {})
-        self.show_segment(self.current)
-        self.query_one(EnglishEditor).focus()
-        self.scan(self.story)
+        self.query_one(SegmentTable).show(self.session.story, {})
+        self.show_segment(self.session.current)
+        self.editor.focus()
+        self.scan(self.session.story)
+
+    def refresh_all(self) -> None:
+        """Redraw the table, header and current segment."""
+        self.query_one(SegmentTable).show(self.session.story, self.session.counts())
+        self.refresh_detail()
+
+    def refresh_detail(self) -> None:
+        """Redraw the header and the current segment's read-only panes."""
+        s = self.session
+        self.query_one(StatusHeader).show(
+            s.story, s.total_findings(), self.workbench.author, self.redrafter.activity
+        )
+        seg = s.segment()
+        found = None if s.findings is None else s.findings.get(seg.n, [])
+        self.query_one(SegmentDetail).show(seg, found)
+
+    def show_segment(self, n: int) -> None:
+        """Make segment `n` current: load its English into the box."""
+        seg = self.session.open(n)
+        self.editor.load(seg.text)
+        self.editor.read_only = not self.session.editable
+        self.refresh_detail()
+
+    def redraw_row(self, n: int) -> None:
+        """Redraw segment `n`'s row of the table."""
+        count = len((self.session.findings or {}).get(n, []))
+        self.query_one(SegmentTable).update_segment(self.session.segment(n), count)
+
+    def refuse(self, action: str, exc: DeskError, gated: str = "") -> None:
+        """Tell the person why `action` was refused; a QA gate refusal is listed in its
+        dialog (titled `gated`), whose choice of segment goes to it."""
+        self.notify(str(exc), title=f"Cannot {action}", severity="error", timeout=8)
+        self.post_message(self.Refused(action, str(exc)))
+        problems = gate_problems(exc)
+        if problems:
+            goto = first_segment(problems)
+            dialog = QaGateScreen(gated or action, [str(p) for p in problems], goto)
+            self.app.push_screen(dialog, lambda n: self.go(n) if n is not None else None)
+
+    def attempt(self, action: str, call: Callable[[], T], gated: str = "") -> T | None:
+        """Run an action; a refusal is told (see `refuse`) and None returned."""
+        try:
+            return call()
+        except DeskError as exc:
+            self.refuse(action, exc, gated)
+            return None
+
+    def allowed(self, action: str, check: Callable[[], None]) -> bool:
+        """Save, then run a check of the story; a refusal is told and False returned."""
+        if not self.save():
+            return False
+        try:
+            check()
+        except DeskError as exc:
+            self.refuse(action, exc)
+            return False
+        return True
 
     # -- the glossary scan (a worker: loading and checking may take a while) --
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
     def scan(self, story: Story) -> None:
         """Check every segment against the house glossary and post the findings back."""
-        self.post_message(self.FindingsScanned(story.slug, self.bench.scan(story)))
+        self.post_message(self.FindingsScanned(story.slug, self.session.scan(story)))
 
-    @on(FindingsScanned)
-    def _scanned(self, event: FindingsScanned) -> None:
+    @on(messages.FindingsScanned)
+    def _scanned(self, event: messages.FindingsScanned) -> None:
         """Show the scan's findings."""
-        if event.slug == self.slug:
-            self.findings = event.findings
+        if event.slug == self.session.slug:
+            self.session.findings = event.findings
             self.refresh_all()
-
-    def recheck(self, seg: Segment) -> None:
-        """Re-check one segment after a change (the enforcer is loaded by then)."""
-        enforcer = self.bench.enforcer_if_loaded()
-        if self.findings is None or enforcer is None:
-            return
-        found = enforcer.check(seg.text, seg.source)
-        if found:
-            self.findings[seg.n] = found
-        else:
-            self.findings.pop(seg.n, None)
-
-    # -- showing ----------------------------------------------------------------
-
-    def counts(self) -> dict[int, int]:
-        """Segment → number of findings."""
-        return {n: len(f) for n, f in (self.findings or {}).items()}
-
-    def refresh_all(self) -> None:
-        """Redraw the table, header and current segment from `self.story`."""
-        self.query_one(SegmentTable).show(self.story, self.counts())
-        self.refresh_detail()
-
-    def refresh_detail(self) -> None:
-        """Redraw the header and the current segment's read-only panes."""
-        total = None if self.findings is None else sum(len(f) for f in self.findings.values())
-        self.query_one(StatusHeader).show(self.story, total, self.bench.author, self.activity)
-        seg = self.story.segment(self.current)
-        self.query_one(SourcePane).show(seg)
-        self.query_one(DraftPane).show(seg)
-        found = None if self.findings is None else self.findings.get(seg.n, [])
-        self.query_one(FindingsList).show(found)
-        english = self.query_one(EnglishEditor).text
-        self.query_one(HiddenNotice).show(english)
-        self.query_one(DiffView).show(seg, english)
-
-    def show_segment(self, n: int) -> None:
-        """Make segment `n` current: load its English into the editor."""
-        self.current = n
-        seg = self.story.segment(n)
-        self.base_version = seg.version
-        editor = self.query_one(EnglishEditor)
-        editor.load(seg.text)
-        editor.read_only = self.story.status not in EDITABLE_STATUSES
-        self.refresh_detail()
-
-    def reload(self) -> None:
-        """Read the story again after a write and redraw."""
-        self.story = self.bench.desk.store.load_story(self.slug)
-        for seg in self.story.segments:
-            self.recheck(seg)
-        self.refresh_all()
 
     # -- saving -----------------------------------------------------------------
 
     def save(self) -> bool:
-        """Save the editor's English if it changed; False if refused or in conflict."""
-        editor = self.query_one(EnglishEditor)
-        if not editor.dirty:
+        """Save the box's English if it changed; False if refused or in conflict."""
+        if not self.editor.dirty:
             return True
-        text = editor.text
+        n, text = self.session.current, self.editor.text
         try:
-            result = self.bench.desk.edit(
-                self.slug, self.current, text, author=self.bench.author,
-                expected_version=self.base_version,
-            )  # fmt: skip
+            result = self.session.save(text)
         except ConflictError:
-            self.conflict(self.current, text)
+            self.conflict(n, text)
             return False
         except DeskError as exc:
             self.refuse("save", exc)
             return False
-        self.story = self.bench.desk.store.load_story(self.slug)
-        seg = self.story.segment(self.current)
-        self.base_version = seg.version
-        editor.saved_text = seg.text
-        self.recheck(seg)
-        self.query_one(SegmentTable).update_segment(seg, len((self.findings or {}).get(seg.n, [])))
+        self.editor.saved_text = self.session.segment().text
+        self.redraw_row(n)
         self.refresh_detail()
-        self.post_message(self.Saved(self.current, result.changed))
+        self.post_message(self.Saved(n, result.changed))
         return True
 
     def conflict(self, n: int, mine: str) -> None:
         """Someone else saved segment `n` first: show both texts and let the person choose."""
-        self.story = self.bench.desk.store.load_story(self.slug)
-        theirs = self.story.segment(n)
+        theirs = self.session.theirs(n)
 
         def chosen(choice: str | None) -> None:
-            """Keep mine (saved over theirs, recorded) or take theirs into the editor."""
-            editor = self.query_one(EnglishEditor)
-            self.base_version = theirs.version
-            if choice == "mine" and self.current == n:
-                editor.saved_text = theirs.text
+            """Keep mine (saved over theirs, recorded) or take theirs into the box."""
+            self.session.rebase(theirs)
+            if choice == "mine" and self.session.current == n:
+                self.editor.saved_text = theirs.text
                 self.save()
-            elif self.current == n:
-                editor.load(theirs.text)
+            elif self.session.current == n:
+                self.editor.load(theirs.text)
                 self.refresh_all()
 
         self.app.push_screen(
             ConflictScreen(n, mine, theirs.text, theirs.updated_by or "someone"), chosen
         )
 
+    def after_write(self) -> None:
+        """Redraw everything after a write that may have changed any segment."""
+        self.show_segment(self.session.current)
+        self.refresh_all()
+
     @on(EnglishEditor.SaveRequested)
     def _save_requested(self, event: EnglishEditor.SaveRequested) -> None:
         """Autosave (timer or blur)."""
         self.save()
 
-    @on(EnglishEditor.Changed)
-    def _typed(self, event: EnglishEditor.Changed) -> None:
-        """Keep the diff and the hidden-character notice in step with the typing."""
-        seg = self.story.segment(self.current)
-        self.query_one(HiddenNotice).show(event.text_area.text)
-        self.query_one(DiffView).show(seg, event.text_area.text)
-
     @on(SegmentTable.SegmentHighlighted)
     def _highlighted(self, event: SegmentTable.SegmentHighlighted) -> None:
         """The table's cursor moved: save the segment left, open the new one."""
-        if event.n == self.current:
+        if event.n == self.session.current:
             return
         if not self.save():
-            self.query_one(SegmentTable).go_to(self.current)
+            self.query_one(SegmentTable).go_to(self.session.current)
             return
         self.show_segment(event.n)
 
@@ -334,27 +224,26 @@ class EditorScreen(EditorTools):
 
     def go(self, n: int) -> None:
         """Save and move to segment `n` (the table's cursor drives the change)."""
-        if n == self.current or not self.save():
+        if n == self.session.current or not self.save():
             return
         self.query_one(SegmentTable).go_to(n)
         self.show_segment(n)
 
     def action_next(self) -> None:
         """Next segment."""
-        self.go(min(self.current + 1, len(self.story.segments)))
+        self.go(self.session.next_n())
 
     def action_previous(self) -> None:
         """Previous segment."""
-        self.go(max(self.current - 1, 1))
+        self.go(self.session.previous_n())
 
     def action_next_finding(self) -> None:
         """Next segment with findings, wrapping round."""
-        if not self.findings:
+        n = self.session.next_finding_n()
+        if n is None:
             self.notify("No glossary findings in this story.")
             return
-        numbers = sorted(self.findings)
-        later = [n for n in numbers if n > self.current]
-        self.go((later or numbers)[0])
+        self.go(n)
 
     def action_back(self) -> None:
         """Save and return to the story list."""
@@ -367,27 +256,23 @@ class EditorScreen(EditorTools):
         """Save, confirm the current segment, go to the next."""
         if not self.save():
             return
-        try:
-            done = self.bench.desk.confirm(self.slug, [self.current], author=self.bench.author)
-        except DeskError as exc:
-            self.refuse("confirm", exc)
+        done = self.attempt("confirm", lambda: self.session.confirm([self.session.current]))
+        if done is None:
             return
         self.post_message(self.Confirmed(done))
-        self.reload()
+        self.refresh_all()
         self.action_next()
 
     def action_confirm_all(self) -> None:
         """Save, then confirm every segment."""
         if not self.save():
             return
-        try:
-            done = self.bench.desk.confirm(self.slug, None, author=self.bench.author)
-        except DeskError as exc:
-            self.refuse("confirm", exc)
+        done = self.attempt("confirm", lambda: self.session.confirm(None))
+        if done is None:
             return
         self.post_message(self.Confirmed(done))
         self.notify(f"Confirmed {len(done)} segment(s).")
-        self.reload()
+        self.refresh_all()
 
     def action_fix(self) -> None:
         """Save, then apply the segment's automatic glossary fixes as a glossary revision."""
@@ -399,63 +284,204 @@ class EditorScreen(EditorTools):
 
     def apply_fixes(self, pick: int | None) -> None:
         """Apply all fixable findings of the segment, or only the pick-th."""
-        enforcer = self.bench.enforcer_if_loaded()
-        if enforcer is None:
+        if self.workbench.home.enforcer_if_loaded() is None:
             self.notify("No glossary loaded (yet).", severity="warning")
             return
         if not self.save():
             return
-        try:
-            report = fix_story(
-                self.bench.desk, self.slug, enforcer, requested_by=self.bench.author,
-                numbers=[self.current], pick=pick,
-            )  # fmt: skip
-        except DeskError as exc:
-            self.refuse("apply glossary fixes", exc)
+        applied = self.attempt("apply glossary fixes", lambda: self.session.fix(pick))
+        if applied is None:
             return
-        applied = len(report.fixed.get(self.current, []))
-        self.post_message(self.Fixed(self.current, applied))
+        self.post_message(self.Fixed(self.session.current, applied))
         if not applied:
             self.notify("Nothing to fix automatically in this segment.")
             return
-        self.reload()
-        self.show_segment(self.current)
+        self.after_write()
 
     def action_revert(self) -> None:
         """Put the machine draft back as the English and save it."""
-        seg = self.story.segment(self.current)
+        seg = self.session.segment()
         if not seg.draft:
             self.notify("This segment has no draft.", severity="warning")
             return
-        self.query_one(EnglishEditor).load_text(seg.draft)
+        self.editor.load_text(seg.draft)
         self.save()
+
+    def action_undo_saved(self) -> None:
+        """Put back the English before the segment's last saved change, as a new edit."""
+        if not self.allowed("undo", self.session.check_editable):
+            return
+        n, last = self.session.current, self.session.last_change()
+        if last is None:
+            self.notify("No saved change to undo in this segment.")
+            return
+        try:
+            self.session.undo(last)
+        except ConflictError:
+            self.conflict(n, last.before)
+            return
+        except DeskError as exc:
+            self.refuse("undo", exc)
+            return
+        self.after_write()
+        self.post_message(self.Undone(n, last.id))
+        self.notify(f"Undid the {last.kind.value} by {last.author} (saved as an edit).")
 
     def action_toggle_diff(self) -> None:
         """Show or hide the diff."""
         self.query_one(DiffView).toggle_class("-hidden")
 
+    # -- the workflow ---------------------------------------------------------------
+
+    def move(self, target: StoryStatus) -> None:
+        """Save, then move the story to `target` (refusals and the QA gate explained)."""
+        if not self.save():
+            return
+        verb = {StoryStatus.APPROVED: "approve", StoryStatus.PUBLISHED: "publish"}
+        gated = f"{verb.get(target, target.value)} {self.session.slug}"
+        status = self.attempt(f"move to {target.value}", lambda: self.session.move(target), gated)
+        if status is not None:
+            self.moved(status)
+
+    def moved(self, status: StoryStatus) -> None:
+        """Tell everyone the story moved, and redraw (editable or not)."""
+        self.post_message(self.StatusMoved(status))
+        self.notify(f"The story is now {status.value}.")
+        self.after_write()
+
+    def action_review(self) -> None:
+        """Send the story to review."""
+        self.move(StoryStatus.REVIEW)
+
+    def action_approve(self) -> None:
+        """Approve the story."""
+        self.move(StoryStatus.APPROVED)
+
+    def action_publish(self) -> None:
+        """Publish the story."""
+        self.move(StoryStatus.PUBLISHED)
+
+    def action_export(self) -> None:
+        """Export the story as the config says."""
+        if not self.save():
+            return
+        path = self.attempt("export", self.session.export, f"export {self.session.slug}")
+        if path is not None:
+            self.post_message(self.Exported(path))
+            self.notify(f"Wrote {path}", title="Exported")
+
+    def action_correct(self) -> None:
+        """Ask for a note, then open a correction of the published story."""
+        if not self.allowed("start a correction", self.session.check_correctable):
+            return
+
+        def noted(note: str | None) -> None:
+            """Start the correction with `note` (None: cancelled)."""
+            if note is None:
+                return
+            status = self.attempt("start a correction", lambda: self.session.correct(note))
+            if status is not None:
+                self.moved(status)
+
+        self.app.push_screen(CorrectionScreen(self.session.slug), noted)
+
+    # -- other screens ------------------------------------------------------------------
+
     def action_history(self) -> None:
         """Save, then show the story's history."""
         if self.save():
-            self.app.push_screen(HistoryScreen(self.bench, self.slug))
+            self.app.push_screen(HistoryScreen(self.workbench, self.session.slug))
 
     def action_segment_history(self) -> None:
         """Save, then show the history of this segment."""
         if self.save():
-            self.app.push_screen(HistoryScreen(self.bench, self.slug, segment=self.current))
+            self.app.push_screen(
+                HistoryScreen(self.workbench, self.session.slug, segment=self.session.current)
+            )
 
     def action_glossary(self) -> None:
         """Save, then show the story's glossary entries; a change re-checks the story."""
-        selected = self.query_one(EnglishEditor).selected_text
+        selected = self.editor.selected_text
         if not self.save():
             return
 
         def closed(changed: bool | None) -> None:
             """The glossary files changed: scan the story again with the new glossary."""
             if changed:
-                self.bench.reload_glossary()
-                self.findings = None
+                self.workbench.home.reload_glossary()
+                self.session.findings = None
                 self.refresh_all()
-                self.scan(self.story)
+                self.scan(self.session.story)
 
-        self.app.push_screen(GlossaryPanelScreen(self.bench, self.story, selected), closed)
+        self.app.push_screen(
+            GlossaryPanelScreen(self.workbench, self.session.story, selected), closed
+        )
+
+    def action_search(self) -> None:
+        """Ask for a text; each Enter goes to the next segment holding it."""
+
+        def find(text: str) -> bool:
+            """Go to the next match after the current segment, wrapping round."""
+            self.search_text = text
+            n = next_match(self.session.story.segments, self.session.current, text)
+            if n is None:
+                self.notify(f"No segment contains {text!r}.", severity="warning")
+                return False
+            if n == self.session.current:
+                self.notify(f"Only this segment contains {text!r}.")
+            self.go(n)
+            return True
+
+        self.app.push_screen(SearchScreen(self.search_text, find))
+
+    # -- redrafting (in the background, see redraft.py) -----------------------------------
+
+    def action_redraft(self) -> None:
+        """Redraft the current segment with the desk's engine (overwriting its English)."""
+        self.start_redraft([self.session.current], force=True)
+
+    def action_redraft_story(self) -> None:
+        """Redraft every segment nobody has edited or confirmed, row by row."""
+        if not self.allowed("redraft", self.session.check_editable):
+            return
+        self.session.reload()
+        untouched = self.session.untouched()
+        if not untouched:
+            self.notify("Every segment has been worked on; redraft one with its own key.")
+            return
+        self.start_redraft(untouched, force=False)
+
+    def start_redraft(self, numbers: list[int], *, force: bool) -> None:
+        """Save, check the story may change, then draft `numbers` in the background."""
+        if self.redrafter.activity:
+            self.notify("Already drafting; wait for it to finish.", severity="warning")
+        elif self.allowed("redraft", self.session.check_editable):
+            self.redrafter.start(numbers, force=force)
+            self.refresh_detail()
+
+    @on(Redrafter.Redrafted)
+    def _redrafted(self, event: Redrafter.Redrafted) -> None:
+        """Show the new draft in its row (and in the box if it is the current segment)."""
+        self.redrafter.activity = f"drafting {event.done}/{event.total}"
+        self.session.reload()
+        self.redraw_row(event.n)
+        if event.n == self.session.current and not self.editor.dirty:
+            # Unsaved typing is kept: its save will show the conflict with the draft.
+            self.show_segment(event.n)
+        self.refresh_detail()
+
+    @on(Redrafter.RedraftFinished)
+    def _redraft_finished(self, event: Redrafter.RedraftFinished) -> None:
+        """Clear the progress and say what happened."""
+        self.redrafter.activity = ""
+        if event.error:
+            self.refresh_detail()
+            self.notify(event.error, title="Cannot redraft", severity="error", timeout=8)
+            self.post_message(self.Refused("redraft", event.error))
+            return
+        self.session.reload()
+        self.refresh_all()
+        said = f"Redrafted {len(event.drafted)} segment(s)."
+        if event.skipped:
+            said += f" Left {len(event.skipped)} that changed meanwhile."
+        self.notify(said, title="Drafts")

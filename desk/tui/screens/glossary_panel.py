@@ -21,15 +21,15 @@ from desk.core.errors import DeskError
 from desk.core.glossary import files
 from desk.core.glossary.model import Entry, Kind
 from desk.core.story import Story
-from desk.tui.backend import Workbench
+from desk.tui.context import Workbench
 from desk.tui.visible import visible_text
 from desk.tui.widgets.row_key import cursor_key
 
 
-def story_entries(bench: Workbench, story: Story) -> list[Entry]:
+def story_entries(workbench: Workbench, story: Story) -> list[Entry]:
     """The glossary entries named in `story`: canonical or a variant in the English, or
     an Arabic form in the Arabic, in glossary order (empty without a glossary)."""
-    enforcer = bench.enforcer()
+    enforcer = workbench.home.enforcer()
     if enforcer is None:
         return []
     seen: dict[str, Entry] = {}
@@ -84,15 +84,15 @@ class AddEntryScreen(ModalScreen[Entry | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, bench: Workbench, text: str) -> None:
-        """Add `text` (the selection) to `bench`'s glossary folder."""
+    def __init__(self, workbench: Workbench, text: str) -> None:
+        """Add `text` (the selection) to the workbench's glossary folder."""
         super().__init__()
-        self.bench = bench
+        self.workbench = workbench
         self.text = text
 
     def compose(self) -> ComposeResult:
         """The fields, prefilled from the selection, the error line, the buttons."""
-        taken = {e.id for e in self.bench.glossary().load().entries}
+        taken = {e.id for e in self.workbench.home.glossary().load().entries}
         with VerticalScroll(id="entry-box"):
             yield Static(
                 "Add a glossary entry (written like `desk glossary add`). Enter adds, Esc cancels.",
@@ -128,7 +128,7 @@ class AddEntryScreen(ModalScreen[Entry | None]):
             arabic=split_forms(self.query_one("#entry-arabic", Input).value),
             kind=Kind(kind),
         )
-        g = self.bench.glossary()
+        g = self.workbench.home.glossary()
         try:
             written = files.add_entry(g.target_file(None, kind), entry, g.load().entries)
         except (DeskError, OSError) as exc:
@@ -173,10 +173,10 @@ class GlossaryPanelScreen(Screen[bool]):
         Binding("escape", "back", "Editor", tooltip="Back to the editor."),
     ]
 
-    def __init__(self, bench: Workbench, story: Story, selected: str) -> None:
+    def __init__(self, workbench: Workbench, story: Story, selected: str) -> None:
         """The entries of `story`; `selected` is the English selected in the editor."""
         super().__init__()
-        self.bench = bench
+        self.workbench = workbench
         self.story = story
         self.selected = " ".join(selected.split())
         self.changed = False
@@ -187,7 +187,7 @@ class GlossaryPanelScreen(Screen[bool]):
     def compose(self) -> ComposeResult:
         """Title, the selection, the entries, the error line, footer."""
         yield Static(
-            f"Glossary — entries in {self.story.slug} │ {self.bench.glossary().folder}",
+            f"Glossary — entries in {self.story.slug} │ {self.workbench.home.glossary().folder}",
             id="glossary-title",
             markup=False,
         )
@@ -210,7 +210,7 @@ class GlossaryPanelScreen(Screen[bool]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="glossary-panel")
     def find_entries(self) -> None:
         """Load the glossary and find its entries in the story."""
-        entries = story_entries(self.bench, self.story)
+        entries = story_entries(self.workbench, self.story)
         self.app.call_from_thread(self.show_entries, entries)
 
     def show_entries(self, entries: list[Entry]) -> None:
@@ -227,14 +227,14 @@ class GlossaryPanelScreen(Screen[bool]):
     def glossary_changed(self, message: str) -> None:
         """After a write: read the glossary again and say what was done."""
         self.changed = True
-        self.bench.reload_glossary()
+        self.workbench.home.reload_glossary()
         self.say("")
         self.notify(message)
         self.find_entries()
 
     def action_reload(self) -> None:
         """Read the glossary files again."""
-        self.bench.reload_glossary()
+        self.workbench.home.reload_glossary()
         self.find_entries()
 
     def action_back(self) -> None:
@@ -251,7 +251,7 @@ class GlossaryPanelScreen(Screen[bool]):
             if entry is not None:
                 self.glossary_changed(f"Added {entry.id} ({entry.canonical}) to {entry.source}")
 
-        self.app.push_screen(AddEntryScreen(self.bench, self.selected), added)
+        self.app.push_screen(AddEntryScreen(self.workbench, self.selected), added)
 
     def action_add_variant(self) -> None:
         """Add the selection as a variant of the entry under the cursor."""
@@ -262,7 +262,7 @@ class GlossaryPanelScreen(Screen[bool]):
         if entry_id is None:
             self.say("No entry under the cursor to add the variant to.")
             return
-        g = self.bench.glossary()
+        g = self.workbench.home.glossary()
         try:
             path = files.find_entry_file(g.paths(), entry_id)
             entry = files.add_variant(path, entry_id, self.selected)

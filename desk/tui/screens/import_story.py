@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static, Switch
 
 from desk.core.errors import DeskError
 from desk.core.importer import ImportOptions
-from desk.tui.backend import Workbench
+from desk.tui.context import Workbench
 
 FIELDS = (
     ("path", "Arabic file", "samples/lattakia-offensive.ar.md"),
@@ -43,10 +43,10 @@ class ImportScreen(ModalScreen[Imported | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, bench: Workbench) -> None:
-        """Import into `bench`'s desk home, as its author."""
+    def __init__(self, workbench: Workbench) -> None:
+        """Import into the workbench's desk home, as its author."""
         super().__init__()
-        self.bench = bench
+        self.workbench = workbench
 
     def compose(self) -> ComposeResult:
         """A line of explanation, the fields, the switch, the error line, the buttons."""
@@ -103,8 +103,8 @@ class ImportScreen(ModalScreen[Imported | None]):
             return
         options = self.options()
         try:
-            result = self.bench.desk.import_story(
-                Path(path).expanduser(), options, author=self.bench.author
+            result = self.workbench.desk.import_story(
+                Path(path).expanduser(), options, author=self.workbench.author
             )
         except (DeskError, OSError) as exc:
             self.show_error(f"Not imported: {exc}")

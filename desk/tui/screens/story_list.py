@@ -12,15 +12,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from desk.cli import Env
-from desk.commands.glossary import draft_enforcer
-from desk.core.drafting import choose_engine, draft_story
-from desk.core.engine.base import Draft, NoneEngine
+from desk.core.engine.base import Draft, Engine
 from desk.core.errors import DeskError, NotFoundError
 from desk.core.glossary.stories import check_story
 from desk.core.store import StorySummary
 from desk.core.story import StoryStatus
-from desk.tui.backend import Workbench
+from desk.tui.context import Workbench
 from desk.tui.screens.confirm_delete import ConfirmDeleteScreen
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.import_story import Imported, ImportScreen
@@ -66,10 +63,10 @@ class StoryListScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", tooltip="Leave the workbench."),
     ]
 
-    def __init__(self, bench: Workbench) -> None:
-        """List the stories of `bench`'s desk home."""
+    def __init__(self, workbench: Workbench) -> None:
+        """List the stories of the workbench's desk home."""
         super().__init__()
-        self.bench = bench
+        self.workbench = workbench
         self.status_filter: StoryStatus | None = None
         """Show only stories of this status (None: all)."""
         self.order = "updated"
@@ -77,7 +74,9 @@ class StoryListScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Title, table, footer."""
-        yield Static(f"desk — stories │ you: {self.bench.author}", id="list-title", markup=False)
+        yield Static(
+            f"desk — stories │ you: {self.workbench.author}", id="list-title", markup=False
+        )
         yield StoryTable(id="stories")
         yield Static("", id="list-empty")
         yield Footer()
@@ -88,10 +87,10 @@ class StoryListScreen(Screen[None]):
 
     def action_reload(self) -> None:
         """Read the stories again."""
-        store = self.bench.desk.store
+        store = self.workbench.desk.store
         stories = store.list_stories(self.status_filter, limit=SHOWN)
         self.query_one(StoryTable).show(sort_stories(stories, self.order))
-        title = f"desk — stories │ you: {self.bench.author}"
+        title = f"desk — stories │ you: {self.workbench.author}"
         if self.status_filter is not None:
             title += f" │ only {self.status_filter.value}"
         if len(stories) == SHOWN:
@@ -117,21 +116,19 @@ class StoryListScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="findings")
     def count_findings(self, slugs: list[str]) -> None:
         """Count each story's glossary findings off the UI thread (own store connection)."""
-        enforcer = self.bench.enforcer()
+        home = self.workbench.home
+        enforcer = home.enforcer()
         if enforcer is None:
             self.post_message(self.FindingsCounted(dict.fromkeys(slugs, 0)))
             return
-        env = Env(self.bench.env.home)
-        try:
-            counts = {}
+        counts = {}
+        with home.open() as desk:
             for slug in slugs:
                 try:
-                    story = env.desk.store.load_story(slug)
+                    story = desk.store.load_story(slug)
                 except NotFoundError:  # deleted meanwhile
                     continue
                 counts[slug] = sum(len(r.findings) for r in check_story(story, enforcer))
-        finally:
-            env.desk.store.close()
         self.post_message(self.FindingsCounted(counts))
 
     @on(FindingsCounted)
@@ -164,7 +161,7 @@ class StoryListScreen(Screen[None]):
 
     def open_story(self, slug: str) -> None:
         """Push the editor on `slug`."""
-        self.app.push_screen(EditorScreen(self.bench, slug))
+        self.app.push_screen(EditorScreen(self.workbench, slug))
 
     # -- delete -----------------------------------------------------------------
 
@@ -173,7 +170,7 @@ class StoryListScreen(Screen[None]):
         slug = self.query_one(StoryTable).selected_slug
         if slug is None:
             return
-        story = self.bench.desk.store.load_story(slug)
+        story = self.workbench.desk.store.load_story(slug)
         if story.status != StoryStatus.NEW:
             self.notify(
                 f"{slug} is {story.status.value}: only a story still new can be deleted.",
@@ -185,7 +182,7 @@ class StoryListScreen(Screen[None]):
             if not yes:
                 return
             try:
-                self.bench.desk.delete_story(slug, author=self.bench.author)
+                self.workbench.desk.delete_story(slug, author=self.workbench.author)
             except DeskError as exc:
                 self.notify(str(exc), severity="error")
                 return
@@ -198,7 +195,7 @@ class StoryListScreen(Screen[None]):
 
     def action_import(self) -> None:
         """Ask for a file and the options; import it; draft it in a worker if it wants one."""
-        self.app.push_screen(ImportScreen(self.bench), self.imported)
+        self.app.push_screen(ImportScreen(self.workbench), self.imported)
 
     def imported(self, done: Imported | None) -> None:
         """Show and select the new story, then start its machine draft."""
@@ -218,35 +215,32 @@ class StoryListScreen(Screen[None]):
         The worker opens its own store on the same desk home (an SQLite connection
         belongs to the thread that opened it) and reports progress by notifications.
         """
-        env = Env(self.bench.env.home)
-        author = self.bench.author
+        home, author = self.workbench.home, self.workbench.author
+        progress = {"done": 0, "total": 0, "step": 1}
 
         def say(message: str, severity: str = "information") -> None:
             self.app.call_from_thread(self.notify, message, severity=severity)
 
+        def started(engine: Engine, total: int) -> None:
+            progress.update(total=total, step=max(1, total // 4))
+            say(f"Drafting {slug} with {engine.describe()}…")
+
+        def advance(draft: Draft) -> None:
+            progress["done"] += 1
+            done, total = progress["done"], progress["total"]
+            if done % progress["step"] == 0 and done < total:
+                say(f"Drafting {slug}: {done}/{total} segments")
+                self.app.call_from_thread(self.action_reload)
+
         try:
-            choice = choose_engine(env.home, env.desk)
-            for notice in choice.notices:
-                say(notice)
-            if isinstance(choice.engine, NoneEngine):
+            with home.open() as desk:
+                report = home.draft(
+                    slug, author=author, desk=desk, skip_none=True, on_notice=say,
+                    on_start=started, on_draft=advance,
+                )  # fmt: skip
+            if report is None:
                 say(f"{slug}: the desk's engine is `none`, no machine draft.")
                 return
-            total = len(env.desk.store.load_story(slug).segments)
-            step = max(1, total // 4)
-            done = 0
-            say(f"Drafting {slug} with {choice.engine.describe()}…")
-
-            def advance(draft: Draft) -> None:
-                nonlocal done
-                done += 1
-                if done % step == 0 and done < total:
-                    say(f"Drafting {slug}: {done}/{total} segments")
-                    self.app.call_from_thread(self.action_reload)
-
-            report = draft_story(
-                env.desk, slug, choice.engine, requested_by=author, on_draft=advance,
-                enforcer=draft_enforcer(env),
-            )  # fmt: skip
             fixed = len(report.glossary_fixed)
             say(
                 f"Drafted {len(report.drafted)} segment(s) of {slug}"
@@ -256,6 +250,4 @@ class StoryListScreen(Screen[None]):
             say(f"Drafting {slug} failed: {exc}", "error")
             raise
         finally:
-            if "desk" in env.__dict__:
-                env.desk.store.close()
             self.app.call_from_thread(self.action_reload)

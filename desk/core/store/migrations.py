@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from desk.core.search import sql_english, sql_fold
+from desk.core.fulltext import sql_english, sql_fold
 
 
 class Migration(NamedTuple):

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from desk.core.errors import ConflictError, InputError, NotFoundError
-from desk.core.migrations import MIGRATIONS
+from desk.core.store.migrations import MIGRATIONS
 from desk.core.story import RevisionKind, Role, Segment, SegmentStatus, Story, StoryStatus
 
 BUSY_TIMEOUT_MS = 10_000
@@ -322,7 +322,7 @@ class Store:
         story.id = story_id
         return story_id
 
-    def add_revision(
+    def record(
         self,
         conn: sqlite3.Connection,
         story_id: int,
@@ -330,22 +330,41 @@ class Store:
         author: str,
         at: str,
         kind: RevisionKind,
-        segment_id: int | None = None,
+        segment: Segment | None = None,
+        expected_version: int | None = None,
         before: str = "",
         after: str = "",
         note: str = "",
     ) -> int:
-        """Append one entry to the revision log; returns its id."""
+        """Write one change and its revision: the only way a revision enters the log.
+
+        With `segment` and `expected_version`, the segment's new state is saved first if
+        nobody changed it since that version (else ConflictError, nothing written); with
+        `segment` alone, the revision only refers to it (an import's first draft). The
+        story's `updated_at` becomes `at`. Returns the revision's id.
+        """
+        if segment is not None and expected_version is not None:
+            self._save_segment(conn, segment, expected_version=expected_version)
         cur = conn.execute(
             """
             INSERT INTO revisions (story_id, segment_id, author, at, kind, before, after, note)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            (story_id, segment_id, author, at, kind.value, before, after, note),
+            (
+                story_id,
+                segment.id if segment is not None else None,
+                author,
+                at,
+                kind.value,
+                before,
+                after,
+                note,
+            ),
         )
+        conn.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (at, story_id))
         return int(cur.lastrowid or 0)
 
-    def save_segment(
+    def _save_segment(
         self, conn: sqlite3.Connection, seg: Segment, *, expected_version: int
     ) -> None:
         """Write a segment's text and status if nobody changed it since `expected_version`."""

@@ -15,7 +15,7 @@ from desk.core.errors import DeskError
 from desk.core.history import author_diffs, story_diff, story_stats
 from desk.core.store import Revision
 from desk.core.story import Story
-from desk.tui.backend import Workbench
+from desk.tui.context import Workbench
 from desk.tui.widgets.history_detail import HistoryDetail
 from desk.tui.widgets.revision_table import RevisionTable
 from desk.tui.widgets.source_pane import SourcePane
@@ -55,13 +55,13 @@ class HistoryScreen(Screen[None]):
         Binding("t", "mode('stats')", "Stats", tooltip="Post-edit distance, by story and author."),
     ]
 
-    def __init__(self, bench: Workbench, slug: str, *, segment: int | None = None) -> None:
+    def __init__(self, workbench: Workbench, slug: str, *, segment: int | None = None) -> None:
         """The history of story `slug`; with `segment`, only that segment's."""
         super().__init__()
-        self.bench = bench
+        self.workbench = workbench
         self.slug = slug
-        self.story: Story = bench.desk.store.load_story(slug)
-        self.revisions: list[Revision] = bench.desk.store.revisions(self.story.id or 0)
+        self.story: Story = workbench.desk.store.load_story(slug)
+        self.revisions: list[Revision] = workbench.desk.store.revisions(self.story.id or 0)
         self.segment = segment
         """Show only this segment's revisions (None: the whole story's)."""
         self.author: str | None = None
@@ -72,7 +72,7 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Title, the segment's Arabic (when filtered to one), timeline, detail, footer."""
         yield Static("", id="history-title", markup=False)
-        yield SourcePane(arabic_display=self.bench.arabic_display, id="history-source")
+        yield SourcePane(arabic_display=self.workbench.arabic_display, id="history-source")
         yield RevisionTable(id="timeline")
         with VerticalScroll(id="history-detail-box"):
             yield HistoryDetail(id="history-detail")

@@ -1,4 +1,4 @@
-"""Text and JSON renderings of stories, logs, diffs and stats for the CLI."""
+"""What the CLI prints: stories, logs, diffs and stats as terminal text or JSON."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from desk.core.diffing import DiffOp, render_plain
+from desk.core.fulltext import Hit
 from desk.core.history import SegmentDiff, StoryStats
-from desk.core.search import Hit
 from desk.core.store import Revision, StorySummary
 from desk.core.story import Story
 

@@ -1,0 +1,232 @@
+"""The editing session of one story: the state and rules behind the workbench's editor.
+
+A plain object, no UI: which segment is current, the version its English was read at
+(so a save over someone else's is a conflict, not a loss), the glossary findings, and
+every action the editor offers (save, confirm, move, fix, revert, undo, status moves,
+export, corrections). Each action calls the application service and raises DeskError
+when refused (ConflictError when someone else saved the segment first, GateRefused with
+the QA gate's problems); the screen shows the refusal and redraws.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desk.app.home import Home
+from desk.app.service import Desk, EditResult, GateRefused
+from desk.core.errors import RefusedError
+from desk.core.glossary.findings import Finding
+from desk.core.glossary.stories import check_story
+from desk.core.qa import Problem
+from desk.core.store import Revision
+from desk.core.story import (
+    EDITABLE_STATUSES,
+    Segment,
+    SegmentStatus,
+    Story,
+    StoryStatus,
+    check_editable,
+    check_transition,
+)
+
+
+class EditorSession:
+    """One person editing one story of a desk home."""
+
+    def __init__(self, home: Home, slug: str, author: str) -> None:
+        """Open story `slug` (NotFoundError if there is none) at its first segment."""
+        self.home = home
+        self.slug = slug
+        self.author = author
+        self.story: Story = self.desk.store.load_story(slug)
+        self.current = self.story.segments[0].n if self.story.segments else 0
+        """The segment being edited."""
+        self.base_version = self.segment().version if self.story.segments else 0
+        """The current segment's version when its English was read: a save expects it."""
+        self.findings: dict[int, list[Finding]] | None = None
+        """Glossary findings per segment (segments without any left out); None: not
+        scanned yet."""
+
+    @property
+    def desk(self) -> Desk:
+        """The application service over the home's store."""
+        return self.home.desk
+
+    # -- reading -------------------------------------------------------------------
+
+    def segment(self, n: int | None = None) -> Segment:
+        """Segment `n`, else the current one, as last read."""
+        return self.story.segment(self.current if n is None else n)
+
+    @property
+    def editable(self) -> bool:
+        """Whether the story's English may change now (not published)."""
+        return self.story.status in EDITABLE_STATUSES
+
+    def open(self, n: int) -> Segment:
+        """Make segment `n` current; its English is read at its present version."""
+        seg = self.story.segment(n)
+        self.current = n
+        self.base_version = seg.version
+        return seg
+
+    def reload(self) -> None:
+        """Read the story again (after a write, or someone else's) and re-check it."""
+        self.story = self.desk.store.load_story(self.slug)
+        for seg in self.story.segments:
+            self.recheck(seg)
+
+    def next_n(self) -> int:
+        """The segment after the current one (the last stays the last)."""
+        return min(self.current + 1, len(self.story.segments))
+
+    def previous_n(self) -> int:
+        """The segment before the current one (the first stays the first)."""
+        return max(self.current - 1, 1)
+
+    def next_finding_n(self) -> int | None:
+        """The next segment with glossary findings, wrapping round (None: there is none)."""
+        if not self.findings:
+            return None
+        numbers = sorted(self.findings)
+        later = [n for n in numbers if n > self.current]
+        return (later or numbers)[0]
+
+    # -- the glossary ----------------------------------------------------------------
+
+    def scan(self, story: Story) -> dict[int, list[Finding]]:
+        """Findings of every segment of `story` (safe from a worker: reads no store)."""
+        enforcer = self.home.enforcer()
+        if enforcer is None:
+            return {}
+        return {r.n: r.findings for r in check_story(story, enforcer)}
+
+    def recheck(self, seg: Segment) -> None:
+        """Check one segment again after a change (once a scan has loaded the glossary)."""
+        enforcer = self.home.enforcer_if_loaded()
+        if self.findings is None or enforcer is None:
+            return
+        found = enforcer.check(seg.text, seg.source)
+        if found:
+            self.findings[seg.n] = found
+        else:
+            self.findings.pop(seg.n, None)
+
+    def counts(self) -> dict[int, int]:
+        """Segment → number of findings."""
+        return {n: len(f) for n, f in (self.findings or {}).items()}
+
+    def total_findings(self) -> int | None:
+        """Open findings in the story (None: not scanned yet)."""
+        return None if self.findings is None else sum(len(f) for f in self.findings.values())
+
+    def fix(self, pick: int | None = None) -> int:
+        """Apply the current segment's automatic glossary fixes (or only the pick-th) as
+        a `glossary` revision; returns how many were applied."""
+        enforcer = self.home.enforcer_if_loaded()
+        if enforcer is None:
+            raise RefusedError("no glossary loaded (yet)")
+        report = self.desk.fix(
+            self.slug, enforcer, requested_by=self.author, numbers=[self.current], pick=pick
+        )
+        applied = len(report.fixed.get(self.current, []))
+        if applied:
+            self.reload()
+            self.open(self.current)
+        return applied
+
+    # -- saving ----------------------------------------------------------------------
+
+    def save(self, text: str) -> EditResult:
+        """Save `text` as the current segment's English, expecting the version it was
+        read at (ConflictError if someone else saved it meanwhile)."""
+        result = self.desk.edit(
+            self.slug, self.current, text, author=self.author, expected_version=self.base_version
+        )
+        self._after_write()
+        return result
+
+    def theirs(self, n: int) -> Segment:
+        """After a conflict on segment `n`: the story read again, their segment."""
+        self.story = self.desk.store.load_story(self.slug)
+        return self.story.segment(n)
+
+    def rebase(self, seg: Segment) -> None:
+        """Take `seg`'s version as the one the English was read at (after a conflict)."""
+        self.base_version = seg.version
+
+    def revert(self) -> EditResult:
+        """Put the current segment's machine draft back as its English."""
+        result = self.desk.revert(
+            self.slug, self.current, author=self.author, expected_version=self.base_version
+        )
+        self._after_write()
+        return result
+
+    def last_change(self) -> Revision | None:
+        """The current segment's last saved change of its English (None: none yet)."""
+        return self.desk.last_change(self.slug, self.current)
+
+    def undo(self, last: Revision | None = None) -> Revision | None:
+        """Undo the current segment's last saved change (`last`, if looked up already) as
+        a new edit; the revision undone, or None when there is nothing to undo."""
+        last = last or self.last_change()
+        if last is None:
+            return None
+        self.save(last.before)
+        self.reload()
+        self.open(self.current)
+        return last
+
+    def confirm(self, numbers: list[int] | None) -> list[int]:
+        """Confirm these segments (every one with None); those newly confirmed."""
+        done = self.desk.confirm(self.slug, numbers, author=self.author)
+        self.reload()
+        return done
+
+    def _after_write(self) -> None:
+        """Read the story again and take the current segment's new version."""
+        self.story = self.desk.store.load_story(self.slug)
+        seg = self.segment()
+        self.base_version = seg.version
+        self.recheck(seg)
+
+    # -- the workflow ------------------------------------------------------------------
+
+    def move(self, target: StoryStatus) -> StoryStatus:
+        """Move the story to `target` (GateRefused names what blocks approve/publish)."""
+        if target == StoryStatus.PUBLISHED:
+            status = self.desk.publish(self.slug, author=self.author)
+        else:
+            status = self.desk.set_status(self.slug, target, author=self.author)
+        self.reload()
+        return status
+
+    def export(self) -> Path:
+        """Export like `desk export SLUG` with the config's profile and folder."""
+        done = self.home.export(self.slug, author=self.author)
+        assert done.path is not None
+        return done.path
+
+    def check_correctable(self) -> None:
+        """Refuse (WorkflowError) unless a correction may start now."""
+        check_transition(self.desk.store.load_story(self.slug).status, StoryStatus.CORRECTING)
+
+    def correct(self, note: str) -> StoryStatus:
+        """Open a correction of the published story with `note`."""
+        status = self.desk.correct(self.slug, note, author=self.author)
+        self.reload()
+        return status
+
+    def check_editable(self) -> None:
+        """Refuse (WorkflowError) unless the story may change now, as read from the store."""
+        check_editable(self.desk.store.load_story(self.slug).status)
+
+    def untouched(self) -> list[int]:
+        """Segments nobody has edited or confirmed (a story-wide redraft takes these)."""
+        return [s.n for s in self.story.segments if s.status == SegmentStatus.DRAFT]
+
+
+def gate_problems(exc: Exception) -> list[Problem]:
+    """The QA gate's problems behind a refusal (empty for any other refusal)."""
+    return exc.problems if isinstance(exc, GateRefused) else []

@@ -1,0 +1,231 @@
+"""One desk home, as both front ends use it: config, store, glossary, engine, exports.
+
+The CLI builds one `Home` per command and the workbench one per run; tests build their
+own and may hand it an engine or an enforcer. Nothing below this layer builds a store,
+an engine or an enforcer of its own.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desk.app.engines import EngineChoice, EngineOptions, choose_engine
+from desk.app.glossary import GlossaryFolder
+from desk.app.service import Desk, DraftReport
+from desk.core.clock import clock_from_env
+from desk.core.config import Config, load_config
+from desk.core.engine.base import Draft, Engine, NoneEngine
+from desk.core.errors import InputError
+from desk.core.export import write_export
+from desk.core.store import Store
+from desk.locations import config_path, database_path, desk_home, export_dir
+
+if TYPE_CHECKING:
+    from desk.core.glossary.enforce import Enforcer
+
+
+@dataclass(frozen=True)
+class Exported:
+    """An export: the file written (None when it went to standard output) and its bytes."""
+
+    path: Path | None
+    content: bytes
+
+
+class Home:
+    """A desk home: its folder, its config, a store handle, the glossary and the engine."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        engine: Engine | None = None,
+        enforcer: Enforcer | None = None,
+    ) -> None:
+        """The home at `path`; `engine` and `enforcer` replace the desk's own (tests, tools)."""
+        self.path = path
+        self._engine = engine
+        self._given_enforcer = enforcer
+        self._enforcer: Enforcer | None = None
+        self._signature: tuple[tuple[str, int, int], ...] | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def at(cls, override: str | os.PathLike[str] | None = None) -> Home:
+        """The home named by `override` (--home), else $DESK_HOME, else the user data dir."""
+        return cls(desk_home(override))
+
+    @cached_property
+    def config(self) -> Config:
+        """The home's config.toml (defaults without one; InputError for a bad one)."""
+        return load_config(config_path(self.path))
+
+    # -- the store ----------------------------------------------------------------
+
+    def _new_desk(self) -> Desk:
+        """A fresh store connection and the operations over it."""
+        store = Store(database_path(self.path))
+        return Desk(store, clock=clock_from_env(), default_credit=self.config.credit)
+
+    @cached_property
+    def desk(self) -> Desk:
+        """The operations over this home's store, on a connection opened at first use.
+
+        A SQLite connection belongs to the thread that opened it: this one is for the
+        thread that runs the command or the UI. A worker thread uses `open()`.
+        """
+        return self._new_desk()
+
+    @contextmanager
+    def open(self) -> Iterator[Desk]:
+        """The operations over a connection of its own, closed afterwards (for a worker)."""
+        desk = self._new_desk()
+        try:
+            yield desk
+        finally:
+            desk.store.close()
+
+    def close(self) -> None:
+        """Close the store connection, if one was opened."""
+        if "desk" in self.__dict__:
+            self.desk.store.close()
+            del self.__dict__["desk"]
+
+    # -- the glossary ---------------------------------------------------------------
+
+    def glossary(self, override: Path | None = None) -> GlossaryFolder:
+        """The glossary folder: `override` (--glossary), else $DESK_GLOSSARY, the config's
+        `[glossary] folder`, ./glossaries, or glossaries/ in the desk home."""
+        return GlossaryFolder.resolve(self.path, override, self.config.glossary_folder)
+
+    def enforcer(self) -> Enforcer | None:
+        """The house glossary's enforcer (None: no glossary files), safe from any thread.
+
+        Built once per glossary version: while the files are unchanged (names, sizes,
+        modification times) every caller shares one; a change builds it again.
+        """
+        if self._given_enforcer is not None:
+            return self._given_enforcer
+        folder = self.glossary()
+        signature = folder.signature()
+        with self._lock:
+            if signature != self._signature:
+                self._enforcer = folder.enforcer() if signature else None
+                self._signature = signature
+            return self._enforcer
+
+    def enforcer_if_loaded(self) -> Enforcer | None:
+        """The enforcer if one was built already; never reads files (cheap, for a UI)."""
+        return self._given_enforcer or self._enforcer
+
+    def reload_glossary(self) -> None:
+        """Forget the enforcer: the next `enforcer()` reads the glossary files again."""
+        with self._lock:
+            self._enforcer = None
+            self._signature = None
+
+    # -- drafting and exporting ----------------------------------------------------------
+
+    def engine(
+        self, desk: Desk | None = None, options: EngineOptions | None = None
+    ) -> EngineChoice:
+        """The engine that drafts: the one this home was given (unless `options` name
+        another), else the desk's choice; `desk` is the store handle to read the desk's
+        settings from (a worker passes its own)."""
+        options = options or EngineOptions()
+        if self._engine is not None and options.name is None:
+            return EngineChoice(self._engine)
+        desk = desk or self.desk
+        return choose_engine(self.path, desk.store, desk.clock, options)
+
+    def draft(
+        self,
+        slug: str,
+        *,
+        author: str,
+        desk: Desk | None = None,
+        options: EngineOptions | None = None,
+        numbers: Sequence[int] | None = None,
+        force: bool = False,
+        glossary: bool = True,
+        skip_none: bool = False,
+        on_notice: Callable[[str], None] | None = None,
+        on_start: Callable[[Engine, int], None] | None = None,
+        on_draft: Callable[[Draft], None] | None = None,
+    ) -> DraftReport | None:
+        """Draft `slug` with the desk's engine and, unless `glossary` is off, apply the
+        glossary's listed spellings to each draft: `desk draft`, `desk import` and the
+        workbench's drafts alike.
+
+        `on_notice` hears what desk did to get an engine (installing the demo model);
+        `on_start` the engine and the number of segments; `on_draft` each saved draft.
+        With `skip_none`, the `none` engine drafts nothing and None is returned.
+        """
+        desk = desk or self.desk
+        choice = self.engine(desk, options)
+        for notice in choice.notices:
+            if on_notice is not None:
+                on_notice(notice)
+        if skip_none and isinstance(choice.engine, NoneEngine):
+            return None
+        enforcer = self.enforcer() if glossary else None
+        if on_start is not None:
+            total = (
+                len(numbers) if numbers is not None else len(desk.store.load_story(slug).segments)
+            )
+            on_start(choice.engine, total)
+        return desk.draft(
+            slug, choice.engine, requested_by=author, numbers=numbers, force=force,
+            on_draft=on_draft, enforcer=enforcer,
+        )  # fmt: skip
+
+    def export(
+        self,
+        slug: str,
+        *,
+        author: str,
+        profile: str | None = None,
+        tz: str | None = None,
+        out: Path | None = None,
+        force: bool = False,
+        to_stdout: bool = False,
+    ) -> Exported:
+        """Export `slug` through the QA gate with the config's profile, zone and folder
+        (each overridable); written atomically unless `to_stdout`."""
+        config = self.config
+        rendered = self.desk.export(
+            slug,
+            profile=profile or config.export_profile,
+            tz=tz or config.timezone,
+            author=author,
+            force=force,
+        )
+        if to_stdout:
+            return Exported(None, rendered.content)
+        folder = out or export_dir(self.path, config.export_folder)
+        return Exported(write_export(folder, rendered), rendered.content)
+
+
+def resolve_author(given: str | None) -> str:
+    """Who makes a change: `given` (--as), else $DESK_USER, else the OS login name."""
+    name = given or os.environ.get("DESK_USER") or _login_name()
+    name = " ".join(name.split())
+    if not name:
+        raise InputError("--as: the author name is empty")
+    return name
+
+
+def _login_name() -> str:
+    """The OS user, or 'unknown' where there is none (e.g. a container without passwd)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,512 @@
+"""Every operation that changes a story, written once for the CLI and the workbench.
+
+Import, draft, glossary fixes, edit, revert, undo, confirm, status moves through the QA
+gate, publish, correct, delete and export. Each is checked against the workflow and
+written in one transaction; every revision goes through the store's one writer,
+`Store.record`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desk.core import qa
+from desk.core.clock import Clock
+from desk.core.engine.base import Draft, Engine
+from desk.core.errors import ConflictError, InputError, RefusedError
+from desk.core.export import Export, build
+from desk.core.glossary.findings import Finding, FindingKind, apply_fixes
+from desk.core.glossary.stories import GLOSSARY_AUTHOR, fix_note
+from desk.core.importer import ImportOptions, ImportResult, load_source
+from desk.core.qa import number_ranges
+from desk.core.store import Revision, Store, utc_now
+from desk.core.story import (
+    RevisionKind,
+    Segment,
+    SegmentStatus,
+    Story,
+    StoryStatus,
+    check_editable,
+    check_transition,
+)
+
+if TYPE_CHECKING:
+    from desk.core.glossary.enforce import Enforcer
+
+DEFAULT_CREDIT = "Translated and edited by The Syrian Observer"
+
+TEXT_KINDS = (RevisionKind.EDIT, RevisionKind.MT, RevisionKind.GLOSSARY, RevisionKind.CORRECTION)
+"""Revision kinds that change a segment's English (status revisions only confirm it)."""
+
+
+class GateRefused(RefusedError):
+    """The QA gate refused an action; `problems` says what blocks it, segment by segment."""
+
+    def __init__(self, message: str, problems: Sequence[qa.Problem]) -> None:
+        """Carry the refusal and the problems behind it."""
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """What an edit did: the segment number, whether the text changed, the story's status."""
+
+    n: int
+    changed: bool
+    status: StoryStatus
+
+
+@dataclass
+class DraftReport:
+    """What a drafting run did."""
+
+    drafted: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    """Segments a person had changed, left alone (use force to overwrite them)."""
+    glossary_fixed: list[int] = field(default_factory=list)
+    """Drafted segments the glossary then fixed."""
+
+
+@dataclass
+class FixReport:
+    """What a fix run changed."""
+
+    fixed: dict[int, list[Finding]] = field(default_factory=dict)
+    """Segment number → the findings applied to it."""
+    left: int = 0
+    """Findings that have no automatic fix (missing names, numbers, unlisted variants)."""
+
+
+class Desk:
+    """The operations of the desk over one store, with one clock and one QA gate."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Clock = utc_now,
+        default_credit: str = DEFAULT_CREDIT,
+        checks: Sequence[qa.Check] = qa.DEFAULT_CHECKS,
+    ) -> None:
+        """Work on `store`, stamping revisions with `clock`; `checks` make the QA gate."""
+        self.store = store
+        self.clock = clock
+        self.default_credit = default_credit
+        self.checks = tuple(checks)
+
+    # -- import and drafts ---------------------------------------------------------
+
+    def import_story(self, path: Path, options: ImportOptions, *, author: str) -> ImportResult:
+        """Import an Arabic source (and optional draft) as a new story."""
+        result = load_source(path, options, self.default_credit)
+        story = result.story
+        if self.store.has_story(story.slug):
+            raise RefusedError(
+                f"a story with slug {story.slug!r} already exists; give another with --slug"
+            )
+        now = self.clock()
+        story.created_at = story.updated_at = now
+        for seg in story.segments:
+            seg.updated_at = now
+            seg.updated_by = author
+            if seg.draft:
+                seg.drafted_at = now
+        with self.store.write() as conn:
+            if self.store.has_story(story.slug):
+                raise RefusedError(f"a story with slug {story.slug!r} already exists")
+            story_id = self.store.insert_story(conn, story)
+            note = f"imported {story.source_file}, {len(story.segments)} segments"
+            if options.draft is not None:
+                note += f", draft {options.draft.name}"
+            self.store.record(
+                conn, story_id, author=author, at=now, kind=RevisionKind.IMPORT,
+                after=StoryStatus.NEW.value, note=note,
+            )  # fmt: skip
+            for seg in story.segments:
+                if seg.draft:
+                    self.store.record(
+                        conn, story_id, author=author, at=now, kind=RevisionKind.IMPORT,
+                        segment=seg, after=seg.draft, note=seg.model,
+                    )  # fmt: skip
+        return result
+
+    def draft(
+        self,
+        slug: str,
+        engine: Engine,
+        *,
+        requested_by: str,
+        numbers: Sequence[int] | None = None,
+        force: bool = False,
+        on_draft: Callable[[Draft], None] | None = None,
+        enforcer: Enforcer | None = None,
+    ) -> DraftReport:
+        """Draft the story's segments with `engine`, saving each draft as an `mt` revision.
+
+        Segments a person has worked on are left alone unless `force`. With `enforcer`,
+        each draft then gets the glossary's listed spellings (variants and the article's
+        case) as a `glossary` revision right after its `mt` one.
+        """
+        story = self.store.load_story(slug)
+        check_editable(story.status)
+        targets = story.segments if numbers is None else [story.segment(n) for n in numbers]
+        report = DraftReport()
+        todo = []
+        for seg in targets:
+            # Every edit by a person makes a segment `edited`; a `draft` segment whose text
+            # differs from its draft holds only the glossary's fixes.
+            if not force and seg.status != SegmentStatus.DRAFT:
+                report.skipped.append(seg.n)
+            else:
+                todo.append(seg)
+        versions = {seg.n: seg.version for seg in todo}
+        for draft in engine.translate([(seg.n, seg.source) for seg in todo]):
+            try:
+                saved = self._save_draft(
+                    slug, draft, versions[draft.n], requested_by, force, enforcer, report
+                )
+            except ConflictError:
+                saved = False
+            (report.drafted if saved else report.skipped).append(draft.n)
+            if on_draft is not None:
+                on_draft(draft)
+        return report
+
+    def _save_draft(
+        self,
+        slug: str,
+        draft: Draft,
+        version: int,
+        requested_by: str,
+        force: bool,
+        enforcer: Enforcer | None,
+        report: DraftReport,
+    ) -> bool:
+        """Write one draft unless someone changed the segment meanwhile; True if written."""
+        with self.store.write() as conn:
+            story = self.store.load_story(slug)
+            check_editable(story.status)
+            seg = story.segment(draft.n)
+            if seg.version != version and not force:
+                return False
+            before = seg.text
+            now = self.clock()
+            provenance = draft.provenance
+            seg.text = seg.draft = draft.text
+            seg.status = SegmentStatus.DRAFT
+            seg.engine, seg.model, seg.drafted_at = provenance.engine, provenance.model, now
+            seg.updated_at, seg.updated_by = now, provenance.engine
+            assert story.id is not None
+            self.store.record(
+                conn, story.id, author=provenance.engine, at=now, kind=RevisionKind.MT,
+                segment=seg, expected_version=seg.version, before=before, after=draft.text,
+                note=provenance.to_json(requested_by=requested_by),
+            )  # fmt: skip
+            if enforcer is not None:
+                # Only listed spellings are fixed unasked; a fuzzy match on the Arabic's
+                # names (SOURCE) waits for a person (`desk glossary fix`, the workbench).
+                findings = [
+                    f for f in enforcer.check(seg.text, seg.source) if f.kind == FindingKind.VARIANT
+                ]
+                fixed = apply_fixes(seg.text, findings)
+                if fixed != seg.text:
+                    applied = [f for f in findings if f.fixable]
+                    self._write_fix(story, seg, fixed, applied, requested_by, enforcer.version)
+                    report.glossary_fixed.append(seg.n)
+        return True
+
+    # -- the glossary's fixes --------------------------------------------------------
+
+    def fix(
+        self,
+        slug: str,
+        enforcer: Enforcer,
+        *,
+        requested_by: str,
+        numbers: Sequence[int] | None = None,
+        pick: int | None = None,
+    ) -> FixReport:
+        """Apply every automatic fix (listed variants, source-aware renderings) in one write.
+
+        Each changed segment gets one `glossary` revision by the `glossary` author; a
+        segment keeps its status (a house spelling is not a change of meaning). A
+        published story is refused, as for any edit. With `pick`, only each segment's
+        pick-th fixable finding (1-based, in the order `check` reports them) is applied.
+        """
+        report = FixReport()
+        with self.store.write():
+            story = self.store.load_story(slug)
+            check_editable(story.status)
+            targets = story.segments if numbers is None else [story.segment(n) for n in numbers]
+            for seg in targets:
+                findings = enforcer.check(seg.text, seg.source)
+                fixable = [f for f in findings if f.fixable]
+                if pick is not None:
+                    fixable = fixable[pick - 1 : pick]
+                new_text = apply_fixes(seg.text, fixable)
+                report.left += len(findings) - len(fixable)
+                if new_text != seg.text:
+                    self._write_fix(story, seg, new_text, fixable, requested_by, enforcer.version)
+                    report.fixed[seg.n] = fixable
+        return report
+
+    def _write_fix(
+        self,
+        story: Story,
+        seg: Segment,
+        new_text: str,
+        applied: Sequence[Finding],
+        requested_by: str,
+        version: str,
+    ) -> None:
+        """Save `seg`'s fixed text and its `glossary` revision (inside a write)."""
+        before = seg.text
+        now = self.clock()
+        seg.text = new_text
+        seg.updated_at, seg.updated_by = now, GLOSSARY_AUTHOR
+        assert story.id is not None
+        self.store.record(
+            self.store.conn, story.id, author=GLOSSARY_AUTHOR, at=now,
+            kind=RevisionKind.GLOSSARY, segment=seg, expected_version=seg.version,
+            before=before, after=new_text, note=fix_note(applied, requested_by, version),
+        )  # fmt: skip
+
+    # -- editing ---------------------------------------------------------------------
+
+    def edit(
+        self,
+        slug: str,
+        n: int,
+        text: str,
+        *,
+        author: str,
+        expected_version: int | None = None,
+    ) -> EditResult:
+        """Set segment `n`'s English; a conflict if it changed since `expected_version`."""
+        text = text.strip()
+        with self.store.write() as conn:
+            story = self.store.load_story(slug)
+            check_editable(story.status)
+            seg = story.segment(n)
+            version = seg.version if expected_version is None else expected_version
+            if text == seg.text and version == seg.version:
+                return EditResult(n, False, story.status)
+            now = self.clock()
+            correcting = story.status == StoryStatus.CORRECTING
+            before = seg.text
+            seg.text = text
+            seg.updated_at, seg.updated_by = now, author
+            # During a correction the editor's change is itself the sign-off.
+            if not correcting:
+                seg.status = SegmentStatus.EDITED
+            assert story.id is not None
+            kind = RevisionKind.CORRECTION if correcting else RevisionKind.EDIT
+            self.store.record(
+                conn, story.id, author=author, at=now, kind=kind, segment=seg,
+                expected_version=version, before=before, after=text,
+            )  # fmt: skip
+            status = story.status
+            if status == StoryStatus.NEW:
+                status = self._move(story, StoryStatus.TRANSLATING, author, now, note="first edit")
+        return EditResult(n, True, status)
+
+    def revert(
+        self, slug: str, n: int, *, author: str, expected_version: int | None = None
+    ) -> EditResult:
+        """Put segment `n`'s machine draft back as its English (an edit by `author`)."""
+        seg = self.store.load_story(slug).segment(n)
+        if not seg.draft:
+            raise RefusedError(f"segment {n} has no draft to revert to")
+        return self.edit(slug, n, seg.draft, author=author, expected_version=expected_version)
+
+    def last_change(self, slug: str, n: int) -> Revision | None:
+        """Segment `n`'s last revision that changed its English (None: none yet)."""
+        story = self.store.load_story(slug)
+        story.segment(n)
+        changes = [
+            r
+            for r in self.store.revisions(story.id or 0)
+            if r.segment_n == n and r.kind in TEXT_KINDS and r.before != r.after
+        ]
+        return changes[-1] if changes else None
+
+    def undo(
+        self, slug: str, n: int, *, author: str, expected_version: int | None = None
+    ) -> Revision | None:
+        """Put back segment `n`'s English before its last saved change, as a new edit.
+
+        Returns the revision undone (None: the segment has no change to undo). Undoing
+        twice undoes the undo.
+        """
+        check_editable(self.store.load_story(slug).status)
+        last = self.last_change(slug, n)
+        if last is not None:
+            self.edit(slug, n, last.before, author=author, expected_version=expected_version)
+        return last
+
+    def confirm(self, slug: str, numbers: Sequence[int] | None, *, author: str) -> list[int]:
+        """Confirm the given segments (all when None); returns those newly confirmed."""
+        with self.store.write() as conn:
+            story = self.store.load_story(slug)
+            check_editable(story.status)
+            targets = story.segments if numbers is None else [story.segment(n) for n in numbers]
+            empty = [seg.n for seg in targets if not seg.text.strip()]
+            if empty:
+                raise RefusedError(
+                    f"cannot confirm segments with no English: {number_ranges(empty)}; "
+                    "write them with `desk edit` first"
+                )
+            now = self.clock()
+            assert story.id is not None
+            done: list[int] = []
+            for seg in targets:
+                if seg.status == SegmentStatus.CONFIRMED:
+                    continue
+                before = seg.status
+                seg.status = SegmentStatus.CONFIRMED
+                seg.updated_at, seg.updated_by = now, author
+                self.store.record(
+                    conn, story.id, author=author, at=now, kind=RevisionKind.STATUS,
+                    segment=seg, expected_version=seg.version, before=before.value,
+                    after=seg.status.value,
+                )  # fmt: skip
+                done.append(seg.n)
+            if done and story.status == StoryStatus.NEW:
+                self._move(story, StoryStatus.TRANSLATING, author, now, note="first confirm")
+        return done
+
+    # -- the workflow ------------------------------------------------------------------
+
+    def set_status(
+        self, slug: str, target: StoryStatus, *, author: str, note: str = "", force: bool = False
+    ) -> StoryStatus:
+        """Move a story through the workflow; publishing and correcting have their own calls."""
+        if target == StoryStatus.PUBLISHED:
+            return self.publish(slug, author=author, force=force)
+        if target == StoryStatus.CORRECTING:
+            return self.correct(slug, note, author=author)
+        with self.store.write():
+            story = self.store.load_story(slug)
+            check_transition(story.status, target)
+            if target == StoryStatus.APPROVED:
+                note = self._gate(story, "approve", force, note)
+            return self._move(story, target, author, self.clock(), note=note)
+
+    def publish(self, slug: str, *, author: str, force: bool = False) -> StoryStatus:
+        """Publish an approved story, or close a correction; the QA gate applies."""
+        with self.store.write() as conn:
+            story = self.store.load_story(slug)
+            check_transition(story.status, StoryStatus.PUBLISHED)
+            note = self._gate(story, "publish", force, "")
+            now = self.clock()
+            status = self._move(story, StoryStatus.PUBLISHED, author, now, note=note)
+            if not story.published_at:
+                assert story.id is not None
+                self.store.set_story_fields(conn, story.id, published_at=now)
+            return status
+
+    def correct(self, slug: str, note: str, *, author: str) -> StoryStatus:
+        """Open a correction of a published story; the note is published with it."""
+        note = " ".join(note.split())
+        if not note:
+            raise InputError("a correction needs a note saying what is corrected (--note)")
+        with self.store.write():
+            story = self.store.load_story(slug)
+            check_transition(story.status, StoryStatus.CORRECTING)
+            return self._move(
+                story, StoryStatus.CORRECTING, author, self.clock(), note=note,
+                kind=RevisionKind.CORRECTION,
+            )  # fmt: skip
+
+    def delete_story(self, slug: str, *, author: str) -> None:
+        """Delete a story nobody has worked on yet (status `new`).
+
+        The revision log is append-only, so the story is not erased: it is hidden from
+        every command, its slug is freed for a new import, and the deletion is logged.
+        """
+        with self.store.write() as conn:
+            story = self.store.load_story(slug)
+            if story.status != StoryStatus.NEW:
+                raise RefusedError(
+                    f"{slug} is {story.status.value}: only a story still `new` can be deleted "
+                    "(work on it is kept in the log)"
+                )
+            assert story.id is not None
+            now = self.clock()
+            self.store.record(
+                conn, story.id, author=author, at=now, kind=RevisionKind.STATUS,
+                before=story.status.value, after="deleted", note=f"deleted; slug was {slug}",
+            )  # fmt: skip
+            self.store.set_story_fields(
+                conn, story.id, slug=f"{slug}~deleted-{story.id}", deleted_at=now, updated_at=now
+            )
+
+    # -- export ------------------------------------------------------------------------
+
+    def export(
+        self, slug: str, *, profile: str, tz: str, author: str, force: bool = False
+    ) -> Export:
+        """The story as Markdown for the CMS, through the export gate.
+
+        Only an approved or published story that passes the QA gate is exported; with
+        `force` it is exported anyway and the override is logged with what it overrode.
+        """
+        story = self.store.load_story(slug)
+        problems = qa.export_gate(story, self.checks)
+        rendered = build(story, self.store.revisions(story.id or 0), profile, tz)
+        if problems and not force:
+            raise GateRefused(f"cannot export {slug}: {qa.describe(problems)}", problems)
+        if problems:
+            self._record_override(slug, author, f"export forced past the QA gate: "
+                                  f"{qa.describe(problems)}")  # fmt: skip
+        return rendered
+
+    def problems(self, slug: str) -> list[qa.Problem]:
+        """What the QA gate says of the story now (empty: it would let it through)."""
+        return qa.gate(self.store.load_story(slug), self.checks)
+
+    # -- helpers (inside a write transaction) -----------------------------------
+
+    def _record_override(self, slug: str, author: str, note: str) -> None:
+        """Log that someone overrode a check (e.g. exported past the QA gate)."""
+        with self.store.write() as conn:
+            story = self.store.load_story(slug)
+            assert story.id is not None
+            self.store.record(
+                conn, story.id, author=author, at=self.clock(), kind=RevisionKind.STATUS,
+                before=story.status.value, after=story.status.value, note=note,
+            )  # fmt: skip
+
+    def _gate(self, story: Story, action: str, force: bool, note: str) -> str:
+        """Refuse `action` on a story the QA gate blocks, unless forced (then noted)."""
+        problems = qa.gate(story, self.checks)
+        if not problems:
+            return note
+        if not force:
+            raise GateRefused(f"cannot {action} {story.slug}: {qa.describe(problems)}", problems)
+        forced = f"forced past the QA gate: {qa.describe(problems)}"
+        return f"{note}; {forced}" if note else forced
+
+    def _move(
+        self,
+        story: Story,
+        target: StoryStatus,
+        author: str,
+        now: str,
+        *,
+        note: str = "",
+        kind: RevisionKind = RevisionKind.STATUS,
+    ) -> StoryStatus:
+        """Record a status move and write it to the story row."""
+        assert story.id is not None
+        self.store.record(
+            self.store.conn, story.id, author=author, at=now, kind=kind,
+            before=story.status.value, after=target.value, note=note,
+        )  # fmt: skip
+        self.store.set_story_fields(self.store.conn, story.id, status=target.value)
+        story.status = target
+        return target

@@ -1,0 +1,87 @@
+"""What every command shares: the home it works on, its options, errors and JSON output."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from desk.app.home import Home, resolve_author
+from desk.core.errors import DeskError, InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+__all__ = [
+    "DeskFailure",
+    "DeskGroup",
+    "Home",
+    "author_option",
+    "emit_json",
+    "json_option",
+    "parse_numbers",
+    "pass_home",
+    "resolve_author",
+]
+
+
+class DeskFailure(click.ClickException):
+    """A DeskError as click reports it: one line on stderr and the error's exit code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        """Carry the message and exit code."""
+        super().__init__(message)
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares it per class
+
+
+class DeskGroup(click.Group):
+    """A click group that turns desk's own errors into clean messages and exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; DeskError and locked databases become DeskFailure."""
+        try:
+            return super().invoke(ctx)
+        except DeskError as exc:
+            raise DeskFailure(str(exc), exc.exit_code) from None
+        except sqlite3.OperationalError as exc:
+            raise DeskFailure(f"the desk database is unavailable: {exc}", 6) from None
+
+
+pass_home = click.make_pass_decorator(Home)
+"""Hand a command the desk home `desk --home` (or the default) names."""
+
+
+def author_option(func: F) -> F:
+    """Add `--as NAME`: who is making the change."""
+    return click.option(
+        "--as",
+        "author",
+        metavar="NAME",
+        help="Who makes the change (default: $DESK_USER, else your login name).",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    """Add `--json`: machine-readable output."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(func)
+
+
+def emit_json(data: Any) -> None:
+    """Print data as indented UTF-8 JSON."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def parse_numbers(values: tuple[str, ...]) -> list[int]:
+    """Segment numbers from arguments like `3`, `5-8` or `1,2`."""
+    numbers: list[int] = []
+    for value in values:
+        for part in value.split(","):
+            match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
+            if not match:
+                raise InputError(f"{part!r} is not a segment number or range like 3-5")
+            low, high = int(match.group(1)), int(match.group(2) or match.group(1))
+            numbers.extend(range(low, high + 1))
+    return numbers

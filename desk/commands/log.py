@@ -1,0 +1,125 @@
+"""The revision log and what it tells: `desk log`, `desk diff`, `desk stats`."""
+
+from __future__ import annotations
+
+import click
+
+from desk.commands import output
+from desk.commands.common import (
+    Home,
+    emit_json,
+    json_option,
+    pass_home,
+)
+from desk.core import history
+
+
+@click.command("log")
+@click.argument("slug")
+@click.option("--by", "by", metavar="AUTHOR", help="Only this author's revisions.")
+@click.option("--kind", help="Only revisions of this kind (mt, glossary, edit, status, ...).")
+@json_option
+@pass_home
+def log_cmd(home: Home, slug: str, by: str | None, kind: str | None, as_json: bool) -> None:
+    """Show the story's revision log: who changed what, when.
+
+    \b
+    Example:
+      desk log lattakia-offensive --by editor
+    """
+    store = home.desk.store
+    revisions = store.revisions(store.story_id(slug))
+    revisions = [
+        r for r in revisions if (by is None or r.author == by) and (kind is None or r.kind == kind)
+    ]
+    if as_json:
+        emit_json([output.revision_json(r) for r in revisions])
+    else:
+        click.echo(output.log_text(revisions) or "No revisions match.")
+
+
+@click.command("diff")
+@click.argument("slug")
+@click.option("--from", "start", default="draft", show_default=True, help=history.POINT_HELP)
+@click.option("--to", "end", default="now", show_default=True, help="As --from.")
+@click.option("--by", "by", metavar="AUTHOR", help="Only the changes this author made.")
+@click.option("--segment", "segment", type=int, metavar="N", help="Only segment N.")
+@json_option
+@pass_home
+def diff_cmd(
+    home: Home, slug: str, start: str, end: str, by: str | None, segment: int | None, as_json: bool
+) -> None:
+    """Word diff of the story's English between two points.
+
+    \b
+    Example:
+      desk diff lattakia-offensive --from mt --to published
+      desk diff lattakia-offensive --by editor
+      desk diff lattakia-offensive --segment 4 --from r12
+    """
+    store = home.desk.store
+    story = store.load_story(slug)
+    if segment is not None:
+        story.segment(segment)  # refuses a number out of range
+    revisions = store.revisions(story.id or 0)
+    if by is not None:
+        changes = history.author_diffs(revisions, by, start, end)
+        changes = [c for c in changes if segment in (None, c.revision.segment_n)]
+        if as_json:
+            emit_json(
+                [
+                    output.revision_json(c.revision) | {"diff": output.ops_json(c.ops)}
+                    for c in changes
+                ]
+            )
+            return
+        if not changes:
+            click.echo(f"No changes by {by} between {start} and {end}.")
+        for c in changes:
+            rev = c.revision
+            click.echo(
+                f"[{rev.segment_n}] r{rev.id} {rev.at[:19]} {rev.kind.value}: "
+                + output.diff_line(c.ops)
+            )
+        return
+    diffs = history.story_diff(story, revisions, start, end)
+    diffs = [d for d in diffs if segment in (None, d.n)]
+    if as_json:
+        emit_json(
+            [
+                {
+                    "segment": d.n,
+                    "before": d.before,
+                    "after": d.after,
+                    "diff": output.ops_json(d.ops),
+                }
+                for d in diffs
+            ]
+        )
+    else:
+        click.echo(output.segment_diffs_text(diffs))
+
+
+@click.command("stats")
+@click.argument("slug")
+@click.option("--from", "start", default="draft", show_default=True, help=history.POINT_HELP)
+@click.option("--to", "end", default="now", show_default=True, help="As --from.")
+@json_option
+@pass_home
+def stats_cmd(home: Home, slug: str, start: str, end: str, as_json: bool) -> None:
+    """Post-edit distance per segment and story, share edited, work by author.
+
+    \b
+    Example:
+      desk stats lattakia-offensive --to published
+    """
+    store = home.desk.store
+    story = store.load_story(slug)
+    stats = history.story_stats(story, store.revisions(story.id or 0), start, end)
+    if as_json:
+        emit_json(output.stats_json(stats, start, end))
+    else:
+        click.echo(output.stats_text(stats, start, end))
+
+
+COMMANDS = [log_cmd, diff_cmd, stats_cmd]

@@ -1,0 +1,49 @@
+"""The workbench: a bare `desk` opens the story list, `desk open SLUG` one story.
+
+The only command module that imports desk.tui, and only when the workbench runs, so
+that every other command starts without textual.
+"""
+
+from __future__ import annotations
+
+import click
+
+from desk.commands.common import Home, author_option, pass_home
+
+
+def run(
+    home: Home,
+    *,
+    author: str | None = None,
+    slug: str | None = None,
+    arabic_display: str | None = None,
+) -> None:
+    """Open the workbench on `home` (on `slug`, if given) and run it until it quits."""
+    from desk.tui import make_app
+
+    make_app(home, author=author, slug=slug, arabic_display=arabic_display).run()
+
+
+@click.command("open")
+@click.argument("slug")
+@author_option
+@click.option(
+    "--arabic-display",
+    type=click.Choice(["shaped", "raw"]),
+    default=None,
+    help="`shaped`: desk joins and reorders Arabic (terminals without bidi); `raw`: the "
+    "terminal does (VTE-based, Konsole, mlterm). Default: config [tui], else shaped.",
+)
+@pass_home
+def open_cmd(home: Home, slug: str, author: str | None, arabic_display: str | None) -> None:
+    """Open a story in the workbench (the TUI); Esc goes to the story list.
+
+    \b
+    Example:
+      desk open lattakia-offensive --as rania --arabic-display raw
+    """
+    arabic_display = arabic_display or click.get_current_context().meta.get("desk.arabic_display")
+    run(home, author=author, slug=slug, arabic_display=arabic_display)
+
+
+COMMANDS = [open_cmd]

@@ -1,0 +1,72 @@
+"""What the editor tells the app and the tests: small messages, one per kind of event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.message import Message
+
+from desk.core.glossary.findings import Finding
+from desk.core.story import StoryStatus
+
+
+@dataclass
+class Saved(Message):
+    """Segment `n`'s English was saved (`changed`: a revision was written)."""
+
+    n: int
+    changed: bool
+
+
+@dataclass
+class Confirmed(Message):
+    """These segments were newly confirmed."""
+
+    numbers: list[int]
+
+
+@dataclass
+class Fixed(Message):
+    """Glossary fixes were applied to segment `n`."""
+
+    n: int
+    applied: int
+
+
+@dataclass
+class FindingsScanned(Message):
+    """The glossary scan of the story finished (segment → findings)."""
+
+    slug: str
+    findings: dict[int, list[Finding]]
+
+
+@dataclass
+class StatusMoved(Message):
+    """The story moved to `status`."""
+
+    status: StoryStatus
+
+
+@dataclass
+class Exported(Message):
+    """The story was written to `path`."""
+
+    path: Path
+
+
+@dataclass
+class Refused(Message):
+    """An action was refused; `reason` says why."""
+
+    action: str
+    reason: str
+
+
+@dataclass
+class Undone(Message):
+    """Segment `n`'s English went back to its text before revision `revision_id`."""
+
+    n: int
+    revision_id: int

@@ -1,0 +1,58 @@
+"""The current segment in full: Arabic, machine draft, the English box, findings, diff."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+
+from desk.core.glossary.findings import Finding
+from desk.core.story import Segment
+from desk.tui.widgets.diff_view import DiffView
+from desk.tui.widgets.draft_pane import DraftPane
+from desk.tui.widgets.english_editor import EnglishEditor
+from desk.tui.widgets.findings_list import FindingsList
+from desk.tui.widgets.hidden_notice import HiddenNotice
+from desk.tui.widgets.source_pane import SourcePane
+
+
+class SegmentDetail(VerticalScroll):
+    """The panes of one segment; the diff and hidden-character notice follow the typing."""
+
+    def __init__(self, *, arabic_display: str, id: str | None = None) -> None:
+        """Panes drawing Arabic in `arabic_display` mode."""
+        super().__init__(id=id)
+        self.arabic_display = arabic_display
+        self.segment: Segment | None = None
+        """The segment shown."""
+
+    def compose(self) -> ComposeResult:
+        """Arabic, draft, English box, then the notices, findings and diff below it."""
+        yield SourcePane(arabic_display=self.arabic_display, id="source")
+        yield DraftPane(id="draft")
+        yield EnglishEditor(id="english")
+        with Vertical(id="below"):
+            yield HiddenNotice(id="hidden")
+            yield FindingsList(id="findings")
+            yield DiffView(id="diff")
+
+    def show(self, seg: Segment, findings: Sequence[Finding] | None) -> None:
+        """Draw `seg` (its English as the box holds it) and its findings (None: not yet)."""
+        self.segment = seg
+        self.query_one(SourcePane).show(seg)
+        self.query_one(DraftPane).show(seg)
+        self.query_one(FindingsList).show(findings)
+        self._follow(self.query_one(EnglishEditor).text)
+
+    @on(EnglishEditor.Changed)
+    def _typed(self, event: EnglishEditor.Changed) -> None:
+        """Keep the diff and the hidden-character notice in step with the typing."""
+        self._follow(event.text_area.text)
+
+    def _follow(self, english: str) -> None:
+        """Redraw what depends on the English being typed."""
+        self.query_one(HiddenNotice).show(english)
+        if self.segment is not None:
+            self.query_one(DiffView).show(self.segment, english)
