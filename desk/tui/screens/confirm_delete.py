@@ -16,6 +16,20 @@ from desk.tui.visible import visible_text
 class ConfirmDeleteScreen(ModalScreen[bool]):
     """Asks before deleting `slug`; dismisses with True (y) or False (n, Esc)."""
 
+    DEFAULT_CSS = """
+    ConfirmDeleteScreen {
+        align: center middle;
+    }
+    #delete-box {
+        width: 80%;
+        max-width: 90;
+        height: auto;
+        border: thick $warning;
+        background: $surface;
+        padding: 1;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "dismiss(True)", "Delete", tooltip="Delete the story."),
         Binding("n,escape", "dismiss(False)", "Keep", tooltip="Keep the story."),

@@ -18,6 +18,27 @@ from desk.tui.visible import visible_text
 class ConflictScreen(ModalScreen[str]):
     """Shows your text and theirs; dismisses with `mine` or `theirs`."""
 
+    DEFAULT_CSS = """
+    ConflictScreen {
+        align: center middle;
+    }
+    #conflict-box {
+        width: 90%;
+        height: auto;
+        max-height: 90%;
+        border: thick $error;
+        background: $surface;
+        padding: 1;
+    }
+    .conflict-text {
+        margin: 1 0 0 0;
+    }
+    #conflict-buttons {
+        height: auto;
+        margin-top: 1;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss('theirs')", "Take theirs")]
 
     def __init__(self, n: int, mine: str, theirs: str, who: str) -> None:

@@ -15,6 +15,23 @@ from textual.widgets import Input, Static
 class CorrectionScreen(ModalScreen[str | None]):
     """Asks for the correction note; dismisses with it (Enter) or None (Esc)."""
 
+    DEFAULT_CSS = """
+    CorrectionScreen {
+        align: center middle;
+    }
+    #correction-box {
+        width: 80%;
+        max-width: 90;
+        height: auto;
+        border: thick $warning;
+        background: $surface;
+        padding: 1;
+    }
+    #correction-note {
+        margin: 1 0 0 0;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, slug: str) -> None:

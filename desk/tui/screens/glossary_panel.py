@@ -82,6 +82,38 @@ class EntryTable(DataTable[str]):
 class AddEntryScreen(ModalScreen[Entry | None]):
     """A new entry from the selected English: id, canonical, Arabic forms, kind."""
 
+    DEFAULT_CSS = """
+    AddEntryScreen {
+        align: center middle;
+    }
+    #entry-box {
+        width: 90%;
+        max-width: 100;
+        height: auto;
+        max-height: 95%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    .import-row {
+        height: auto;
+    }
+    .import-label {
+        width: 18;
+        padding: 1 1 0 0;
+    }
+    .import-row Input {
+        width: 1fr;
+    }
+    #entry-error {
+        color: $error;
+        height: auto;
+    }
+    #entry-buttons {
+        height: auto;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, workbench: Workbench, text: str) -> None:

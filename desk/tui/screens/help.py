@@ -15,6 +15,20 @@ from textual.widgets import Static
 class HelpScreen(ModalScreen[None]):
     """Lists the keys of a screen with what each does; any listed key closes it."""
 
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    #help-box {
+        width: 80%;
+        max-width: 90;
+        height: 80%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "dismiss", "Close help")
     ]

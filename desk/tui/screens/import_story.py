@@ -41,6 +41,38 @@ class Imported:
 class ImportScreen(ModalScreen[Imported | None]):
     """Asks for a file and the import options; imports through the core, as `desk import`."""
 
+    DEFAULT_CSS = """
+    ImportScreen {
+        align: center middle;
+    }
+    #import-box {
+        width: 90%;
+        max-width: 100;
+        height: auto;
+        max-height: 95%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    .import-row {
+        height: auto;
+    }
+    .import-label {
+        width: 18;
+        padding: 1 1 0 0;
+    }
+    .import-row Input {
+        width: 1fr;
+    }
+    #import-error {
+        color: $error;
+        height: auto;
+    }
+    #import-buttons {
+        height: auto;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, workbench: Workbench) -> None:

@@ -16,6 +16,30 @@ from textual.widgets import Button, Static
 class QaGateScreen(ModalScreen[int | None]):
     """Lists the blocking problems; dismisses with a segment to go to, or None."""
 
+    DEFAULT_CSS = """
+    QaGateScreen {
+        align: center middle;
+    }
+    #qa-box {
+        width: 80%;
+        max-width: 90;
+        height: auto;
+        border: thick $warning;
+        background: $surface;
+        padding: 1;
+    }
+    #qa-title {
+        text-style: bold;
+    }
+    #qa-problems, #qa-hint {
+        margin: 1 0 0 0;
+    }
+    #qa-buttons {
+        height: auto;
+        margin-top: 1;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Close"),
         Binding("enter", "go", "Go to segment"),

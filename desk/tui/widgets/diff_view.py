@@ -36,6 +36,15 @@ def diff_text(ops: Sequence[DiffOp], text: Text | None = None) -> Text:
 class DiffView(Static):
     """The word diff of the English against the machine draft."""
 
+    DEFAULT_CSS = """
+    DiffView {
+        padding: 0 1;
+    }
+    DiffView.-hidden {
+        display: none;  /* Ctrl+T (EditorScreen.action_toggle_diff) */
+    }
+    """
+
     _lines = -1
     """How many lines the last diff took (-1: not known)."""
 

@@ -12,6 +12,13 @@ from desk.tui.visible import visible_text
 class DraftPane(Static):
     """The machine draft as first written, with the engine and model that wrote it."""
 
+    DEFAULT_CSS = """
+    DraftPane {
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
     def show(self, seg: Segment) -> None:
         """Show segment `seg`'s draft and where it came from."""
         origin = " · ".join(p for p in (seg.engine, seg.model) if p) or "no draft"

@@ -13,6 +13,13 @@ from desk.tui.visible import visible_text
 class FindingsList(Static):
     """The segment's glossary findings, one line each."""
 
+    DEFAULT_CSS = """
+    FindingsList {
+        padding: 0 1;
+        color: $warning;
+    }
+    """
+
     def show(self, findings: Sequence[Finding] | None) -> None:
         """Show `findings` (None: the glossary scan has not finished yet)."""
         if findings is None:

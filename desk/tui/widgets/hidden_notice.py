@@ -18,6 +18,14 @@ class HiddenNotice(Static):
     (see EnglishEditor.get_line for the cue it does draw), so this line says what they are.
     """
 
+    DEFAULT_CSS = """
+    HiddenNotice {
+        display: none;  /* `show` displays it while the English holds hidden characters */
+        padding: 0 1;
+        color: $error;
+    }
+    """
+
     _named: tuple[str, ...] = ()
     """The characters the line names now, in order."""
 

@@ -17,6 +17,12 @@ from desk.tui.widgets.diff_view import diff_text
 class HistoryDetail(Static):
     """What the history view shows below the timeline."""
 
+    DEFAULT_CSS = """
+    HistoryDetail {
+        padding: 0 1;
+    }
+    """
+
     def show_revision(self, rev: Revision | None) -> None:
         """One revision: who, when, what kind, and its word diff (or the status move)."""
         if rev is None:

@@ -18,6 +18,14 @@ class SourcePane(Static):
     Bidi controls and zero-width characters are drawn as markers (desk.tui.visible).
     """
 
+    # The editor's copy is drawn in $text (desk.tcss `#source`); the history's inherits.
+    DEFAULT_CSS = """
+    SourcePane {
+        padding: 0 1;
+        text-align: right;
+    }
+    """
+
     def __init__(self, *, arabic_display: str = DEFAULT_ARABIC_DISPLAY, id: str | None = None):
         """A pane drawing Arabic in `arabic_display` mode (`shaped` or `raw`)."""
         super().__init__(id=id)

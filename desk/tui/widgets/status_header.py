@@ -10,6 +10,15 @@ from desk.core.story import SegmentStatus, Story, StoryStatus
 class StatusHeader(Static):
     """One line: slug, status, confirmed/total, glossary findings, the author."""
 
+    DEFAULT_CSS = """
+    StatusHeader {
+        height: 1;
+        background: $primary;
+        color: $text;
+        padding: 0 1;
+    }
+    """
+
     def show(self, story: Story, findings: int | None, author: str, activity: str = "") -> None:
         """Describe `story` (`findings` None while the glossary scan runs).
 
