@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from desk.core.importer import MAX_IMPORT_BYTES
-from tests.conftest import Desk
-from tests.stories import SMALL_AR, SMALL_EN, write_small
+from tests.helpers.cli import DeskCli
+from tests.helpers.stories import SMALL_AR, SMALL_EN, write_small
 
 
 def story_count(home: Path) -> int:
@@ -56,7 +56,7 @@ def assert_clean_failure(result: object, code: int, *needles: str) -> None:
     ],
 )
 def test_bad_source_files(
-    desk: Desk,
+    desk: DeskCli,
     desk_home: Path,
     tmp_path: Path,
     name: str,
@@ -73,7 +73,7 @@ def test_bad_source_files(
 
 
 def test_twenty_megabyte_file_is_refused_quickly(
-    desk: Desk, desk_home: Path, tmp_path: Path
+    desk: DeskCli, desk_home: Path, tmp_path: Path
 ) -> None:
     """A 20 MB file is refused by its size, before it is read."""
     path = tmp_path / "archive-dump.txt"
@@ -84,7 +84,7 @@ def test_twenty_megabyte_file_is_refused_quickly(
     assert story_count(desk_home) == 0
 
 
-def test_draft_that_cannot_be_aligned(desk: Desk, desk_home: Path, tmp_path: Path) -> None:
+def test_draft_that_cannot_be_aligned(desk: DeskCli, desk_home: Path, tmp_path: Path) -> None:
     """A draft missing a paragraph is refused, saying where; nothing is stored."""
     source, draft = write_small(tmp_path)
     lines = SMALL_EN.split("\n\n")
@@ -95,7 +95,7 @@ def test_draft_that_cannot_be_aligned(desk: Desk, desk_home: Path, tmp_path: Pat
     assert story_count(desk_home) == 0
 
 
-def test_bad_draft_file_is_named(desk: Desk, desk_home: Path, tmp_path: Path) -> None:
+def test_bad_draft_file_is_named(desk: DeskCli, desk_home: Path, tmp_path: Path) -> None:
     """A missing or non-UTF-8 draft is refused with the draft's name."""
     source, draft = write_small(tmp_path)
     result = desk("import", str(source), "--draft", str(tmp_path / "nope.en.md"), ok=False)
@@ -106,7 +106,7 @@ def test_bad_draft_file_is_named(desk: Desk, desk_home: Path, tmp_path: Path) ->
     assert story_count(desk_home) == 0
 
 
-def test_duplicate_slug_is_refused(desk: Desk, desk_home: Path, tmp_path: Path) -> None:
+def test_duplicate_slug_is_refused(desk: DeskCli, desk_home: Path, tmp_path: Path) -> None:
     """Importing a second story under a taken slug is refused; the first is untouched."""
     source, _ = write_small(tmp_path)
     desk("import", str(source), "--no-mt")
@@ -116,7 +116,7 @@ def test_duplicate_slug_is_refused(desk: Desk, desk_home: Path, tmp_path: Path) 
 
 
 @pytest.mark.parametrize("slug", ["../etc", "a/b", "/abs", "Upper", "two--hyphens", "x" * 81, ""])
-def test_invalid_slug_is_refused(desk: Desk, desk_home: Path, tmp_path: Path, slug: str) -> None:
+def test_invalid_slug_is_refused(desk: DeskCli, desk_home: Path, tmp_path: Path, slug: str) -> None:
     """Slugs that could escape a folder or break a URL are refused."""
     source, _ = write_small(tmp_path)
     result = desk("import", str(source), "--no-mt", "--slug", slug, ok=False)
@@ -128,7 +128,7 @@ def test_invalid_slug_is_refused(desk: Desk, desk_home: Path, tmp_path: Path, sl
     assert story_count(desk_home) == 0
 
 
-def test_unknown_slug(desk: Desk) -> None:
+def test_unknown_slug(desk: DeskCli) -> None:
     """Every command that takes a slug names an unknown one with exit code 3."""
     for args in (
         ["show", "no-such"],
@@ -146,7 +146,7 @@ def test_unknown_slug(desk: Desk) -> None:
         assert_clean_failure(result, 3, "no story with slug 'no-such'")
 
 
-def test_segment_out_of_range(desk: Desk, tmp_path: Path) -> None:
+def test_segment_out_of_range(desk: DeskCli, tmp_path: Path) -> None:
     """A segment number outside the story names the valid range; nothing changes."""
     source, draft = write_small(tmp_path)
     desk("import", str(source), "--draft", str(draft))
@@ -159,7 +159,7 @@ def test_segment_out_of_range(desk: Desk, tmp_path: Path) -> None:
     assert "confirmed" not in desk("show", "douma-raids").output.split("\n", 1)[1]
 
 
-def test_illegal_status_move(desk: Desk, tmp_path: Path) -> None:
+def test_illegal_status_move(desk: DeskCli, tmp_path: Path) -> None:
     """An illegal move is refused with what is allowed."""
     source, _ = write_small(tmp_path)
     desk("import", str(source), "--no-mt")
@@ -169,7 +169,7 @@ def test_illegal_status_move(desk: Desk, tmp_path: Path) -> None:
     assert_clean_failure(result, 4, "only a published story can be corrected")
 
 
-def test_unknown_diff_point(desk: Desk, tmp_path: Path) -> None:
+def test_unknown_diff_point(desk: DeskCli, tmp_path: Path) -> None:
     """A diff point that names nothing says which points exist."""
     source, _ = write_small(tmp_path)
     desk("import", str(source), "--no-mt")
@@ -181,7 +181,7 @@ def test_unknown_diff_point(desk: Desk, tmp_path: Path) -> None:
     assert_clean_failure(result, 3, "no revision 999")
 
 
-def test_malformed_config_is_named(desk: Desk, desk_home: Path, tmp_path: Path) -> None:
+def test_malformed_config_is_named(desk: DeskCli, desk_home: Path, tmp_path: Path) -> None:
     """A broken config.toml is named with its line; the import does not happen."""
     desk_home.mkdir(parents=True)
     (desk_home / "config.toml").write_text("[export]\nprofile = hugo\n", encoding="utf-8")

@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 from bench.table import Row, format_table, read_rows
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import ROOT
 
 
 def test_store_bench_runs_on_a_small_archive(tmp_path: Path) -> None:

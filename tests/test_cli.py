@@ -9,8 +9,9 @@ import click
 import pytest
 
 from desk.cli import main
-from tests.conftest import SAMPLES, Desk
-from tests.stories import write_small
+from tests.helpers.cli import DeskCli
+from tests.helpers.paths import SAMPLES
+from tests.helpers.stories import write_small
 
 COMMANDS = sorted(main.commands)
 
@@ -23,7 +24,7 @@ def test_every_spine_command_exists() -> None:
 
 
 @pytest.mark.parametrize("name", COMMANDS)
-def test_every_command_has_help_with_an_example(desk: Desk, name: str) -> None:
+def test_every_command_has_help_with_an_example(desk: DeskCli, name: str) -> None:
     """`desk CMD --help` explains the command and shows an example invocation of it."""
     result = desk(name, "--help")
     assert "Example:" in result.output
@@ -31,14 +32,14 @@ def test_every_command_has_help_with_an_example(desk: Desk, name: str) -> None:
     assert f"desk {name}" in example
 
 
-def test_group_help_lists_commands(desk: Desk) -> None:
+def test_group_help_lists_commands(desk: DeskCli) -> None:
     """`desk --help` lists every command."""
     output = desk("--help").output
     for name in COMMANDS:
         assert name in output
 
 
-def test_list_json_and_text(desk: Desk, tmp_path: Path) -> None:
+def test_list_json_and_text(desk: DeskCli, tmp_path: Path) -> None:
     """`desk list` shows progress; --json gives the same facts; --status filters."""
     assert "No stories yet" in desk("list").output
     source, draft = write_small(tmp_path)
@@ -61,7 +62,7 @@ def test_list_json_and_text(desk: Desk, tmp_path: Path) -> None:
     assert json.loads(desk("list", "--status", "review", "--json").output) == []
 
 
-def test_show_text_is_bilingual(desk: Desk, tmp_path: Path) -> None:
+def test_show_text_is_bilingual(desk: DeskCli, tmp_path: Path) -> None:
     """`desk show` prints each segment's Arabic and English with its status."""
     source, draft = write_small(tmp_path)
     desk("import", str(source), "--draft", str(draft))
@@ -72,7 +73,7 @@ def test_show_text_is_bilingual(desk: Desk, tmp_path: Path) -> None:
 
 
 def test_author_comes_from_flag_env_or_login(
-    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """--as wins over $DESK_USER, which wins over the login name."""
     source, _ = write_small(tmp_path)
@@ -87,7 +88,9 @@ def test_author_comes_from_flag_env_or_login(
     assert authors == ["layla", "layla", "layla", "omar", "login-name"]
 
 
-def test_import_without_draft_and_options_override_front_matter(desk: Desk, tmp_path: Path) -> None:
+def test_import_without_draft_and_options_override_front_matter(
+    desk: DeskCli, tmp_path: Path
+) -> None:
     """Command-line metadata overrides the front matter; no draft means empty English."""
     source, _ = write_small(tmp_path)
     desk("import", str(source), "--no-mt", "--slug", "douma-2", "--outlet", "Al-Modon",
@@ -99,7 +102,7 @@ def test_import_without_draft_and_options_override_front_matter(desk: Desk, tmp_
     assert {s["text"] for s in data["segments"]} == {""}
 
 
-def test_plain_text_import_makes_a_slug_from_the_headline(desk: Desk, tmp_path: Path) -> None:
+def test_plain_text_import_makes_a_slug_from_the_headline(desk: DeskCli, tmp_path: Path) -> None:
     """A plain-text file: the first line is the headline; the slug is romanised from it."""
     path = tmp_path / "story.txt"
     path.write_text("اشتباكات في ريف إدلب\nقتل ثلاثة مقاتلين. ونزحت عائلات.\n", encoding="utf-8")
@@ -113,7 +116,7 @@ def test_plain_text_import_makes_a_slug_from_the_headline(desk: Desk, tmp_path: 
     ]
 
 
-def test_all_samples_import_with_their_drafts(desk: Desk) -> None:
+def test_all_samples_import_with_their_drafts(desk: DeskCli) -> None:
     """Every bundled sample imports with its draft, every segment getting English."""
     sources = sorted(SAMPLES.glob("*.ar.md"))
     assert len(sources) >= 3
@@ -126,19 +129,19 @@ def test_all_samples_import_with_their_drafts(desk: Desk) -> None:
         assert all(s["text"] for s in data["segments"]), slug
 
 
-def test_version(desk: Desk) -> None:
+def test_version(desk: DeskCli) -> None:
     """`desk --version` prints the version."""
     assert "0.1.0" in desk("--version").output
 
 
-def test_usage_error_exit_code(desk: Desk) -> None:
+def test_usage_error_exit_code(desk: DeskCli) -> None:
     """A wrong option is a usage error with exit code 2."""
     result = desk("list", "--no-such-option", ok=False)
     assert result.exit_code == 2
     assert isinstance(main, click.Group)
 
 
-def test_diff_is_coloured_on_a_terminal_only(desk: Desk, tmp_path: Path) -> None:
+def test_diff_is_coloured_on_a_terminal_only(desk: DeskCli, tmp_path: Path) -> None:
     """On a terminal deletions are red and insertions green; piped output has markers only."""
     source, draft = write_small(tmp_path)
     desk("import", str(source), "--draft", str(draft))

@@ -16,13 +16,14 @@ import sys
 from itertools import pairwise
 from pathlib import Path
 
-from tests.conftest import ROOT, Desk
-from tests.stories import write_small
+from tests.helpers.cli import DeskCli
+from tests.helpers.paths import ROOT
+from tests.helpers.stories import write_small
 
 SLUG = "douma-raids"
 
 
-def test_concurrent_editors_lose_nothing(desk: Desk, desk_home: Path, tmp_path: Path) -> None:
+def test_concurrent_editors_lose_nothing(desk: DeskCli, desk_home: Path, tmp_path: Path) -> None:
     """Interleaved edits from several processes: each lands or conflicts; the log adds up."""
     source, draft = write_small(tmp_path / "in")
     desk("import", str(source), "--draft", str(draft), "--as", "tr")
@@ -33,7 +34,7 @@ def test_concurrent_editors_lose_nothing(desk: Desk, desk_home: Path, tmp_path: 
     outs = [tmp_path / f"editor-{w}.json" for w in range(workers)]
     procs = []
     for w, out in enumerate(outs):
-        args = ["-m", "tests.concurrent_editor", f"ed{w}", str(w), str(ops), SLUG, str(out)]
+        args = ["-m", "tests.helpers.concurrent_editor", f"ed{w}", str(w), str(ops), SLUG, str(out)]
         proc = subprocess.Popen(
             [sys.executable, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True,

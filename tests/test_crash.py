@@ -21,15 +21,16 @@ import time
 from itertools import pairwise
 from pathlib import Path
 
-from tests.conftest import ROOT, Desk
-from tests.stories import write_small
+from tests.helpers.cli import DeskCli
+from tests.helpers.paths import ROOT
+from tests.helpers.stories import write_small
 
 EDITED = "douma-raids"
 EXPORTED = "douma-export"
 
 
 def test_sigkill_never_loses_an_acknowledged_edit(
-    desk: Desk, desk_home: Path, tmp_path: Path
+    desk: DeskCli, desk_home: Path, tmp_path: Path
 ) -> None:
     """Hundreds of killed `desk edit` and `desk export` processes; the store stays whole."""
     source, draft = write_small(tmp_path / "in")

@@ -42,8 +42,9 @@ from typing import Any, TypeVar
 import pytest
 
 from desk.locations import database_path, export_dir
-from tests.conftest import ROOT, Desk
-from tests.stories import write_small
+from tests.helpers.cli import DeskCli
+from tests.helpers.paths import ROOT
+from tests.helpers.stories import write_small
 
 SLUG = "douma-raids"
 """The story edited in the TUI (six segments: every row fits on screen)."""
@@ -537,7 +538,7 @@ def terminal(tmp_path: Path, desk_home: Path) -> Iterator[Terminal]:
 
 
 def test_sigkill_of_the_tui_never_loses_an_acknowledged_edit(
-    terminal: Terminal, desk: Desk, desk_home: Path, tmp_path: Path
+    terminal: Terminal, desk: DeskCli, desk_home: Path, tmp_path: Path
 ) -> None:
     """The TUI killed at random moments of editing and exporting; the store stays whole."""
     source, draft = write_small(tmp_path / "in")

@@ -8,20 +8,21 @@ from pathlib import Path
 import pytest
 
 from desk.core.engine.packages import demo_package_file
-from tests.conftest import SAMPLES, Desk
+from tests.helpers.cli import DeskCli
+from tests.helpers.paths import SAMPLES
 
 SLUG = "hassakeh-water"
 SOURCE = SAMPLES / f"{SLUG}.ar.md"
 
 
-def segments(desk: Desk, slug: str = SLUG) -> list[dict[str, object]]:
+def segments(desk: DeskCli, slug: str = SLUG) -> list[dict[str, object]]:
     """The story's segments as `desk show --json` gives them."""
     data = json.loads(desk("show", slug, "--json").output)
     result: list[dict[str, object]] = data["segments"]
     return result
 
 
-def test_first_import_installs_the_demo_model_and_drafts(desk: Desk, desk_home: Path) -> None:
+def test_first_import_installs_the_demo_model_and_drafts(desk: DeskCli, desk_home: Path) -> None:
     """With no package installed, import installs the demo model, says so, and drafts."""
     result = desk("import", str(SOURCE), "--as", "tr")
     assert "installed its demo model" in result.stderr
@@ -41,7 +42,7 @@ def test_first_import_installs_the_demo_model_and_drafts(desk: Desk, desk_home: 
     assert "installed its demo model" not in second.stderr
 
 
-def test_draft_keeps_what_people_wrote_unless_forced(desk: Desk) -> None:
+def test_draft_keeps_what_people_wrote_unless_forced(desk: DeskCli) -> None:
     """Redrafting leaves edited and confirmed segments alone; --force redrafts them, logged."""
     desk("import", str(SOURCE), "--as", "tr")
     desk("edit", SLUG, "2", "--text", "A translator's own sentence.", "--as", "tr")
@@ -59,7 +60,7 @@ def test_draft_keeps_what_people_wrote_unless_forced(desk: Desk) -> None:
     assert json.loads(last["note"])["requested_by"] == "ed"
 
 
-def test_engine_none_and_no_mt(desk: Desk) -> None:
+def test_engine_none_and_no_mt(desk: DeskCli) -> None:
     """`--no-mt`, `--engine none` and `desk engine use none` leave the English empty."""
     desk("import", str(SOURCE), "--no-mt")
     assert {s["text"] for s in segments(desk)} == {""}
@@ -70,7 +71,7 @@ def test_engine_none_and_no_mt(desk: Desk) -> None:
     assert {s["text"] for s in segments(desk, "idleb-displacement")} == {""}
 
 
-def test_published_story_is_not_redrafted(desk: Desk) -> None:
+def test_published_story_is_not_redrafted(desk: DeskCli) -> None:
     """A published story cannot be redrafted: the workflow refuses before the engine runs."""
     desk("import", str(SOURCE), "--as", "tr")
     desk("confirm", SLUG, "--all")
@@ -81,7 +82,7 @@ def test_published_story_is_not_redrafted(desk: Desk) -> None:
     assert result.exit_code == 4 and "published and frozen" in result.stderr
 
 
-def test_export_names_the_demo_model(desk: Desk, tmp_path: Path) -> None:
+def test_export_names_the_demo_model(desk: DeskCli, tmp_path: Path) -> None:
     """The exported front matter carries the engine provenance, labelled demo model."""
     desk("import", str(SOURCE), "--as", "tr")
     desk("confirm", SLUG, "--all")
@@ -91,7 +92,7 @@ def test_export_names_the_demo_model(desk: Desk, tmp_path: Path) -> None:
     assert "engine:\n  - 'argos: translate-ar_en-" in out and "(demo model)" in out
 
 
-def test_install_the_demo_file_offline_and_draft_with_it(desk: Desk, desk_home: Path) -> None:
+def test_install_the_demo_file_offline_and_draft_with_it(desk: DeskCli, desk_home: Path) -> None:
     """`desk engine install FILE` with the real demo archive, then drafts come from it."""
     result = desk("engine", "install", str(demo_package_file()))
     assert "Installed translate-ar_en-" in result.output
@@ -106,7 +107,7 @@ def test_install_the_demo_file_offline_and_draft_with_it(desk: Desk, desk_home: 
 
 
 def test_drafts_get_the_house_spellings(
-    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With a glossary, each machine draft is followed by a `glossary` revision fixing its
     spellings; a redraft still treats those segments as untouched; --no-glossary opts out."""

@@ -11,7 +11,7 @@ from desk.core.engine.argos import ArgosEngine, Settings
 from desk.core.engine.packages import demo_package_file, read_package
 from desk.core.importer import ImportOptions, load_source
 from desk.core.store import utc_now
-from tests.conftest import SAMPLES
+from tests.helpers.paths import SAMPLES
 
 
 class OneSentence:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Desk
-from tests.packages import closed_port_url, index_entry, make_package, serve
+from tests.helpers.cli import DeskCli
+from tests.helpers.packages import closed_port_url, index_entry, make_package, serve
 
 
 def engines_dir(home: Path) -> Path:
@@ -24,7 +24,7 @@ def installed(home: Path) -> list[str]:
 
 
 def test_install_from_file_then_list_use_remove(
-    desk: Desk, desk_home: Path, tmp_path: Path
+    desk: DeskCli, desk_home: Path, tmp_path: Path
 ) -> None:
     """A local .argosmodel installs, is listed and chosen, and removes cleanly."""
     archive = make_package(tmp_path / "dl", name="translate-ar_en-1_9", version="1.9")
@@ -49,7 +49,7 @@ def test_install_from_file_then_list_use_remove(
 
 
 def test_packages_in_the_argos_dir_are_found(
-    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A package installed where Argos keeps them (ARGOS_PACKAGES_DIR) is listed as argos's."""
     argos_dir = tmp_path / "argos-packages"
@@ -106,7 +106,7 @@ def broken_archives(folder: Path) -> dict[str, tuple[Path, str]]:
      "bad metadata", "wrong pair", "no model"],
 )  # fmt: skip
 def test_bad_archives_leave_nothing_installed(
-    desk: Desk, desk_home: Path, tmp_path: Path, case: str
+    desk: DeskCli, desk_home: Path, tmp_path: Path, case: str
 ) -> None:
     """Each broken archive is refused with a clear line and leaves no trace."""
     archive, phrase = broken_archives(tmp_path / "bad")[case]
@@ -119,7 +119,7 @@ def test_bad_archives_leave_nothing_installed(
 
 
 def test_install_from_an_index_on_localhost(
-    desk: Desk, desk_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    desk: DeskCli, desk_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`desk engine install ar en` reads the index at ARGOS_PACKAGE_INDEX and installs the newest."""
     site = tmp_path / "site"
@@ -141,7 +141,7 @@ def test_install_from_an_index_on_localhost(
 
 
 def index_failure(
-    desk: Desk, monkeypatch: pytest.MonkeyPatch, url: str, *args: str
+    desk: DeskCli, monkeypatch: pytest.MonkeyPatch, url: str, *args: str
 ) -> tuple[int, str]:
     """Run `desk engine install ar en` against `url`; exit code and stderr."""
     monkeypatch.setenv("ARGOS_PACKAGE_INDEX", url)
@@ -151,7 +151,7 @@ def index_failure(
 
 
 def test_index_failures_are_clear_and_leave_nothing(
-    desk: Desk, desk_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    desk: DeskCli, desk_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No network, HTTP errors, a broken index, an unknown package or a bad download."""
     code, err = index_failure(desk, monkeypatch, closed_port_url())

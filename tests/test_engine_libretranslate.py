@@ -29,8 +29,9 @@ import pytest
 from desk.core.engine.base import EngineError
 from desk.core.engine.libretranslate import LibreTranslateEngine
 from desk.core.errors import InputError
-from tests.conftest import SAMPLES, Desk
-from tests.packages import closed_port_url
+from tests.helpers.cli import DeskCli
+from tests.helpers.packages import closed_port_url
+from tests.helpers.paths import SAMPLES
 
 CLOCK = "2015-05-17T06:00:00+00:00"
 STORY = SAMPLES / "hassakeh-water.ar.md"
@@ -328,7 +329,7 @@ def test_timeout(fake: FakeServer) -> None:
 # --- Drafting a story through the CLI ------------------------------------------------------
 
 
-def test_desk_draft_with_libretranslate(fake: FakeServer, desk: Desk) -> None:
+def test_desk_draft_with_libretranslate(fake: FakeServer, desk: DeskCli) -> None:
     """`desk draft --engine libretranslate --url` drafts the whole story in one request,
     each draft an `mt` revision by libretranslate with the server in its provenance."""
     desk("import", str(STORY), "--no-mt")
@@ -345,7 +346,7 @@ def test_desk_draft_with_libretranslate(fake: FakeServer, desk: Desk) -> None:
 
 
 def test_engine_use_libretranslate_and_the_key_from_the_environment(
-    fake: FakeServer, desk: Desk, monkeypatch: pytest.MonkeyPatch
+    fake: FakeServer, desk: DeskCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`desk engine use libretranslate --url` makes it the desk's engine (import drafts with
     it); the API key comes from $DESK_LIBRETRANSLATE_API_KEY and is stored nowhere."""
@@ -367,7 +368,7 @@ def test_engine_use_libretranslate_and_the_key_from_the_environment(
         (["engine", "use", "libretranslate", "--url", "ftp://x"], "must be http:// or https://"),
     ],
 )
-def test_libretranslate_usage_errors(desk: Desk, args: list[str], expected: str) -> None:
+def test_libretranslate_usage_errors(desk: DeskCli, args: list[str], expected: str) -> None:
     """Missing or misplaced URLs are refused with a message, exit 1, no traceback."""
     desk("import", str(STORY), "--no-mt")
     result = desk(*args, ok=False)
@@ -375,7 +376,7 @@ def test_libretranslate_usage_errors(desk: Desk, args: list[str], expected: str)
     assert expected in result.stderr and "Traceback" not in result.stderr
 
 
-def test_server_down_changes_nothing(desk: Desk) -> None:
+def test_server_down_changes_nothing(desk: DeskCli) -> None:
     """A server that cannot be reached: exit 7, the reason, and no draft written."""
     desk("import", str(STORY), "--no-mt")
     url = closed_port_url()

@@ -14,11 +14,11 @@ from pathlib import Path
 from desk.cli import Env
 from desk.tui import make_app
 from desk.tui.widgets.english_editor import EnglishEditor
-from tests.conftest import Desk
-from tests.test_tui import SIZE, SLUG, settle, synchronous
+from tests.helpers.cli import DeskCli
+from tests.helpers.tui import SIZE, SLUG, settle, synchronous
 
 
-def publish(desk: Desk) -> None:
+def publish(desk: DeskCli) -> None:
     """Take the Lattakia sample to published as an editor would."""
     desk("confirm", SLUG, "--all", "--as", "tr")
     desk("status", SLUG, "review", "--as", "tr")
@@ -26,12 +26,12 @@ def publish(desk: Desk) -> None:
     desk("publish", SLUG, "--as", "ed")
 
 
-def state(desk: Desk) -> tuple[str, str]:
+def state(desk: DeskCli) -> tuple[str, str]:
     """The story's segments and log, as JSON text."""
     return desk("show", SLUG, "--json").output, desk("log", SLUG, "--json").output
 
 
-def test_every_cli_path_is_refused(desk: Desk, env: Env, glossary: Path) -> None:
+def test_every_cli_path_is_refused(desk: DeskCli, env: Env, glossary: Path) -> None:
     """Each command that would change the published story exits 4 and changes nothing."""
     publish(desk)
     before = state(desk)
@@ -57,7 +57,7 @@ def test_every_cli_path_is_refused(desk: Desk, env: Env, glossary: Path) -> None
 
 
 @synchronous
-async def test_every_tui_path_is_refused(desk: Desk, env: Env) -> None:
+async def test_every_tui_path_is_refused(desk: DeskCli, env: Env) -> None:
     """In the editor a published story cannot be typed into, fixed, reverted, confirmed,
     redrafted or undone; the store is unchanged afterwards."""
     publish(desk)

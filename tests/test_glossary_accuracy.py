@@ -28,15 +28,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 from desk.core.glossary.enforce import Enforcer
 from desk.core.glossary.findings import Finding, FindingKind
 from desk.core.glossary.fuzzy import surface_key
 from desk.core.glossary.model import Glossary, load_folder
+from tests.helpers.paths import GLOSSARIES, GLOSSARY_ACCURACY
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "glossary_accuracy"
+DATA = GLOSSARY_ACCURACY
 CASE_FILES = ("cases.tsv", "variants.tsv")
 CLEAN_FILE = "clean.txt"
 
@@ -273,7 +272,7 @@ class Report:
 @cache
 def shipped_glossary() -> Glossary:
     """The house glossary as shipped (`glossaries/*.toml`)."""
-    return load_folder(ROOT / "glossaries")
+    return load_folder(GLOSSARIES)
 
 
 @cache

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES, Desk
+from tests.helpers.cli import DeskCli
+from tests.helpers.paths import FIXTURES, ROOT, SAMPLES
 
 SMALL = """\
 # Test glossary: a few house spellings.
@@ -51,7 +52,7 @@ def glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def test_check_a_draft_file_lists_the_variants(desk: Desk, glossary: Path) -> None:
+def test_check_a_draft_file_lists_the_variants(desk: DeskCli, glossary: Path) -> None:
     """`check FILE --source AR` reports each listed variant; exit 1 when there are findings."""
     draft = SAMPLES / "lattakia-offensive.draft.en.md"
     result = desk(
@@ -65,7 +66,7 @@ def test_check_a_draft_file_lists_the_variants(desk: Desk, glossary: Path) -> No
     assert "Hasakah → Hassakeh" in out
 
 
-def test_check_exit_codes(desk: Desk, glossary: Path, tmp_path: Path) -> None:
+def test_check_exit_codes(desk: DeskCli, glossary: Path, tmp_path: Path) -> None:
     """0 for a clean file, 1 for findings, 2 for an error (unknown slug, broken glossary)."""
     clean = tmp_path / "clean.md"
     clean.write_text("Regime forces shelled Lattakia and Hassakeh.\n", encoding="utf-8")
@@ -81,7 +82,7 @@ def test_check_exit_codes(desk: Desk, glossary: Path, tmp_path: Path) -> None:
     assert "Traceback" not in broken.stderr
 
 
-def test_fix_writes_glossary_revisions(desk: Desk, glossary: Path) -> None:
+def test_fix_writes_glossary_revisions(desk: DeskCli, glossary: Path) -> None:
     """`fix SLUG` applies listed variants as `glossary` revisions, shown by log and diff."""
     story = "lattakia-offensive"
     desk(
@@ -114,7 +115,7 @@ def test_fix_writes_glossary_revisions(desk: Desk, glossary: Path) -> None:
     assert "- glossary" not in editors
 
 
-def test_add_edit_remove_keep_the_file(desk: Desk, glossary: Path) -> None:
+def test_add_edit_remove_keep_the_file(desk: DeskCli, glossary: Path) -> None:
     """Edits through the CLI keep the file's comments and entry order."""
     path = glossary / "places.toml"
     desk(
@@ -134,7 +135,7 @@ def test_add_edit_remove_keep_the_file(desk: Desk, glossary: Path) -> None:
     assert desk("glossary", "show", "tel-tamer", ok=False).exit_code == 3
 
 
-def test_bad_edits_change_nothing(desk: Desk, glossary: Path) -> None:
+def test_bad_edits_change_nothing(desk: DeskCli, glossary: Path) -> None:
     """A duplicate id, an unknown entry or variant: a message, non-zero, file untouched."""
     path = glossary / "places.toml"
     before = path.read_bytes()
@@ -148,20 +149,19 @@ def test_bad_edits_change_nothing(desk: Desk, glossary: Path) -> None:
     assert path.read_bytes() == before
 
 
-def test_search_by_variant_and_arabic(desk: Desk, glossary: Path) -> None:
+def test_search_by_variant_and_arabic(desk: DeskCli, glossary: Path) -> None:
     """Search finds an entry by a variant spelling or an Arabic form with a clitic."""
     assert "hassakeh" in desk("glossary", "search", "hasakah").output
     assert "lattakia" in desk("glossary", "search", "باللاذقية").output
 
 
 def test_the_shipped_glossary_is_found_and_lints_clean(
-    desk: Desk, monkeypatch: pytest.MonkeyPatch
+    desk: DeskCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """From the repository, `glossaries/` is the default folder; it passes lint."""
     monkeypatch.delenv("DESK_GLOSSARY")
-    root = Path(__file__).resolve().parent.parent
     cwd = os.getcwd()
-    os.chdir(root)
+    os.chdir(ROOT)
     try:
         listing = json.loads(desk("glossary", "list", "--json").output)
         result = desk("glossary", "lint", ok=False)
@@ -171,7 +171,7 @@ def test_the_shipped_glossary_is_found_and_lints_clean(
     assert result.exit_code == 0, result.output
 
 
-def test_audit_proposes_unlisted_spellings(desk: Desk, glossary: Path) -> None:
+def test_audit_proposes_unlisted_spellings(desk: DeskCli, glossary: Path) -> None:
     """The audit finds a spelling of Hassakeh no entry lists and proposes it as a variant."""
     for story in ("hassakeh-water", "lattakia-offensive"):
         desk(
@@ -189,7 +189,7 @@ def test_audit_proposes_unlisted_spellings(desk: Desk, glossary: Path) -> None:
 
 @pytest.mark.parametrize("name", ["house.tbx", "house.csv", "house.tsv"])
 def test_export_then_import_keeps_every_entry(
-    desk: Desk, glossary: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+    desk: DeskCli, glossary: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     """Export to TBX/CSV/TSV and import into an empty glossary: the same entries come back."""
     before = json.loads(desk("glossary", "list", "--json").output)
@@ -220,7 +220,7 @@ def test_export_then_import_keeps_every_entry(
     ],
 )
 def test_a_bad_glossary_file_is_named(
-    desk: Desk, glossary: Path, content: bytes, expected: str
+    desk: DeskCli, glossary: Path, content: bytes, expected: str
 ) -> None:
     """A malformed file: one line naming the file (and line, entry), exit 1, no traceback."""
     (glossary / "x.toml").write_bytes(content)
@@ -230,17 +230,17 @@ def test_a_bad_glossary_file_is_named(
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
 
 
-def test_hostile_tbx_is_refused_and_nothing_written(desk: Desk, glossary: Path) -> None:
+def test_hostile_tbx_is_refused_and_nothing_written(desk: DeskCli, glossary: Path) -> None:
     """An entity bomb or external entity: refused with the file named, no glossary file made."""
     for name in ("billion-laughs.tbx", "external-entity.tbx"):
-        fixture = Path(__file__).parent / "fixtures" / "glossary" / name
+        fixture = FIXTURES / "glossary" / name
         result = desk("glossary", "import", str(fixture), "--into", "new.toml", ok=False)
         assert result.exit_code == 1 and name in result.stderr
         assert "Traceback" not in result.stderr
     assert not (glossary / "new.toml").exists()
 
 
-def test_check_flags_bidi_controls(desk: Desk, glossary: Path, tmp_path: Path) -> None:
+def test_check_flags_bidi_controls(desk: DeskCli, glossary: Path, tmp_path: Path) -> None:
     """A right-to-left override hidden in the English is reported (exit 1)."""
     hidden = tmp_path / "hidden.md"
     hidden.write_text("Regime forces entered \u202eaikattaL\u202c on Friday.\n", encoding="utf-8")

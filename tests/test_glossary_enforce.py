@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +25,7 @@ from desk.core.glossary.normalise import (
     normalise_arabic,
 )
 from desk.core.glossary.numbers import missing_numbers
+from tests.helpers.paths import GLOSSARIES
 
 PLACES = "glossaries/places.toml"
 PEOPLE = "glossaries/people.toml"
@@ -697,8 +697,6 @@ def test_article_case_of_a_canonical_follows_the_sentence() -> None:
 
 
 # --- house glossary: apostrophes, articles, possessives, known names -------------------
-
-GLOSSARIES = Path(__file__).resolve().parent.parent / "glossaries"
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from desk.core.errors import InputError
 from desk.core.glossary import tabular, tbx
 from desk.core.glossary.model import Entry, Kind, load_files, parse_entry
-from tests.test_glossary_files import values
+from tests.helpers.glossary import values
+from tests.helpers.paths import FIXTURES
 
-GLOSSARY = Path(__file__).parent / "fixtures" / "glossary"
+GLOSSARY = FIXTURES / "glossary"
 HOUSE = GLOSSARY / "house.toml"
 NS = "{urn:iso:std:iso:30042:ed-2}"
 

@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 from desk.core.errors import InputError
 from desk.core.glossary import files
 from desk.core.glossary.model import Entry, Kind, load_files, parse_entry
+from tests.helpers.glossary import values
+from tests.helpers.paths import FIXTURES
 
-HOUSE = Path(__file__).parent / "fixtures" / "glossary" / "house.toml"
+HOUSE = FIXTURES / "glossary" / "house.toml"
 HEADER = re.compile(r"^\[\s*\"?([a-z0-9_-]+)\"?\s*\]", re.MULTILINE)
 
 
@@ -39,19 +41,6 @@ def chunks(text: str) -> dict[str, str]:
     for (start, key), end in zip(starts, bounds[1:], strict=True):
         out[key] = text[start:end]
     return out
-
-
-def values(entry: Entry) -> tuple[object, ...]:
-    """What an entry says, without the file and line it came from."""
-    return (
-        entry.id,
-        entry.canonical,
-        entry.arabic,
-        entry.variants,
-        entry.kind,
-        entry.notes,
-        entry.only_with_arabic,
-    )
 
 
 def assert_only_changed(before: str, after: str, entry_id: str) -> None:

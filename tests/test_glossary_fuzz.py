@@ -53,9 +53,8 @@ from desk.core.glossary.model import (
     parse_file,
 )
 from desk.core.glossary.normalise import arabic_words
+from tests.helpers.paths import ROOT, SAMPLES
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples"
 STRESS = os.environ.get("DESK_STRESS") == "1"
 SCALE = 10 if STRESS else 1
 FUZZ = settings(

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desk.cli import main
-from tests.stories import SMALL_AR
+from tests.helpers.stories import SMALL_AR
 
 # DESK_STRESS=1 tries ten times as many inputs.
 SCALE = 10 if os.environ.get("DESK_STRESS") == "1" else 1

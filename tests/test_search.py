@@ -21,7 +21,9 @@ from desk.core.glossary.spellings import refresh, spellings_in, totals
 from desk.core.search import fold, match_expression, search
 from desk.core.store import Store
 from desk.core.story import StoryStatus
-from tests.conftest import FIXTURES, Desk, import_sample
+from tests.helpers.cli import DeskCli
+from tests.helpers.paths import FIXTURES
+from tests.helpers.stories import import_sample
 
 
 def slugs_and_numbers(env: Env, query: str, **kwargs: object) -> list[tuple[str, int]]:
@@ -109,7 +111,7 @@ def test_no_query_makes_the_search_fail(env: Env, query: str) -> None:
     assert expression
 
 
-def test_search_command(desk: Desk, env: Env) -> None:
+def test_search_command(desk: DeskCli, env: Env) -> None:
     """`desk search` prints where each hit is; JSON too; an empty query is a clear error."""
     out = desk("search", "الأكراد", "--limit", "2").output
     assert "lattakia-offensive [" in out and "ar: " in out and "en: " in out
@@ -129,7 +131,7 @@ def test_old_database_is_indexed_when_migrated(tmp_path: Path) -> None:
     assert [h.n for h in search(store.conn, "regime forces")] == [2]
 
 
-def test_list_pages(desk: Desk, env: Env) -> None:
+def test_list_pages(desk: DeskCli, env: Env) -> None:
     """`desk list` shows the newest stories first and says how many it left out."""
     import_sample(env, "hassakeh-water")
     import_sample(env, "idleb-displacement")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GOLDEN, SAMPLES, Desk
+from tests.helpers.cli import DeskCli
+from tests.helpers.paths import GOLDEN, SAMPLES
 
 SLUG = "lattakia-offensive"
 UPDATE = os.environ.get("DESK_UPDATE_GOLDEN") == "1"
@@ -22,7 +23,7 @@ def check_golden(produced: Path, name: str) -> None:
     assert produced.read_bytes() == golden.read_bytes(), f"{produced} differs from {golden}"
 
 
-def run_session(desk: Desk) -> None:
+def run_session(desk: DeskCli) -> None:
     """Import with a draft, edit as two people, confirm, approve, publish."""
     desk(
         "import",
@@ -63,7 +64,7 @@ def run_session(desk: Desk) -> None:
 
 
 @pytest.mark.parametrize("profile", ["hugo", "jekyll"])
-def test_session_export_matches_golden(desk: Desk, tmp_path: Path, profile: str) -> None:
+def test_session_export_matches_golden(desk: DeskCli, tmp_path: Path, profile: str) -> None:
     """The exported Markdown of the session equals the golden file for each profile."""
     run_session(desk)
     out = tmp_path / "site"
@@ -76,7 +77,7 @@ def test_session_export_matches_golden(desk: Desk, tmp_path: Path, profile: str)
     check_golden(written, f"{SLUG}.{profile}.md")
 
 
-def test_session_log_diff_and_stats(desk: Desk) -> None:
+def test_session_log_diff_and_stats(desk: DeskCli) -> None:
     """The log names every step's author; diffs and stats cover draft to published."""
     run_session(desk)
     log = json.loads(desk("log", SLUG, "--json").output)
@@ -121,7 +122,7 @@ def test_session_log_diff_and_stats(desk: Desk) -> None:
     assert "Post-edit distance draft → now" in text and "Segments edited: 3/35" in text
 
 
-def test_correction_is_exported_with_its_note(desk: Desk, tmp_path: Path) -> None:
+def test_correction_is_exported_with_its_note(desk: DeskCli, tmp_path: Path) -> None:
     """Correct, edit, publish again: the export carries the note and the corrected text."""
     run_session(desk)
     refused = desk("edit", SLUG, "3", "--text", "Changed.", "--as", "ed", ok=False)
@@ -144,7 +145,7 @@ def test_correction_is_exported_with_its_note(desk: Desk, tmp_path: Path) -> Non
     assert [d["segment"] for d in diff] == [2]
 
 
-def test_export_gate_and_force_is_logged(desk: Desk, tmp_path: Path) -> None:
+def test_export_gate_and_force_is_logged(desk: DeskCli, tmp_path: Path) -> None:
     """Export of an unfinished story is refused naming why; --force is logged with its author."""
     desk("import", str(SAMPLES / f"{SLUG}.ar.md"), "--no-mt", "--as", "tr")
     result = desk("export", SLUG, ok=False)
@@ -157,7 +158,7 @@ def test_export_gate_and_force_is_logged(desk: Desk, tmp_path: Path) -> None:
     assert (tmp_path / f"{SLUG}.md").exists()
 
 
-def test_diff_of_one_segment(desk: Desk) -> None:
+def test_diff_of_one_segment(desk: DeskCli) -> None:
     """--segment limits a diff to one segment; a number out of range is refused."""
     run_session(desk)
     diff = json.loads(desk("diff", SLUG, "--segment", "2", "--json").output)

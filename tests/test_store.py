@@ -11,7 +11,7 @@ import pytest
 from desk.core.migrations import MIGRATIONS
 from desk.core.store import Store
 from desk.core.story import RevisionKind, SegmentStatus, StoryStatus
-from tests.conftest import FIXTURES
+from tests.helpers.paths import FIXTURES
 
 
 def test_new_database_has_every_migration_and_pragmas(tmp_path: Path) -> None:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import json
-from collections.abc import Callable, Coroutine
-from typing import Any
 
 import pytest
 from textual.binding import Binding
@@ -22,28 +18,7 @@ from desk.tui.screens.story_list import StoryListScreen
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.findings_list import FindingsList
 from desk.tui.widgets.story_table import StoryTable
-
-SLUG = "lattakia-offensive"
-SIZE = (120, 40)
-
-
-def synchronous(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async Pilot test in its own event loop (no pytest plugin needed)."""
-
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-async def settle(app: object) -> None:
-    """Let workers (the glossary scan) finish and the screen catch up."""
-    from textual.app import App
-
-    assert isinstance(app, App)
-    await app.workers.wait_for_complete()
-    await app.animator.wait_until_complete()
+from tests.helpers.tui import SIZE, SLUG, settle, synchronous
 
 
 @synchronous

@@ -41,7 +41,7 @@ from desk.tui.widgets.revision_table import RevisionTable
 from desk.tui.widgets.segment_table import SegmentTable
 from desk.tui.widgets.source_pane import SourcePane
 from desk.tui.widgets.story_table import StoryTable
-from tests.test_tui import SIZE, settle, synchronous
+from tests.helpers.tui import SIZE, settle, synchronous
 
 SLUG = "hidden-names"
 ARABIC = "# الجيش يدخل \u202eاللاذقية\u202c\n\nقال مصدر إن القوات دخلت القرية\u200b صباح الجمعة.\n"

@@ -23,7 +23,7 @@ from desk.tui.screens.help import HelpScreen
 from desk.tui.screens.search import SearchScreen
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.status_header import StatusHeader
-from tests.test_tui import SIZE, SLUG, settle, synchronous
+from tests.helpers.tui import SIZE, SLUG, settle, synchronous
 
 NEW_KEYS = {
     "search": "ctrl+f",

@@ -28,8 +28,9 @@ from desk.tui.widgets.revision_table import RevisionTable
 from desk.tui.widgets.segment_table import SegmentTable, _cut
 from desk.tui.widgets.source_pane import SourcePane
 from desk.tui.widgets.story_table import StoryTable
-from tests.conftest import SAMPLES, Desk
-from tests.test_tui import SIZE, SLUG, settle, synchronous
+from tests.helpers.cli import DeskCli
+from tests.helpers.paths import SAMPLES
+from tests.helpers.tui import SIZE, SLUG, settle, synchronous
 
 PHRASE = "قتل 12 مدنيا في اللاذقية عام 2024"
 """Twelve civilians were killed in Lattakia in 2024: numbers inside right-to-left text."""
@@ -129,7 +130,7 @@ def test_config_reads_and_checks_the_tui_table(tmp_path: Path) -> None:
 
 
 def test_the_cli_passes_arabic_display_to_the_workbench(
-    env: Env, desk: Desk, monkeypatch: pytest.MonkeyPatch
+    env: Env, desk: DeskCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`desk --arabic-display`, `desk open --arabic-display`, and a bad value refused."""
     calls: list[dict[str, Any]] = []

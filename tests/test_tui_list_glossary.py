@@ -20,8 +20,8 @@ from desk.tui.screens.import_story import ImportScreen
 from desk.tui.screens.story_list import StoryListScreen
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.story_table import StoryTable
-from tests.conftest import SAMPLES
-from tests.test_tui import SIZE, SLUG, settle, synchronous
+from tests.helpers.paths import SAMPLES
+from tests.helpers.tui import SIZE, SLUG, settle, synchronous
 
 OTHER = "hassakeh-water"
 
@@ -315,7 +315,7 @@ async def test_a_large_archive_lists_only_the_newest_stories(
 ) -> None:
     """Past SHOWN stories the list holds the newest and says how many there are."""
     import desk.tui.screens.story_list as story_list
-    from tests.conftest import import_sample
+    from tests.helpers.stories import import_sample
 
     import_sample(env, OTHER)
     import_sample(env, "idleb-displacement")

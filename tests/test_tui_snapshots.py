@@ -21,7 +21,7 @@ from textual.pilot import Pilot
 from desk.cli import Env
 from desk.tui import make_app
 from desk.tui.widgets.english_editor import EnglishEditor
-from tests.conftest import import_sample
+from tests.helpers.stories import import_sample
 
 SIZE = (100, 32)
 SLUGS = ("hassakeh-water", "idleb-displacement", "lattakia-offensive")

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from desk.locations import database_path
-from tests.conftest import SAMPLES
+from tests.helpers.paths import SAMPLES
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None,

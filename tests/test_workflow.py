@@ -7,25 +7,25 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Desk
-from tests.stories import write_small
+from tests.helpers.cli import DeskCli
+from tests.helpers.stories import write_small
 
 
 @pytest.fixture
-def story(desk: Desk, tmp_path: Path) -> str:
+def story(desk: DeskCli, tmp_path: Path) -> str:
     """The small Douma story, imported with its draft by `tr`."""
     source, draft = write_small(tmp_path / "in")
     desk("import", str(source), "--draft", str(draft), "--as", "tr")
     return "douma-raids"
 
 
-def show(desk: Desk, slug: str) -> dict[str, object]:
+def show(desk: DeskCli, slug: str) -> dict[str, object]:
     """The story as `desk show --json` gives it."""
     data: dict[str, object] = json.loads(desk("show", slug, "--json").output)
     return data
 
 
-def test_import_segments_and_aligns_the_draft(desk: Desk, story: str) -> None:
+def test_import_segments_and_aligns_the_draft(desk: DeskCli, story: str) -> None:
     """Headline, subheading and sentences are segments; the draft lands sentence by sentence."""
     data = show(desk, story)
     segments = data["segments"]
@@ -47,7 +47,7 @@ def test_import_segments_and_aligns_the_draft(desk: Desk, story: str) -> None:
     assert data["status"] == "new" and data["outlet"] == "Enab Baladi"
 
 
-def test_first_edit_starts_translating_and_is_logged(desk: Desk, story: str) -> None:
+def test_first_edit_starts_translating_and_is_logged(desk: DeskCli, story: str) -> None:
     """An edit moves a new story to translating; both are in the log with the author."""
     desk("edit", story, "1", "--text", "Regime raids on Douma in eastern Ghouta", "--as", "rania")
     log = json.loads(desk("log", story, "--json").output)
@@ -59,7 +59,7 @@ def test_first_edit_starts_translating_and_is_logged(desk: Desk, story: str) -> 
     assert show(desk, story)["status"] == "translating"
 
 
-def test_edit_reads_standard_input(desk: Desk, story: str) -> None:
+def test_edit_reads_standard_input(desk: DeskCli, story: str) -> None:
     """Without --text the English comes from standard input."""
     desk("edit", story, "2", input="Regime aircraft struck Douma.\n")
     segments = show(desk, story)["segments"]
@@ -68,7 +68,7 @@ def test_edit_reads_standard_input(desk: Desk, story: str) -> None:
     assert segments[1]["status"] == "edited"
 
 
-def test_illegal_moves_say_what_is_allowed(desk: Desk, story: str) -> None:
+def test_illegal_moves_say_what_is_allowed(desk: DeskCli, story: str) -> None:
     """Skipping a step is refused with exit code 4 and the allowed moves."""
     result = desk("status", story, "approved", ok=False)
     assert result.exit_code == 4
@@ -78,7 +78,7 @@ def test_illegal_moves_say_what_is_allowed(desk: Desk, story: str) -> None:
     assert result.exit_code == 4 and "approved" in result.stderr
 
 
-def test_approval_needs_every_segment_confirmed(desk: Desk, story: str) -> None:
+def test_approval_needs_every_segment_confirmed(desk: DeskCli, story: str) -> None:
     """The QA gate names the unconfirmed segments; --force passes it and is logged."""
     desk("confirm", story, "1-3", "--as", "tr")
     desk("status", story, "review", "--as", "tr")
@@ -90,7 +90,7 @@ def test_approval_needs_every_segment_confirmed(desk: Desk, story: str) -> None:
     assert "forced past the QA gate: segments not confirmed: 4-6" in log[-1]["note"]
 
 
-def test_published_story_is_frozen_until_corrected(desk: Desk, story: str) -> None:
+def test_published_story_is_frozen_until_corrected(desk: DeskCli, story: str) -> None:
     """Editing or confirming a published story is refused; a correction reopens it."""
     desk("confirm", story, "--all", "--as", "tr")
     desk("status", story, "review", "--as", "tr")
@@ -121,14 +121,14 @@ def test_published_story_is_frozen_until_corrected(desk: Desk, story: str) -> No
     ]  # fmt: skip
 
 
-def test_confirm_needs_numbers_or_all(desk: Desk, story: str) -> None:
+def test_confirm_needs_numbers_or_all(desk: DeskCli, story: str) -> None:
     """`desk confirm SLUG` alone is a usage error; a bad range names itself."""
     assert desk("confirm", story, ok=False).exit_code == 1
     result = desk("confirm", story, "2-x", ok=False)
     assert result.exit_code == 1 and "'2-x'" in result.stderr
 
 
-def test_stale_version_is_a_conflict(desk: Desk, story: str) -> None:
+def test_stale_version_is_a_conflict(desk: DeskCli, story: str) -> None:
     """A save expecting an old version reports a conflict naming the other author."""
     desk("edit", story, "2", "--text", "First version.", "--as", "rania")
     result = desk(
@@ -138,7 +138,7 @@ def test_stale_version_is_a_conflict(desk: Desk, story: str) -> None:
     assert "changed by rania" in result.stderr and "First version." in result.stderr
 
 
-def test_delete_only_a_new_story(desk: Desk, story: str, tmp_path: Path) -> None:
+def test_delete_only_a_new_story(desk: DeskCli, story: str, tmp_path: Path) -> None:
     """A `new` story can be deleted: gone from every command, slug free again, the log kept;
     a story someone has worked on is refused."""
     result = desk("delete", story, "--yes", "--as", "ed")

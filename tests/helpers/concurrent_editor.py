@@ -1,6 +1,6 @@
 """One editor process for tests/test_concurrency.py: read a segment, edit it, repeat.
 
-Run as `python -m tests.concurrent_editor NAME SEED OPS SLUG OUT`. Every operation goes
+Run as `python -m tests.helpers.concurrent_editor NAME SEED OPS SLUG OUT`. Every operation goes
 through the real CLI (click's runner, in this process, so each call opens the store
 afresh as `desk` does): `desk show --json` to read a segment's text and version, then
 `desk edit --expect-version` (or, one time in eight, `desk confirm`). What happened is

@@ -1,8 +1,12 @@
-"""Small Arabic stories and drafts written for the tests."""
+"""Stories for the tests: a small Arabic one and its draft written here; the bundled samples."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from desk.cli import Env
+from desk.core.importer import ImportOptions
+from tests.helpers.paths import SAMPLES
 
 SMALL_AR = """\
 ---
@@ -42,3 +46,12 @@ def write_small(folder: Path) -> tuple[Path, Path]:
     source.write_text(SMALL_AR, encoding="utf-8")
     draft.write_text(SMALL_EN, encoding="utf-8")
     return source, draft
+
+
+def import_sample(env: Env, slug: str) -> None:
+    """Import a bundled sample with its pasted draft through the core (no model runs)."""
+    env.desk.import_story(
+        SAMPLES / f"{slug}.ar.md",
+        ImportOptions(draft=SAMPLES / f"{slug}.draft.en.md"),
+        author="importer",
+    )
