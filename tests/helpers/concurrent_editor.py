@@ -1,4 +1,4 @@
-"""One editor process for tests/test_concurrency.py: read a segment, edit it, repeat.
+"""One editor process for tests/pressure/test_concurrency.py: read a segment, edit it, repeat.
 
 Run as `python -m tests.helpers.concurrent_editor NAME SEED OPS SLUG OUT`. Every operation goes
 through the real CLI (click's runner, in this process, so each call opens the store

@@ -16,7 +16,7 @@ enforcement found instead.
 
 Run as a script for the table alone:
 
-    .venv/bin/python -m tests.test_glossary_accuracy
+    .venv/bin/python -m tests.core.glossary.test_accuracy
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ moment of their run (start-up, reading, the SQLite write, the export's write and
 rename). Afterwards the store must pass `PRAGMA integrity_check`, every edit whose
 process said it was saved must be in the store and the log, the log must be ordered and
 chain per segment, and the export file must be whole. CI kills at least 200 processes;
-DESK_STRESS=1 kills 1,000. (The TUI under tmux is killed in tests/test_tui_terminal.py.)
+DESK_STRESS=1 kills 1,000. (The TUI under tmux is killed in tests/pressure/test_crash_tui.py
+and tests/tui/test_terminal.py.)
 """
 
 from __future__ import annotations

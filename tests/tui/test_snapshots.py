@@ -1,8 +1,8 @@
 """SVG snapshots of the workbench at 100x32 (pytest-textual-snapshot).
 
-The SVGs live in tests/__snapshots__/test_tui_snapshots/. After a deliberate change of
+The SVGs live in tests/tui/__snapshots__/test_snapshots/. After a deliberate change of
 the look, look at the new screens and accept them with
-`.venv/bin/pytest tests/test_tui_snapshots.py --snapshot-update`; a failing run writes
+`.venv/bin/pytest tests/tui/test_snapshots.py --snapshot-update`; a failing run writes
 `snapshot_report.html` showing the old and new screens side by side.
 
 The screens must not depend on time: conftest fixes DESK_CLOCK, the glossary scan is

@@ -18,7 +18,7 @@ the typing. An export counts once the "Wrote ..." notification is on screen.
 
 The run is random but seeded: the seed is printed (and added to any failure);
 DESK_CRASH_SEED=N repeats a run. By default 12 TUI processes are killed; DESK_STRESS=1
-kills 60. (tests/test_crash.py does the same for `desk edit` and `desk export`.)
+kills 60. (tests/pressure/test_crash.py does the same for `desk edit` and `desk export`.)
 """
 
 from __future__ import annotations
