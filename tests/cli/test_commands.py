@@ -1,4 +1,5 @@
-"""CLI surface: help with examples, JSON output, exit codes, authors."""
+"""CLI surface: help with examples, `desk list` (paged) and `desk show`, JSON output, exit codes,
+authors."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from pathlib import Path
 import click
 import pytest
 
-from desk.cli import main
+from desk.cli import Env, main
 from tests.helpers.cli import DeskCli
 from tests.helpers.paths import SAMPLES
-from tests.helpers.stories import write_small
+from tests.helpers.stories import import_sample, write_small
 
 COMMANDS = sorted(main.commands)
 
@@ -60,6 +61,20 @@ def test_list_json_and_text(desk: DeskCli, tmp_path: Path) -> None:
     ]
     assert "2/6" in desk("list").output
     assert json.loads(desk("list", "--status", "review", "--json").output) == []
+
+
+def test_list_pages(desk: DeskCli, env: Env) -> None:
+    """`desk list` shows the newest stories first and says how many it left out."""
+    import_sample(env, "hassakeh-water")
+    import_sample(env, "idleb-displacement")
+    result = desk("list", "--limit", "2")
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3  # heading + 2
+    assert "2 of 3 stories shown" in result.stderr
+    assert len(desk("list", "--limit", "0").stdout.splitlines()) == 4
+    assert env.desk.store.count_stories() == 3
+    page = env.desk.store.list_stories(limit=1, offset=1)
+    assert [s.slug for s in page] == [env.desk.store.list_stories()[1].slug]
 
 
 def test_show_text_is_bilingual(desk: DeskCli, tmp_path: Path) -> None:

@@ -1,13 +1,11 @@
-"""Full-text search (`desk search`), the paged story list and the audit's spelling index."""
+"""Full-text search (desk.core.search): Arabic folded as the glossary folds it, English
+words, phrases and prefixes, newest first, an index that follows every change."""
 
 from __future__ import annotations
 
-import json
 import os
-import random
 import shutil
 import sqlite3
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -17,11 +15,9 @@ from hypothesis import strategies as st
 from desk.cli import Env
 from desk.core.errors import InputError
 from desk.core.glossary.normalise import normalise_arabic
-from desk.core.glossary.spellings import refresh, spellings_in, totals
 from desk.core.search import fold, match_expression, search
 from desk.core.store import Store
 from desk.core.story import StoryStatus
-from tests.helpers.cli import DeskCli
 from tests.helpers.paths import FIXTURES
 from tests.helpers.stories import import_sample
 
@@ -111,17 +107,6 @@ def test_no_query_makes_the_search_fail(env: Env, query: str) -> None:
     assert expression
 
 
-def test_search_command(desk: DeskCli, env: Env) -> None:
-    """`desk search` prints where each hit is; JSON too; an empty query is a clear error."""
-    out = desk("search", "الأكراد", "--limit", "2").output
-    assert "lattakia-offensive [" in out and "ar: " in out and "en: " in out
-    rows = json.loads(desk("search", "al-Akrad", "--json").output)
-    assert rows and {r["slug"] for r in rows} == {"lattakia-offensive"}
-    assert "Nothing found" in desk("search", "xylophone").output
-    bad = desk("search", '"" * ""', ok=False)
-    assert bad.exit_code != 0 and "nothing to search for" in bad.output + bad.stderr
-
-
 def test_old_database_is_indexed_when_migrated(tmp_path: Path) -> None:
     """The migration indexes segments written before search existed."""
     path = tmp_path / "old.sqlite3"
@@ -129,81 +114,6 @@ def test_old_database_is_indexed_when_migrated(tmp_path: Path) -> None:
     store = Store(path)
     assert [h.n for h in search(store.conn, "Lattakia")] == [1]
     assert [h.n for h in search(store.conn, "regime forces")] == [2]
-
-
-def test_list_pages(desk: DeskCli, env: Env) -> None:
-    """`desk list` shows the newest stories first and says how many it left out."""
-    import_sample(env, "hassakeh-water")
-    import_sample(env, "idleb-displacement")
-    result = desk("list", "--limit", "2")
-    lines = result.stdout.splitlines()
-    assert len(lines) == 3  # heading + 2
-    assert "2 of 3 stories shown" in result.stderr
-    assert len(desk("list", "--limit", "0").stdout.splitlines()) == 4
-    assert env.desk.store.count_stories() == 3
-    page = env.desk.store.list_stories(limit=1, offset=1)
-    assert [s.slug for s in page] == [env.desk.store.list_stories()[1].slug]
-
-
-def from_scratch(store: Store) -> dict[tuple[str, str], tuple[int, int]]:
-    """Every spelling's (occurrences, stories), counted over the live stories directly."""
-    occurrences: Counter[tuple[str, str]] = Counter()
-    stories: Counter[tuple[str, str]] = Counter()
-    for summary in store.list_stories():
-        seen: set[tuple[str, str]] = set()
-        for seg in store.load_story(summary.slug).segments:
-            for spelling in spellings_in(seg.text):
-                occurrences[spelling] += 1
-                seen.add(spelling)
-        stories.update(seen)
-    return {s: (occurrences[s], stories[s]) for s in occurrences}
-
-
-def indexed(store: Store) -> dict[tuple[str, str], tuple[int, int]]:
-    """The index's totals, after bringing it up to date."""
-    refresh(store.write, batch=7)
-    return {(t.key, t.surface): (t.occurrences, t.stories) for t in totals(store.conn)}
-
-
-def test_spelling_index_follows_every_change(env: Env) -> None:
-    """Random edits, a deletion and a new import: the index equals a count from scratch."""
-    import_sample(env, "hassakeh-water")
-    store = env.desk.store
-    assert indexed(store) == from_scratch(store)
-    rng = random.Random(6)
-    names = ["Hasaka", "Hasakah", "Latakia", "Lattakia", "Abu Hammam al-Shami", "Tal Tamr"]
-    for _ in range(40):
-        slug = rng.choice(["lattakia-offensive", "hassakeh-water"])
-        n = rng.randint(1, 20)
-        text = f"{rng.choice(names)} and {rng.choice(names)} said the {rng.choice(names)} office."
-        env.desk.edit(slug, n, text, author="tr")
-        if rng.random() < 0.3:
-            assert indexed(store) == from_scratch(store)
-    assert indexed(store) == from_scratch(store)
-    import_sample(env, "idleb-displacement")
-    env.desk.delete_story("idleb-displacement", author="tr")
-    assert indexed(store) == from_scratch(store)
-
-
-def test_queue_survives_an_interrupted_refresh(env: Env) -> None:
-    """A refresh that dies mid-way leaves the rest queued; the next one completes it."""
-    store = env.desk.store
-    queued = store.conn.execute("SELECT COUNT(*) FROM spelling_queue").fetchone()[0]
-    assert queued == len(store.load_story("lattakia-offensive").segments)
-    calls = 0
-
-    def failing(text: str) -> list[tuple[str, str]]:
-        nonlocal calls
-        calls += 1
-        if calls > 12:
-            raise RuntimeError("killed")
-        return spellings_in(text)
-
-    with pytest.raises(RuntimeError):
-        refresh(store.write, extract=failing, batch=5)
-    left = store.conn.execute("SELECT COUNT(*) FROM spelling_queue").fetchone()[0]
-    assert left == queued - 10  # two whole batches landed, the third rolled back
-    assert indexed(store) == from_scratch(store)
 
 
 def test_the_index_is_plain_sqlite(env: Env) -> None:

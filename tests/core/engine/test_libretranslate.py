@@ -5,22 +5,21 @@ for batching, order, provenance and every error. If DESK_LIBRETRANSLATE_PYTHON n
 Python with the `libretranslate` distribution installed (README, "Testing"; .ci/run sets
 one up), one more test starts the real server and compares its drafts with desk's Argos
 engine.
+
+Drafting a story through the CLI with it: tests/cli/test_libretranslate.py.
 """
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import re
 import socket
 import subprocess
-import threading
 import time
 import urllib.request
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,78 +28,24 @@ import pytest
 from desk.core.engine.base import EngineError
 from desk.core.engine.libretranslate import LibreTranslateEngine
 from desk.core.errors import InputError
-from tests.helpers.cli import DeskCli
+from tests.helpers.libretranslate import (
+    Answer,
+    FakeServer,
+    error_answer,
+    fake_libretranslate,
+    reverse_each,
+)
 from tests.helpers.packages import closed_port_url
 from tests.helpers.paths import SAMPLES
 
 CLOCK = "2015-05-17T06:00:00+00:00"
-STORY = SAMPLES / "hassakeh-water.ar.md"
-
-# (status, headers, body) a fake server answers with, given the request's JSON.
-Answer = tuple[int, dict[str, str], bytes]
-
-
-def reverse_each(request: dict[str, Any]) -> Answer:
-    """LibreTranslate's batch answer, each text reversed as its 'translation'."""
-    body = json.dumps({"translatedText": [t[::-1] for t in request["q"]]}).encode()
-    return 200, {"Content-Type": "application/json"}, body
-
-
-def error_answer(status: int, message: str) -> Callable[[dict[str, Any]], Answer]:
-    """An answer with LibreTranslate's JSON error body."""
-    body = json.dumps({"error": message}).encode()
-    return lambda _request: (status, {"Content-Type": "application/json"}, body)
-
-
-@dataclass
-class FakeServer:
-    """What the fake LibreTranslate saw, and how it answers."""
-
-    url: str
-    answer: Callable[[dict[str, Any]], Answer] = reverse_each
-    seen: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    """(path, JSON body) of every POST."""
-    release: threading.Event = field(default_factory=threading.Event)
-    """Set at teardown so a handler made to hang lets go."""
-
-
-def _handler(server: FakeServer) -> type[http.server.BaseHTTPRequestHandler]:
-    """A request handler bound to `server`."""
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            """Record the request and send the configured answer."""
-            length = int(self.headers.get("Content-Length", "0"))
-            body = json.loads(self.rfile.read(length).decode("utf-8"))
-            server.seen.append((self.path, body))
-            status, headers, payload = server.answer(body)
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, format: str, *args: object) -> None:
-            """Stay quiet."""
-
-    return Handler
 
 
 @pytest.fixture
 def fake() -> Iterator[FakeServer]:
     """A fake LibreTranslate on 127.0.0.1, on a free port."""
-    state = FakeServer(url="")
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        state.release.set()
-        httpd.shutdown()
-        httpd.server_close()
+    with fake_libretranslate() as server:
+        yield server
 
 
 SEGMENTS = [(1, "دمشق"), (2, "قال المرصد السوري."), (3, "حلب وإدلب"), (5, "«نعم»")]
@@ -324,68 +269,6 @@ def test_timeout(fake: FakeServer) -> None:
     message = failure(engine(fake.url, timeout=0.3))
     assert time.monotonic() - start < 5
     assert message == f"LibreTranslate at {fake.url}: no answer within 0.3 s (timed out)"
-
-
-# --- Drafting a story through the CLI ------------------------------------------------------
-
-
-def test_desk_draft_with_libretranslate(fake: FakeServer, desk: DeskCli) -> None:
-    """`desk draft --engine libretranslate --url` drafts the whole story in one request,
-    each draft an `mt` revision by libretranslate with the server in its provenance."""
-    desk("import", str(STORY), "--no-mt")
-    result = desk("draft", "hassakeh-water", "--engine", "libretranslate", "--url", fake.url)
-    shown = json.loads(desk("show", "hassakeh-water", "--json").output)["segments"]
-    assert len(fake.seen) == 1
-    assert fake.seen[0][1]["q"] == [seg["source"] for seg in shown]
-    assert [seg["text"] for seg in shown] == [seg["source"][::-1] for seg in shown]
-    assert f"Drafted {len(shown)} segment(s)" in result.output
-    log = json.loads(desk("log", "hassakeh-water", "--json", "--kind", "mt").output)
-    assert len(log) == len(shown)
-    assert {entry["author"] for entry in log} == {"libretranslate"}
-    assert {json.loads(entry["note"])["options"]["url"] for entry in log} == {fake.url}
-
-
-def test_engine_use_libretranslate_and_the_key_from_the_environment(
-    fake: FakeServer, desk: DeskCli, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """`desk engine use libretranslate --url` makes it the desk's engine (import drafts with
-    it); the API key comes from $DESK_LIBRETRANSLATE_API_KEY and is stored nowhere."""
-    monkeypatch.setenv("DESK_LIBRETRANSLATE_API_KEY", "s3cret")
-    desk("engine", "use", "libretranslate", "--url", fake.url + "/")
-    assert f"libretranslate at {fake.url}" in desk("engine", "list").output
-    desk("import", str(STORY))
-    assert len(fake.seen) == 1 and fake.seen[0][1]["api_key"] == "s3cret"
-    home = Path(os.environ["DESK_HOME"])
-    assert not any(b"s3cret" in f.read_bytes() for f in home.rglob("*") if f.is_file())
-
-
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        (["draft", "hassakeh-water", "--engine", "libretranslate"], "needs the server's URL"),
-        (["engine", "use", "libretranslate"], "needs --url"),
-        (["engine", "use", "none", "--url", "http://127.0.0.1:1"], "--url goes with"),
-        (["engine", "use", "libretranslate", "--url", "ftp://x"], "must be http:// or https://"),
-    ],
-)
-def test_libretranslate_usage_errors(desk: DeskCli, args: list[str], expected: str) -> None:
-    """Missing or misplaced URLs are refused with a message, exit 1, no traceback."""
-    desk("import", str(STORY), "--no-mt")
-    result = desk(*args, ok=False)
-    assert result.exit_code == 1
-    assert expected in result.stderr and "Traceback" not in result.stderr
-
-
-def test_server_down_changes_nothing(desk: DeskCli) -> None:
-    """A server that cannot be reached: exit 7, the reason, and no draft written."""
-    desk("import", str(STORY), "--no-mt")
-    url = closed_port_url()
-    result = desk("draft", "hassakeh-water", "--engine", "libretranslate", "--url", url, ok=False)
-    assert result.exit_code == 7
-    assert "connection refused" in result.stderr and "Traceback" not in result.stderr
-    shown = json.loads(desk("show", "hassakeh-water", "--json").output)["segments"]
-    assert {seg["text"] for seg in shown} == {""}
-    assert json.loads(desk("log", "hassakeh-water", "--json", "--kind", "mt").output) == []
 
 
 # --- The real LibreTranslate server -------------------------------------------------------
