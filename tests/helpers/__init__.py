@@ -1,1 +1,1 @@
-"""Plain modules the tests share (paths, the CLI runner, stories, Pilot helpers); no tests."""
+"""Plain modules the tests share: paths, the CLI runner, stories, Pilot and server helpers."""
