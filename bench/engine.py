@@ -313,7 +313,7 @@ def main() -> None:
         f"identical output, argostranslate vs desk at beam 4: {same}/{total_paragraphs} "
         "paragraphs (random weights leave near-ties everywhere and the two paths batch "
         "sentences differently; equal output on a trained model is tested on the demo model, "
-        "tests/test_engine_equivalence.py)"
+        "tests/core/engine/test_argos.py)"
     )
     if args.json:
         write_rows(headline(rows), args.json)

@@ -6,16 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 from desk.app.home import Home
-from desk.cli import main
-from desk.core.importer import ImportOptions
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples"
-GOLDEN = Path(__file__).resolve().parent / "golden"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from tests.helpers.cli import DeskCli
+from tests.helpers.stories import import_sample
 
 
 @pytest.fixture(autouse=True)
@@ -40,25 +34,10 @@ def desk_home(isolated_env: Path) -> Path:
     return isolated_env
 
 
-class Desk:
-    """Runs `desk` commands in-process, as a person would type them."""
-
-    def __init__(self) -> None:
-        """A runner that keeps stderr apart from stdout."""
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, input: str | None = None, ok: bool = True) -> Result:
-        """Run one command; with ok=True, fail the test on a non-zero exit."""
-        result = self.runner.invoke(main, list(args), input=input, catch_exceptions=False)
-        if ok:
-            assert result.exit_code == 0, f"desk {' '.join(args)}: {result.output}{result.stderr}"
-        return result
-
-
 @pytest.fixture
-def desk() -> Desk:
+def desk() -> DeskCli:
     """A `desk` command runner."""
-    return Desk()
+    return DeskCli()
 
 
 # A small house glossary for tests that need one (the TUI's, the draft tests).
@@ -91,15 +70,6 @@ def glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (folder / "places.toml").write_text(GLOSSARY, encoding="utf-8")
     monkeypatch.setenv("DESK_GLOSSARY", str(folder))
     return folder
-
-
-def import_sample(env: Home, slug: str) -> None:
-    """Import a bundled sample with its pasted draft through the core (no model runs)."""
-    env.desk.import_story(
-        SAMPLES / f"{slug}.ar.md",
-        ImportOptions(draft=SAMPLES / f"{slug}.draft.en.md"),
-        author="importer",
-    )
 
 
 @pytest.fixture

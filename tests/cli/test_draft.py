@@ -1,0 +1,133 @@
+"""Machine drafts with the bundled demo model through CTranslate2, as a desk uses them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from desk.core.engine.packages import demo_package_file
+from tests.helpers.cli import DeskCli
+from tests.helpers.paths import SAMPLES
+
+SLUG = "hassakeh-water"
+SOURCE = SAMPLES / f"{SLUG}.ar.md"
+
+
+def segments(desk: DeskCli, slug: str = SLUG) -> list[dict[str, object]]:
+    """The story's segments as `desk show --json` gives them."""
+    data = json.loads(desk("show", slug, "--json").output)
+    result: list[dict[str, object]] = data["segments"]
+    return result
+
+
+def test_first_import_installs_the_demo_model_and_drafts(desk: DeskCli, desk_home: Path) -> None:
+    """With no package installed, import installs the demo model, says so, and drafts."""
+    result = desk("import", str(SOURCE), "--as", "tr")
+    assert "installed its demo model" in result.stderr
+    assert "only knows its training corpus" in result.stderr
+    assert (desk_home / "engines").is_dir()
+    segs = segments(desk)
+    assert all(s["text"] and s["text"] == s["draft"] for s in segs)
+    assert all(s["engine"] == "argos" and "(demo model)" in str(s["model"]) for s in segs)
+    shown = desk("show", SLUG).output
+    assert "draft from argos (translate-ar_en-" in shown and "(demo model))" in shown
+    log = json.loads(desk("log", SLUG, "--json", "--kind", "mt").output)
+    assert len(log) == len(segs) and {r["author"] for r in log} == {"argos"}
+    note = json.loads(log[0]["note"])
+    assert note["demo"] is True and note["options"]["beam"] == 4 and note["requested_by"] == "tr"
+    # The second import does not install again.
+    second = desk("import", str(SAMPLES / "idleb-displacement.ar.md"))
+    assert "installed its demo model" not in second.stderr
+
+
+def test_draft_keeps_what_people_wrote_unless_forced(desk: DeskCli) -> None:
+    """Redrafting leaves edited and confirmed segments alone; --force redrafts them, logged."""
+    desk("import", str(SOURCE), "--as", "tr")
+    desk("edit", SLUG, "2", "--text", "A translator's own sentence.", "--as", "tr")
+    desk("confirm", SLUG, "3", "--as", "tr")
+    result = desk("draft", SLUG, "--as", "tr")
+    assert "Left 2 segment(s) people have worked on: 2-3" in result.output
+    segs = segments(desk)
+    assert segs[1]["text"] == "A translator's own sentence."
+    desk("draft", SLUG, "--segments", "2", "--force", "--fast", "--as", "ed")
+    segs = segments(desk)
+    assert segs[1]["text"] != "A translator's own sentence." and segs[1]["status"] == "draft"
+    last = json.loads(desk("log", SLUG, "--json", "--kind", "mt").output)[-1]
+    assert last["segment"] == 2 and last["before"] == "A translator's own sentence."
+    assert json.loads(last["note"])["options"]["beam"] == 1
+    assert json.loads(last["note"])["requested_by"] == "ed"
+
+
+def test_engine_none_and_no_mt(desk: DeskCli) -> None:
+    """`--no-mt`, `--engine none` and `desk engine use none` leave the English empty."""
+    desk("import", str(SOURCE), "--no-mt")
+    assert {s["text"] for s in segments(desk)} == {""}
+    desk("draft", SLUG, "--engine", "none")
+    assert {s["text"] for s in segments(desk)} == {""}
+    desk("engine", "use", "none")
+    desk("import", str(SAMPLES / "idleb-displacement.ar.md"))
+    assert {s["text"] for s in segments(desk, "idleb-displacement")} == {""}
+
+
+def test_published_story_is_not_redrafted(desk: DeskCli) -> None:
+    """A published story cannot be redrafted: the workflow refuses before the engine runs."""
+    desk("import", str(SOURCE), "--as", "tr")
+    desk("confirm", SLUG, "--all")
+    desk("status", SLUG, "review")
+    desk("status", SLUG, "approved")
+    desk("publish", SLUG)
+    result = desk("draft", SLUG, "--force", ok=False)
+    assert result.exit_code == 4 and "published and frozen" in result.stderr
+
+
+def test_export_names_the_demo_model(desk: DeskCli, tmp_path: Path) -> None:
+    """The exported front matter carries the engine provenance, labelled demo model."""
+    desk("import", str(SOURCE), "--as", "tr")
+    desk("confirm", SLUG, "--all")
+    desk("status", SLUG, "review")
+    desk("status", SLUG, "approved")
+    out = desk("export", SLUG, "--stdout").output
+    assert "engine:\n  - 'argos: translate-ar_en-" in out and "(demo model)" in out
+
+
+def test_install_the_demo_file_offline_and_draft_with_it(desk: DeskCli, desk_home: Path) -> None:
+    """`desk engine install FILE` with the real demo archive, then drafts come from it."""
+    result = desk("engine", "install", str(demo_package_file()))
+    assert "Installed translate-ar_en-" in result.output
+    listing = json.loads(desk("engine", "list", "--json").output)
+    assert [(p["demo"], p["in_use"], p["where"]) for p in listing] == [(True, True, "desk")]
+    assert "(demo model)" in desk("engine", "list").output
+    desk("import", str(SOURCE), "--no-mt")
+    result = desk("draft", SLUG, "--segments", "1-3")
+    assert "installed its demo model" not in result.stderr
+    texts = [s["text"] for s in segments(desk)]
+    assert all(texts[:3]) and not any(texts[3:])
+
+
+def test_drafts_get_the_house_spellings(
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a glossary, each machine draft is followed by a `glossary` revision fixing its
+    spellings; a redraft still treats those segments as untouched; --no-glossary opts out."""
+    folder = tmp_path / "glossaries"
+    folder.mkdir()
+    (folder / "places.toml").write_text(
+        '[lattakia]\ncanonical = "Lattakia"\narabic = ["اللاذقية"]\n'
+        'variants = ["Latakia"]\nkind = "place"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DESK_GLOSSARY", str(folder))
+    story = "lattakia-offensive"
+    result = desk("import", str(SAMPLES / f"{story}.ar.md"), "--as", "tr")
+    assert "Applied the glossary's house spellings" in result.output
+    segs = segments(desk, story)
+    assert "Latakia" in str(segs[0]["draft"]) and "Lattakia" in str(segs[0]["text"])
+    assert not any("Latakia" in str(s["text"]) for s in segs)
+    fixes = json.loads(desk("log", story, "--json", "--kind", "glossary").output)
+    assert fixes and {r["author"] for r in fixes} == {"glossary"}
+    assert {json.loads(r["note"])["requested_by"] for r in fixes} == {"tr"}
+    redraft = desk("draft", story, "--no-glossary")
+    assert "Left" not in redraft.output
+    assert any("Latakia" in str(s["text"]) for s in segments(desk, story))

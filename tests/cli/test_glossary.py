@@ -1,0 +1,249 @@
+"""`desk glossary` end to end: files edited in place, checks, fixes as revisions, lint."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.cli import DeskCli
+from tests.helpers.paths import FIXTURES, ROOT, SAMPLES
+
+SMALL = """\
+# Test glossary: a few house spellings.
+
+[lattakia]
+canonical = "Lattakia"
+arabic = ["اللاذقية"]
+variants = ["Latakia"]
+kind = "place"
+notes = "Coastal governorate and city."
+
+# The mountain, not the people.
+[al-akrad]
+canonical = "al-Akrad"
+arabic = ["جبل الأكراد"]
+variants = ["Al-Akrad"]
+kind = "place"
+
+[hassakeh]
+canonical = "Hassakeh"
+arabic = ["الحسكة"]
+variants = ["Hasakah", "Al-Hasakah", "al-Hasakah"]
+kind = "place"
+
+[abu-humam-al-shami]
+canonical = "Abu Humam al-Shami"
+arabic = ["أبو همام الشامي"]
+variants = ["Abu Hammam al-Shami"]
+kind = "person"
+"""
+
+
+@pytest.fixture
+def glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A glossary folder with one small file, chosen through $DESK_GLOSSARY."""
+    folder = tmp_path / "glossaries"
+    folder.mkdir()
+    (folder / "places.toml").write_text(SMALL, encoding="utf-8")
+    monkeypatch.setenv("DESK_GLOSSARY", str(folder))
+    return folder
+
+
+def test_check_a_draft_file_lists_the_variants(desk: DeskCli, glossary: Path) -> None:
+    """`check FILE --source AR` reports each listed variant; exit 1 when there are findings."""
+    draft = SAMPLES / "lattakia-offensive.draft.en.md"
+    result = desk(
+        "glossary", "check", str(draft), "--source", str(SAMPLES / "lattakia-offensive.ar.md"),
+        ok=False,
+    )  # fmt: skip
+    assert result.exit_code == 1
+    out = result.output
+    assert "Latakia → Lattakia" in out and "Al-Akrad → al-Akrad" in out
+    assert "Abu Hammam al-Shami → Abu Humam al-Shami" in out
+    assert "Hasakah → Hassakeh" in out
+
+
+def test_check_exit_codes(desk: DeskCli, glossary: Path, tmp_path: Path) -> None:
+    """0 for a clean file, 1 for findings, 2 for an error (unknown slug, broken glossary)."""
+    clean = tmp_path / "clean.md"
+    clean.write_text("Regime forces shelled Lattakia and Hassakeh.\n", encoding="utf-8")
+    assert desk("glossary", "check", str(clean)).exit_code == 0
+    dirty = tmp_path / "dirty.md"
+    dirty.write_text("Regime forces shelled Latakia.\n", encoding="utf-8")
+    assert desk("glossary", "check", str(dirty), ok=False).exit_code == 1
+    missing = desk("glossary", "check", "no-such-story", ok=False)
+    assert missing.exit_code == 2 and "no-such-story" in missing.stderr
+    (glossary / "broken.toml").write_text("[x]\ncanonical = \n", encoding="utf-8")
+    broken = desk("glossary", "check", str(clean), ok=False)
+    assert broken.exit_code == 2 and "broken.toml" in broken.stderr
+    assert "Traceback" not in broken.stderr
+
+
+def test_fix_writes_glossary_revisions(desk: DeskCli, glossary: Path) -> None:
+    """`fix SLUG` applies listed variants as `glossary` revisions, shown by log and diff."""
+    story = "lattakia-offensive"
+    desk(
+        "import", str(SAMPLES / f"{story}.ar.md"),
+        "--draft", str(SAMPLES / f"{story}.draft.en.md"), "--as", "tr",
+    )  # fmt: skip
+    result = desk("glossary", "fix", story, "--as", "rania")
+    assert "Latakia → Lattakia" in result.output
+    log = json.loads(desk("log", story, "--json", "--kind", "glossary").output)
+    assert log and {r["author"] for r in log} == {"glossary"}
+    assert {json.loads(r["note"])["requested_by"] for r in log} == {"rania"}
+    headline = json.loads(desk("show", story, "--json").output)["segments"][0]["text"]
+    assert "Lattakia countryside" in headline and "al-Akrad mountain" in headline
+    diff = desk("diff", story, "--from", "draft", "--to", "now", "--segment", "1").output
+    assert "[-Latakia-] {+Lattakia+}" in diff
+    stats = desk("stats", story).output
+    assert f"Glossary fixes applied: {len(log)}" in stats
+    # Fixed once, nothing left to fix.
+    again = desk("glossary", "fix", story)
+    assert "Applied 0 fix(es)" in again.output
+    # The export names the glossary the fixes came from.
+    version = json.loads(log[0]["note"])["glossary"]
+    assert version.endswith("(4 entries)")
+    desk("confirm", story, "--all")
+    desk("status", story, "review")
+    desk("status", story, "approved")
+    exported = desk("export", story, "--stdout").output
+    assert f"  glossary:\n  - {version}" in exported
+    editors = exported.split("  editors:\n")[1].split("  credit:")[0]
+    assert "- glossary" not in editors
+
+
+def test_add_edit_remove_keep_the_file(desk: DeskCli, glossary: Path) -> None:
+    """Edits through the CLI keep the file's comments and entry order."""
+    path = glossary / "places.toml"
+    desk(
+        "glossary", "add", "tel-tamer", "--canonical", "Tel Tamer", "--arabic", "تل تمر",
+        "--variant", "Tal Tamr", "--kind", "place", "--file", "places.toml",
+    )  # fmt: skip
+    desk("glossary", "edit", "hassakeh", "--add-variant", "Hasaka", "--notes", "City too.")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Test glossary: a few house spellings.")
+    assert "# The mountain, not the people." in text
+    assert text.index("[lattakia]") < text.index("[al-akrad]") < text.index("[tel-tamer]")
+    shown = json.loads(desk("glossary", "show", "hassakeh", "--json").output)
+    assert shown["variants"] == ["Hasakah", "Al-Hasakah", "al-Hasakah", "Hasaka"]
+    assert shown["notes"] == "City too."
+    desk("glossary", "remove", "tel-tamer")
+    assert "[tel-tamer]" not in path.read_text(encoding="utf-8")
+    assert desk("glossary", "show", "tel-tamer", ok=False).exit_code == 3
+
+
+def test_bad_edits_change_nothing(desk: DeskCli, glossary: Path) -> None:
+    """A duplicate id, an unknown entry or variant: a message, non-zero, file untouched."""
+    path = glossary / "places.toml"
+    before = path.read_bytes()
+    dup = desk(
+        "glossary", "add", "lattakia", "--canonical", "X", "--arabic", "س", ok=False
+    )  # fmt: skip
+    assert dup.exit_code == 1 and "exists already" in dup.stderr
+    assert desk("glossary", "edit", "nowhere", "--notes", "x", ok=False).exit_code == 3
+    bad = desk("glossary", "edit", "lattakia", "--remove-variant", "Latakya", ok=False)
+    assert bad.exit_code == 1 and "Latakya" in bad.stderr
+    assert path.read_bytes() == before
+
+
+def test_search_by_variant_and_arabic(desk: DeskCli, glossary: Path) -> None:
+    """Search finds an entry by a variant spelling or an Arabic form with a clitic."""
+    assert "hassakeh" in desk("glossary", "search", "hasakah").output
+    assert "lattakia" in desk("glossary", "search", "باللاذقية").output
+
+
+def test_the_shipped_glossary_is_found_and_lints_clean(
+    desk: DeskCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the repository, `glossaries/` is the default folder; it passes lint."""
+    monkeypatch.delenv("DESK_GLOSSARY")
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        listing = json.loads(desk("glossary", "list", "--json").output)
+        result = desk("glossary", "lint", ok=False)
+    finally:
+        os.chdir(cwd)
+    assert len(listing) >= 150
+    assert result.exit_code == 0, result.output
+
+
+def test_audit_proposes_unlisted_spellings(desk: DeskCli, glossary: Path) -> None:
+    """The audit finds a spelling of Hassakeh no entry lists and proposes it as a variant."""
+    for story in ("hassakeh-water", "lattakia-offensive"):
+        desk(
+            "import", str(SAMPLES / f"{story}.ar.md"),
+            "--draft", str(SAMPLES / f"{story}.draft.en.md"),
+        )  # fmt: skip
+    clusters = json.loads(desk("glossary", "audit", "--json").output)
+    by_entry = {c["entry"]: c for c in clusters}
+    hassakeh = by_entry["hassakeh"]
+    assert "add to hassakeh as variant(s): Hasaka" in hassakeh["proposal"]
+    spellings = {s["text"]: s["stories"] for s in hassakeh["spellings"]}
+    assert spellings["Hasaka"] == ["hassakeh-water"]
+    assert set(spellings["Hasakah"]) == {"hassakeh-water", "lattakia-offensive"}
+
+
+@pytest.mark.parametrize("name", ["house.tbx", "house.csv", "house.tsv"])
+def test_export_then_import_keeps_every_entry(
+    desk: DeskCli, glossary: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """Export to TBX/CSV/TSV and import into an empty glossary: the same entries come back."""
+    before = json.loads(desk("glossary", "list", "--json").output)
+    out = tmp_path / name
+    desk("glossary", "export", str(out))
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    monkeypatch.setenv("DESK_GLOSSARY", str(fresh))
+    result = desk("glossary", "import", str(out), "--into", "places.toml")
+    assert f"Imported {len(before)} of {len(before)} entries" in result.output
+    after = json.loads(desk("glossary", "list", "--json").output)
+
+    def strip(entries: list[dict[str, object]]) -> list[dict[str, object]]:
+        return [{k: v for k, v in e.items() if k not in ("file", "line")} for e in entries]
+
+    assert strip(after) == strip(before)
+    assert desk("glossary", "lint").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"[x\ncanonical = 'X'\n", "not valid TOML"),
+        (b"[x]\narabic = ['\xd8\xb3']\n", "x.toml:1 (entry x): canonical is missing"),
+        (b"[x]\ncanonical = 'X'\nkind = 'river'\n", "kind 'river' is not one of"),
+        (b"[x]\ncanonical = '\xff'\n", "not UTF-8"),
+        (b"[lattakia]\ncanonical = 'Lattakia'\narabic = ['\xd8\xb3']\n", "duplicate id"),
+    ],
+)
+def test_a_bad_glossary_file_is_named(
+    desk: DeskCli, glossary: Path, content: bytes, expected: str
+) -> None:
+    """A malformed file: one line naming the file (and line, entry), exit 1, no traceback."""
+    (glossary / "x.toml").write_bytes(content)
+    result = desk("glossary", "list", ok=False)
+    assert result.exit_code == 1
+    assert "x.toml" in result.stderr and expected in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_hostile_tbx_is_refused_and_nothing_written(desk: DeskCli, glossary: Path) -> None:
+    """An entity bomb or external entity: refused with the file named, no glossary file made."""
+    for name in ("billion-laughs.tbx", "external-entity.tbx"):
+        fixture = FIXTURES / "glossary" / name
+        result = desk("glossary", "import", str(fixture), "--into", "new.toml", ok=False)
+        assert result.exit_code == 1 and name in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (glossary / "new.toml").exists()
+
+
+def test_check_flags_bidi_controls(desk: DeskCli, glossary: Path, tmp_path: Path) -> None:
+    """A right-to-left override hidden in the English is reported (exit 1)."""
+    hidden = tmp_path / "hidden.md"
+    hidden.write_text("Regime forces entered \u202eaikattaL\u202c on Friday.\n", encoding="utf-8")
+    result = desk("glossary", "check", str(hidden), ok=False)
+    assert result.exit_code == 1
+    assert "bidi: U+202E RIGHT-TO-LEFT OVERRIDE" in result.output

@@ -1,0 +1,126 @@
+"""Full-text search (desk.core.fulltext): Arabic folded as the glossary folds it, English
+words, phrases and prefixes, newest first, an index that follows every change."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desk.app.home import Home
+from desk.core.errors import InputError
+from desk.core.fulltext import fold, match_expression, search
+from desk.core.glossary.normalise import normalise_arabic
+from desk.core.store import Store
+from desk.core.story import StoryStatus
+from tests.helpers.paths import FIXTURES
+from tests.helpers.stories import import_sample
+
+
+def slugs_and_numbers(env: Home, query: str, **kwargs: object) -> list[tuple[str, int]]:
+    """(slug, segment) of every hit, in order."""
+    return [(h.slug, h.n) for h in search(env.desk.store.conn, query, **kwargs)]  # type: ignore[arg-type]
+
+
+def test_arabic_is_found_with_or_without_harakat_and_alef_forms(env: Home) -> None:
+    """اللاذقية finds the segments that write it; voweled and hamza forms fold to it."""
+    plain = slugs_and_numbers(env, "اللاذقية", limit=100)
+    assert plain and all(slug == "lattakia-offensive" for slug, _ in plain)
+    assert slugs_and_numbers(env, "اللَّاذِقِيَّة", limit=100) == plain
+    story = env.desk.store.load_story("lattakia-offensive")
+    expected = {s.n for s in story.segments if "اللاذقية" in s.source}
+    assert {n for _, n in plain} == expected
+    # Hamza on the alef folds: الأكراد is found as الاكراد and the other way round.
+    assert slugs_and_numbers(env, "الاكراد", limit=100) == slugs_and_numbers(
+        env, "الأكراد", limit=100
+    )
+    assert fold("إدلب") == "ادلب"
+
+
+COMMON_ARABIC = st.characters(min_codepoint=0x0621, max_codepoint=0x0652) | st.sampled_from(
+    "\u0670\u0640ی ک"
+)
+
+
+@given(text=st.text(alphabet=COMMON_ARABIC))
+def test_search_folds_arabic_as_the_glossary_does(text: str) -> None:
+    """Short of the rare Quranic marks, the index folds as the glossary normalises."""
+    assert fold(text) == normalise_arabic(text)
+
+
+def test_english_words_phrases_and_prefixes(env: Home) -> None:
+    """Every word must occur, in any case; a quoted phrase in order; `word*` is a prefix."""
+    story = env.desk.store.load_story("lattakia-offensive")
+    mountain = {s.n for s in story.segments if "al-akrad mountain" in s.text.lower()}
+    assert mountain
+    assert {n for _, n in slugs_and_numbers(env, '"AL-AKRAD MOUNTAIN"', limit=100)} == mountain
+    both = {
+        s.n for s in story.segments if "latakia" in s.text.lower() and "regime" in s.text.lower()
+    }
+    assert {n for _, n in slugs_and_numbers(env, "regime latakia", limit=100)} == both
+    prefix = {n for _, n in slugs_and_numbers(env, "Latak*", limit=100)}
+    assert prefix == {s.n for s in story.segments if "latak" in s.text.lower()}
+    assert slugs_and_numbers(env, "nowhere-to-be-found") == []
+
+
+def test_newest_first_and_limit(env: Home) -> None:
+    """Hits come newest segment first, and --limit stops them."""
+    import_sample(env, "hassakeh-water")
+    hits = slugs_and_numbers(env, "the", limit=5)
+    assert len(hits) == 5
+    assert hits[0][0] == "hassakeh-water"
+    with pytest.raises(InputError, match="at least 1"):
+        search(env.desk.store.conn, "the", limit=0)
+
+
+def test_edits_status_and_deletion_reach_the_index(env: Home) -> None:
+    """An edit is searchable at once and its old words are gone; filters and deletion hold."""
+    env.desk.edit("lattakia-offensive", 3, "Zabadani xylophone quartet", author="tr")
+    assert slugs_and_numbers(env, "xylophone") == [("lattakia-offensive", 3)]
+    env.desk.edit("lattakia-offensive", 3, "Nothing unusual here", author="tr")
+    assert slugs_and_numbers(env, "xylophone") == []
+    assert slugs_and_numbers(env, "unusual", status=StoryStatus.PUBLISHED) == []
+    import_sample(env, "hassakeh-water")
+    assert slugs_and_numbers(env, "Dilshad")
+    env.desk.delete_story("hassakeh-water", author="tr")
+    assert slugs_and_numbers(env, "Dilshad") == []
+
+
+@settings(
+    max_examples=150 * (10 if os.environ.get("DESK_STRESS") == "1" else 1),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(query=st.text(max_size=40))
+def test_no_query_makes_the_search_fail(env: Home, query: str) -> None:
+    """FTS5 syntax in a query (OR, NEAR, quotes, column filters, *) is taken literally."""
+    try:
+        expression = match_expression(query)
+    except InputError:
+        return
+    search(env.desk.store.conn, query, limit=3)
+    assert expression
+
+
+def test_old_database_is_indexed_when_migrated(tmp_path: Path) -> None:
+    """The migration indexes segments written before search existed."""
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / "schema-001.sqlite", path)
+    store = Store(path)
+    assert [h.n for h in search(store.conn, "Lattakia")] == [1]
+    assert [h.n for h in search(store.conn, "regime forces")] == [2]
+
+
+def test_the_index_is_plain_sqlite(env: Home) -> None:
+    """Another SQLite client can write to segments: the triggers need no desk code."""
+    path = env.desk.store.path
+    other = sqlite3.connect(path)
+    with other:
+        other.execute("UPDATE segments SET text = 'Qamishli xylophone' WHERE n = 4")
+    other.close()
+    assert slugs_and_numbers(env, "xylophone") == [("lattakia-offensive", 4)]

@@ -1,0 +1,1 @@
+"""Plain modules the tests share: paths, the CLI runner, stories, Pilot and server helpers."""

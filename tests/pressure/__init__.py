@@ -1,0 +1,1 @@
+"""Proofs under pressure: SIGKILL crashes, concurrent editors, hypothesis fuzzing, bench smoke."""

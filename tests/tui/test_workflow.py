@@ -1,0 +1,111 @@
+"""The editor's workflow keys: the QA gate dialog, refusals as notices, corrections."""
+
+from __future__ import annotations
+
+from textual.message import Message
+from textual.widgets import Input
+
+from desk.app.home import Home
+from desk.core.story import RevisionKind, StoryStatus
+from desk.tui import make_app
+from desk.tui.screens.correction import CorrectionScreen
+from desk.tui.screens.editor import EditorScreen
+from desk.tui.screens.qa_gate import QaGateScreen
+from desk.tui.widgets.english_editor import EnglishEditor
+from tests.helpers.tui import SIZE, SLUG, publish, synchronous
+
+
+@synchronous
+async def test_approving_past_the_qa_gate_shows_what_blocks_it(env: Home) -> None:
+    """F5 with unconfirmed segments: a dialog lists them; Enter goes to the first."""
+    env.desk.confirm(SLUG, [1, 2, 3], author="rania")
+    env.desk.set_status(SLUG, StoryStatus.REVIEW, author="rania")
+    messages: list[Message] = []
+    app = make_app(env, author="omar", slug=SLUG)
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, QaGateScreen)
+        assert dialog.problems == ["segments not confirmed: 4-35"] and dialog.goto == 4
+        refused = [m for m in messages if isinstance(m, EditorScreen.Refused)]
+        assert refused and "segments not confirmed: 4-35" in refused[0].reason
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen) and app.screen.session.current == 4
+        # Export is gated too, and its dialog says the status is part of it.
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, QaGateScreen)
+        assert app.screen.problems[0] == "the story is review, not approved or published"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen) and app.screen.session.current == 4
+    assert env.desk.store.load_story(SLUG).status == StoryStatus.REVIEW
+
+
+@synchronous
+async def test_a_workflow_refusal_is_a_notice_not_the_gate(env: Home) -> None:
+    """An illegal move (approve a new story) says why, without the QA dialog."""
+    messages: list[Message] = []
+    app = make_app(env, author="omar", slug=SLUG)
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await pilot.pause()
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+        refused = [m for m in messages if isinstance(m, EditorScreen.Refused)]
+        assert refused[0].action == "start a correction"
+        assert "only a published story can be corrected" in refused[0].reason
+
+
+@synchronous
+async def test_a_correction_with_a_note_makes_the_story_editable(env: Home) -> None:
+    """F12 on a published story asks for a note, records it, and unlocks the English."""
+    publish(env)
+    messages: list[Message] = []
+    app = make_app(env, author="rania", slug=SLUG)
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await pilot.pause()
+        editor = app.screen.query_one(EnglishEditor)
+        assert editor.read_only
+        assert "F12: correct" in str(app.screen.query_one("#status").render())
+
+        # An empty note is refused by the core, with its reason.
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, CorrectionScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+        refused = [m for m in messages if isinstance(m, EditorScreen.Refused)]
+        assert refused and "needs a note" in refused[-1].reason
+
+        await pilot.press("f12")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "the toll was 12, not 21"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+        assert not editor.read_only
+        editor.focus()
+        editor.move_cursor(editor.document.end)
+        await pilot.press("space", "y", "ctrl+down")
+        await pilot.pause()
+
+    story = env.desk.store.load_story(SLUG)
+    assert story.status == StoryStatus.CORRECTING
+    assert story.segment(1).text.endswith(" y")
+    revisions = env.desk.store.revisions(story.id or 0)
+    opened = [
+        (r.author, r.after, r.note)
+        for r in revisions
+        if r.kind == RevisionKind.CORRECTION and r.segment_n is None
+    ]
+    assert opened == [("rania", "correcting", "the toll was 12, not 21")]
+    # An edit during a correction is recorded as one.
+    last = revisions[-1]
+    assert (last.author, last.kind, last.segment_n) == ("rania", RevisionKind.CORRECTION, 1)
+    moved = [m.status for m in messages if isinstance(m, EditorScreen.StatusMoved)]
+    assert moved[-1] == StoryStatus.CORRECTING
