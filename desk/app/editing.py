@@ -10,12 +10,14 @@ the QA gate's problems); the screen shows the refusal and redraws.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from desk.app.home import Home
 from desk.app.service import Desk, EditResult, GateRefused
 from desk.core.errors import RefusedError
 from desk.core.glossary.findings import Finding
+from desk.core.glossary.normalise import normalise_arabic
 from desk.core.glossary.stories import check_story
 from desk.core.qa import Problem
 from desk.core.store import Revision
@@ -43,6 +45,8 @@ class EditorSession:
         """The segment being edited."""
         self.base_version = self.segment().version if self.story.segments else 0
         """The current segment's version when its English was read: a save expects it."""
+        self.search_text = ""
+        """The last text searched for in the story (the search starts with it)."""
         self.findings: dict[int, list[Finding]] | None = None
         """Glossary findings per segment (segments without any left out); None: not
         scanned yet."""
@@ -83,6 +87,11 @@ class EditorSession:
     def previous_n(self) -> int:
         """The segment before the current one (the first stays the first)."""
         return max(self.current - 1, 1)
+
+    def find_next(self, text: str) -> int | None:
+        """The next segment after the current one whose English or Arabic holds `text`,
+        wrapping round to the current one (None: no segment holds it)."""
+        return next_match(self.story.segments, self.current, text)
 
     def next_finding_n(self) -> int | None:
         """The next segment with glossary findings, wrapping round (None: there is none)."""
@@ -208,9 +217,10 @@ class EditorSession:
         assert done.path is not None
         return done.path
 
-    def check_correctable(self) -> None:
-        """Refuse (WorkflowError) unless a correction may start now."""
+    def may_correct(self) -> bool:
+        """True if a correction may start now; else WorkflowError says why."""
         check_transition(self.desk.store.load_story(self.slug).status, StoryStatus.CORRECTING)
+        return True
 
     def correct(self, note: str) -> StoryStatus:
         """Open a correction of the published story with `note`."""
@@ -218,13 +228,39 @@ class EditorSession:
         self.reload()
         return status
 
-    def check_editable(self) -> None:
-        """Refuse (WorkflowError) unless the story may change now, as read from the store."""
+    def may_edit(self) -> bool:
+        """True if the story may change now (as the store has it); else WorkflowError."""
         check_editable(self.desk.store.load_story(self.slug).status)
+        return True
 
     def untouched(self) -> list[int]:
         """Segments nobody has edited or confirmed (a story-wide redraft takes these)."""
         return [s.n for s in self.story.segments if s.status == SegmentStatus.DRAFT]
+
+
+def matches(segment: Segment, query: str) -> bool:
+    """Whether the segment's English or Arabic contains `query`.
+
+    English is compared case-insensitively, Arabic without diacritics, tatweel or the
+    alef, hamza, ta marbuta and ya variants (`normalise_arabic`).
+    """
+    query = query.strip()
+    if not query:
+        return False
+    if query.casefold() in segment.text.casefold():
+        return True
+    return normalise_arabic(query) in normalise_arabic(segment.source)
+
+
+def next_match(segments: Iterable[Segment], current: int, query: str) -> int | None:
+    """The first matching segment after `current`, wrapping round to `current` itself."""
+    ordered = sorted(segments, key=lambda s: s.n)
+    later = [s for s in ordered if s.n > current]
+    earlier = [s for s in ordered if s.n <= current]
+    for seg in later + earlier:
+        if matches(seg, query):
+            return seg.n
+    return None
 
 
 def gate_problems(exc: Exception) -> list[Problem]:

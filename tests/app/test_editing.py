@@ -155,10 +155,10 @@ def test_the_workflow_through_the_gate_to_export(session: EditorSession, env: Ho
     assert session.move(StoryStatus.PUBLISHED) == StoryStatus.PUBLISHED
     assert not session.editable
     with pytest.raises(WorkflowError):
-        session.check_editable()
+        session.may_edit()
     path = session.export()
     assert path.parent == env.path / "export" and path.read_text(encoding="utf-8").startswith("---")
-    session.check_correctable()
+    session.may_correct()
     assert session.correct("An earlier version misspelt Tel Tamer.") == StoryStatus.CORRECTING
     assert session.editable
 

@@ -9,7 +9,9 @@ from textual.message import Message
 from desk.app.home import Home
 from desk.core.story import RevisionKind, SegmentStatus
 from desk.tui import make_app
+from desk.tui.screens import editor_messages
 from desk.tui.screens.editor import EditorScreen
+from desk.tui.screens.redraft import Redrafter
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.status_header import StatusHeader
 from tests.helpers.tui import SIZE, SLUG, notices, once, publish, settle, synchronous
@@ -43,9 +45,9 @@ async def test_redraft_segment_runs_the_engine_in_a_worker(env: Home) -> None:
     assert [(r.author, r.segment_n) for r in mt] == [("argos", 2)]
     assert mt[0].before.endswith(" x")  # the typing was saved first, then redrafted
     assert json.loads(mt[0].note)["requested_by"] == "rania"
-    arrived = once(messages, EditorScreen.Redrafted)
+    arrived = once(messages, Redrafter.Redrafted)
     assert [(m.n, m.done, m.total) for m in arrived] == [(2, 1, 1)]
-    finished = once(messages, EditorScreen.RedraftFinished)
+    finished = once(messages, Redrafter.RedraftFinished)
     assert [(m.drafted, m.error) for m in finished] == [([2], "")]
 
 
@@ -64,10 +66,10 @@ async def test_redraft_story_drafts_untouched_segments_row_by_row(env: Home) -> 
         assert isinstance(screen, EditorScreen)
         assert screen.query_one(EnglishEditor).text == screen.session.story.segment(1).text
         assert any("Redrafted 3 segment(s)." in n for n in notices(app))
-        arrived = once(messages, EditorScreen.Redrafted)
+        arrived = once(messages, Redrafter.Redrafted)
         assert sorted(m.n for m in arrived) == [1, 2, 3]
         assert [(m.done, m.total) for m in arrived] == [(1, 3), (2, 3), (3, 3)]
-        screen.post_message(EditorScreen.Redrafted(2, 2, 3))  # as a draft arrives: the header
+        screen.post_message(Redrafter.Redrafted(2, 2, 3))  # as a draft arrives: the header
         await pilot.pause()
         assert "drafting 2/3" in str(screen.query_one(StatusHeader).render())
     story = env.desk.store.load_story(SLUG)
@@ -84,7 +86,7 @@ async def test_redraft_is_refused_for_a_published_story(env: Home) -> None:
         await pilot.pause()
         await pilot.press("ctrl+right_square_bracket", "ctrl+backslash")
         await settle(app)
-    refused = once(messages, EditorScreen.Refused)
+    refused = once(messages, editor_messages.Refused)
     assert [m.action for m in refused] == ["redraft", "redraft"]
     assert all("published and frozen" in m.reason for m in refused)
-    assert not once(messages, EditorScreen.Redrafted)
+    assert not once(messages, Redrafter.Redrafted)

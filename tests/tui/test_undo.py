@@ -7,6 +7,7 @@ from textual.message import Message
 from desk.app.home import Home
 from desk.core.story import RevisionKind
 from desk.tui import make_app
+from desk.tui.screens import editor_messages
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.widgets.english_editor import EnglishEditor
 from tests.helpers.tui import SIZE, SLUG, notices, once, publish, settle, synchronous
@@ -37,7 +38,7 @@ async def test_undo_puts_back_the_text_before_the_last_saved_change(env: Home) -
         ("rania", original, original + " yes"),
         ("rania", original + " yes", original),
     ]
-    assert [m.n for m in once(messages, EditorScreen.Undone)] == [2]
+    assert [m.n for m in once(messages, editor_messages.Undone)] == [2]
 
 
 @synchronous
@@ -56,6 +57,6 @@ async def test_undo_with_nothing_saved_and_on_a_published_story(env: Home) -> No
         await pilot.pause()
         await pilot.press("ctrl+underscore")
         await pilot.pause()
-    refused = once(messages, EditorScreen.Refused)
+    refused = once(messages, editor_messages.Refused)
     assert [m.action for m in refused] == ["undo"]
     assert "published and frozen" in refused[0].reason

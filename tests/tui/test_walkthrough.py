@@ -9,6 +9,7 @@ from textual.message import Message
 from desk.app.home import Home
 from desk.core.story import RevisionKind, SegmentStatus, StoryStatus
 from desk.tui import make_app
+from desk.tui.screens import editor_messages
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.story_table import StoryTable
@@ -45,7 +46,7 @@ async def test_walk_a_story_from_the_list_to_an_exported_file(env: Home) -> None
         # Approving too early is refused, with the reason, and nothing moves.
         await pilot.press("f5")
         await pilot.pause()
-        refused = [m for m in messages if isinstance(m, EditorScreen.Refused)]
+        refused = [m for m in messages if isinstance(m, editor_messages.Refused)]
         assert refused and "cannot move a translating story to approved" in refused[0].reason
 
         # The headline's house spellings, fixed with one key.
@@ -85,7 +86,7 @@ async def test_walk_a_story_from_the_list_to_an_exported_file(env: Home) -> None
 
     # A bubbling message is seen once per node it visits: count each message once.
     messages = list({id(m): m for m in messages}.values())
-    exported = [m for m in messages if isinstance(m, EditorScreen.Exported)]
+    exported = [m for m in messages if isinstance(m, editor_messages.Exported)]
     assert len(exported) == 1
     path = exported[0].path
     assert path.parent == env.path / "export" and path.exists()
@@ -94,7 +95,7 @@ async def test_walk_a_story_from_the_list_to_an_exported_file(env: Home) -> None
 
     kinds = [type(m).__name__ for m in messages]
     assert {"Saved", "Fixed", "Confirmed", "StatusMoved", "Exported"} <= set(kinds)
-    saved = [m for m in messages if isinstance(m, EditorScreen.Saved) and m.changed]
+    saved = [m for m in messages if isinstance(m, editor_messages.Saved) and m.changed]
     assert [m.n for m in saved] == [2]
-    moved = [m.status for m in messages if isinstance(m, EditorScreen.StatusMoved)]
+    moved = [m.status for m in messages if isinstance(m, editor_messages.StatusMoved)]
     assert moved == [StoryStatus.REVIEW, StoryStatus.APPROVED, StoryStatus.PUBLISHED]

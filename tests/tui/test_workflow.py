@@ -8,6 +8,7 @@ from textual.widgets import Input
 from desk.app.home import Home
 from desk.core.story import RevisionKind, StoryStatus
 from desk.tui import make_app
+from desk.tui.screens import editor_messages
 from desk.tui.screens.correction import CorrectionScreen
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.qa_gate import QaGateScreen
@@ -29,7 +30,7 @@ async def test_approving_past_the_qa_gate_shows_what_blocks_it(env: Home) -> Non
         dialog = app.screen
         assert isinstance(dialog, QaGateScreen)
         assert dialog.problems == ["segments not confirmed: 4-35"] and dialog.goto == 4
-        refused = [m for m in messages if isinstance(m, EditorScreen.Refused)]
+        refused = [m for m in messages if isinstance(m, editor_messages.Refused)]
         assert refused and "segments not confirmed: 4-35" in refused[0].reason
         await pilot.press("enter")
         await pilot.pause()
@@ -55,7 +56,7 @@ async def test_a_workflow_refusal_is_a_notice_not_the_gate(env: Home) -> None:
         await pilot.press("f12")
         await pilot.pause()
         assert isinstance(app.screen, EditorScreen)
-        refused = [m for m in messages if isinstance(m, EditorScreen.Refused)]
+        refused = [m for m in messages if isinstance(m, editor_messages.Refused)]
         assert refused[0].action == "start a correction"
         assert "only a published story can be corrected" in refused[0].reason
 
@@ -79,7 +80,7 @@ async def test_a_correction_with_a_note_makes_the_story_editable(env: Home) -> N
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EditorScreen)
-        refused = [m for m in messages if isinstance(m, EditorScreen.Refused)]
+        refused = [m for m in messages if isinstance(m, editor_messages.Refused)]
         assert refused and "needs a note" in refused[-1].reason
 
         await pilot.press("f12")
@@ -107,5 +108,5 @@ async def test_a_correction_with_a_note_makes_the_story_editable(env: Home) -> N
     # An edit during a correction is recorded as one.
     last = revisions[-1]
     assert (last.author, last.kind, last.segment_n) == ("rania", RevisionKind.CORRECTION, 1)
-    moved = [m.status for m in messages if isinstance(m, EditorScreen.StatusMoved)]
+    moved = [m.status for m in messages if isinstance(m, editor_messages.StatusMoved)]
     assert moved[-1] == StoryStatus.CORRECTING

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textual.message import Message
+from textual.widget import Widget
 
+from desk.core.errors import DeskError
 from desk.core.glossary.findings import Finding
 from desk.core.story import StoryStatus
 
@@ -70,3 +72,9 @@ class Undone(Message):
 
     n: int
     revision_id: int
+
+
+def tell_refusal(node: Widget, action: str, exc: DeskError) -> None:
+    """Tell the person why `action` was refused (never a traceback), and post `Refused`."""
+    node.notify(str(exc), title=f"Cannot {action}", severity="error", timeout=8)
+    node.post_message(Refused(action, str(exc)))

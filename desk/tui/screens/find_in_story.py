@@ -1,8 +1,11 @@
-"""Search in story: a small dialog whose Enter jumps to the next segment containing the text."""
+"""Search in story: a small dialog whose Enter jumps to the next segment containing the text.
+
+Which segment matches is the editing session's (`EditorSession.find_next`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -12,33 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from desk.core.glossary.normalise import normalise_arabic
-from desk.core.story import Segment
-
-
-def matches(segment: Segment, query: str) -> bool:
-    """Whether the segment's English or Arabic contains `query`.
-
-    English is compared case-insensitively, Arabic without diacritics, tatweel or the
-    alef, hamza, ta marbuta and ya variants (`normalise_arabic`).
-    """
-    query = query.strip()
-    if not query:
-        return False
-    if query.casefold() in segment.text.casefold():
-        return True
-    return normalise_arabic(query) in normalise_arabic(segment.source)
-
-
-def next_match(segments: Iterable[Segment], current: int, query: str) -> int | None:
-    """The first matching segment after `current`, wrapping round to `current` itself."""
-    ordered = sorted(segments, key=lambda s: s.n)
-    later = [s for s in ordered if s.n > current]
-    earlier = [s for s in ordered if s.n <= current]
-    for seg in later + earlier:
-        if matches(seg, query):
-            return seg.n
-    return None
+from desk.app.editing import EditorSession
 
 
 class SearchScreen(ModalScreen[None]):
@@ -64,11 +41,13 @@ class SearchScreen(ModalScreen[None]):
         Binding("escape", "dismiss", "Close search"),
     ]
 
-    def __init__(self, query: str, find: Callable[[str], bool]) -> None:
-        """Start with `query`; `find(text)` moves the editor and says whether it found one."""
+    def __init__(self, session: EditorSession, go: Callable[[int], None]) -> None:
+        """Search `session`'s story, starting with its last search; `go(n)` moves the
+        editor to segment `n`."""
         super().__init__()
-        self.query_text = query
-        self.find = find
+        self.session = session
+        self.go = go
+        self.query_text = session.search_text
 
     def compose(self) -> ComposeResult:
         """A one-line prompt."""
@@ -79,6 +58,13 @@ class SearchScreen(ModalScreen[None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         """Jump to the next match; the dialog stays open for the one after."""
-        self.query_text = event.value
-        if event.value.strip():
-            self.find(event.value)
+        self.query_text = self.session.search_text = text = event.value
+        if not text.strip():
+            return
+        n = self.session.find_next(text)
+        if n is None:
+            self.notify(f"No segment contains {text!r}.", severity="warning")
+            return
+        if n == self.session.current:
+            self.notify(f"Only this segment contains {text!r}.")
+        self.go(n)

@@ -13,9 +13,11 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
+from desk.app.editing import EditorSession
 from desk.core.engine.base import Draft
 from desk.core.errors import DeskError
 from desk.tui.context import Workbench
+from desk.tui.screens.editor_messages import Refused, tell_refusal
 
 
 class _Cancelled(Exception):
@@ -43,17 +45,33 @@ class Redrafter(Widget):
         skipped: list[int]
         error: str = ""
 
-    def __init__(self, workbench: Workbench, slug: str) -> None:
-        """Draft story `slug` of the workbench's home, as its author."""
+    def __init__(self, workbench: Workbench, session: EditorSession) -> None:
+        """Draft the story of `session`, in the workbench's home, as its author."""
         super().__init__()
         self.workbench = workbench
-        self.slug = slug
+        self.session = session
+        self.slug = session.slug
         self.activity = ""
         """What runs, for the header (e.g. `drafting 3/10`); empty when idle. The editor
-        keeps it as the messages arrive (on the UI thread)."""
+        keeps it up to date as drafts arrive (on the UI thread)."""
 
-    def start(self, numbers: list[int], *, force: bool) -> None:
-        """Draft `numbers` in a worker (`force`: also segments people have changed)."""
+    def start(self, numbers: list[int] | None, *, force: bool) -> None:
+        """Draft `numbers` (None: every segment nobody has worked on) in a worker, if the
+        story may change and no other redraft runs; `force`: overwrite people's work."""
+        if self.activity:
+            self.notify("Already drafting; wait for it to finish.", severity="warning")
+            return
+        try:
+            self.session.may_edit()
+        except DeskError as exc:
+            tell_refusal(self, "redraft", exc)
+            return
+        if numbers is None:
+            self.session.reload()
+            numbers = self.session.untouched()
+            if not numbers:
+                self.notify("Every segment has been worked on; redraft one with its own key.")
+                return
         self.activity = f"drafting 0/{len(numbers)}"
         self.draft(numbers, force)
 
@@ -89,3 +107,15 @@ class Redrafter(Widget):
             return
         assert report is not None
         self.post_message(self.RedraftFinished(report.drafted, report.skipped))
+
+    def on_redrafter_redraft_finished(self, event: RedraftFinished) -> None:
+        """Clear the progress and say how it ended (the message goes on to the editor)."""
+        self.activity = ""
+        if event.error:
+            self.notify(event.error, title="Cannot redraft", severity="error", timeout=8)
+            self.post_message(Refused("redraft", event.error))
+            return
+        said = f"Redrafted {len(event.drafted)} segment(s)."
+        if event.skipped:
+            said += f" Left {len(event.skipped)} that changed meanwhile."
+        self.notify(said, title="Drafts")
