@@ -118,12 +118,12 @@ def sentence_pairs(scratch: Path) -> list[tuple[str, str]]:
     from desk.core.importer import ImportOptions
     from desk.core.story import Role
 
-    env = Home(scratch)
+    home = Home(scratch)
     pairs: list[tuple[str, str]] = []
     for source in sorted(SAMPLES.glob("*.ar.md")):
         draft = source.with_name(source.name.replace(".ar.md", ".draft.en.md"))
-        env.desk.import_story(source, ImportOptions(draft=draft), author="bench")
-        story = env.desk.store.load_story(source.name.removesuffix(".ar.md"))
+        home.desk.import_story(source, ImportOptions(draft=draft), author="bench")
+        story = home.desk.store.load_story(source.name.removesuffix(".ar.md"))
         pairs += [(s.source, s.draft) for s in story.segments if s.role == Role.BODY]
     return pairs
 

@@ -29,19 +29,19 @@ async def shoot(out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["DESK_GLOSSARY"] = str(ROOT / "glossaries")
         os.environ["DESK_CLOCK"] = "2015-03-06T09:30:00+00:00"
-        env = Home(Path(tmp) / "home")
+        home = Home(Path(tmp) / "home")
         samples = ROOT / "samples"
-        env.desk.import_story(
+        home.desk.import_story(
             samples / f"{SLUG}.ar.md",
             ImportOptions(draft=samples / f"{SLUG}.draft.en.md"),
             author="importer",
         )
-        app = make_app(env, author="rania", slug=SLUG)
+        app = make_app(home, author="rania", slug=SLUG)
         async with app.run_test(size=SIZE) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()
             svg = app.export_screenshot(title="desk editor")
-        env.desk.store.close()
+        home.desk.store.close()
     out.write_text(svg, encoding="utf-8")
     print(f"wrote {out}")
 

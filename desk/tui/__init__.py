@@ -1,4 +1,6 @@
-"""The workbench: a Textual UI over desk.core (imported only when the TUI runs)."""
+"""The workbench: a Textual UI over the application layer (desk.app), imported only when
+the TUI runs. `app.py` wires it (`make_app`), `context.py` is what every screen gets,
+`screens/` and `widgets/` one class a module, `desk.tcss` the layout."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Machine-translation engines behind one Protocol: argos (default) and none."""
+"""Machine-translation engines behind one Protocol: argos (default), libretranslate and
+none; Argos packages and the Argos package index."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""The workbench's widgets, one per module."""
+"""The workbench's widgets, one a module, each with its own look in DEFAULT_CSS."""
