@@ -7,28 +7,14 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from desk.tui.screens.dialog import WarningScreen
 from desk.tui.visible import visible_text
 
 
-class ConfirmDeleteScreen(ModalScreen[bool]):
+class ConfirmDeleteScreen(WarningScreen[bool]):
     """Asks before deleting `slug`; dismisses with True (y) or False (n, Esc)."""
-
-    DEFAULT_CSS = """
-    ConfirmDeleteScreen {
-        align: center middle;
-    }
-    #delete-box {
-        width: 80%;
-        max-width: 90;
-        height: auto;
-        border: thick $warning;
-        background: $surface;
-        padding: 1;
-    }
-    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "dismiss(True)", "Delete", tooltip="Delete the story."),
@@ -43,7 +29,7 @@ class ConfirmDeleteScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         """The question and the keys."""
-        with Vertical(id="delete-box"):
+        with Vertical(id="delete-box", classes="warning-box"):
             yield Static(f"Delete {self.slug}?", id="delete-title", markup=False)
             yield Static(visible_text(self.headline))
             yield Static(

@@ -8,25 +8,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from desk.tui.screens.dialog import WarningScreen
 
-class CorrectionScreen(ModalScreen[str | None]):
+
+class CorrectionScreen(WarningScreen[str | None]):
     """Asks for the correction note; dismisses with it (Enter) or None (Esc)."""
 
     DEFAULT_CSS = """
-    CorrectionScreen {
-        align: center middle;
-    }
-    #correction-box {
-        width: 80%;
-        max-width: 90;
-        height: auto;
-        border: thick $warning;
-        background: $surface;
-        padding: 1;
-    }
     #correction-note {
         margin: 1 0 0 0;
     }
@@ -41,7 +31,7 @@ class CorrectionScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         """A line of explanation and the note."""
-        with Vertical(id="correction-box"):
+        with Vertical(id="correction-box", classes="warning-box"):
             yield Static(
                 f"Start a correction of {self.slug}. The note is published with the story; "
                 "the English becomes editable until you publish again (F9).",

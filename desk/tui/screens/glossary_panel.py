@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from desk.core.errors import DeskError
@@ -22,6 +22,7 @@ from desk.core.glossary import files
 from desk.core.glossary.model import Entry, Kind
 from desk.core.story import Story
 from desk.tui.context import Workbench
+from desk.tui.screens.dialog import FormScreen
 from desk.tui.visible import visible_text
 from desk.tui.widgets.row_key import cursor_key
 
@@ -79,40 +80,8 @@ class EntryTable(DataTable[str]):
         return cursor_key(self)
 
 
-class AddEntryScreen(ModalScreen[Entry | None]):
+class AddEntryScreen(FormScreen[Entry | None]):
     """A new entry from the selected English: id, canonical, Arabic forms, kind."""
-
-    DEFAULT_CSS = """
-    AddEntryScreen {
-        align: center middle;
-    }
-    #entry-box {
-        width: 90%;
-        max-width: 100;
-        height: auto;
-        max-height: 95%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    .import-row {
-        height: auto;
-    }
-    .import-label {
-        width: 18;
-        padding: 1 1 0 0;
-    }
-    .import-row Input {
-        width: 1fr;
-    }
-    #entry-error {
-        color: $error;
-        height: auto;
-    }
-    #entry-buttons {
-        height: auto;
-    }
-    """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
@@ -125,7 +94,7 @@ class AddEntryScreen(ModalScreen[Entry | None]):
     def compose(self) -> ComposeResult:
         """The fields, prefilled from the selection, the error line, the buttons."""
         taken = {e.id for e in self.workbench.home.glossary().load().entries}
-        with VerticalScroll(id="entry-box"):
+        with VerticalScroll(id="entry-box", classes="form-box"):
             yield Static(
                 "Add a glossary entry (written like `desk glossary add`). Enter adds, Esc cancels.",
                 markup=False,
@@ -135,19 +104,19 @@ class AddEntryScreen(ModalScreen[Entry | None]):
                 ("canonical", "Canonical", self.text, "the house spelling"),
                 ("arabic", "Arabic", "", "Arabic forms, separated by commas"),
             ):
-                with Horizontal(classes="import-row"):
-                    yield Label(label, classes="import-label")
+                with Horizontal(classes="form-row"):
+                    yield Label(label, classes="form-label")
                     yield Input(value=value, placeholder=placeholder, id=f"entry-{key}")
-            with Horizontal(classes="import-row"):
-                yield Label("Kind", classes="import-label")
+            with Horizontal(classes="form-row"):
+                yield Label("Kind", classes="form-label")
                 yield Select(
                     [(k.value, k.value) for k in Kind],
                     value=Kind.OTHER.value,
                     allow_blank=False,
                     id="entry-kind",
                 )
-            yield Static("", id="entry-error", markup=False)
-            with Horizontal(id="entry-buttons"):
+            yield Static("", id="entry-error", classes="form-error", markup=False)
+            with Horizontal(id="entry-buttons", classes="form-buttons"):
                 yield Button("Add", variant="primary", id="entry-ok")
                 yield Button("Cancel", id="entry-cancel")
 

@@ -10,12 +10,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, Switch
 
 from desk.core.errors import DeskError
 from desk.core.importer import ImportOptions
 from desk.tui.context import Workbench
+from desk.tui.screens.dialog import FormScreen
 
 FIELDS = (
     ("path", "Arabic file", "samples/lattakia-offensive.ar.md"),
@@ -38,40 +38,8 @@ class Imported:
     machine_draft: bool
 
 
-class ImportScreen(ModalScreen[Imported | None]):
+class ImportScreen(FormScreen[Imported | None]):
     """Asks for a file and the import options; imports through the core, as `desk import`."""
-
-    DEFAULT_CSS = """
-    ImportScreen {
-        align: center middle;
-    }
-    #import-box {
-        width: 90%;
-        max-width: 100;
-        height: auto;
-        max-height: 95%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    .import-row {
-        height: auto;
-    }
-    .import-label {
-        width: 18;
-        padding: 1 1 0 0;
-    }
-    .import-row Input {
-        width: 1fr;
-    }
-    #import-error {
-        color: $error;
-        height: auto;
-    }
-    #import-buttons {
-        height: auto;
-    }
-    """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
@@ -82,7 +50,7 @@ class ImportScreen(ModalScreen[Imported | None]):
 
     def compose(self) -> ComposeResult:
         """A line of explanation, the fields, the switch, the error line, the buttons."""
-        with VerticalScroll(id="import-box"):
+        with VerticalScroll(id="import-box", classes="form-box"):
             yield Static(
                 "Import an Arabic story. Empty fields are taken from the file's front matter. "
                 "Enter imports, Esc cancels.",
@@ -90,14 +58,14 @@ class ImportScreen(ModalScreen[Imported | None]):
                 markup=False,
             )
             for key, label, placeholder in FIELDS:
-                with Horizontal(classes="import-row"):
-                    yield Label(label, classes="import-label")
+                with Horizontal(classes="form-row"):
+                    yield Label(label, classes="form-label")
                     yield Input(placeholder=placeholder, id=f"import-{key}")
-            with Horizontal(classes="import-row"):
-                yield Label("No machine draft", classes="import-label")
+            with Horizontal(classes="form-row"):
+                yield Label("No machine draft", classes="form-label")
                 yield Switch(value=False, id="import-no-mt")
-            yield Static("", id="import-error", markup=False)
-            with Horizontal(id="import-buttons"):
+            yield Static("", id="import-error", classes="form-error", markup=False)
+            with Horizontal(id="import-buttons", classes="form-buttons"):
                 yield Button("Import", variant="primary", id="import-ok")
                 yield Button("Cancel", id="import-cancel")
 

@@ -9,25 +9,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from desk.tui.screens.dialog import WarningScreen
 
-class QaGateScreen(ModalScreen[int | None]):
+
+class QaGateScreen(WarningScreen[int | None]):
     """Lists the blocking problems; dismisses with a segment to go to, or None."""
 
     DEFAULT_CSS = """
-    QaGateScreen {
-        align: center middle;
-    }
-    #qa-box {
-        width: 80%;
-        max-width: 90;
-        height: auto;
-        border: thick $warning;
-        background: $surface;
-        padding: 1;
-    }
     #qa-title {
         text-style: bold;
     }
@@ -54,7 +44,7 @@ class QaGateScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         """The problems, one per line, and the two ways out."""
-        with Vertical(id="qa-box"):
+        with Vertical(id="qa-box", classes="warning-box"):
             yield Static(f"Cannot {self.action}: the QA gate blocks it", id="qa-title",
                          markup=False)  # fmt: skip
             yield Static("\n".join(f"• {p}" for p in self.problems), id="qa-problems",
