@@ -12,6 +12,7 @@ import click
 
 from desk.app.home import Home, resolve_author
 from desk.core.errors import DeskError, InputError
+from desk.core.story import StoryStatus
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,6 +26,7 @@ __all__ = [
     "parse_numbers",
     "pass_home",
     "resolve_author",
+    "status_option",
 ]
 
 
@@ -67,6 +69,15 @@ def author_option(func: F) -> F:
 def json_option(func: F) -> F:
     """Add `--json`: machine-readable output."""
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(func)
+
+
+def status_option(func: F) -> F:
+    """Add `--status STATUS`: only stories in this status."""
+    return click.option(
+        "--status",
+        type=click.Choice([s.value for s in StoryStatus]),
+        help="Only stories in this status.",
+    )(func)
 
 
 def emit_json(data: Any) -> None:

@@ -5,18 +5,14 @@ from __future__ import annotations
 import click
 
 from desk.commands import output
-from desk.commands.common import Home, emit_json, json_option, pass_home
+from desk.commands.common import Home, emit_json, json_option, pass_home, status_option
 from desk.core.fulltext import search
 from desk.core.story import StoryStatus
 
 
 @click.command("search")
 @click.argument("query")
-@click.option(
-    "--status",
-    type=click.Choice([s.value for s in StoryStatus]),
-    help="Only stories in this status.",
-)
+@status_option
 @click.option(
     "--limit",
     type=click.IntRange(min=1),

@@ -18,6 +18,7 @@ from desk.commands.common import (
     parse_numbers,
     pass_home,
     resolve_author,
+    status_option,
 )
 from desk.commands.engine import run_draft
 from desk.core.errors import InputError
@@ -119,11 +120,7 @@ LIST_LIMIT = 100
 
 
 @click.command("list")
-@click.option(
-    "--status",
-    type=click.Choice([s.value for s in StoryStatus]),
-    help="Only stories in this status.",
-)
+@status_option
 @click.option(
     "--limit",
     type=click.IntRange(min=0),
