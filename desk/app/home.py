@@ -93,14 +93,6 @@ class Home:
         finally:
             desk.store.close()
 
-    def close(self) -> None:
-        """Close the store connection, if one was opened."""
-        if "desk" in self.__dict__:
-            self.desk.store.close()
-            del self.__dict__["desk"]
-
-    # -- the glossary ---------------------------------------------------------------
-
     def glossary(self, override: Path | None = None) -> GlossaryFolder:
         """The glossary folder: `override` (--glossary), else $DESK_GLOSSARY, the config's
         `[glossary] folder`, ./glossaries, or glossaries/ in the desk home."""

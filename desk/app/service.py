@@ -465,12 +465,6 @@ class Desk:
                                   f"{qa.describe(problems)}")  # fmt: skip
         return rendered
 
-    def problems(self, slug: str) -> list[qa.Problem]:
-        """What the QA gate says of the story now (empty: it would let it through)."""
-        return qa.gate(self.store.load_story(slug), self.checks)
-
-    # -- helpers (inside a write transaction) -----------------------------------
-
     def _record_override(self, slug: str, author: str, note: str) -> None:
         """Log that someone overrode a check (e.g. exported past the QA gate)."""
         with self.store.write() as conn:
