@@ -351,6 +351,7 @@ class EditorScreen(Screen[None]):
         person is typing in it: that save will meet the draft as a conflict)."""
         self.session.reload()
         if isinstance(event, Redrafter.RedraftFinished):
+            self.redrafter.activity = ""
             self.refresh_all()
             return
         self.redrafter.activity = f"drafting {event.done}/{event.total}"

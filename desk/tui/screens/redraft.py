@@ -53,7 +53,7 @@ class Redrafter(Widget):
         self.slug = session.slug
         self.activity = ""
         """What runs, for the header (e.g. `drafting 3/10`); empty when idle. The editor
-        keeps it up to date as drafts arrive (on the UI thread)."""
+        keeps it up to date as the messages reach it, in their order, on the UI thread."""
 
     def start(self, numbers: list[int] | None, *, force: bool) -> None:
         """Draft `numbers` (None: every segment nobody has worked on) in a worker, if the
@@ -109,8 +109,7 @@ class Redrafter(Widget):
         self.post_message(self.RedraftFinished(report.drafted, report.skipped))
 
     def on_redrafter_redraft_finished(self, event: RedraftFinished) -> None:
-        """Clear the progress and say how it ended (the message goes on to the editor)."""
-        self.activity = ""
+        """Say how it ended (the message goes on to the editor, which clears the progress)."""
         if event.error:
             self.notify(event.error, title="Cannot redraft", severity="error", timeout=8)
             self.post_message(Refused("redraft", event.error))
