@@ -130,21 +130,24 @@ class EditorSession:
         return None if self.findings is None else sum(len(f) for f in self.findings.values())
 
     def fix(self, pick: int | None = None) -> int:
-        """Apply the current segment's automatic glossary fixes (or only the pick-th) as
-        a `glossary` revision; returns how many were applied."""
+        """Apply the current segment's automatic glossary fixes (listed spellings), or with
+        `pick` accept its pick-th suggestion of any kind, as a `glossary` revision by the
+        person; returns how many were applied."""
         enforcer = self.home.enforcer_if_loaded()
         if enforcer is None:
             raise RefusedError("no glossary loaded (yet)")
-        report = self.desk.fix(
-            self.slug, enforcer, requested_by=self.author, numbers=[self.current], pick=pick
-        )
-        applied = len(report.fixed.get(self.current, []))
+        if pick is None:
+            report = self.desk.fix(
+                self.slug, enforcer, requested_by=self.author, numbers=[self.current]
+            )
+            applied = len(report.fixed.get(self.current, []))
+        else:
+            self.desk.accept(self.slug, self.current, pick, enforcer, author=self.author)
+            applied = 1
         if applied:
             self.reload()
             self.open(self.current)
         return applied
-
-    # -- saving ----------------------------------------------------------------------
 
     def save(self, text: str) -> EditResult:
         """Save `text` as the current segment's English, expecting the version it was

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 from desk.core import qa
 from desk.core.clock import Clock
 from desk.core.engine.base import Draft, Engine
-from desk.core.errors import ConflictError, InputError, RefusedError
+from desk.core.errors import ConflictError, InputError, NotFoundError, RefusedError
 from desk.core.export import Export, build
 from desk.core.glossary.findings import Finding, FindingKind, apply_fixes
-from desk.core.glossary.stories import GLOSSARY_AUTHOR, fix_note
+from desk.core.glossary.stories import fix_note
 from desk.core.importer import ImportOptions, ImportResult, load_source
 from desk.core.qa import number_ranges
 from desk.core.store import Revision, Store, utc_now
@@ -228,14 +228,13 @@ class Desk:
         *,
         requested_by: str,
         numbers: Sequence[int] | None = None,
-        pick: int | None = None,
     ) -> FixReport:
-        """Apply every automatic fix (listed variants, source-aware renderings) in one write.
+        """Apply the automatic fixes (listed variants, source-aware renderings) in one write.
 
-        Each changed segment gets one `glossary` revision by the `glossary` author; a
-        segment keeps its status (a house spelling is not a change of meaning). A
-        published story is refused, as for any edit. With `pick`, only each segment's
-        pick-th fixable finding (1-based, in the order `check` reports them) is applied.
+        Each changed segment gets one `glossary` revision by the person who asked; a
+        segment keeps its status (a house spelling is not a change of meaning). Every
+        other suggestion (unlisted spellings, look-alikes) is left for a person to accept
+        (`accept`). A published story is refused, as for any edit.
         """
         report = FixReport()
         with self.store.write():
@@ -244,15 +243,32 @@ class Desk:
             targets = story.segments if numbers is None else [story.segment(n) for n in numbers]
             for seg in targets:
                 findings = enforcer.check(seg.text, seg.source)
-                fixable = [f for f in findings if f.fixable]
-                if pick is not None:
-                    fixable = fixable[pick - 1 : pick]
-                new_text = apply_fixes(seg.text, fixable)
-                report.left += len(findings) - len(fixable)
+                fixes = [f for f in findings if f.automatic]
+                new_text = apply_fixes(seg.text, fixes)
+                report.left += len(findings) - len(fixes)
                 if new_text != seg.text:
-                    self._write_fix(story, seg, new_text, fixable, requested_by, enforcer.version)
-                    report.fixed[seg.n] = fixable
+                    self._write_fix(story, seg, new_text, fixes, requested_by, enforcer.version)
+                    report.fixed[seg.n] = fixes
         return report
+
+    def accept(self, slug: str, n: int, number: int, enforcer: Enforcer, *, author: str) -> Finding:
+        """Accept segment `n`'s suggestion number `number` (1-based, among its findings that
+        suggest a change, as `desk glossary check` and the workbench number them), as a
+        `glossary` revision by `author`; returns the finding applied."""
+        with self.store.write():
+            story = self.store.load_story(slug)
+            check_editable(story.status)
+            seg = story.segment(n)
+            suggestions = [f for f in enforcer.check(seg.text, seg.source) if f.fixable]
+            if not 1 <= number <= len(suggestions):
+                raise NotFoundError(
+                    f"segment {n} has {len(suggestions)} suggestion(s), no number {number} "
+                    f"(see `desk glossary check {slug}`)"
+                )
+            chosen = suggestions[number - 1]
+            new_text = apply_fixes(seg.text, [chosen])
+            self._write_fix(story, seg, new_text, [chosen], author, enforcer.version, accepted=True)
+        return chosen
 
     def _write_fix(
         self,
@@ -260,19 +276,21 @@ class Desk:
         seg: Segment,
         new_text: str,
         applied: Sequence[Finding],
-        requested_by: str,
+        author: str,
         version: str,
+        *,
+        accepted: bool = False,
     ) -> None:
-        """Save `seg`'s fixed text and its `glossary` revision (inside a write)."""
+        """Save `seg`'s fixed text and its `glossary` revision by `author` (inside a write)."""
         before = seg.text
         now = self.clock()
         seg.text = new_text
-        seg.updated_at, seg.updated_by = now, GLOSSARY_AUTHOR
+        seg.updated_at, seg.updated_by = now, author
         assert story.id is not None
         self.store.record(
-            self.store.conn, story.id, author=GLOSSARY_AUTHOR, at=now,
-            kind=RevisionKind.GLOSSARY, segment=seg, expected_version=seg.version,
-            before=before, after=new_text, note=fix_note(applied, requested_by, version),
+            self.store.conn, story.id, author=author, at=now, kind=RevisionKind.GLOSSARY,
+            segment=seg, expected_version=seg.version, before=before, after=new_text,
+            note=fix_note(applied, author, version, accepted=accepted),
         )  # fmt: skip
 
     # -- editing ---------------------------------------------------------------------

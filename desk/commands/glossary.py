@@ -333,14 +333,27 @@ def check_cmd(g: HomeGlossary, target: str, source: Path | None, as_json: bool) 
     if as_json:
         emit_json(
             [
-                {"segment": r.n, "text": r.text, "findings": [finding_json(f) for f in r.findings]}
+                {
+                    "segment": r.n,
+                    "text": r.text,
+                    "findings": [
+                        finding_json(f) | {"suggestion_number": number, "automatic": f.automatic}
+                        for f, number in zip(
+                            r.findings, suggestion_numbers(r.findings), strict=True
+                        )
+                    ],
+                }
                 for r in results
             ]
         )
     else:
+        story_slug = None if Path(target).is_file() else label
         for r in results:
-            for f in r.findings:
-                click.echo(f"{label}:{r.n}: {f.kind.value}: {f.message}")
+            for f, number in zip(r.findings, suggestion_numbers(r.findings), strict=True):
+                line = f"{label}:{r.n}: {f.kind.value}: {f.message}"
+                if number and not f.automatic and story_slug:
+                    line += f" (to accept: desk glossary accept {story_slug} {r.n} {number})"
+                click.echo(line)
         click.echo(
             f"{count} finding(s) in {len(results)} segment(s)" if count else "No findings.",
             err=True,
@@ -349,16 +362,29 @@ def check_cmd(g: HomeGlossary, target: str, source: Path | None, as_json: bool) 
         sys.exit(1)
 
 
+def suggestion_numbers(findings: list[Finding]) -> list[int | None]:
+    """Each finding's number among those that suggest a change (None for the others):
+    what `desk glossary accept` and the workbench's Shift+F<N> take."""
+    numbers: list[int | None] = []
+    count = 0
+    for f in findings:
+        if f.fixable:
+            count += 1
+        numbers.append(count if f.fixable else None)
+    return numbers
+
+
 @glossary_group.command("fix")
 @click.argument("slug")
 @click.option("--segments", help="Only these segments, e.g. 1-5,9.")
 @author_option
 @pass_glossary
 def fix_cmd(g: HomeGlossary, slug: str, segments: str | None, author: str | None) -> None:
-    """Apply the glossary's fixes to a story, each a `glossary` revision.
+    """Apply the glossary's listed spellings to a story, each a `glossary` revision.
 
-    Listed variants and engine renderings of names the Arabic gives are fixed; missing
-    names, numbers and unlisted spellings are left for a person (`check` lists them).
+    Listed variants and renderings of names the Arabic gives are fixed, as revisions by
+    you (--as). Unlisted spellings and look-alikes are suggestions a person accepts one
+    by one (`desk glossary accept`); missing names and numbers need a person's edit.
 
     \b
     Example:
@@ -375,6 +401,27 @@ def fix_cmd(g: HomeGlossary, slug: str, segments: str | None, author: str | None
     click.echo(f"Applied {fixes} fix(es) in {len(report.fixed)} segment(s)")
     if report.left:
         click.echo(f"{report.left} finding(s) need a person: desk glossary check {slug}")
+
+
+@glossary_group.command("accept")
+@click.argument("slug")
+@click.argument("segment", type=int)
+@click.argument("number", type=int)
+@author_option
+@pass_glossary
+def accept_cmd(g: HomeGlossary, slug: str, segment: int, number: int, author: str | None) -> None:
+    """Accept one suggestion: segment SEGMENT's suggestion NUMBER, as `check` numbers them.
+
+    For what `fix` leaves to a person: an unlisted spelling, a look-alike. The change
+    is a `glossary` revision by you (--as).
+
+    \b
+    Example:
+      desk glossary check lattakia-offensive
+      desk glossary accept lattakia-offensive 12 1 --as rania
+    """
+    done = g.home.desk.accept(slug, segment, number, g.enforcer(), author=resolve_author(author))
+    click.echo(f"[{segment}] {done.found} → {done.suggestion} ({done.kind.value}, accepted)")
 
 
 @glossary_group.command("lint")

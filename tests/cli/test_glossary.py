@@ -92,8 +92,10 @@ def test_fix_writes_glossary_revisions(desk: DeskCli, glossary: Path) -> None:
     result = desk("glossary", "fix", story, "--as", "rania")
     assert "Latakia → Lattakia" in result.output
     log = json.loads(desk("log", story, "--json", "--kind", "glossary").output)
-    assert log and {r["author"] for r in log} == {"glossary"}
-    assert {json.loads(r["note"])["requested_by"] for r in log} == {"rania"}
+    # Fixes are the person's; the note names the rules and that nothing was "accepted".
+    assert log and {r["author"] for r in log} == {"rania"}
+    notes = [json.loads(r["note"]) for r in log]
+    assert {(n["rules"], n["accepted"]) for n in notes} == {("desk glossary", False)}
     headline = json.loads(desk("show", story, "--json").output)["segments"][0]["text"]
     assert "Lattakia countryside" in headline and "al-Akrad mountain" in headline
     diff = desk("diff", story, "--from", "draft", "--to", "now", "--segment", "1").output
@@ -112,7 +114,7 @@ def test_fix_writes_glossary_revisions(desk: DeskCli, glossary: Path) -> None:
     exported = desk("export", story, "--stdout").output
     assert f"  glossary:\n  - {version}" in exported
     editors = exported.split("  editors:\n")[1].split("  credit:")[0]
-    assert "- glossary" not in editors
+    assert "- rania" not in editors  # applying house spellings does not make an editor
 
 
 def test_add_edit_remove_keep_the_file(desk: DeskCli, glossary: Path) -> None:
@@ -247,3 +249,51 @@ def test_check_flags_bidi_controls(desk: DeskCli, glossary: Path, tmp_path: Path
     result = desk("glossary", "check", str(hidden), ok=False)
     assert result.exit_code == 1
     assert "bidi: U+202E RIGHT-TO-LEFT OVERRIDE" in result.output
+
+
+LOOK_ALIKES_AR = """\
+# اشتباقات قرب سرمين
+
+أفادت قناة الميادين بوقوع اشتباكات في الكوم وقرب سرمين.
+
+وقال ناشطون إن الاشتباكات استمرت حتى المساء.
+"""
+
+LOOK_ALIKES_EN = """\
+# Clashes near Sarmin
+
+The channel Al Mayadeen reported clashes in al-Kawm and near Sarmin.
+
+Activists said the clashes went on until the evening in Latakia.
+"""
+
+
+def test_fix_applies_only_listed_spellings_and_a_person_accepts_the_rest(
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the house glossary, `fix` applies the listed Latakia and leaves the look-alikes
+    (Al Mayadeen, the TV channel; al-Kawm, another village; Sarmin, a town of its own);
+    `accept` applies one suggestion, by the person, noted as accepted."""
+    monkeypatch.setenv("DESK_GLOSSARY", str(ROOT / "glossaries"))
+    (tmp_path / "s.ar.md").write_text(LOOK_ALIKES_AR, encoding="utf-8")
+    (tmp_path / "s.en.md").write_text(LOOK_ALIKES_EN, encoding="utf-8")
+    desk("import", str(tmp_path / "s.ar.md"), "--draft", str(tmp_path / "s.en.md"),
+         "--slug", "looks", "--no-glossary", "--as", "tr")  # fmt: skip
+    before = desk("glossary", "check", "looks", ok=False).output
+    assert "looks:2: unlisted: Mayadeen → Mayadin?" in before
+    assert "(to accept: desk glossary accept looks 2 1)" in before
+    assert "looks:2: missing: al-Kom" in before  # same Arabic, another village: no fix
+    fixed = desk("glossary", "fix", "looks", "--as", "rania").output
+    assert "Latakia → Lattakia" in fixed and "Applied 1 fix(es) in 1 segment(s)" in fixed
+    texts = [s["text"] for s in json.loads(desk("show", "looks", "--json").output)["segments"]]
+    assert texts[0] == "Clashes near Sarmin"
+    assert texts[1] == "The channel Al Mayadeen reported clashes in al-Kawm and near Sarmin."
+    assert texts[2].endswith("in Lattakia.")
+    # A person accepts one suggestion (the mechanics: this one they would rather leave):
+    # it is theirs, and the note says it was accepted.
+    accepted = desk("glossary", "accept", "looks", "2", "1", "--as", "omar").output
+    assert "Mayadeen → Mayadin (unlisted, accepted)" in accepted
+    last = json.loads(desk("log", "looks", "--json", "--kind", "glossary").output)[-1]
+    assert last["author"] == "omar" and last["segment"] == 2
+    assert json.loads(last["note"])["accepted"] is True
+    assert desk("glossary", "accept", "looks", "3", "1", ok=False).exit_code == 3

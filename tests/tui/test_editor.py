@@ -73,7 +73,7 @@ async def test_one_key_fixes_one_finding(env: Home) -> None:
         r for r in env.desk.store.revisions(env.desk.store.story_id(SLUG))
         if r.kind == RevisionKind.GLOSSARY
     ]  # fmt: skip
-    assert [r.author for r in fixes] == ["glossary", "glossary"]
+    assert [r.author for r in fixes] == ["rania", "rania"]
 
 
 @synchronous

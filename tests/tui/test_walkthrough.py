@@ -67,7 +67,7 @@ async def test_walk_a_story_from_the_list_to_an_exported_file(env: Home) -> None
     edits = [r for r in revisions if r.kind == RevisionKind.EDIT]
     assert [(r.author, r.segment_n) for r in edits] == [("rania", 2)]
     fixes = [r for r in revisions if r.kind == RevisionKind.GLOSSARY]
-    assert [(r.author, r.segment_n) for r in fixes] == [("glossary", 1)]
+    assert [(r.author, r.segment_n) for r in fixes] == [("rania", 1)]  # the key presser
     assert json.loads(fixes[0].note)["requested_by"] == "rania"
     assert "Lattakia" in fixes[0].after
     moves = [

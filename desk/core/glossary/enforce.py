@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from desk.core.glossary.findings import Finding, FindingKind, apply_fixes
+from desk.core.glossary.findings import AUTOMATIC_KINDS, Finding, FindingKind, apply_fixes
 from desk.core.glossary.fuzzy import (
     MAX_NGRAM,
     MIN_KEY,
@@ -70,7 +70,7 @@ _BIDI_NAMES = {
     "\u2066": "LEFT-TO-RIGHT ISOLATE", "\u2067": "RIGHT-TO-LEFT ISOLATE",
     "\u2068": "FIRST STRONG ISOLATE", "\u2069": "POP DIRECTIONAL ISOLATE",
 }  # fmt: skip
-FIXED_BY_FIX = frozenset({FindingKind.VARIANT, FindingKind.SOURCE})
+FIXED_BY_FIX = AUTOMATIC_KINDS
 """The kinds `Enforcer.fix` applies; UNLISTED suggestions wait for a person."""
 
 

@@ -26,6 +26,11 @@ class FindingKind(StrEnum):
     """A bidi control character in the English: it can reorder or hide text from a reader."""
 
 
+AUTOMATIC_KINDS = frozenset({FindingKind.VARIANT, FindingKind.SOURCE})
+"""What `fix` applies unasked: listed variants and renderings of names the Arabic gives.
+Every other suggestion (an unlisted near-spelling, a look-alike) waits for a person."""
+
+
 @dataclass(frozen=True)
 class Finding:
     """One finding on a segment's English text."""
@@ -45,8 +50,13 @@ class Finding:
 
     @property
     def fixable(self) -> bool:
-        """Whether applying the finding changes the text."""
+        """Whether applying the finding changes the text (a fix, or a suggestion to accept)."""
         return bool(self.suggestion) and self.suggestion != self.found
+
+    @property
+    def automatic(self) -> bool:
+        """Whether `fix` applies it unasked: a listed variant or a source-aware rendering."""
+        return self.fixable and self.kind in AUTOMATIC_KINDS
 
 
 def apply_fixes(text: str, findings: Sequence[Finding]) -> str:

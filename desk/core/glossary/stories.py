@@ -16,8 +16,9 @@ from desk.core.story import Story
 if TYPE_CHECKING:
     from desk.core.glossary.enforce import Enforcer
 
-GLOSSARY_AUTHOR = "glossary"
-"""The author of every automatic fix; the person who asked is in the revision's note."""
+RULES = "desk glossary"
+"""What the note of a `glossary` revision names as the rules behind it; its author is the
+person who applied or accepted it."""
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,17 @@ def check_story(story: Story, enforcer: Enforcer) -> list[SegmentFindings]:
     return out
 
 
-def fix_note(findings: Sequence[Finding], requested_by: str, version: str = "") -> str:
-    """The JSON note of a `glossary` revision: who asked, which glossary, what was applied."""
+def fix_note(
+    findings: Sequence[Finding], requested_by: str, version: str = "", *, accepted: bool = False
+) -> str:
+    """The JSON note of a `glossary` revision: who applied it, by which rules and glossary,
+    whether a person accepted a suggestion (rather than applying listed fixes), and what."""
     return json.dumps(
         {
             "requested_by": requested_by,
+            "rules": RULES,
             "glossary": version,
+            "accepted": accepted,
             "fixes": [
                 {
                     "kind": f.kind.value,

@@ -32,8 +32,11 @@ class FindingsList(Static):
             for f in findings:
                 if f.fixable and fixable < 9:
                     fixable += 1
-                    # Shift+F<N> applies this one (Ctrl+G applies them all).
-                    lines.append(f"  {fixable}. {f.message or f.kind.value} [shift+F{fixable}]")
+                    # Shift+F<N> applies or accepts this one (Ctrl+G applies the listed ones).
+                    how = "" if f.automatic else " accept"
+                    lines.append(
+                        f"  {fixable}. {f.message or f.kind.value} [shift+F{fixable}{how}]"
+                    )
                 else:
                     lines.append(f"  • {f.message or f.kind.value}")
             # A finding may quote the English: its invisible characters as markers.
