@@ -35,12 +35,18 @@ def export_dir(home: Path, configured: str = "") -> Path:
     return Path(configured).expanduser() if configured else home / "export"
 
 
+def house_glossary_dir() -> Path:
+    """The house glossary shipped inside the package (desk/data/glossaries), read-only."""
+    return Path(__file__).resolve().parent / "data" / "glossaries"
+
+
 def glossary_dir(home: Path, override: str | os.PathLike[str] | None, configured: str) -> Path:
     """The house glossary folder.
 
     `override` (--glossary), else $DESK_GLOSSARY, else the config's `[glossary] folder`,
     else `glossaries/` in the current directory when there is one (a checkout of the
-    desk's repository), else `glossaries/` in the desk home.
+    desk's repository), else `glossaries/` in the desk home (which desk fills with its
+    house glossary on first use, see desk.app.glossary).
     """
     for candidate in (override, os.environ.get("DESK_GLOSSARY"), configured):
         if candidate:

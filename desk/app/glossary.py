@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desk.core.errors import NotFoundError
 from desk.core.glossary.model import Entry, Glossary, glossary_files, load_files
-from desk.locations import glossary_dir
+from desk.locations import glossary_dir, house_glossary_dir
 
 if TYPE_CHECKING:
     from desk.core.glossary.enforce import Enforcer
@@ -20,17 +22,27 @@ KIND_FILES = {"place": "places.toml", "person": "people.toml", "organisation": "
 class GlossaryFolder:
     """One glossary folder, and its entries once loaded."""
 
-    def __init__(self, folder: Path) -> None:
-        """The glossary in `folder` (which may not exist: then it has no entries)."""
+    def __init__(self, folder: Path, *, copied: bool = False) -> None:
+        """The glossary in `folder` (which may not exist: then it has no entries);
+        `copied`: desk has just filled it with its house glossary."""
         self.folder = folder
+        self.copied = copied
         self._glossary: Glossary | None = None
 
     @classmethod
     def resolve(
         cls, home: Path, override: str | os.PathLike[str] | None, configured: str
     ) -> GlossaryFolder:
-        """--glossary, else $DESK_GLOSSARY, the config, ./glossaries, or the home's."""
-        return cls(glossary_dir(home, override, configured))
+        """--glossary, else $DESK_GLOSSARY, the config, ./glossaries, or the home's.
+
+        The house glossary travels with desk: when the desk home's folder is the one to
+        use and it does not exist yet, desk copies its own house glossary there first.
+        From then on it is the desk's to edit; an upgrade of desk never overwrites it.
+        """
+        folder = glossary_dir(home, override, configured)
+        if folder == home / "glossaries" and not folder.exists():
+            return cls(folder, copied=copy_house_glossary(folder))
+        return cls(folder)
 
     def paths(self) -> list[Path]:
         """The glossary files, sorted by name."""
@@ -72,3 +84,22 @@ class GlossaryFolder:
         if entry is None:
             raise NotFoundError(f"no glossary entry {entry_id!r} in {self.folder}")
         return entry
+
+
+def copy_house_glossary(folder: Path) -> bool:
+    """Copy the house glossary shipped with desk into `folder`, all or nothing; False if
+    another desk process made `folder` first (its copy is kept)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = folder.parent / f".glossaries-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir()  # the umask's mode, as any folder desk makes
+    try:
+        for path in sorted(house_glossary_dir().iterdir()):
+            if path.suffix == ".toml" or path.name == "README.md":
+                shutil.copyfile(path, staging / path.name)
+        try:
+            staging.rename(folder)
+        except OSError:
+            return False  # made meanwhile by another desk: keep theirs
+        return True
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

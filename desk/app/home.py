@@ -57,6 +57,8 @@ class Home:
         self._enforcer: Enforcer | None = None
         self._signature: tuple[tuple[str, int, int], ...] | None = None
         self._lock = threading.Lock()
+        self.notices: list[str] = []
+        """What desk did on its own that a person should hear of (the front end says it)."""
 
     @classmethod
     def at(cls, override: str | os.PathLike[str] | None = None) -> Home:
@@ -96,7 +98,13 @@ class Home:
     def glossary(self, override: Path | None = None) -> GlossaryFolder:
         """The glossary folder: `override` (--glossary), else $DESK_GLOSSARY, the config's
         `[glossary] folder`, ./glossaries, or glossaries/ in the desk home."""
-        return GlossaryFolder.resolve(self.path, override, self.config.glossary_folder)
+        folder = GlossaryFolder.resolve(self.path, override, self.config.glossary_folder)
+        if folder.copied:
+            self.notices.append(
+                f"desk copied its house glossary into {folder.folder}: it is this desk's to "
+                "edit (`desk glossary`), and an upgrade of desk never overwrites it."
+            )
+        return folder
 
     def enforcer(self) -> Enforcer | None:
         """The house glossary's enforcer (None: no glossary files), safe from any thread.

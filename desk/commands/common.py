@@ -26,6 +26,7 @@ __all__ = [
     "parse_numbers",
     "pass_home",
     "resolve_author",
+    "say_notices",
     "status_option",
 ]
 
@@ -83,6 +84,12 @@ def status_option(func: F) -> F:
 def emit_json(data: Any) -> None:
     """Print data as indented UTF-8 JSON."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def say_notices(home: Home) -> None:
+    """Print (on stderr) what desk did on its own, once each."""
+    while home.notices:
+        click.echo(home.notices.pop(0), err=True)
 
 
 def parse_numbers(values: tuple[str, ...]) -> list[int]:

@@ -26,6 +26,7 @@ from desk.commands.common import (
     parse_numbers,
     pass_home,
     resolve_author,
+    say_notices,
 )
 from desk.core.engine.base import Draft, Engine
 from desk.core.engine.packages import (
@@ -248,6 +249,7 @@ def run_draft(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    say_notices(home)
     if report is None:
         return None
     seconds = time.perf_counter() - start

@@ -19,6 +19,7 @@ from desk.commands.common import (
     parse_numbers,
     pass_home,
     resolve_author,
+    say_notices,
 )
 from desk.core.errors import DeskError, InputError
 from desk.core.glossary.model import Entry, Kind
@@ -63,6 +64,7 @@ def glossary_group(ctx: click.Context, home: Home, folder: Path | None) -> None:
       desk glossary check lattakia-offensive
     """
     ctx.obj = HomeGlossary(home, folder)
+    say_notices(home)
 
 
 def entry_json(entry: Entry) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from desk.commands.common import (
     parse_numbers,
     pass_home,
     resolve_author,
+    say_notices,
     status_option,
 )
 from desk.commands.engine import run_draft
@@ -87,6 +88,13 @@ def import_cmd(
     )
     for note in result.notes:
         click.echo(f"  note: {note}", err=True)
+    if not no_glossary and home.enforcer() is None:
+        click.echo(
+            f"No glossary files in {home.glossary().folder}: house spellings are not "
+            "checked (see `desk glossary list`).",
+            err=True,
+        )
+    say_notices(home)
     if draft is None and not no_mt:
         run_draft(
             home, story.slug, resolve_author(author), glossary=not no_glossary, skip_none=True
