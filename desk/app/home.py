@@ -20,12 +20,14 @@ from typing import TYPE_CHECKING
 from desk.app.engines import EngineChoice, EngineOptions, choose_engine
 from desk.app.glossary import GlossaryFolder
 from desk.app.service import Desk, DraftReport
+from desk.core import qa
 from desk.core.clock import clock_from_env
 from desk.core.config import Config, load_config
 from desk.core.engine.base import Draft, Engine, NoneEngine
 from desk.core.errors import InputError
 from desk.core.export import write_export
 from desk.core.store import Store
+from desk.core.story import Roles
 from desk.locations import config_path, database_path, desk_home, export_dir
 
 if TYPE_CHECKING:
@@ -75,7 +77,14 @@ class Home:
     def _new_desk(self) -> Desk:
         """A fresh store connection and the operations over it."""
         store = Store(database_path(self.path))
-        return Desk(store, clock=clock_from_env(), default_credit=self.config.credit)
+        config = self.config
+        return Desk(
+            store,
+            clock=clock_from_env(),
+            default_credit=config.credit,
+            checks=(*qa.DEFAULT_CHECKS, qa.glossary_check(self.enforcer)),
+            roles=Roles(config.editors, config.self_approve),
+        )
 
     @cached_property
     def desk(self) -> Desk:

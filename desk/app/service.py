@@ -25,6 +25,7 @@ from desk.core.qa import number_ranges
 from desk.core.store import Revision, Store, utc_now
 from desk.core.story import (
     RevisionKind,
+    Roles,
     Segment,
     SegmentStatus,
     Story,
@@ -91,12 +92,15 @@ class Desk:
         clock: Clock = utc_now,
         default_credit: str = DEFAULT_CREDIT,
         checks: Sequence[qa.Check] = qa.DEFAULT_CHECKS,
+        roles: Roles | None = None,
     ) -> None:
-        """Work on `store`, stamping revisions with `clock`; `checks` make the QA gate."""
+        """Work on `store`, stamping revisions with `clock`; `checks` make the QA gate,
+        `roles` say who may approve, publish, force and correct."""
         self.store = store
         self.clock = clock
         self.default_credit = default_credit
         self.checks = tuple(checks)
+        self.roles = roles or Roles()
 
     # -- import and drafts ---------------------------------------------------------
 
@@ -411,7 +415,9 @@ class Desk:
             story = self.store.load_story(slug)
             check_transition(story.status, target)
             if target == StoryStatus.APPROVED:
-                note = self._gate(story, "approve", force, note)
+                self.roles.require_editor(author, "approve")
+                self.roles.check_approver(author, story, self._writers(story))
+                note = self._gate(story, "approve", force, note, author)
             return self._move(story, target, author, self.clock(), note=note)
 
     def publish(self, slug: str, *, author: str, force: bool = False) -> StoryStatus:
@@ -419,7 +425,8 @@ class Desk:
         with self.store.write() as conn:
             story = self.store.load_story(slug)
             check_transition(story.status, StoryStatus.PUBLISHED)
-            note = self._gate(story, "publish", force, "")
+            self.roles.require_editor(author, "publish")
+            note = self._gate(story, "publish", force, "", author)
             now = self.clock()
             status = self._move(story, StoryStatus.PUBLISHED, author, now, note=note)
             if not story.published_at:
@@ -432,6 +439,7 @@ class Desk:
         note = " ".join(note.split())
         if not note:
             raise InputError("a correction needs a note saying what is corrected (--note)")
+        self.roles.require_editor(author, "start a correction")
         with self.store.write():
             story = self.store.load_story(slug)
             check_transition(story.status, StoryStatus.CORRECTING)
@@ -474,11 +482,13 @@ class Desk:
         `force` it is exported anyway and the override is logged with what it overrode.
         """
         story = self.store.load_story(slug)
-        problems = qa.export_gate(story, self.checks)
-        rendered = build(story, self.store.revisions(story.id or 0), profile, tz)
+        revisions = self.store.revisions(story.id or 0)
+        problems = qa.export_gate(story, self.checks, _dismissed(revisions))
+        rendered = build(story, revisions, profile, tz)
         if problems and not force:
             raise GateRefused(f"cannot export {slug}: {qa.describe(problems)}", problems)
         if problems:
+            self.roles.require_editor(author, "export past the QA gate (--force)")
             self._record_override(slug, author, f"export forced past the QA gate: "
                                   f"{qa.describe(problems)}")  # fmt: skip
         return rendered
@@ -493,15 +503,63 @@ class Desk:
                 before=story.status.value, after=story.status.value, note=note,
             )  # fmt: skip
 
-    def _gate(self, story: Story, action: str, force: bool, note: str) -> str:
-        """Refuse `action` on a story the QA gate blocks, unless forced (then noted)."""
-        problems = qa.gate(story, self.checks)
+    def _gate(self, story: Story, action: str, force: bool, note: str, author: str) -> str:
+        """Refuse `action` on a story the QA gate blocks, unless an editor forces it (then
+        the note lists what was overridden)."""
+        problems = qa.gate(story, self.checks, _dismissed(self.store.revisions(story.id or 0)))
         if not problems:
             return note
         if not force:
             raise GateRefused(f"cannot {action} {story.slug}: {qa.describe(problems)}", problems)
+        self.roles.require_editor(author, f"{action} past the QA gate (--force)")
         forced = f"forced past the QA gate: {qa.describe(problems)}"
         return f"{note}; {forced}" if note else forced
+
+    def _writers(self, story: Story) -> dict[int, str]:
+        """Who last wrote each segment's English: a person's edit or correction; a draft
+        (the engine's, or one brought at import) is no one's."""
+        writers: dict[int, str] = {}
+        for rev in self.store.revisions(story.id or 0):
+            if rev.segment_n is None:
+                continue
+            if rev.kind in (RevisionKind.EDIT, RevisionKind.CORRECTION):
+                writers[rev.segment_n] = rev.author
+            elif rev.kind in (RevisionKind.MT, RevisionKind.IMPORT):
+                writers.pop(rev.segment_n, None)
+        return writers
+
+    # -- the QA gate's items -------------------------------------------------------------
+
+    def open_items(self, slug: str) -> list[qa.Problem]:
+        """What the QA gate says of the story now, dismissed items left out (empty: it
+        would let the story through)."""
+        story = self.store.load_story(slug)
+        return qa.gate(story, self.checks, _dismissed(self.store.revisions(story.id or 0)))
+
+    def dismiss(self, slug: str, n: int, number: int, reason: str, *, author: str) -> qa.Problem:
+        """An editor closes segment `n`'s open item number `number` (1-based, as `desk qa`
+        numbers them) with `reason`, without changing the text: a `dismiss` revision."""
+        reason = " ".join(reason.split())
+        if not reason:
+            raise InputError("a dismissal needs a reason (--reason)")
+        self.roles.require_editor(author, "dismiss a QA item")
+        with self.store.write() as conn:
+            story = self.store.load_story(slug)
+            check_editable(story.status)
+            seg = story.segment(n)
+            items = segment_items(self.open_items(slug), n)
+            if not 1 <= number <= len(items):
+                raise NotFoundError(
+                    f"segment {n} has {len(items)} open item(s) to dismiss, no number {number} "
+                    f"(see `desk qa {slug}`)"
+                )
+            item = items[number - 1]
+            assert story.id is not None
+            self.store.record(
+                conn, story.id, author=author, at=self.clock(), kind=RevisionKind.DISMISS,
+                segment=seg, after=str(item), note=qa.dismissal_note(item, reason),
+            )  # fmt: skip
+        return item
 
     def _move(
         self,
@@ -522,3 +580,13 @@ class Desk:
         self.store.set_story_fields(self.store.conn, story.id, status=target.value)
         story.status = target
         return target
+
+
+def segment_items(problems: Sequence[qa.Problem], n: int) -> list[qa.Problem]:
+    """Segment `n`'s dismissable items, in the gate's order (what `dismiss` numbers)."""
+    return [p for p in problems if p.dismissable and p.segments == (n,)]
+
+
+def _dismissed(revisions: Sequence[Revision]) -> set[str]:
+    """The keys of the QA items editors dismissed."""
+    return {qa.dismissed_key(r.note) for r in revisions if r.kind == RevisionKind.DISMISS} - {""}

@@ -261,6 +261,21 @@ def status_cmd(
         slug, target, author=resolve_author(author), note=note, force=force
     )
     click.echo(f"{slug} is now {status.value}")
+    if status == StoryStatus.REVIEW:
+        warn_open_items(home, slug)
+
+
+def warn_open_items(home: Home, slug: str) -> None:
+    """Say (on stderr) what the QA gate would still refuse approval for."""
+    from desk.core.qa import describe
+
+    items = [p for p in home.desk.open_items(slug) if p.code != "unconfirmed"]
+    if items:
+        click.echo(
+            f"Warning: {len(items)} open QA item(s) will block approval: {describe(items)} "
+            f"(`desk qa {slug}` lists them)",
+            err=True,
+        )
 
 
 @click.command("publish")

@@ -32,6 +32,12 @@ class Config:
     """The workbench's theme, `dark` or `light` (`[tui] theme`); F10 switches it."""
     tui_keys: dict[str, str] = field(default_factory=dict)
     """Workbench keys chosen in `[tui.keys]`: action name → keys (e.g. `"ctrl+s,f2"`)."""
+    editors: tuple[str, ...] = ()
+    """Who may approve, publish, force the QA gate and correct (`[desk] editors`); none
+    named: everyone may."""
+    self_approve: bool = False
+    """Whether an editor may approve a story whose English they wrote most of
+    (`[desk] self_approve`, for a one-person desk)."""
 
 
 TUI_ACTIONS = (
@@ -63,15 +69,20 @@ def load_config(path: Path) -> Config:
         "export": {"profile", "folder", "timezone"},
         "glossary": {"folder"},
         "tui": {"arabic_display", "theme"},
+        "desk": {"editors", "self_approve"},
     }
     values: dict[str, str] = {}
     values_keys: dict[str, str] = {}
+    roles: dict[str, object] = {}
     for table, content in data.items():
         if table not in known or not isinstance(content, dict):
             raise InputError(f"{path}: unknown table [{table}] (known: {', '.join(known)})")
         for key, value in content.items():
             if (table, key) == ("tui", "keys"):
                 values_keys = _tui_keys(path, value)
+                continue
+            if table == "desk" and key in known[table]:
+                roles[key] = _role_setting(path, key, value)
                 continue
             if key not in known[table]:
                 raise InputError(f"{path}: [{table}] has no setting {key!r}")
@@ -84,7 +95,7 @@ def load_config(path: Path) -> Config:
             values[name] = value
     if os.environ.get("DESK_TZ"):
         values["timezone"] = os.environ["DESK_TZ"]
-    return Config(**values, tui_keys=values_keys)
+    return Config(**values, tui_keys=values_keys, **roles)  # type: ignore[arg-type]
 
 
 def _tui_keys(path: Path, table: object) -> dict[str, str]:
@@ -106,3 +117,15 @@ def _tui_keys(path: Path, table: object) -> dict[str, str]:
             )
         keys[action] = ",".join(parts)
     return keys
+
+
+def _role_setting(path: Path, key: str, value: object) -> object:
+    """`[desk] editors` (a list of names) or `[desk] self_approve` (true or false), checked."""
+    if key == "self_approve":
+        if not isinstance(value, bool):
+            raise InputError(f"{path}: [desk] self_approve must be true or false")
+        return value
+    names = value if isinstance(value, list) else None
+    if names is None or not all(isinstance(n, str) and " ".join(n.split()) for n in names):
+        raise InputError(f'{path}: [desk] editors must be a list of names, e.g. ["omar"]')
+    return tuple(" ".join(n.split()) for n in names)

@@ -1,32 +1,70 @@
 """The QA gate: everything that stands between a story and approval, publication or export.
 
 One function, `gate`, used by every front end through the application service. Each
-problem names its segments, so a front end can list them and go to the first. More
-checks (glossary findings, numbers...) plug in as `Check` functions without changing
-the callers.
+problem is one item in one place (a segment, or the whole story), with a stable key, so
+that an editor can dismiss that item with a reason and the gate then lets it through:
+
+- segments not confirmed, or with no English (these can only be fixed, not dismissed);
+- untranslated segments (the English is the Arabic, or mostly Arabic letters);
+- Arabic letters left in the English;
+- numbers of the Arabic missing or changed in the English (Arabic-Indic digits, dates);
+- a repeated word or phrase ("a raid that targeted a raid that targeted");
+- a segment whose English repeats another segment's English or draft;
+- every glossary finding (listed, source, missing, unlisted, invented, bidi), when the
+  desk has a glossary (`glossary_check`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+import re
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from desk.core.story import SegmentStatus, Story, StoryStatus
+from desk.core.glossary.findings import Finding, FindingKind
+from desk.core.glossary.numbers import missing_numbers
+from desk.core.story import Segment, SegmentStatus, Story, StoryStatus
+
+if TYPE_CHECKING:  # the fuzzy matcher loads only where a glossary is checked
+    from desk.core.glossary.enforce import Enforcer
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One reason the gate is shut: what, and in which segments (empty: the whole story)."""
+    """One reason the gate is shut: what, and in which segments (empty: the whole story).
+
+    `code` names the check (`unconfirmed`, `number`, `glossary:unlisted`...); `detail`
+    the item within the segment. Items of a dismissable check have one segment each.
+    """
 
     what: str
     segments: tuple[int, ...] = ()
+    code: str = ""
+    detail: str = ""
 
     def __str__(self) -> str:
-        """`what: 1-3, 7`, as the refusal messages print it."""
+        """`what: 1-3, 7` for a grouped problem, `[7] what` for one segment's item."""
         if not self.segments:
             return self.what
+        if self.dismissable:
+            return f"[{self.segments[0]}] {self.what}"
         return f"{self.what}: {number_ranges(self.segments)}"
 
+    @property
+    def dismissable(self) -> bool:
+        """Whether an editor may dismiss it (not an unconfirmed or empty segment)."""
+        return self.code not in FIX_ONLY and bool(self.code)
+
+    @property
+    def key(self) -> str:
+        """What a dismissal of this item names: check, segment and item."""
+        n = self.segments[0] if self.segments else 0
+        return f"{self.code}|{n}|{self.detail}"
+
+
+FIX_ONLY = frozenset({"unconfirmed", "empty", "status"})
+"""Checks no one can dismiss: confirm the segment, write its English, move the story."""
 
 Check = Callable[[Story], list[Problem]]
 """One more thing the gate looks at (e.g. open glossary findings)."""
@@ -37,39 +75,221 @@ def unconfirmed_or_empty(story: Story) -> list[Problem]:
     problems: list[Problem] = []
     unconfirmed = tuple(s.n for s in story.segments if s.status != SegmentStatus.CONFIRMED)
     if unconfirmed:
-        problems.append(Problem("segments not confirmed", unconfirmed))
+        problems.append(Problem("segments not confirmed", unconfirmed, "unconfirmed"))
     empty = tuple(s.n for s in story.segments if not s.text.strip())
     if empty:
-        problems.append(Problem("segments with no English", empty))
+        problems.append(Problem("segments with no English", empty, "empty"))
     return problems
 
 
-DEFAULT_CHECKS: tuple[Check, ...] = (unconfirmed_or_empty,)
-"""What the gate checks unless told otherwise."""
+_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
-def gate(story: Story, checks: Sequence[Check] = DEFAULT_CHECKS) -> list[Problem]:
-    """Every problem that blocks approving or publishing `story` (empty: the gate is open)."""
-    return [problem for check in checks for problem in check(story)]
+def _untranslated(seg: Segment) -> bool:
+    """The English is the Arabic, or has more Arabic letters than Latin ones."""
+    text = seg.text.strip()
+    arabic = sum(len(m) for m in _ARABIC.findall(text))
+    return bool(text) and (text == seg.source.strip() or arabic > len(_LATIN.findall(text)))
 
 
-def export_gate(story: Story, checks: Sequence[Check] = DEFAULT_CHECKS) -> list[Problem]:
+def text_checks(story: Story) -> list[Problem]:
+    """Untranslated segments, Arabic letters left, missing numbers, repeated words, and
+    English that repeats another segment: each item in its segment."""
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for seg in story.segments:
+        for other in (seg.draft, seg.text):
+            key = _sentence_key(other)
+            if key and len(key.split()) >= 4:
+                seen.setdefault(key, seg.n)
+    for seg in story.segments:
+        text = seg.text.strip()
+        if not text:
+            continue
+        n = seg.n
+        if _untranslated(seg):
+            problems.append(Problem("untranslated: the English is Arabic", (n,), "untranslated"))
+        else:
+            for letters in dict.fromkeys(_ARABIC.findall(text)):
+                problems.append(
+                    Problem(
+                        f"Arabic letters left in the English: {letters}", (n,), "arabic", letters
+                    )
+                )
+        if seg.source.strip():
+            for number in missing_numbers(text, seg.source):
+                shown = (
+                    number.written
+                    if number.written == number.value
+                    else (f"{number.written} ({number.value})")
+                )
+                problems.append(
+                    Problem(
+                        f"number missing or changed: {shown} in the Arabic",
+                        (n,),
+                        "number",
+                        number.value,
+                    )
+                )
+        for repeat in repeated_phrases(text):
+            problems.append(
+                Problem(f"repeated: {repeat!r} twice in a row", (n,), "repeated", repeat.lower())
+            )
+        first = seen.get(_sentence_key(text))
+        if first is not None and first != n:
+            problems.append(
+                Problem(
+                    f"duplicated: the same English as segment {first}",
+                    (n,),
+                    "duplicate",
+                    str(first),
+                )
+            )
+    return problems
+
+
+def _sentence_key(text: str) -> str:
+    """A sentence compared without case, spacing or final punctuation."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+
+LEGIT_DOUBLES = frozenset({"had", "that", "is", "do"})
+"""Single words English repeats on purpose ("what it is is", "had had")."""
+
+
+def repeated_phrases(text: str, longest: int = 8) -> list[str]:
+    """Words or phrases said twice in a row: "a raid that targeted a raid that targeted"."""
+    words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    folded = [w.casefold() for w, _, _ in words]
+    found: list[str] = []
+    i = 0
+    while i < len(words):
+        hit = 0
+        for size in range(min(longest, (len(words) - i) // 2), 0, -1):
+            if folded[i : i + size] == folded[i + size : i + 2 * size]:
+                gap = text[words[i + size - 1][2] : words[i + size][1]]
+                if size == 1 and (folded[i] in LEGIT_DOUBLES or not gap.isspace()):
+                    continue
+                if size > 1 and re.search(r"[.;:!?]", gap):
+                    continue
+                hit = size
+                break
+        if hit:
+            found.append(text[words[i][1] : words[i + hit - 1][2]])
+            i += 2 * hit
+        else:
+            i += 1
+    return found
+
+
+def glossary_check(enforcer: Callable[[], Enforcer | None]) -> Check:
+    """The check of every glossary finding (numbers are `text_checks`'), with the
+    enforcer the desk has when the gate runs (none: nothing to check)."""
+
+    def check(story: Story) -> list[Problem]:
+        found = enforcer()
+        if found is None:
+            return []
+        problems: list[Problem] = []
+        for seg in story.segments:
+            if not seg.text.strip():
+                continue
+            for f in found.check(seg.text, seg.source):
+                if f.kind != FindingKind.NUMBER:
+                    problems.append(finding_problem(seg.n, f))
+        return problems
+
+    return check
+
+
+def finding_problem(n: int, finding: Finding) -> Problem:
+    """A glossary finding of segment `n` as a gate item."""
+    detail = f"{finding.found}>{finding.suggestion}" if finding.found else finding.message
+    return Problem(
+        f"glossary {finding.kind.value}: {finding.message}",
+        (n,),
+        f"glossary:{finding.kind.value}",
+        detail,
+    )
+
+
+DEFAULT_CHECKS: tuple[Check, ...] = (unconfirmed_or_empty, text_checks)
+"""What the gate checks of any story; a desk with a glossary adds `glossary_check`."""
+
+
+def gate(
+    story: Story, checks: Sequence[Check] = DEFAULT_CHECKS, dismissed: Collection[str] = ()
+) -> list[Problem]:
+    """Every problem that blocks approving or publishing `story` (empty: the gate is
+    open), less the items an editor dismissed (their keys in `dismissed`)."""
+    problems = [problem for check in checks for problem in check(story)]
+    open_ = [p for p in problems if not (p.dismissable and p.key in dismissed)]
+    # Whole-story problems first, then each segment's items in segment order.
+    return sorted(open_, key=lambda p: p.segments[0] if p.dismissable else 0)
+
+
+def export_gate(
+    story: Story, checks: Sequence[Check] = DEFAULT_CHECKS, dismissed: Collection[str] = ()
+) -> list[Problem]:
     """What stops `story` from being exported: its status, then the gate's problems."""
-    problems = gate(story, checks)
+    problems = gate(story, checks, dismissed)
     if story.status not in (StoryStatus.APPROVED, StoryStatus.PUBLISHED):
-        problems.insert(0, Problem(f"the story is {story.status.value}, not approved or published"))
+        what = f"the story is {story.status.value}, not approved or published"
+        problems.insert(0, Problem(what, (), "status"))
     return problems
+
+
+def dismissal_note(problem: Problem, reason: str) -> str:
+    """The note of a dismissal revision: the item's key, what it said, and why."""
+    return json.dumps(
+        {"dismissed": problem.key, "problem": str(problem), "reason": reason},
+        ensure_ascii=False,
+    )
+
+
+def dismissed_key(note: str) -> str:
+    """The key a dismissal revision's note names ('' for a note of another shape)."""
+    try:
+        data = json.loads(note)
+    except ValueError:
+        return ""
+    return str(data.get("dismissed", "")) if isinstance(data, dict) else ""
+
+
+_LABELS = {
+    "untranslated": "untranslated",
+    "arabic": "Arabic letters in the English",
+    "number": "numbers missing or changed",
+    "repeated": "repeated words",
+    "duplicate": "duplicated sentences",
+}
+
+
+def describe(problems: Sequence[Problem]) -> str:
+    """The problems on one line, as refusals say them: each check once, with its
+    segments (`desk qa SLUG` lists the items)."""
+    grouped: dict[str, list[int]] = {}
+    whole: list[str] = []
+    for p in problems:
+        if not p.dismissable:
+            whole.append(str(p))
+            continue
+        label = _LABELS.get(p.code) or p.code.replace("glossary:", "glossary ") + " findings"
+        grouped.setdefault(label, []).extend(p.segments)
+    parts = whole + [
+        f"{label} in segment{'s' if len(set(ns)) > 1 else ''} {number_ranges(sorted(set(ns)))}"
+        for label, ns in grouped.items()
+    ]
+    return "; ".join(parts)
 
 
 def first_segment(problems: Sequence[Problem]) -> int | None:
     """The lowest segment any problem names, to go to first (None: none named)."""
     numbers = [n for p in problems for n in p.segments]
     return min(numbers) if numbers else None
-
-
-def describe(problems: Sequence[Problem]) -> str:
-    """The problems on one line, as refusals say them."""
-    return "; ".join(str(p) for p in problems)
 
 
 def number_ranges(ns: Sequence[int]) -> str:

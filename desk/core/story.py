@@ -44,6 +44,8 @@ class RevisionKind(StrEnum):
     EDIT = "edit"
     STATUS = "status"
     CORRECTION = "correction"
+    DISMISS = "dismiss"
+    """An editor closed a QA gate item without changing the text, with a reason."""
 
 
 # The story workflow. Moves back (review -> translating, approved -> review) let an
@@ -174,3 +176,46 @@ class Story:
     def confirmed_count(self) -> int:
         """How many segments are confirmed."""
         return sum(1 for s in self.segments if s.status == SegmentStatus.CONFIRMED)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Who may approve, publish, force the gate and correct: the desk's editors.
+
+    With no editors named (`[desk] editors` in the config), everyone is an editor: a
+    desk that has not set roles works as before. An editor may not approve a story
+    whose English they wrote most of, unless `self_approve` (a one-person desk).
+    """
+
+    editors: tuple[str, ...] = ()
+    self_approve: bool = False
+
+    def is_editor(self, person: str) -> bool:
+        """Whether `person` may act as an editor."""
+        return not self.editors or person in self.editors
+
+    def require_editor(self, person: str, action: str) -> None:
+        """Refuse `action` unless `person` is an editor, saying who may."""
+        if not self.is_editor(person):
+            raise RefusedError(
+                f"only an editor may {action}: {', '.join(self.editors)} "
+                "([desk] editors in the desk home's config.toml)"
+            )
+
+    def check_approver(self, person: str, story: Story, writers: dict[int, str]) -> None:
+        """Refuse `person` approving `story` whose English they wrote most of.
+
+        `writers` maps a segment number to who last wrote its English (a person's edit
+        or correction; the engine's draft and the import count for no one).
+        """
+        if self.self_approve:
+            return
+        written = sum(1 for seg in story.segments if writers.get(seg.n) == person)
+        if story.segments and written * 2 > len(story.segments):
+            others = [e for e in self.editors if e != person]
+            who = f" ({', '.join(others)})" if others else ""
+            raise RefusedError(
+                f"{person} wrote most of this story's English ({written} of "
+                f"{len(story.segments)} segments): another editor{who} approves it "
+                "([desk] self_approve = true allows it on a one-person desk)"
+            )
