@@ -137,8 +137,9 @@ def test_moves_and_the_next_finding(session: EditorSession) -> None:
 
 
 def test_the_workflow_through_the_gate_to_export(session: EditorSession, env: Home) -> None:
-    """An illegal move is a WorkflowError; the gate names the unconfirmed segments; once
-    all are confirmed the story is approved, published (frozen) and exported."""
+    """An illegal move is a WorkflowError; the gate lists what blocks, each item with its
+    segment; once fixed, confirmed and the rest dismissed, the story is approved,
+    published (frozen) and exported."""
     with pytest.raises(WorkflowError):
         session.move(StoryStatus.APPROVED)
     session.confirm([1, 2, 3])
@@ -146,11 +147,19 @@ def test_the_workflow_through_the_gate_to_export(session: EditorSession, env: Ho
     with pytest.raises(GateRefused) as refused:
         session.move(StoryStatus.APPROVED)
     problems = gate_problems(refused.value)
-    assert [str(p) for p in problems] == [
-        f"segments not confirmed: 4-{len(session.story.segments)}"
-    ]
-    assert problems[0].segments[0] == 4
+    total = len(session.story.segments)
+    assert str(problems[0]) == f"segments not confirmed: 4-{total}"
+    assert problems[0].segments[0] == 4 and not problems[0].dismissable
+    assert "[1] glossary variant: Latakia → Lattakia (house spelling, places.toml)" in map(
+        str, problems
+    )
+    session.open(1)
+    session.fix()  # the headline's listed spellings
     session.confirm(None)
+    left = session.desk.open_items(SLUG)
+    assert left and all(p.dismissable for p in left) and 1 not in {p.segments[0] for p in left}
+    for item in left:
+        session.desk.dismiss(SLUG, item.segments[0], 1, "Checked.", author="omar")
     assert session.move(StoryStatus.APPROVED) == StoryStatus.APPROVED
     assert session.move(StoryStatus.PUBLISHED) == StoryStatus.PUBLISHED
     assert not session.editable
@@ -158,7 +167,7 @@ def test_the_workflow_through_the_gate_to_export(session: EditorSession, env: Ho
         session.may_edit()
     path = session.export()
     assert path.parent == env.path / "export" and path.read_text(encoding="utf-8").startswith("---")
-    session.may_correct()
+    assert session.may_correct()
     assert session.correct("An earlier version misspelt Tel Tamer.") == StoryStatus.CORRECTING
     assert session.editable
 

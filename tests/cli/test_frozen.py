@@ -14,7 +14,7 @@ from pathlib import Path
 from desk.app.home import Home
 from desk.tui import make_app
 from desk.tui.widgets.english_editor import EnglishEditor
-from tests.helpers.cli import DeskCli
+from tests.helpers.cli import DeskCli, clear_gate
 from tests.helpers.tui import SIZE, SLUG, settle, synchronous
 
 
@@ -22,6 +22,7 @@ def publish(desk: DeskCli) -> None:
     """Take the Lattakia sample to published as an editor would."""
     desk("confirm", SLUG, "--all", "--as", "tr")
     desk("status", SLUG, "review", "--as", "tr")
+    clear_gate(desk, SLUG, "ed")
     desk("status", SLUG, "approved", "--as", "ed")
     desk("publish", SLUG, "--as", "ed")
 

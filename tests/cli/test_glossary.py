@@ -110,6 +110,8 @@ def test_fix_writes_glossary_revisions(desk: DeskCli, glossary: Path) -> None:
     assert version.endswith("(4 entries)")
     desk("confirm", story, "--all")
     desk("status", story, "review")
+    # al-Akrad is missing from segment 11: a person decides (here: dismissed).
+    desk("dismiss", story, "11", "1", "--reason", "Named as 'the mountain' in this sentence.")
     desk("status", story, "approved")
     exported = desk("export", story, "--stdout").output
     assert f"  glossary:\n  - {version}" in exported

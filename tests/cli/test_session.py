@@ -59,6 +59,11 @@ def run_session(desk: DeskCli) -> None:
         "and the coalition states to protect civilians on the coast urgently.\n"
     ))  # fmt: skip
     desk("confirm", SLUG, "--all", "--as", "ed")
+    # The QA gate holds the story for the year the editor took out; the editor decides.
+    held = desk("status", SLUG, "approved", "--as", "ed", ok=False)
+    assert held.exit_code == 4 and "numbers missing or changed in segment 2" in held.stderr
+    desk("dismiss", SLUG, "2", "1", "--as", "ed",
+         "--reason", "The year is in the dateline; the desk writes 6 March.")  # fmt: skip
     desk("status", SLUG, "approved", "--as", "ed")
     desk("publish", SLUG, "--as", "ed")
 

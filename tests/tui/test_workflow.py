@@ -29,12 +29,24 @@ async def test_approving_past_the_qa_gate_shows_what_blocks_it(env: Home) -> Non
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, QaGateScreen)
-        assert dialog.problems == ["segments not confirmed: 4-35"] and dialog.goto == 4
+        # Whole-story problems first, then each segment's items; Enter goes to the first.
+        assert dialog.problems[0] == "segments not confirmed: 4-35"
+        assert "[1] glossary variant: Latakia → Lattakia (house spelling, places.toml)" in (
+            dialog.problems
+        )
+        assert (
+            "[11] glossary missing: al-Akrad missing: the Arabic has جبل الأكراد (places.toml)"
+            in (dialog.problems)
+        )
+        assert dialog.goto == 1
         refused = [m for m in messages if isinstance(m, editor_messages.Refused)]
         assert refused and "segments not confirmed: 4-35" in refused[0].reason
+        assert "glossary variant findings in segments 1-2, 21, 26, 32-33" in refused[0].reason
+        await pilot.press("ctrl+down", "ctrl+down")  # the dialog is modal: keys stay in it
+        assert isinstance(app.screen, QaGateScreen)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, EditorScreen) and app.screen.session.current == 4
+        assert isinstance(app.screen, EditorScreen) and app.screen.session.current == 1
         # Export is gated too, and its dialog says the status is part of it.
         await pilot.press("f8")
         await pilot.pause()
@@ -42,7 +54,7 @@ async def test_approving_past_the_qa_gate_shows_what_blocks_it(env: Home) -> Non
         assert app.screen.problems[0] == "the story is review, not approved or published"
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, EditorScreen) and app.screen.session.current == 4
+        assert isinstance(app.screen, EditorScreen)
     assert env.desk.store.load_story(SLUG).status == StoryStatus.REVIEW
 
 
