@@ -14,7 +14,7 @@ from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.qa_gate import QaGateScreen
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.story_table import StoryTable
-from tests.helpers.tui import clear_gate, SIZE, SLUG, settle, synchronous
+from tests.helpers.tui import SIZE, SLUG, clear_gate, settle, synchronous
 
 
 @synchronous
