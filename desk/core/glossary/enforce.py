@@ -57,7 +57,8 @@ _KIND_ORDER = {
     FindingKind.VARIANT: 2,
     FindingKind.SOURCE: 3,
     FindingKind.UNLISTED: 4,
-    FindingKind.BIDI: 5,
+    FindingKind.INVENTED: 5,
+    FindingKind.BIDI: 6,
 }
 # Embedding, override and isolate controls, and the directional marks. In English copy
 # they have no business; an override can make a name read differently from what it is.
@@ -235,6 +236,9 @@ class Enforcer:
                 finding = self._variant(english, occurrence)
             if finding is not None:
                 findings.append(finding)
+        if arabic.strip():
+            applied = [o for o in occurrences if applies(o.entry)]
+            findings += self._invented(english, applied, in_arabic)
         wanted: dict[int, str] = {}
         if english.strip():
             wanted = {i: form for i, form in in_arabic.items() if i not in covered and applies(i)}
@@ -269,6 +273,31 @@ class Enforcer:
                 Finding(FindingKind.BIDI, match.start(), match.end(), char, "", None, message)
             )
         return sorted(findings, key=lambda f: (f.start, f.end, _KIND_ORDER[f.kind]))
+
+    def _invented(
+        self, text: str, occurrences: list[_Occurrence], in_arabic: dict[int, str]
+    ) -> list[Finding]:
+        """Glossary names in the English whose Arabic forms the Arabic lacks (and none of
+        the names around them has): the engine may have invented them."""
+        named = set(in_arabic)
+        for index in in_arabic:
+            named.update(self._inner.get(index, ()))
+        findings: list[Finding] = []
+        for occurrence in occurrences:
+            index = occurrence.entry
+            if index not in self._with_arabic or index in named:
+                continue
+            if any(index in self._inner.get(i, ()) for i in named):
+                continue
+            entry = self.entries[index]
+            found = text[occurrence.start : occurrence.end]
+            message = (
+                f"{found}: the Arabic has no {'، '.join(entry.arabic)} (invented by the "
+                f"engine? {_file(entry)})"
+            )
+            span = (occurrence.start, occurrence.end)
+            findings.append(Finding(FindingKind.INVENTED, *span, found, "", entry, message))
+        return findings
 
     def fix(self, english: str, arabic: str = "") -> tuple[str, list[Finding]]:
         """`english` with its VARIANT and SOURCE findings applied, and the findings applied."""

@@ -20,6 +20,9 @@ class FindingKind(StrEnum):
     """The Arabic names an entry and nothing like it is in the English."""
     UNLISTED = "unlisted"
     """A near-spelling of a canonical name that no entry lists."""
+    INVENTED = "invented"
+    """A glossary name in the English whose Arabic form the segment's Arabic lacks: the
+    engine may have made it up ("which led to Homs")."""
     NUMBER = "number"
     """A number in the Arabic that the English lacks."""
     BIDI = "bidi"
