@@ -10,8 +10,9 @@ import click
 from desk.core.diffing import DiffOp, render_plain
 from desk.core.fulltext import Hit
 from desk.core.history import SegmentDiff, StoryStats
+from desk.core.qa import dismissal_reason
 from desk.core.store import Revision, StorySummary
-from desk.core.story import Story
+from desk.core.story import RevisionKind, Story
 
 STATUS_COLOURS = {
     "draft": "yellow",
@@ -164,6 +165,8 @@ def log_text(revisions: Sequence[Revision]) -> str:
         where = f"seg {rev.segment_n}" if rev.segment_n is not None else "story"
         if rev.segment_n is not None and rev.kind.value in ("status",):
             change = f"{rev.before} → {rev.after}"
+        elif rev.kind == RevisionKind.DISMISS:
+            change = f"{shorten(rev.after, 50)} (why: {dismissal_reason(rev.note)})"
         elif rev.segment_n is not None:
             change = shorten(rev.after, 70)
         else:

@@ -252,11 +252,21 @@ def dismissal_note(problem: Problem, reason: str) -> str:
 
 def dismissed_key(note: str) -> str:
     """The key a dismissal revision's note names ('' for a note of another shape)."""
+    return _note_field(note, "dismissed")
+
+
+def dismissal_reason(note: str) -> str:
+    """The reason a dismissal revision's note gives ('' for a note of another shape)."""
+    return _note_field(note, "reason")
+
+
+def _note_field(note: str, field: str) -> str:
+    """One text field of a JSON note ('' when the note is not a JSON object with it)."""
     try:
         data = json.loads(note)
     except ValueError:
         return ""
-    return str(data.get("dismissed", "")) if isinstance(data, dict) else ""
+    return str(data.get(field, "")) if isinstance(data, dict) else ""
 
 
 _LABELS = {
