@@ -122,3 +122,29 @@ async def test_a_correction_with_a_note_makes_the_story_editable(env: Home) -> N
     assert (last.author, last.kind, last.segment_n) == ("rania", RevisionKind.CORRECTION, 1)
     moved = [m.status for m in messages if isinstance(m, editor_messages.StatusMoved)]
     assert moved[-1] == StoryStatus.CORRECTING
+
+
+@synchronous
+async def test_a_translator_cannot_approve_or_publish_by_keys(env: Home) -> None:
+    """With editors named in the config, F5 and F9 by a translator are refused, saying
+    who may; an editor's F5 then meets only the QA gate."""
+    (env.path / "config.toml").write_text('[desk]\neditors = ["omar"]\n', encoding="utf-8")
+    publishable = Home(env.path)
+    publishable.desk.confirm(SLUG, None, author="rania")
+    publishable.desk.set_status(SLUG, StoryStatus.REVIEW, author="rania")
+    messages: list[Message] = []
+    app = make_app(Home(env.path), author="rania", slug=SLUG)
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)  # a refusal, not the gate's dialog
+    refused = [m for m in messages if isinstance(m, editor_messages.Refused)]
+    assert refused and "only an editor may approve: omar" in refused[0].reason
+    app = make_app(Home(env.path), author="omar", slug=SLUG)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, QaGateScreen)
+    assert Home(env.path).desk.store.load_story(SLUG).status == StoryStatus.REVIEW

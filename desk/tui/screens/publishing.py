@@ -14,7 +14,7 @@ from textual.widget import Widget
 
 from desk.app.editing import EditorSession, gate_problems
 from desk.core.errors import DeskError
-from desk.core.qa import first_segment
+from desk.core.qa import describe, first_segment
 from desk.core.story import StoryStatus
 from desk.tui.screens.correction import CorrectionScreen
 from desk.tui.screens.editor_messages import Exported, StatusMoved, tell_refusal
@@ -64,6 +64,14 @@ class Publishing(Widget):
         """Say that the story moved, and redraw the editor (editable or not)."""
         self.post_message(StatusMoved(status))
         self.notify(f"The story is now {status.value}.")
+        if status == StoryStatus.REVIEW:
+            items = [p for p in self.session.desk.open_items(self.session.slug)
+                     if p.code != "unconfirmed"]  # fmt: skip
+            if items:
+                self.notify(
+                    f"{len(items)} open QA item(s) will block approval: {describe(items)}",
+                    title="QA gate", severity="warning", timeout=10,
+                )  # fmt: skip
         self.redraw()
 
     def export(self) -> None:
