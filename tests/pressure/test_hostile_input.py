@@ -117,7 +117,8 @@ def test_export_folders_stay_where_they_are_told(folder: str) -> None:
             ["edit", "s", "2", "--text", "Body."],
             ["confirm", "s", "--all"],
             ["status", "s", "review"],
-            ["status", "s", "approved"],
+            # Another person approves: the one who wrote the English may not (roles).
+            ["status", "s", "approved", "--as", "editor"],
         ):
             assert runner.invoke(main, args, env=env).exit_code == 0
         result = runner.invoke(main, ["export", "s", "--out", str(Path(cwd) / folder)], env=env)
