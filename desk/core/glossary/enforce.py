@@ -49,7 +49,12 @@ from desk.core.glossary.words import COMMON_WORDS
 # dictionary probe per run and length finds "Hay'at Tahrir al-Sham" as well as "Idlib".
 _PIECE = re.compile(r"[^\W_]+")
 _APOSTROPHES = "'’‘ʼ"
-_ARTICLE_BEFORE = re.compile(r"(?<![^\W_])[Aa]l-$")
+# An article glued to the name before it ("al-", "El-", "Ar-"...): the span takes it in,
+# so "El-Hasakah" is replaced whole, never left as "El-Hassakeh".
+_ARTICLE_BEFORE = re.compile(
+    r"(?<![^\W_])(?:al|el|ad|adh|ash|as|ar|at|ath|az|an|ed|esh|es|er|et|ez|en)[-‐‑]$",
+    re.IGNORECASE,
+)
 # Zero-width findings (missing names, numbers) first, then by kind at one span.
 _KIND_ORDER = {
     FindingKind.MISSING: 0,
@@ -126,9 +131,18 @@ class Enforcer:
         self._canonical_surfaces: set[str] = set()
         # "Idleb Health Directorate" spells Idleb: its presence covers the Idleb entry too.
         self._inner: dict[int, set[int]] = {}
+        self._not_variants: dict[int, set[str]] = {}
         for index, entry in enumerate(self.entries):
             self._canonical_surfaces.add(_loose(entry.canonical))
             self._canonical_surfaces.add(_loose(strip_article(entry.canonical)))
+            # A listed variant is that entry's spelling, never a look-alike of a third one.
+            for variant in entry.variants:
+                self._canonical_surfaces.add(_loose(variant))
+                self._canonical_surfaces.add(_loose(strip_article(variant)))
+            if entry.not_variants:
+                self._not_variants[index] = {
+                    _loose(strip_article(name)) for name in entry.not_variants
+                }
             inner = self._inner_canonicals(entry.canonical) - {index}
             if inner:
                 self._inner[index] = inner
@@ -186,13 +200,13 @@ class Enforcer:
             # A canonical spelling wins over another entry's identical variant.
             index, canonical = next((x for x in names if x[1]), names[0])
             name = self.entries[index].canonical if canonical else text[start:end]
-            after_article = bool(_ARTICLE_BEFORE.search(text, 0, start))
-            if after_article and not ARTICLE_PREFIX.match(name):
+            article = _ARTICLE_BEFORE.search(text, 0, start)
+            if article and not ARTICLE_PREFIX.match(name):
                 if canonical:
                     # "al-Hassakeh" is not the house "Hassakeh": leave it to the fuzzy checks.
                     i += n
                     continue
-                start -= 3
+                start = article.start()
             found.append(_Occurrence(start, end, index, canonical))
             i += n
         return found
@@ -452,6 +466,8 @@ class Enforcer:
                 continue
             for index, score in self._keys.near(candidate.key):
                 if not applies(index):
+                    continue
+                if _loose(strip_article(candidate.text)) in self._not_variants.get(index, ()):
                     continue
                 if in_arabic is not None and index in self._with_arabic and index not in in_arabic:
                     continue

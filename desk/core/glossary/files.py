@@ -282,6 +282,7 @@ def _fields(entry: Entry) -> dict[str, Any]:
         "kind": str(entry.kind),
         "notes": entry.notes,
         "only_with_arabic": list(entry.only_with_arabic),
+        "not_variants": list(entry.not_variants),
     }
 
 
@@ -329,6 +330,8 @@ def _render(entry: Entry) -> str:
         table["notes"] = _string(entry.notes)
     if entry.only_with_arabic:
         table["only_with_arabic"] = _array(entry.only_with_arabic)
+    if entry.not_variants:
+        table["not_variants"] = _array(entry.not_variants)
     doc = tomlkit.document()
     doc.add(entry.id, table)
     return doc.as_string()
@@ -352,7 +355,7 @@ def _set_list(table: Any, key: str, values: list[str]) -> None:
 
 
 _DEFAULTS: dict[str, Any] = {"arabic": [], "variants": [], "kind": str(Kind.OTHER), "notes": ""}
-_DROP_WHEN_EMPTY = ("notes", "only_with_arabic")
+_DROP_WHEN_EMPTY = ("notes", "only_with_arabic", "not_variants")
 
 
 def _apply(table: Any, fields: dict[str, Any]) -> None:

@@ -9,9 +9,11 @@ evidence differs:
   (>= 85 for keys of four letters or fewer, where one letter is a quarter of the name).
 - Unlisted detection (`allowed_edits`): no Arabic evidence, so a hit needs a key
   equal to a canonical's key ("Hassakah"/"Hassakeh" -> "hasak"), or a Levenshtein
-  distance of 1 for keys of 6-9 letters and 2 from 10 letters. Keys of 5 letters or
-  fewer must be equal: "Hamas" is not "Hama" ("hamas"/"ham"), "Idlib" is left to the
-  listed variants ("idlib"/"idleb").
+  distance of 1 for keys of 6-9 letters and 2 from 10 letters. A short key (5 letters
+  or fewer, where one letter is a fifth of the name) needs the stricter `short_key`
+  equal: the same first sound and the same consonants, at least four sounds in all,
+  only the vowels may differ ("Edleb", "Adlib" for Idleb; "Efreen" for Afrin), so
+  "Hamas" is not "Hama" ("hamas"/"ham") and "Aziz" not "Azaz".
 """
 
 from __future__ import annotations
@@ -41,6 +43,22 @@ def allowed_edits(length: int) -> int:
     if length <= 5:
         return 0
     return 1 if length <= 9 else 2
+
+
+SHORT = 5
+"""Keys this long or shorter match other short keys only by `short_key`."""
+_VOWELS = re.compile("[aeiouy]")
+
+
+def short_key(key: str) -> str:
+    """A short name's stricter key: its first sound class, then its consonants, so that
+    only vowels may differ ("edleb", "adlib", "idleb" -> "adlb"); '' when that leaves
+    fewer than four sounds, too few to tell names apart ("Aziz" is not "Azaz", "Selma"
+    not "Salamiyeh", "Deir" not "Daraya")."""
+    if len(key) < 4:
+        return ""
+    short = _initial_class(key) + _VOWELS.sub("", key[1:])
+    return short if len(short) >= 4 else ""
 
 
 def source_cutoff(key: str) -> float:
@@ -112,6 +130,7 @@ class NameKeys:
         self.spellings: list[tuple[str, ...]] = [(key,) for key in self.keys]
         """Each entry's canonical key, then its variants' keys (when `variants` is given)."""
         self._exact: dict[str, list[int]] = {}
+        self._short: dict[str, list[int]] = {}
         buckets: dict[tuple[str, int], dict[str, list[int]]] = {}
         searched = list(enumerate(self.keys))
         if variants is not None:
@@ -127,6 +146,10 @@ class NameKeys:
                 owners.append(index)
             bucket = buckets.setdefault((_initial_class(key), len(key)), {})
             bucket.setdefault(key, owners)
+            if len(key) <= SHORT + 1 and short_key(key):
+                short = self._short.setdefault(short_key(key), [])
+                if index not in short:
+                    short.append(index)
         self._buckets = {
             where: (list(keys), list(keys.values())) for where, keys in buckets.items()
         }
@@ -157,6 +180,8 @@ class NameKeys:
                 limit = allowed_edits(min(len(key), len(other)))
                 if limit and Levenshtein.distance(key, other, score_cutoff=limit) <= limit:
                     hits += [(index, score) for index in indices[position]]
+        if len(key) <= SHORT and short_key(key):
+            hits += [(index, 90.0) for index in self._short.get(short_key(key), ())]
         best: dict[int, float] = {}
         for index, score in hits:
             best[index] = max(score, best.get(index, score))

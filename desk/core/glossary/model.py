@@ -9,6 +9,7 @@ A glossary file is TOML with one table per entry, named by the entry's id:
     kind = "place"
     notes = "Coastal governorate and its capital."
     only_with_arabic = []   # optional scope: applies only when the Arabic has one of these
+    not_variants = []       # optional: look-alikes that are other names, never suggested
 
 Ids are unique across all the files that load together; a duplicate id, a missing
 canonical or an unknown kind is an error naming the file, the line and the entry.
@@ -34,7 +35,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*\Z")
 MAX_NAME_CHARS = 200
 """The longest canonical, variant or Arabic form: a longer one is no name, and matching
 compares every run of a name's words (a name of thousands of words would hang it)."""
-FIELDS = ("canonical", "arabic", "variants", "kind", "notes", "only_with_arabic")
+FIELDS = ("canonical", "arabic", "variants", "kind", "notes", "only_with_arabic", "not_variants")
 
 
 class Kind(StrEnum):
@@ -64,6 +65,9 @@ class Entry:
     """Free text for the desk."""
     only_with_arabic: tuple[str, ...] = ()
     """Scope: when not empty, the entry applies only where the Arabic has one of these."""
+    not_variants: tuple[str, ...] = ()
+    """Spellings that look like this name but are other names (Sarmin beside al-Surman,
+    the TV channel Al Mayadeen beside the city Mayadin): never suggested as it."""
     source: str = ""
     """The file the entry came from (display only)."""
     line: int = 0
@@ -230,6 +234,7 @@ def parse_entry(entry_id: str, table: Any, source: str = "", line: int = 0) -> E
         kind=kind,
         notes=notes.strip(),
         only_with_arabic=_strings(table.get("only_with_arabic", []), "only_with_arabic", where),
+        not_variants=_strings(table.get("not_variants", []), "not_variants", where),
         source=source,
         line=line,
     )

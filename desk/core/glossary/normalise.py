@@ -229,7 +229,8 @@ def english_words(text: str) -> list[Word]:
     for match in _ENGLISH_WORD.finditer(text):
         word, end = match.group(), match.end()
         possessive = _POSSESSIVE.search(word)
-        if possessive and possessive.start() > 0:
+        # "Ra's al-Ain" is one name: a one- or two-letter stem takes no possessive.
+        if possessive and possessive.start() > 2:
             word, end = word[: possessive.start()], end - 2
         words.append(Word(word, match.start(), end))
     return words
