@@ -77,6 +77,7 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "kind": entry.kind.value,
         "notes": entry.notes,
         "only_with_arabic": list(entry.only_with_arabic),
+        "not_variants": list(entry.not_variants),
         "file": entry.source,
         "line": entry.line,
     }
@@ -129,6 +130,8 @@ def show_cmd(g: HomeGlossary, entry_id: str, as_json: bool) -> None:
     click.echo(f"  variants:  {', '.join(entry.variants) or '-'}")
     if entry.only_with_arabic:
         click.echo(f"  only with: {'، '.join(entry.only_with_arabic)}")
+    if entry.not_variants:
+        click.echo(f"  not:       {', '.join(entry.not_variants)} (other names, never suggested)")
     if entry.notes:
         click.echo(f"  notes:     {entry.notes}")
 

@@ -33,7 +33,7 @@ from desk.core.glossary.fuzzy import (
     straight_apostrophes,
     surface_key,
 )
-from desk.core.glossary.model import Entry, Glossary
+from desk.core.glossary.model import Entry, Glossary, Kind
 from desk.core.glossary.normalise import (
     ARTICLE_PREFIX,
     ArabicNameIndex,
@@ -464,8 +464,13 @@ class Enforcer:
             loose = _loose(candidate.text)
             if loose in self._canonical_surfaces:
                 continue
+            # "Suleiman Ahmed": one word before another name is a person's first name,
+            # never a place on its own.
+            first_name = candidate.words == 1 and _FIRST_NAME.match(text, candidate.end)
             for index, score in self._keys.near(candidate.key):
                 if not applies(index):
+                    continue
+                if first_name and self.entries[index].kind == Kind.PLACE:
                     continue
                 if _loose(strip_article(candidate.text)) in self._not_variants.get(index, ()):
                     continue
@@ -511,6 +516,8 @@ def _loose(text: str) -> str:
 
 
 _NEXT_WORD = re.compile(r"[ \t]+([^\W_]+)")
+_FIRST_NAME = re.compile(r"[ \t]+(?:(?:al|el|Al|El)-)?[A-Z][a-z]")
+"""After a word: a capitalised word (or an article compound) that goes on the name."""
 _PREVIOUS_WORD = re.compile(r"([^\W_]+)[ \t]+$")
 
 

@@ -871,3 +871,28 @@ def test_bidi_controls_in_the_english_are_flagged() -> None:
     assert "RIGHT-TO-LEFT OVERRIDE" in findings[0].message
     assert not findings[0].fixable
     assert enforcer.check("Regime forces entered Lattakia on Friday.") == []
+
+
+def test_a_first_name_is_never_matched_alone_to_a_place() -> None:
+    """ "Suleiman Ahmed" is a person: his first name is no spelling of the village
+    Sulaiman; the same word as a place is."""
+    village = Entry(id="sulaiman", canonical="Sulaiman", arabic=("سليمان",), kind=Kind.PLACE)
+    enforcer = Enforcer(Glossary([village]))
+    assert enforcer.check("Suleiman Ahmed said the road was closed.") == []
+    assert enforcer.check("Suleiman al-Hassan said the road was closed.") == []
+    found = enforcer.check("The village of Suleiman was shelled.")
+    assert [(f.kind.value, f.found, f.suggestion) for f in found] == [
+        ("unlisted", "Suleiman", "Sulaiman")
+    ]
+
+
+def test_not_variants_are_never_suggested() -> None:
+    """A look-alike the entry names as another name (the TV channel Al Mayadeen beside
+    the city Mayadin) is left alone; other near-spellings are still suggested."""
+    city = Entry(
+        id="mayadin", canonical="Mayadin", arabic=("الميادين",), kind=Kind.PLACE,
+        not_variants=("Al Mayadeen", "Mayadeen"),
+    )  # fmt: skip
+    enforcer = Enforcer(Glossary([city]))
+    assert enforcer.check("The channel Al Mayadeen reported clashes.") == []
+    assert [f.suggestion for f in enforcer.check("Clashes in Mayaddin went on.")] == ["Mayadin"]
