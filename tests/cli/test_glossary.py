@@ -270,32 +270,56 @@ Activists said the clashes went on until the evening in Latakia.
 """
 
 
-def test_fix_applies_only_listed_spellings_and_a_person_accepts_the_rest(
+def test_fix_applies_only_listed_spellings(
     desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the house glossary, `fix` applies the listed Latakia and leaves the look-alikes
-    (Al Mayadeen, the TV channel; al-Kawm, another village; Sarmin, a town of its own);
-    `accept` applies one suggestion, by the person, noted as accepted."""
+    alone: Al Mayadeen (the TV channel, a `not_variants` of Mayadin), al-Kawm (another
+    village, reported as al-Kom missing), Sarmin (a town of its own), and the Latakia
+    the Arabic does not name (reported as invented, no fix)."""
     monkeypatch.setenv("DESK_GLOSSARY", str(ROOT / "glossaries"))
     (tmp_path / "s.ar.md").write_text(LOOK_ALIKES_AR, encoding="utf-8")
     (tmp_path / "s.en.md").write_text(LOOK_ALIKES_EN, encoding="utf-8")
     desk("import", str(tmp_path / "s.ar.md"), "--draft", str(tmp_path / "s.en.md"),
          "--slug", "looks", "--no-glossary", "--as", "tr")  # fmt: skip
     before = desk("glossary", "check", "looks", ok=False).output
-    assert "looks:2: unlisted: Mayadeen → Mayadin?" in before
-    assert "(to accept: desk glossary accept looks 2 1)" in before
+    assert "Mayadeen" not in before and "Sarmin" not in before
     assert "looks:2: missing: al-Kom" in before  # same Arabic, another village: no fix
+    assert "looks:3: invented: Latakia" in before
     fixed = desk("glossary", "fix", "looks", "--as", "rania").output
     assert "Latakia → Lattakia" in fixed and "Applied 1 fix(es) in 1 segment(s)" in fixed
     texts = [s["text"] for s in json.loads(desk("show", "looks", "--json").output)["segments"]]
     assert texts[0] == "Clashes near Sarmin"
     assert texts[1] == "The channel Al Mayadeen reported clashes in al-Kawm and near Sarmin."
     assert texts[2].endswith("in Lattakia.")
-    # A person accepts one suggestion (the mechanics: this one they would rather leave):
-    # it is theirs, and the note says it was accepted.
-    accepted = desk("glossary", "accept", "looks", "2", "1", "--as", "omar").output
-    assert "Mayadeen → Mayadin (unlisted, accepted)" in accepted
-    last = json.loads(desk("log", "looks", "--json", "--kind", "glossary").output)[-1]
+
+
+def test_an_unlisted_spelling_waits_for_a_person_to_accept_it(
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unlisted near-spelling is a suggestion: `fix` leaves it, `check` says how to
+    accept it, `accept` applies it as a revision by the person, noted as accepted."""
+    folder = tmp_path / "g"
+    folder.mkdir()
+    (folder / "organisations.toml").write_text(
+        '[jaysh-al-islam]\ncanonical = "Jaysh al-Islam"\narabic = []\n'
+        'kind = "organisation"\n', encoding="utf-8",
+    )  # fmt: skip
+    monkeypatch.setenv("DESK_GLOSSARY", str(folder))
+    (tmp_path / "o.ar.md").write_text("# عنوان\n\nقال المرصد إن القصف استمر.\n", encoding="utf-8")
+    (tmp_path / "o.en.md").write_text(
+        "# Headline\n\nFighters of Jaish al-Islaam said the shelling went on.\n",
+        encoding="utf-8",
+    )
+    desk("import", str(tmp_path / "o.ar.md"), "--draft", str(tmp_path / "o.en.md"),
+         "--slug", "obs", "--as", "tr")  # fmt: skip
+    check = desk("glossary", "check", "obs", ok=False).output
+    assert "obs:2: unlisted: Jaish al-Islaam → Jaysh al-Islam?" in check
+    assert "(to accept: desk glossary accept obs 2 1)" in check
+    assert "Applied 0 fix(es)" in desk("glossary", "fix", "obs", "--as", "tr").output
+    accepted = desk("glossary", "accept", "obs", "2", "1", "--as", "omar").output
+    assert "Jaish al-Islaam → Jaysh al-Islam (unlisted, accepted)" in accepted
+    last = json.loads(desk("log", "obs", "--json", "--kind", "glossary").output)[-1]
     assert last["author"] == "omar" and last["segment"] == 2
     assert json.loads(last["note"])["accepted"] is True
-    assert desk("glossary", "accept", "looks", "3", "1", ok=False).exit_code == 3
+    assert desk("glossary", "accept", "obs", "2", "1", ok=False).exit_code == 3

@@ -10,73 +10,20 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.cli import DeskCli
-from tests.helpers.paths import GLOSSARIES
+from tests.helpers.stories import KINDS_AR, KINDS_EN, KINDS_EXPECTED, kinds_glossary
 
 SLUG = "kinds"
-
-# One segment for each kind of finding, with the house glossary:
-ARABIC = """\
-# قصف على اللاذقية
-
-قصفت الطائرات الحسكة يوم ٥ آذار.
-
-وتقدمت القوات نحو جبل الأكراد.
-
-أفادت قناة الميادين بوقوع اشتباكات.
-
-وقال ناشطون إن الغارة استهدفت السوق.
-
-ووصلت القوات إلى الساحل.
-
-وشهدت المدينة اشتباكات عنيفة.
-
-وأغلقت المدارس أبوابها.
-
-وقال الأهالي إن الوضع هادئ.
-"""
-
-ENGLISH = """\
-# Shelling on Latakia
-
-Aircraft shelled Hasakkeh on 7 March.
-
-Forces advanced towards the mountain.
-
-The channel Al Mayadeen reported clashes.
-
-Activists said a raid that targeted a raid that targeted the market.
-
-Forces reached Homs.
-
-The city saw fierce clashes in سرمين.
-
-وأغلقت المدارس أبوابها.
-
-Residents said the city saw fierce clashes in Sarmin.
-"""
-
-EXPECTED = {
-    "glossary:variant": 1,  # Latakia, a listed variant
-    "glossary:source": 2,  # Hasakkeh for the Arabic's الحسكة
-    "number": 2,  # ٥ rendered as 7
-    "glossary:missing": 3,  # جبل الأكراد not in the English
-    "glossary:unlisted": 4,  # Mayadeen, near the house Mayadin
-    "repeated": 5,
-    "glossary:invented": 6,  # Homs, which the Arabic does not name
-    "arabic": 7,
-    "untranslated": 8,
-}
 
 
 @pytest.fixture
 def kinds(desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DeskCli:
     """A confirmed story in review with one problem of each kind; omar and salma edit."""
-    monkeypatch.setenv("DESK_GLOSSARY", str(GLOSSARIES))
+    monkeypatch.setenv("DESK_GLOSSARY", str(kinds_glossary(tmp_path / "glossary")))
     home = Path(os.environ["DESK_HOME"])
     home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text('[desk]\neditors = ["omar", "salma"]\n', encoding="utf-8")
-    (tmp_path / "k.ar.md").write_text(ARABIC, encoding="utf-8")
-    (tmp_path / "k.en.md").write_text(ENGLISH, encoding="utf-8")
+    (tmp_path / "k.ar.md").write_text(KINDS_AR, encoding="utf-8")
+    (tmp_path / "k.en.md").write_text(KINDS_EN, encoding="utf-8")
     desk("import", str(tmp_path / "k.ar.md"), "--draft", str(tmp_path / "k.en.md"),
          "--slug", SLUG, "--as", "rania")  # fmt: skip
     desk("confirm", SLUG, "--all", "--as", "rania")
@@ -93,7 +40,7 @@ def test_each_kind_blocks_approval_and_publication(kinds: DeskCli) -> None:
     """Every kind is listed with its segment; approve is refused naming them."""
     items = open_items(kinds)
     found = {(str(i["check"]), i["segments"][0]) for i in items}  # type: ignore[index]
-    assert set(EXPECTED.items()) <= found, sorted(found)
+    assert set(KINDS_EXPECTED.items()) <= found, sorted(found)
     refused = kinds("status", SLUG, "approved", "--as", "omar", ok=False)
     assert refused.exit_code == 4
     for label in ("glossary variant", "glossary source", "glossary missing", "glossary unlisted",
@@ -122,7 +69,7 @@ def test_fixes_and_dismissals_let_it_through(kinds: DeskCli) -> None:
     kinds("status", SLUG, "approved", "--as", "omar")
     kinds("publish", SLUG, "--as", "salma")
     log = json.loads(kinds("log", SLUG, "--json", "--kind", "dismiss").output)
-    assert len(log) >= len(EXPECTED) - 2 and {r["author"] for r in log} == {"omar"}
+    assert len(log) >= len(KINDS_EXPECTED) - 2 and {r["author"] for r in log} == {"omar"}
     assert all(json.loads(r["note"])["reason"].startswith("Checked") for r in log)
     assert "(why: Checked" in kinds("log", SLUG, "--kind", "dismiss").output
 

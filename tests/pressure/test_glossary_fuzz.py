@@ -304,6 +304,7 @@ def target_fields() -> dict[str, Any]:
         "kind": "person",
         "notes": "The entry under test.",
         "only_with_arabic": [],
+        "not_variants": [],
     }
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from textual.message import Message
 from textual.widgets import Input
 
 from desk.app.home import Home
+from desk.core.importer import ImportOptions
 from desk.core.story import RevisionKind, StoryStatus
 from desk.tui import make_app
 from desk.tui.screens import editor_messages
@@ -13,7 +17,8 @@ from desk.tui.screens.correction import CorrectionScreen
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.qa_gate import QaGateScreen
 from desk.tui.widgets.english_editor import EnglishEditor
-from tests.helpers.tui import SIZE, SLUG, publish, synchronous
+from tests.helpers.stories import KINDS_AR, KINDS_EN, KINDS_EXPECTED, kinds_glossary
+from tests.helpers.tui import SIZE, SLUG, clear_gate, publish, settle, synchronous
 
 
 @synchronous
@@ -148,3 +153,48 @@ async def test_a_translator_cannot_approve_or_publish_by_keys(env: Home) -> None
         await pilot.pause()
         assert isinstance(app.screen, QaGateScreen)
     assert Home(env.path).desk.store.load_story(SLUG).status == StoryStatus.REVIEW
+
+
+@synchronous
+async def test_each_kind_of_problem_holds_the_story_at_the_keys(
+    env: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F5 and F9 on a story with one problem of each kind: the dialog lists every kind
+    with its segment and nothing moves; once an editor has fixed the listed spellings
+    and dismissed the rest, F5 and F9 approve and publish."""
+    monkeypatch.setenv("DESK_GLOSSARY", str(kinds_glossary(tmp_path / "glossary")))
+    (tmp_path / "k.ar.md").write_text(KINDS_AR, encoding="utf-8")
+    (tmp_path / "k.en.md").write_text(KINDS_EN, encoding="utf-8")
+    home = Home(env.path)
+    home.desk.import_story(
+        tmp_path / "k.ar.md", ImportOptions(draft=tmp_path / "k.en.md", slug="kinds"),
+        author="rania",
+    )  # fmt: skip
+    home.desk.confirm("kinds", None, author="rania")
+    home.desk.set_status("kinds", StoryStatus.REVIEW, author="rania")
+    app = make_app(Home(env.path), author="omar", slug="kinds")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        for key in ("f5", "f9"):
+            await pilot.press(key)
+            await pilot.pause()
+            dialog = app.screen
+            if key == "f9":  # publishing an unapproved story is a workflow refusal
+                assert isinstance(dialog, EditorScreen)
+                continue
+            assert isinstance(dialog, QaGateScreen)
+            listed = "\n".join(dialog.problems)
+            labels = {
+                "number": "number missing or changed", "repeated": "repeated:",
+                "arabic": "Arabic letters left", "untranslated": "untranslated:",
+            }  # fmt: skip
+            for check, n in KINDS_EXPECTED.items():
+                label = labels.get(check) or check.replace("glossary:", "glossary ") + ":"
+                assert f"[{n}] {label}" in listed, (check, listed)
+            await pilot.press("escape")
+            await pilot.pause()
+        assert home.desk.store.load_story("kinds").status == StoryStatus.REVIEW
+        clear_gate(home, "kinds", "omar")
+        await pilot.press("f5", "f9")
+        await pilot.pause()
+    assert home.desk.store.load_story("kinds").status == StoryStatus.PUBLISHED
