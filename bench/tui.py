@@ -165,7 +165,8 @@ async def open_paint(home: Path, slug: str) -> tuple[float, float]:
     frames = instrument(app)
     async with app.run_test(size=SIZE):
         painted = await until(lambda: frames.first_after(start, "EditorScreen"))
-        await until(lambda: getattr(app.screen, "findings", None) is not None)
+        await until(lambda: getattr(app.screen, "session", None) is not None)
+        await until(lambda: app.screen.session.findings is not None)  # type: ignore[attr-defined]
         scanned = time.perf_counter()
         shown = await until(lambda: frames.first_after(scanned, "EditorScreen"))
     return painted - start, shown - start
