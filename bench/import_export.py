@@ -40,6 +40,17 @@ def desk(home: Path, *args: str) -> float:
     return time.perf_counter() - start
 
 
+def clear_gate(home: Path, slug: str) -> None:
+    """Dismiss every open QA item, as an editor who checked them (setup, not measured)."""
+    from desk.app.home import Home
+
+    desk_ = Home(home).desk
+    for item in desk_.open_items(slug):
+        if item.dismissable:
+            desk_.dismiss(slug, item.segments[0], 1, "Checked (bench).", author="editor")
+    desk_.store.close()
+
+
 def largest_sample() -> tuple[Path, Path]:
     """The sample with the most text, and its draft."""
     source = max(SAMPLES.glob("*.ar.md"), key=lambda p: p.stat().st_size)
@@ -64,6 +75,7 @@ def main() -> None:
             figures["import"].append(desk(home, "import", str(source), "--draft", str(draft)))
             desk(home, "confirm", slug, "--all")
             desk(home, "status", slug, "review")
+            clear_gate(home, slug)
             desk(home, "status", slug, "approved")
             desk(home, "publish", slug)
             figures["export"].append(desk(home, "export", slug, "--out", str(Path(tmp) / "out")))

@@ -88,9 +88,10 @@ def import_cmd(
     )
     for note in result.notes:
         click.echo(f"  note: {note}", err=True)
-    if not no_glossary and home.enforcer() is None:
+    glossary = home.glossary()
+    if not no_glossary and not glossary.paths():
         click.echo(
-            f"No glossary files in {home.glossary().folder}: house spellings are not "
+            f"No glossary files in {glossary.folder}: house spellings are not "
             "checked (see `desk glossary list`).",
             err=True,
         )
