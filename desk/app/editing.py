@@ -10,9 +10,11 @@ the QA gate's problems); the screen shows the refusal and redraws.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from desk.app import recovery
 from desk.app.home import Home
 from desk.app.service import Desk, EditResult, GateRefused
 from desk.core.errors import RefusedError
@@ -47,6 +49,8 @@ class EditorSession:
         """The current segment's version when its English was read: a save expects it."""
         self.search_text = ""
         """The last text searched for in the story (the search starts with it)."""
+        self.kept = recovery.kept(home.path, slug)
+        """English typed but never saved (recovery file), by segment: offered back."""
         self.findings: dict[int, list[Finding]] | None = None
         """Glossary findings per segment (segments without any left out); None: not
         scanned yet."""
@@ -157,6 +161,40 @@ class EditorSession:
         )
         self._after_write()
         return result
+
+    def keep(self, n: int, text: str) -> Path | None:
+        """Keep segment `n`'s unsaved English in the recovery file (None: the disk
+        refused that too)."""
+        try:
+            where = recovery.keep(self.home.path, self.slug, n, text, self.base_version)
+        except OSError:
+            return None
+        self.kept[n] = recovery.Kept(n, text, self.base_version, "")
+        return where
+
+    def saved(self, n: int) -> None:
+        """Segment `n` is saved: what was kept for it is no longer needed."""
+        if n in self.kept:
+            del self.kept[n]
+            # A stale entry would only offer back the text just saved, which is skipped.
+            with contextlib.suppress(OSError):
+                recovery.forget(self.home.path, self.slug, n)
+
+    def recovered(self, n: int) -> recovery.Kept | None:
+        """The kept English of segment `n` to offer back now, if it differs from the
+        saved one; the version it was typed over becomes the one a save expects."""
+        back = self.kept.get(n)
+        if back is None or back.text.strip() == self.segment(n).text.strip():
+            if back is not None:
+                self.saved(n)
+            return None
+        self.base_version = back.base_version
+        return back
+
+    def first_recovered(self) -> int | None:
+        """The first segment with kept English, if any."""
+        numbers = [n for n in sorted(self.kept) if any(s.n == n for s in self.story.segments)]
+        return numbers[0] if numbers else None
 
     def theirs(self, n: int) -> Segment:
         """After a conflict on segment `n`: the story read again, their segment."""

@@ -6,6 +6,8 @@ that every other command starts without textual.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from desk.commands.common import Home, author_option, pass_home
@@ -18,7 +20,15 @@ def run(
     slug: str | None = None,
     arabic_display: str | None = None,
 ) -> None:
-    """Open the workbench on `home` (on `slug`, if given) and run it until it quits."""
+    """Open the workbench on `home` (on `slug`, if given) and run it until it quits.
+
+    Without a terminal (a pipe, a cron job, CI) there is nothing to draw on: a usage
+    error (exit 2) says so instead of writing escape codes and waiting forever.
+    """
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise click.UsageError(
+            "the workbench needs a terminal; give a command instead (`desk --help` lists them)"
+        )
     from desk.tui import make_app
 
     make_app(home, author=author, slug=slug, arabic_display=arabic_display).run()

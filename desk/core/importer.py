@@ -70,6 +70,16 @@ class FrontMatter:
     """The file line where the text after the front matter starts."""
 
 
+def _bad_value_line(lines: list[str]) -> int:
+    """The file line (front matter starts on line 2) of the first value YAML cannot build."""
+    for number, line in enumerate(lines, start=2):
+        try:
+            yaml.safe_load(line)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            return number
+    return 2
+
+
 def split_front_matter(path: Path, text: str) -> tuple[FrontMatter, str]:
     """Separate an optional `---` YAML block from the body; errors name file and line."""
     lines = text.splitlines(keepends=True)
@@ -87,6 +97,10 @@ def split_front_matter(path: Path, text: str) -> tuple[FrontMatter, str]:
         where = f"line {mark.line + 2}" if mark is not None else "front matter"
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(f"{path}: {where}: invalid front matter: {problem}") from None
+    except (ValueError, OverflowError) as exc:  # a date YAML reads but cannot build
+        raise InputError(
+            f"{path}: line {_bad_value_line(lines[1:end])}: invalid front matter value: {exc}"
+        ) from None
     if not isinstance(values, dict):
         raise InputError(f"{path}: line 2: front matter must be a mapping of key: value")
     for number, line in enumerate(lines[1:end], start=2):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -42,8 +44,42 @@ class DeskApp(App[None]):
         self.workbench = workbench
         self.start_slug = slug
 
+    async def action_quit(self) -> None:
+        """Save the English being typed (or keep it for the next open), then quit: Ctrl+Q
+        and the palette's Quit alike."""
+        self.save_pending()
+        self.exit()
+
+    def save_pending(self) -> None:
+        """Every editor's unsaved English saved, or kept in the desk home's recovery."""
+        for screen in self.screen_stack:
+            if isinstance(screen, EditorScreen):
+                screen.save_before_exit()
+
+    def hang_up(self) -> None:
+        """The terminal closed (SIGHUP) or desk was told to stop (SIGTERM): save, quit."""
+        self.save_pending()
+        self.exit()
+
+    def _catch_signals(self, install: bool) -> None:
+        """Install (or remove) the SIGHUP/SIGTERM handlers on the running loop."""
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                if install:
+                    loop.add_signal_handler(sig, self.hang_up)
+                else:
+                    loop.remove_signal_handler(sig)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread, or no such signals here: the defaults stay
+
+    def on_unmount(self) -> None:
+        """Give the signals back."""
+        self._catch_signals(False)
+
     def on_mount(self) -> None:
         """The configured theme, the story list first, then the story asked for, if any."""
+        self._catch_signals(True)
         self.theme = THEMES.get(self.workbench.home.config.tui_theme, THEMES["dark"])
         # `[tui.keys]`: the bindings' ids are their action names (see `keyed`).
         self.set_keymap(self.workbench.home.config.tui_keys)

@@ -169,3 +169,13 @@ def test_diff_is_coloured_on_a_terminal_only(desk: DeskCli, tmp_path: Path) -> N
         plain
         == "[2] Regime aircraft [-launched raids on-] {+struck+} the city of [-Duma-] {+Douma+}.\n"
     )
+
+
+def test_the_workbench_without_a_terminal_is_a_usage_error(desk: DeskCli) -> None:
+    """`desk` and `desk open` with no terminal (CI, a pipe) exit 2 with one line, and
+    write no escape codes."""
+    for args in ((), ("open", "anything")):
+        result = desk(*args, ok=False)
+        assert result.exit_code == 2
+        assert "the workbench needs a terminal" in result.stderr
+        assert "\x1b" not in result.output + result.stderr

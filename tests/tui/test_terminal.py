@@ -272,3 +272,41 @@ def test_confirmed_segments_survive_sigkill_mid_edit(
         term.seen,
     )  # fmt: skip
     assert screen.count("confirmed") >= 5  # the header and four rows
+
+
+def _gone(pid: int) -> bool:
+    """Whether process `pid` has ended (or is a zombie nobody reaped yet)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return True
+    return "State:\tZ" in status
+
+
+@pytest.mark.parametrize("how", ["ctrl-q", "hang-up"])
+def test_typing_survives_quitting_and_closing_the_terminal(
+    world: tuple[dict[str, str], Terminal], desk_home: Path, how: str
+) -> None:
+    """Type, then 0.1 s later press Ctrl+Q, or kill the tmux session (the terminal
+    closes: SIGHUP): the typed English is in the store (or kept for the next open)."""
+    env, term = world
+    subprocess.run(
+        desk_argv("import", str(SAMPLES / f"{SLUG}.ar.md"),
+                  "--draft", str(SAMPLES / f"{SLUG}.draft.en.md")),
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    term.start("typing", *desk_argv("open", SLUG))
+    wait_for("the editor", lambda: term.shows("typing", SLUG, "you: rania"), term.seen)
+    pid = term.pane_pid("typing")
+    marker = "QUITTEST " if how == "ctrl-q" else "HUPTEST "
+    term.keys("typing", marker, literal=True)
+    time.sleep(0.1)
+    if how == "ctrl-q":
+        term.keys("typing", "C-q")
+    else:
+        term.tmux("kill-session", "-t", "typing")
+    wait_for("desk to exit", lambda: _gone(pid), lambda: _proc_status(pid))
+    text = segments(env)[1]["text"]
+    kept = desk_home / "recovery" / f"{SLUG}.json"
+    saved = text.startswith(marker)
+    assert saved or (kept.exists() and marker in kept.read_text("utf-8")), text

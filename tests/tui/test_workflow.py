@@ -198,3 +198,25 @@ async def test_each_kind_of_problem_holds_the_story_at_the_keys(
         await pilot.press("f5", "f9")
         await pilot.pause()
     assert home.desk.store.load_story("kinds").status == StoryStatus.PUBLISHED
+
+
+@synchronous
+async def test_revert_on_a_published_story_does_not_get_the_editor_stuck(env: Home) -> None:
+    """Ctrl+R on a published story is refused before the box changes (no unsaved draft
+    left behind); the notice names F12, and F12 then asks for the correction note."""
+    publish(env)
+    messages: list[Message] = []
+    app = make_app(env, author="omar", slug=SLUG)
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await pilot.pause()
+        editor = app.screen.query_one(EnglishEditor)
+        before = editor.text
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert editor.text == before and not editor.dirty
+        refused = [m for m in messages if isinstance(m, editor_messages.Refused)]
+        assert {m.action for m in refused} == {"revert"}
+        assert any("F12 starts a correction" in str(n.message) for n in app._notifications)
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, CorrectionScreen)

@@ -6,6 +6,7 @@ action live in `EditorSession` (desk/app/editing.py), which has no UI.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
@@ -34,6 +35,9 @@ from desk.tui.widgets.segment_table import SegmentTable
 from desk.tui.widgets.status_header import StatusHeader
 
 T = TypeVar("T")
+
+RETRY_SECONDS = 5.0
+"""After a save the store refused (locked, full disk), seconds until desk tries again."""
 
 
 class EditorScreen(Screen[None]):
@@ -68,9 +72,13 @@ class EditorScreen(Screen[None]):
         yield self.publishing
 
     def on_mount(self) -> None:
-        """Fill the table, open the first segment, scan the glossary in a worker."""
+        """Fill the table, open the first segment (or the first with recovered English),
+        scan the glossary in a worker."""
         self.query_one(SegmentTable).show(self.session.story, {})
-        self.show_segment(self.session.current)
+        first = self.session.first_recovered() or self.session.current
+        if first != self.session.current:
+            self.query_one(SegmentTable).go_to(first)
+        self.show_segment(first)
         self.editor.focus()
         self.scan(self.session.story)
 
@@ -90,10 +98,19 @@ class EditorScreen(Screen[None]):
         self.query_one(SegmentDetail).show(seg, found)
 
     def show_segment(self, n: int) -> None:
-        """Make segment `n` current: load its English into the box."""
+        """Make segment `n` current: load its English into the box (or the English that
+        could not be saved last time, kept in the recovery file, to be saved now)."""
         seg = self.session.open(n)
         self.editor.load(seg.text)
         self.editor.read_only = not self.session.editable
+        back = self.session.recovered(n)
+        if back is not None and self.session.editable:
+            self.editor.load_text(back.text)  # unsaved: the autosave takes it from here
+            self.notify(
+                f"Your unsaved English of segment {n} ({back.at[:16]}) is back in the box; "
+                "it is saved as you go on (a conflict if someone changed it since).",
+                title="Recovered", timeout=10,
+            )  # fmt: skip
         self.refresh_detail()
 
     def redraw_row(self, n: int) -> None:
@@ -137,11 +154,45 @@ class EditorScreen(Screen[None]):
         except DeskError as exc:
             messages.tell_refusal(self, "save", exc)
             return False
+        except (sqlite3.Error, OSError) as exc:  # locked past the timeout, a full disk
+            self.keep_unsaved(n, text, exc)
+            return False
+        self.session.saved(n)
         self.editor.saved_text = self.session.segment().text
         self.redraw_row(n)
         self.refresh_detail()
         self.post_message(messages.Saved(n, result.changed))
         return True
+
+    def keep_unsaved(self, n: int, text: str, exc: Exception) -> None:
+        """A save failed for the store or the disk: the text stays in the box and in the
+        recovery file, the person is told why, and the save is tried again."""
+        where = self.session.keep(n, text)
+        kept = f"kept in {where}" if where else "NOT kept on disk either (the disk refused)"
+        reason = f"the desk database is unavailable: {exc}"
+        self.notify(
+            f"{reason}. Your English stays in the box ({kept}); desk tries again in "
+            f"{RETRY_SECONDS:g} s.", title=f"Cannot save segment {n}", severity="error",
+            timeout=RETRY_SECONDS,
+        )  # fmt: skip
+        self.post_message(messages.Refused("save", reason))
+        self.set_timer(RETRY_SECONDS, self.retry_save)
+
+    def retry_save(self) -> None:
+        """Try a failed save again (if the text is still unsaved)."""
+        if self.editor.dirty:
+            self.save()
+
+    def save_before_exit(self) -> None:
+        """On quit or hang-up: save the English, or keep it for the next open (no dialog)."""
+        if not self.editor.dirty:
+            return
+        n, text = self.session.current, self.editor.text
+        try:
+            self.session.save(text)
+            self.session.saved(n)
+        except (DeskError, sqlite3.Error, OSError):
+            self.session.keep(n, text)
 
     def conflict(self, n: int, mine: str) -> None:
         """Someone else saved segment `n` first: show both texts and let the person choose."""
@@ -245,7 +296,10 @@ class EditorScreen(Screen[None]):
         self.after_write()
 
     def action_revert(self) -> None:
-        """Put the machine draft back as the English and save it."""
+        """Put the machine draft back as the English and save it (a published story is
+        refused before the box is touched)."""
+        if not self.attempt("revert", self.session.may_edit):
+            return
         seg = self.session.segment()
         if not seg.draft:
             self.notify("This segment has no draft.", severity="warning")

@@ -76,5 +76,8 @@ class Undone(Message):
 
 def tell_refusal(node: Widget, action: str, exc: DeskError) -> None:
     """Tell the person why `action` was refused (never a traceback), and post `Refused`."""
-    node.notify(str(exc), title=f"Cannot {action}", severity="error", timeout=8)
+    reason = str(exc)
+    if "`desk correct" in reason:  # the core's words are the CLI's: say the key here
+        reason = reason.split("; ")[0] + "; F12 starts a correction"
+    node.notify(reason, title=f"Cannot {action}", severity="error", timeout=8)
     node.post_message(Refused(action, str(exc)))
