@@ -11,13 +11,14 @@ the QA gate's problems); the screen shows the refusal and redraws.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
 from desk.app import recovery
 from desk.app.home import Home
 from desk.app.service import Desk, EditResult, GateRefused
-from desk.core.errors import RefusedError
+from desk.core.errors import DeskError, RefusedError
 from desk.core.glossary.findings import Finding
 from desk.core.glossary.normalise import normalise_arabic
 from desk.core.glossary.stories import check_story
@@ -155,12 +156,31 @@ class EditorSession:
 
     def save(self, text: str) -> EditResult:
         """Save `text` as the current segment's English, expecting the version it was
-        read at (ConflictError if someone else saved it meanwhile)."""
-        result = self.desk.edit(
-            self.slug, self.current, text, author=self.author, expected_version=self.base_version
-        )
+        read at (ConflictError if someone else saved it meanwhile). When the store or
+        the disk refuses (locked past the timeout, full), the text is kept in the
+        recovery file and NotSaved says so."""
+        n = self.current
+        try:
+            result = self.desk.edit(
+                self.slug, n, text, author=self.author, expected_version=self.base_version
+            )
+        except (sqlite3.Error, OSError) as exc:
+            where = self.keep(n, text)
+            kept = f"kept in {where}" if where else "the disk refused to keep it too"
+            raise NotSaved(
+                f"the desk database is unavailable: {exc}. Your English of segment {n} "
+                f"stays in the box ({kept})"
+            ) from None
+        self.saved(n)
         self._after_write()
         return result
+
+    def save_or_keep(self, text: str) -> None:
+        """On quit or hang-up: save `text`, or keep it for the next open; never raises."""
+        try:
+            self.save(text)
+        except (DeskError, sqlite3.Error, OSError):
+            self.keep(self.current, text)
 
     def keep(self, n: int, text: str) -> Path | None:
         """Keep segment `n`'s unsaved English in the recovery file (None: the disk
@@ -302,6 +322,12 @@ def next_match(segments: Iterable[Segment], current: int, query: str) -> int | N
         if matches(seg, query):
             return seg.n
     return None
+
+
+class NotSaved(DeskError):
+    """A save the store or the disk refused; the English is kept for a retry."""
+
+    exit_code = 6
 
 
 def gate_problems(exc: Exception) -> list[Problem]:

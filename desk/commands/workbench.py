@@ -13,6 +13,11 @@ import click
 from desk.commands.common import Home, author_option, pass_home
 
 
+def has_terminal() -> bool:
+    """Whether desk reads keys from and draws on a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def run(
     home: Home,
     *,
@@ -25,7 +30,7 @@ def run(
     Without a terminal (a pipe, a cron job, CI) there is nothing to draw on: a usage
     error (exit 2) says so instead of writing escape codes and waiting forever.
     """
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not has_terminal():
         raise click.UsageError(
             "the workbench needs a terminal; give a command instead (`desk --help` lists them)"
         )

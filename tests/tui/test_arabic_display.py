@@ -117,6 +117,7 @@ def test_the_cli_passes_arabic_display_to_the_workbench(
         return Fake()
 
     monkeypatch.setattr("desk.tui.make_app", fake_make_app)
+    monkeypatch.setattr("desk.commands.workbench.has_terminal", lambda: True)
     desk("--arabic-display", "raw")
     desk("open", SLUG, "--arabic-display", "raw")
     desk("--arabic-display", "raw", "open", SLUG)

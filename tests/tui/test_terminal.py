@@ -300,6 +300,8 @@ def test_typing_survives_quitting_and_closing_the_terminal(
     pid = term.pane_pid("typing")
     marker = "QUITTEST " if how == "ctrl-q" else "HUPTEST "
     term.keys("typing", marker, literal=True)
+    # Typed: on screen (the app has read the keys), not yet saved (autosave waits 2 s).
+    wait_for("the typing on screen", lambda: term.shows("typing", marker.strip()), term.seen)
     time.sleep(0.1)
     if how == "ctrl-q":
         term.keys("typing", "C-q")

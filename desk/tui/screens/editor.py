@@ -6,7 +6,6 @@ action live in `EditorSession` (desk/app/editing.py), which has no UI.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
@@ -16,7 +15,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from desk.app.editing import EditorSession
+from desk.app.editing import EditorSession, NotSaved
 from desk.core.errors import ConflictError, DeskError
 from desk.core.story import Story, StoryStatus
 from desk.tui.context import Workbench
@@ -72,12 +71,10 @@ class EditorScreen(Screen[None]):
         yield self.publishing
 
     def on_mount(self) -> None:
-        """Fill the table, open the first segment (or the first with recovered English),
-        scan the glossary in a worker."""
+        """Fill the table, open the first segment (or one with recovered English), scan."""
         self.query_one(SegmentTable).show(self.session.story, {})
         first = self.session.first_recovered() or self.session.current
-        if first != self.session.current:
-            self.query_one(SegmentTable).go_to(first)
+        self.query_one(SegmentTable).go_to(first)
         self.show_segment(first)
         self.editor.focus()
         self.scan(self.session.story)
@@ -98,19 +95,15 @@ class EditorScreen(Screen[None]):
         self.query_one(SegmentDetail).show(seg, found)
 
     def show_segment(self, n: int) -> None:
-        """Make segment `n` current: load its English into the box (or the English that
-        could not be saved last time, kept in the recovery file, to be saved now)."""
+        """Make segment `n` current: its English (or its recovered unsaved English) in the box."""
         seg = self.session.open(n)
         self.editor.load(seg.text)
         self.editor.read_only = not self.session.editable
         back = self.session.recovered(n)
         if back is not None and self.session.editable:
             self.editor.load_text(back.text)  # unsaved: the autosave takes it from here
-            self.notify(
-                f"Your unsaved English of segment {n} ({back.at[:16]}) is back in the box; "
-                "it is saved as you go on (a conflict if someone changed it since).",
-                title="Recovered", timeout=10,
-            )  # fmt: skip
+            self.notify(f"Your unsaved English of segment {n} ({back.at[:16]}) is back in the "
+                        "box, saved as you go on.", title="Recovered", timeout=10)  # fmt: skip
         self.refresh_detail()
 
     def redraw_row(self, n: int) -> None:
@@ -119,8 +112,7 @@ class EditorScreen(Screen[None]):
         self.query_one(SegmentTable).update_segment(self.session.segment(n), count)
 
     def attempt(self, action: str, call: Callable[[], T]) -> T | None:
-        """Save the English, then run an action; None when the save or the action was
-        refused (the refusal is told)."""
+        """Save, then run an action; None when either was refused (and the refusal told)."""
         if not self.save():
             return None
         try:
@@ -153,46 +145,19 @@ class EditorScreen(Screen[None]):
             return False
         except DeskError as exc:
             messages.tell_refusal(self, "save", exc)
+            if isinstance(exc, NotSaved):  # the store or the disk: try again soon
+                self.set_timer(RETRY_SECONDS, lambda: self.editor.dirty and self.save())
             return False
-        except (sqlite3.Error, OSError) as exc:  # locked past the timeout, a full disk
-            self.keep_unsaved(n, text, exc)
-            return False
-        self.session.saved(n)
         self.editor.saved_text = self.session.segment().text
         self.redraw_row(n)
         self.refresh_detail()
         self.post_message(messages.Saved(n, result.changed))
         return True
 
-    def keep_unsaved(self, n: int, text: str, exc: Exception) -> None:
-        """A save failed for the store or the disk: the text stays in the box and in the
-        recovery file, the person is told why, and the save is tried again."""
-        where = self.session.keep(n, text)
-        kept = f"kept in {where}" if where else "NOT kept on disk either (the disk refused)"
-        reason = f"the desk database is unavailable: {exc}"
-        self.notify(
-            f"{reason}. Your English stays in the box ({kept}); desk tries again in "
-            f"{RETRY_SECONDS:g} s.", title=f"Cannot save segment {n}", severity="error",
-            timeout=RETRY_SECONDS,
-        )  # fmt: skip
-        self.post_message(messages.Refused("save", reason))
-        self.set_timer(RETRY_SECONDS, self.retry_save)
-
-    def retry_save(self) -> None:
-        """Try a failed save again (if the text is still unsaved)."""
-        if self.editor.dirty:
-            self.save()
-
     def save_before_exit(self) -> None:
         """On quit or hang-up: save the English, or keep it for the next open (no dialog)."""
-        if not self.editor.dirty:
-            return
-        n, text = self.session.current, self.editor.text
-        try:
-            self.session.save(text)
-            self.session.saved(n)
-        except (DeskError, sqlite3.Error, OSError):
-            self.session.keep(n, text)
+        if self.editor.dirty:
+            self.session.save_or_keep(self.editor.text)
 
     def conflict(self, n: int, mine: str) -> None:
         """Someone else saved segment `n` first: show both texts and let the person choose."""
@@ -261,21 +226,22 @@ class EditorScreen(Screen[None]):
 
     def action_confirm_next(self) -> None:
         """Save, confirm the current segment, go to the next."""
-        done = self.attempt("confirm", lambda: self.session.confirm([self.session.current]))
-        if done is None:
-            return
-        self.post_message(messages.Confirmed(done))
-        self.refresh_all()
-        self.action_next()
+        if self.confirm([self.session.current]) is not None:
+            self.action_next()
 
     def action_confirm_all(self) -> None:
         """Save, then confirm every segment."""
-        done = self.attempt("confirm", lambda: self.session.confirm(None))
-        if done is None:
-            return
-        self.post_message(messages.Confirmed(done))
-        self.notify(f"Confirmed {len(done)} segment(s).")
-        self.refresh_all()
+        done = self.confirm(None)
+        if done is not None:
+            self.notify(f"Confirmed {len(done)} segment(s).")
+
+    def confirm(self, numbers: list[int] | None) -> list[int] | None:
+        """Save, confirm `numbers` (None: all), redraw; those newly confirmed (None: refused)."""
+        done = self.attempt("confirm", lambda: self.session.confirm(numbers))
+        if done is not None:
+            self.post_message(messages.Confirmed(done))
+            self.refresh_all()
+        return done
 
     def action_fix(self) -> None:
         """Save, then apply the segment's automatic glossary fixes as a glossary revision."""
@@ -371,16 +337,14 @@ class EditorScreen(Screen[None]):
         if not self.save():
             return
 
-        def closed(changed: bool | None) -> None:  # changed: scan with the new glossary
-            if changed:
-                self.workbench.home.reload_glossary()
-                self.session.findings = None
-                self.refresh_all()
-                self.scan(self.session.story)
+        panel = GlossaryPanelScreen(self.workbench, self.session.story, selected)
+        self.app.push_screen(panel, lambda changed: self.rescan() if changed else None)
 
-        self.app.push_screen(
-            GlossaryPanelScreen(self.workbench, self.session.story, selected), closed
-        )
+    def rescan(self) -> None:
+        """The glossary files changed: check the story again (the home sees the change)."""
+        self.session.findings = None
+        self.refresh_all()
+        self.scan(self.session.story)
 
     def action_search(self) -> None:
         """Ask for a text; each Enter goes to the next segment holding it, wrapping round."""
