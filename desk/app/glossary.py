@@ -40,8 +40,11 @@ class GlossaryFolder:
         From then on it is the desk's to edit; an upgrade of desk never overwrites it.
         """
         folder = glossary_dir(home, override, configured)
-        if folder == home / "glossaries" and not folder.exists():
-            return cls(folder, copied=copy_house_glossary(folder))
+        if folder == home / "glossaries" and not folder.exists() and not folder.is_symlink():
+            try:
+                return cls(folder, copied=copy_house_glossary(folder))
+            except OSError:  # a read-only or full home: go on without, as before
+                return cls(folder)
         return cls(folder)
 
     def paths(self) -> list[Path]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import os
 import threading
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -210,25 +211,29 @@ class Home:
         """Export `slug` through the QA gate with the config's profile, zone and folder
         (each overridable); written atomically unless `to_stdout`."""
         config = self.config
-        rendered = self.desk.export(
+        folder = out or export_dir(self.path, config.export_folder)
+        rendered, path = self.desk.export(
             slug,
             profile=profile or config.export_profile,
             tz=tz or config.timezone,
             author=author,
             force=force,
+            deliver=None if to_stdout else (lambda done: write_export(folder, done)),
         )
-        if to_stdout:
-            return Exported(None, rendered.content)
-        folder = out or export_dir(self.path, config.export_folder)
-        return Exported(write_export(folder, rendered), rendered.content)
+        return Exported(path, rendered.content)
 
 
 def resolve_author(given: str | None) -> str:
     """Who makes a change: `given` (--as), else $DESK_USER, else the OS login name."""
     name = given or os.environ.get("DESK_USER") or _login_name()
-    name = " ".join(name.split())
+    name = unicodedata.normalize("NFC", " ".join(name.split()))
     if not name:
         raise InputError("--as: the author name is empty")
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
+        raise InputError(
+            f"--as: {name.encode('unicode_escape').decode()!r} holds control, bidi or "
+            "zero-width characters (a name must read as it is)"
+        )
     return name
 
 

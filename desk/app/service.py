@@ -8,10 +8,11 @@ written in one transaction; every revision goes through the store's one writer,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from desk.core import qa
 from desk.core.clock import Clock
@@ -37,7 +38,19 @@ from desk.core.story import (
 if TYPE_CHECKING:
     from desk.core.glossary.enforce import Enforcer
 
+T = TypeVar("T")
+
 DEFAULT_CREDIT = "Translated and edited by The Syrian Observer"
+
+MAX_SEGMENT_CHARS = 10_000
+"""The longest English one segment may hold (a sentence, a headline): checks of a
+segment cost more than linearly in its length, and no sentence is this long."""
+MAX_REASON_CHARS = 1_000
+"""The longest reason a dismissal may give."""
+_UNPRINTABLE = re.compile(
+    "[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+"""Control, bidi and zero-width characters: no place in a name or a reason."""
 
 TEXT_KINDS = (RevisionKind.EDIT, RevisionKind.MT, RevisionKind.GLOSSARY, RevisionKind.CORRECTION)
 """Revision kinds that change a segment's English (status revisions only confirm it)."""
@@ -310,6 +323,11 @@ class Desk:
     ) -> EditResult:
         """Set segment `n`'s English; a conflict if it changed since `expected_version`."""
         text = text.strip()
+        if len(text) > MAX_SEGMENT_CHARS:
+            raise InputError(
+                f"segment {n}: the English has {len(text):,} characters; a segment holds at "
+                f"most {MAX_SEGMENT_CHARS:,} (one sentence)"
+            )
         with self.store.write() as conn:
             story = self.store.load_story(slug)
             check_editable(story.status)
@@ -474,12 +492,21 @@ class Desk:
     # -- export ------------------------------------------------------------------------
 
     def export(
-        self, slug: str, *, profile: str, tz: str, author: str, force: bool = False
-    ) -> Export:
-        """The story as Markdown for the CMS, through the export gate.
+        self,
+        slug: str,
+        *,
+        profile: str,
+        tz: str,
+        author: str,
+        force: bool = False,
+        deliver: Callable[[Export], T] | None = None,
+    ) -> tuple[Export, T | None]:
+        """The story as Markdown for the CMS, through the export gate, and what `deliver`
+        made of it (the file written).
 
-        Only an approved or published story that passes the QA gate is exported; with
-        `force` it is exported anyway and the override is logged with what it overrode.
+        Only an approved or published story that passes the QA gate is exported; an
+        editor's `force` exports it anyway, and the override is logged with what it
+        overrode once `deliver` has succeeded (nothing is logged for a failed write).
         """
         story = self.store.load_story(slug)
         revisions = self.store.revisions(story.id or 0)
@@ -489,9 +516,11 @@ class Desk:
             raise GateRefused(f"cannot export {slug}: {qa.describe(problems)}", problems)
         if problems:
             self.roles.require_editor(author, "export past the QA gate (--force)")
+        delivered = deliver(rendered) if deliver is not None else None
+        if problems:
             self._record_override(slug, author, f"export forced past the QA gate: "
                                   f"{qa.describe(problems)}")  # fmt: skip
-        return rendered
+        return rendered, delivered
 
     def _record_override(self, slug: str, author: str, note: str) -> None:
         """Log that someone overrode a check (e.g. exported past the QA gate)."""
@@ -540,8 +569,13 @@ class Desk:
         """An editor closes segment `n`'s open item number `number` (1-based, as `desk qa`
         numbers them) with `reason`, without changing the text: a `dismiss` revision."""
         reason = " ".join(reason.split())
-        if not reason:
+        if not _UNPRINTABLE.sub("", reason).strip():
             raise InputError("a dismissal needs a reason (--reason)")
+        if _UNPRINTABLE.search(reason):
+            raise InputError("a dismissal's reason may not hold control, bidi or zero-width "
+                             "characters")  # fmt: skip
+        if len(reason) > MAX_REASON_CHARS:
+            raise InputError(f"a dismissal's reason holds at most {MAX_REASON_CHARS:,} characters")
         self.roles.require_editor(author, "dismiss a QA item")
         with self.store.write() as conn:
             story = self.store.load_story(slug)

@@ -131,7 +131,7 @@ def show_cmd(g: HomeGlossary, entry_id: str, as_json: bool) -> None:
     if entry.only_with_arabic:
         click.echo(f"  only with: {'، '.join(entry.only_with_arabic)}")
     if entry.not_variants:
-        click.echo(f"  not:       {', '.join(entry.not_variants)} (other names, never suggested)")
+        click.echo(f"  never:     {', '.join(entry.not_variants)} (other names: never suggested)")
     if entry.notes:
         click.echo(f"  notes:     {entry.notes}")
 

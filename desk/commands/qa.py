@@ -7,7 +7,6 @@ import sys
 
 import click
 
-from desk.app.service import segment_items
 from desk.commands.common import (
     Home,
     author_option,
@@ -16,6 +15,7 @@ from desk.commands.common import (
     pass_home,
     resolve_author,
 )
+from desk.core.qa import Problem
 
 
 @click.command("qa")
@@ -35,11 +35,12 @@ def qa_cmd(home: Home, slug: str, as_json: bool) -> None:
       desk dismiss lattakia-offensive 17 1 --reason "The repetition is in the quote." --as omar
     """
     problems = home.desk.open_items(slug)
-    numbered = []
-    for p in problems:
+    numbered: list[tuple[Problem, int | None]] = []
+    counts: dict[int, int] = {}
+    for p in problems:  # the order `desk dismiss` numbers them in (segment_items)
         number = None
         if p.dismissable:
-            number = segment_items(problems, p.segments[0]).index(p) + 1
+            number = counts[p.segments[0]] = counts.get(p.segments[0], 0) + 1
         numbered.append((p, number))
     if as_json:
         emit_json(

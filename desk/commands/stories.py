@@ -22,7 +22,7 @@ from desk.commands.common import (
     status_option,
 )
 from desk.commands.engine import run_draft
-from desk.core.errors import InputError
+from desk.core.errors import DeskError, InputError
 from desk.core.importer import ImportOptions
 from desk.core.qa import number_ranges
 from desk.core.story import StoryStatus
@@ -270,7 +270,11 @@ def warn_open_items(home: Home, slug: str) -> None:
     """Say (on stderr) what the QA gate would still refuse approval for."""
     from desk.core.qa import describe
 
-    items = [p for p in home.desk.open_items(slug) if p.code != "unconfirmed"]
+    try:
+        items = [p for p in home.desk.open_items(slug) if p.code != "unconfirmed"]
+    except DeskError as exc:  # e.g. a broken glossary file: the move stands
+        click.echo(f"Warning: could not check the QA gate: {exc}", err=True)
+        return
     if items:
         click.echo(
             f"Warning: {len(items)} open QA item(s) will block approval: {describe(items)} "

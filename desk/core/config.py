@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,8 @@ def load_config(path: Path) -> Config:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"{path}: {exc}") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read the config ({exc.strerror})") from None
     known = {
         "story": {"credit"},
         "export": {"profile", "folder", "timezone"},
@@ -75,8 +78,10 @@ def load_config(path: Path) -> Config:
     values_keys: dict[str, str] = {}
     roles: dict[str, object] = {}
     for table, content in data.items():
-        if table not in known or not isinstance(content, dict):
+        if table not in known:
             raise InputError(f"{path}: unknown table [{table}] (known: {', '.join(known)})")
+        if not isinstance(content, dict):
+            raise InputError(f"{path}: [{table}] must be a table of settings")
         for key, value in content.items():
             if (table, key) == ("tui", "keys"):
                 values_keys = _tui_keys(path, value)
@@ -128,4 +133,4 @@ def _role_setting(path: Path, key: str, value: object) -> object:
     names = value if isinstance(value, list) else None
     if names is None or not all(isinstance(n, str) and " ".join(n.split()) for n in names):
         raise InputError(f'{path}: [desk] editors must be a list of names, e.g. ["omar"]')
-    return tuple(" ".join(n.split()) for n in names)
+    return tuple(unicodedata.normalize("NFC", " ".join(n.split())) for n in names)

@@ -16,10 +16,11 @@ that an editor can dismiss that item with a reason and the gate then lets it thr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from desk.core.glossary.findings import Finding, FindingKind
@@ -42,6 +43,9 @@ class Problem:
     segments: tuple[int, ...] = ()
     code: str = ""
     detail: str = ""
+    text: str = ""
+    """A fingerprint of the English the item was found in: a dismissal holds for that
+    text only, and reopens when the segment is rewritten."""
 
     def __str__(self) -> str:
         """`what: 1-3, 7` for a grouped problem, `[7] what` for one segment's item."""
@@ -60,7 +64,7 @@ class Problem:
     def key(self) -> str:
         """What a dismissal of this item names: check, segment and item."""
         n = self.segments[0] if self.segments else 0
-        return f"{self.code}|{n}|{self.detail}"
+        return f"{self.code}|{n}|{self.detail}|{self.text}"
 
 
 FIX_ONLY = frozenset({"unconfirmed", "empty", "status"})
@@ -93,6 +97,17 @@ def _untranslated(seg: Segment) -> bool:
     return bool(text) and (text == seg.source.strip() or arabic > len(_LATIN.findall(text)))
 
 
+def fingerprint(english: str) -> str:
+    """A short, stable fingerprint of a segment's English (spacing ignored)."""
+    return hashlib.sha256(" ".join(english.split()).encode("utf-8")).hexdigest()[:16]
+
+
+_HIDDEN = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff\u0000-\u0008\u000b-\u001f\u007f-\u009f]")
+"""Characters a reader cannot see that can split a name so no check knows it: soft
+hyphen, zero-width space and joiners, word joiner, BOM, and control characters (bidi
+controls are the glossary's `bidi` findings)."""
+
+
 def text_checks(story: Story) -> list[Problem]:
     """Untranslated segments, Arabic letters left, missing numbers, repeated words, and
     English that repeats another segment: each item in its segment."""
@@ -104,48 +119,57 @@ def text_checks(story: Story) -> list[Problem]:
             if key and len(key.split()) >= 4:
                 seen.setdefault(key, seg.n)
     for seg in story.segments:
-        text = seg.text.strip()
-        if not text:
+        if not seg.text.strip():
             continue
-        n = seg.n
-        if _untranslated(seg):
-            problems.append(Problem("untranslated: the English is Arabic", (n,), "untranslated"))
-        else:
-            for letters in dict.fromkeys(_ARABIC.findall(text)):
-                problems.append(
-                    Problem(
-                        f"Arabic letters left in the English: {letters}", (n,), "arabic", letters
-                    )
-                )
-        if seg.source.strip():
-            for number in missing_numbers(text, seg.source):
-                shown = (
-                    number.written
-                    if number.written == number.value
-                    else (f"{number.written} ({number.value})")
-                )
-                problems.append(
-                    Problem(
-                        f"number missing or changed: {shown} in the Arabic",
-                        (n,),
-                        "number",
-                        number.value,
-                    )
-                )
-        for repeat in repeated_phrases(text):
+        problems += [replace(p, text=fingerprint(seg.text)) for p in _segment_checks(seg, seen)]
+    return problems
+
+
+def _segment_checks(seg: Segment, seen: dict[str, int]) -> list[Problem]:
+    """`text_checks` of one segment with English."""
+    problems: list[Problem] = []
+    text, n = seg.text.strip(), seg.n
+    for char in dict.fromkeys(_HIDDEN.findall(text)):
+        problems.append(
+            Problem(f"hidden character U+{ord(char):04X} in the English (it can split a name "
+                    "so that no check sees it): remove it", (n,), "hidden", f"{ord(char):04X}")
+        )  # fmt: skip
+    if _untranslated(seg):
+        problems.append(Problem("untranslated: the English is Arabic", (n,), "untranslated"))
+    else:
+        for letters in dict.fromkeys(_ARABIC.findall(text)):
             problems.append(
-                Problem(f"repeated: {repeat!r} twice in a row", (n,), "repeated", repeat.lower())
+                Problem(f"Arabic letters left in the English: {letters}", (n,), "arabic", letters)
             )
-        first = seen.get(_sentence_key(text))
-        if first is not None and first != n:
+    if seg.source.strip():
+        for number in missing_numbers(text, seg.source):
+            shown = (
+                number.written
+                if number.written == number.value
+                else (f"{number.written} ({number.value})")
+            )
             problems.append(
                 Problem(
-                    f"duplicated: the same English as segment {first}",
+                    f"number missing or changed: {shown} in the Arabic",
                     (n,),
-                    "duplicate",
-                    str(first),
+                    "number",
+                    number.value,
                 )
             )
+    for repeat in repeated_phrases(text):
+        problems.append(
+            Problem(f"repeated: {repeat!r} twice in a row", (n,), "repeated", repeat.lower())
+        )
+    first = seen.get(_sentence_key(text))
+    if first is not None and first != n:
+        problems.append(
+            Problem(
+                f"duplicated: the same English as segment {first}",
+                (n,),
+                "duplicate",
+                str(first),
+            )
+        )
     return problems
 
 
@@ -199,7 +223,7 @@ def glossary_check(enforcer: Callable[[], Enforcer | None]) -> Check:
                 continue
             for f in found.check(seg.text, seg.source):
                 if f.kind != FindingKind.NUMBER:
-                    problems.append(finding_problem(seg.n, f))
+                    problems.append(replace(finding_problem(seg.n, f), text=fingerprint(seg.text)))
         return problems
 
     return check
@@ -275,6 +299,7 @@ _LABELS = {
     "number": "numbers missing or changed",
     "repeated": "repeated words",
     "duplicate": "duplicated sentences",
+    "hidden": "hidden characters",
 }
 
 

@@ -182,9 +182,10 @@ class Story:
 class Roles:
     """Who may approve, publish, force the gate and correct: the desk's editors.
 
-    With no editors named (`[desk] editors` in the config), everyone is an editor: a
-    desk that has not set roles works as before. An editor may not approve a story
-    whose English they wrote most of, unless `self_approve` (a one-person desk).
+    With no editors named (`[desk] editors` in the config), everyone is an editor and
+    a desk that has not set roles works as before. Once editors are named, an editor
+    may not approve a story whose English they wrote most of, unless `self_approve`
+    (a one-person desk).
     """
 
     editors: tuple[str, ...] = ()
@@ -208,7 +209,7 @@ class Roles:
         `writers` maps a segment number to who last wrote its English (a person's edit
         or correction; the engine's draft and the import count for no one).
         """
-        if self.self_approve:
+        if self.self_approve or not self.editors:
             return
         written = sum(1 for seg in story.segments if writers.get(seg.n) == person)
         if story.segments and written * 2 > len(story.segments):

@@ -141,3 +141,60 @@ def test_bad_role_settings_are_refused(desk: DeskCli) -> None:
     result = desk("list", ok=False)
     assert result.exit_code == 1 and "[desk] editors must be a list of names" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_what_the_red_team_found_stays_fixed(
+    kinds: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Items are numbered once each; a forced export that cannot be written logs nothing;
+    a broken glossary after a move to review warns instead of failing; reasons and names
+    with control characters are refused; a segment cannot hold a novel."""
+    desk = kinds
+    desk("status", SLUG, "translating", "--as", "omar")
+    desk("edit", SLUG, "5", "--text", "Activists said that and and others and and fled.")
+    listed = [line for line in desk("qa", SLUG, ok=False).output.splitlines() if "[5]" in line]
+    numbers = [line.rsplit("(item ", 1)[1] for line in listed]
+    assert numbers == [f"{i})" for i in range(1, len(listed) + 1)]
+    # A forced export into a folder under a file: refused, and no override in the log.
+    before = len(json.loads(desk("log", SLUG, "--json").output))
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    out = str(tmp_path / "afile" / "sub")
+    assert desk("export", SLUG, "--force", "--as", "omar", "--out", out, ok=False).exit_code == 1
+    assert len(json.loads(desk("log", SLUG, "--json").output)) == before
+    # A broken glossary: the move to review stands, with a warning, no traceback.
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "a.toml").write_text("x = [\n", encoding="utf-8")
+    monkeypatch.setenv("DESK_GLOSSARY", str(broken))
+    desk("confirm", SLUG, "--all", "--as", "omar")
+    moved = desk("status", SLUG, "review", "--as", "omar")
+    assert "could not check the QA gate" in moved.stderr and "Traceback" not in moved.stderr
+    # Reasons and names must read as they are; a reason is a sentence, not a file.
+    bad = desk("dismiss", SLUG, "5", "1", "--as", "omar", "--reason", "ok \x1b]0;x\x07", ok=False)
+    assert bad.exit_code == 1 and "control" in bad.stderr
+    long = desk("dismiss", SLUG, "5", "1", "--as", "omar", "--reason", "x" * 2000, ok=False)
+    assert long.exit_code == 1 and "at most" in long.stderr
+    name = desk("edit", SLUG, "4", "--text", "Fine.", "--as", "edi\u202etor", ok=False)
+    assert name.exit_code == 1 and "control, bidi or zero-width" in name.stderr
+    novel = desk("edit", SLUG, "4", "--text", "word " * 3000, "--as", "omar", ok=False)
+    assert novel.exit_code == 1 and "at most 10,000" in novel.stderr
+
+
+def test_a_config_that_is_not_a_file_is_a_clear_error(desk: DeskCli) -> None:
+    """config.toml as a folder: one line naming it, exit 1."""
+    home = Path(os.environ["DESK_HOME"])
+    (home / "config.toml").mkdir(parents=True)
+    result = desk("list", ok=False)
+    assert result.exit_code == 1 and "config.toml: cannot read the config" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_no_roles_set_means_anyone_approves_their_own_work(desk: DeskCli, tmp_path: Path) -> None:
+    """Without [desk] editors, the one person who wrote the story approves it."""
+    (tmp_path / "a.ar.md").write_text("# عنوان\n\nجملة.\n", encoding="utf-8")
+    desk("import", str(tmp_path / "a.ar.md"), "--slug", "solo", "--no-mt", "--as", "bob")
+    desk("edit", "solo", "1", "--text", "Headline", "--as", "bob")
+    desk("edit", "solo", "2", "--text", "A sentence.", "--as", "bob")
+    desk("confirm", "solo", "--all", "--as", "bob")
+    desk("status", "solo", "review", "--as", "bob")
+    desk("status", "solo", "approved", "--as", "bob")

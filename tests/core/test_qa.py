@@ -88,3 +88,20 @@ def test_dismissal_notes_round_trip() -> None:
     assert qa.dismissed_key(note) == item.key
     assert qa.dismissal_reason(note) == "The figure is in the headline."
     assert qa.dismissed_key("not json") == "" and qa.dismissal_reason("[1]") == ""
+
+
+def test_a_hidden_character_inside_a_name_is_an_item() -> None:
+    """A zero-width space, a soft hyphen or a control character can split a name so no
+    check sees it: each is an item of its own."""
+    for char in ("\u200b", "\u00ad", "\x1b"):
+        s = story(("قصف على الحسكة.", f"Shelling on Hass{char}akeh."))
+        assert ("hidden", 1) in codes(qa.gate(s)), repr(char)
+
+
+def test_a_dismissal_holds_for_the_text_it_was_made_on() -> None:
+    """Rewrite the segment and a dismissed item of the same kind is open again."""
+    s = story(("قتل ٢٦ عنصرا.", "Dozens were killed."))
+    item = qa.gate(s)[0]
+    assert qa.gate(s, dismissed={item.key}) == []
+    s.segments[0].text = "Many were killed, activists said."
+    assert [p.code for p in qa.gate(s, dismissed={item.key})] == ["number"]
