@@ -274,24 +274,18 @@ class EditorScreen(Screen[None]):
         self.save()
 
     def action_undo_saved(self) -> None:
-        """Put back the English before the segment's last saved change, as a new edit."""
+        """Put back the English before the segment's last saved change, saved as a new edit
+        (a conflict dialog if someone saved the segment meanwhile)."""
         if not self.attempt("undo", self.session.may_edit):
             return
-        n, last = self.session.current, self.session.last_change()
+        last = self.session.last_change()
         if last is None:
             self.notify("No saved change to undo in this segment.")
             return
-        try:
-            self.session.undo(last)
-        except ConflictError:
-            self.conflict(n, last.before)
-            return
-        except DeskError as exc:
-            messages.tell_refusal(self, "undo", exc)
-            return
-        self.after_write()
-        self.post_message(messages.Undone(n, last.id))
-        self.notify(f"Undid the {last.kind.value} by {last.author} (saved as an edit).")
+        self.editor.load_text(last.before)
+        if self.save():
+            self.post_message(messages.Undone(self.session.current, last.id))
+            self.notify(f"Undid the {last.kind.value} by {last.author} (saved as an edit).")
 
     def action_toggle_diff(self) -> None:
         """Show or hide the diff."""
@@ -365,8 +359,7 @@ class EditorScreen(Screen[None]):
     @on(Redrafter.Redrafted)
     @on(Redrafter.RedraftFinished)
     def _redrafted(self, event: Redrafter.Redrafted | Redrafter.RedraftFinished) -> None:
-        """A draft arrived, or the redraft ended: show the rows (and the box, unless the
-        person is typing in it: that save will meet the draft as a conflict)."""
+        """A draft arrived, or the redraft ended: redraw (typing in the box is kept)."""
         self.session.reload()
         if isinstance(event, Redrafter.RedraftFinished):
             self.redrafter.activity = ""
