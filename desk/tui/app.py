@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -55,6 +56,13 @@ class DeskApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, EditorScreen):
                 screen.save_before_exit()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Whatever ends the app (a closed terminal's read error included), the English
+        being typed is saved or kept first."""
+        with contextlib.suppress(Exception):
+            self.save_pending()
+        super()._handle_exception(error)
 
     def hang_up(self) -> None:
         """The terminal closed (SIGHUP) or desk was told to stop (SIGTERM): save, quit."""
