@@ -115,6 +115,17 @@ def test_roles_for_approval_publication_and_corrections(kinds: DeskCli) -> None:
     kinds("correct", SLUG, "--note", "A fix.", "--as", "salma")
 
 
+def write_and_approve_alone(desk: DeskCli, tmp_path: Path, who: str) -> None:
+    """`who` imports a two-segment story, writes all its English, and approves it."""
+    (tmp_path / "a.ar.md").write_text("# عنوان\n\nجملة.\n", encoding="utf-8")
+    desk("import", str(tmp_path / "a.ar.md"), "--slug", "solo", "--no-mt", "--as", who)
+    desk("edit", "solo", "1", "--text", "Headline", "--as", who)
+    desk("edit", "solo", "2", "--text", "A sentence.", "--as", who)
+    desk("confirm", "solo", "--all", "--as", who)
+    desk("status", "solo", "review", "--as", who)
+    desk("status", "solo", "approved", "--as", who)
+
+
 def test_a_one_person_desk_approves_its_own_work(
     desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -124,13 +135,7 @@ def test_a_one_person_desk_approves_its_own_work(
     (home / "config.toml").write_text(
         '[desk]\neditors = ["nour"]\nself_approve = true\n', encoding="utf-8"
     )
-    (tmp_path / "a.ar.md").write_text("# عنوان\n\nجملة.\n", encoding="utf-8")
-    desk("import", str(tmp_path / "a.ar.md"), "--slug", "solo", "--no-mt", "--as", "nour")
-    desk("edit", "solo", "1", "--text", "Headline", "--as", "nour")
-    desk("edit", "solo", "2", "--text", "A sentence.", "--as", "nour")
-    desk("confirm", "solo", "--all", "--as", "nour")
-    desk("status", "solo", "review", "--as", "nour")
-    desk("status", "solo", "approved", "--as", "nour")
+    write_and_approve_alone(desk, tmp_path, "nour")
 
 
 def test_bad_role_settings_are_refused(desk: DeskCli) -> None:
@@ -191,10 +196,4 @@ def test_a_config_that_is_not_a_file_is_a_clear_error(desk: DeskCli) -> None:
 
 def test_no_roles_set_means_anyone_approves_their_own_work(desk: DeskCli, tmp_path: Path) -> None:
     """Without [desk] editors, the one person who wrote the story approves it."""
-    (tmp_path / "a.ar.md").write_text("# عنوان\n\nجملة.\n", encoding="utf-8")
-    desk("import", str(tmp_path / "a.ar.md"), "--slug", "solo", "--no-mt", "--as", "bob")
-    desk("edit", "solo", "1", "--text", "Headline", "--as", "bob")
-    desk("edit", "solo", "2", "--text", "A sentence.", "--as", "bob")
-    desk("confirm", "solo", "--all", "--as", "bob")
-    desk("status", "solo", "review", "--as", "bob")
-    desk("status", "solo", "approved", "--as", "bob")
+    write_and_approve_alone(desk, tmp_path, "bob")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from desk.core.glossary.findings import AUTOMATIC_KINDS, Finding, FindingKind, apply_fixes
+from desk.core.glossary.findings import Finding, FindingKind, apply_fixes
 from desk.core.glossary.fuzzy import (
     MAX_NGRAM,
     MIN_KEY,
@@ -76,8 +76,6 @@ _BIDI_NAMES = {
     "\u2066": "LEFT-TO-RIGHT ISOLATE", "\u2067": "RIGHT-TO-LEFT ISOLATE",
     "\u2068": "FIRST STRONG ISOLATE", "\u2069": "POP DIRECTIONAL ISOLATE",
 }  # fmt: skip
-FIXED_BY_FIX = AUTOMATIC_KINDS
-"""The kinds `Enforcer.fix` applies; UNLISTED suggestions wait for a person."""
 
 
 def _file(entry: Entry) -> str:
@@ -317,7 +315,7 @@ class Enforcer:
         """`english` with its VARIANT and SOURCE findings applied, and the findings applied."""
         chosen: list[Finding] = []
         for finding in self.check(english, arabic):
-            if finding.kind not in FIXED_BY_FIX or not finding.fixable:
+            if not finding.automatic:
                 continue
             if chosen and finding.start < chosen[-1].end:
                 continue
