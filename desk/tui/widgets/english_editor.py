@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
+from textual.binding import Binding, BindingType
 from textual.events import Blur
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import TextArea
+from textual.widgets.text_area import Document, Location
 
+from desk.tui.sentences import kill_backward, kill_forward, sentence_end, sentence_start
 from desk.tui.visible import invisible_at
 
 AUTOSAVE_SECONDS = 2.0
@@ -21,7 +26,48 @@ CUE_STYLE = "bold reverse red"
 
 
 class EnglishEditor(TextArea):
-    """A TextArea that asks for a save when it loses focus and a moment after typing."""
+    """A TextArea that asks for a save when it loses focus and a moment after typing.
+
+    Ctrl+A, Ctrl+E, Ctrl+K and Ctrl+U reach to the sentence (desk.tui.sentences), not to
+    the screen line the soft wrap happens to make: on a wrapped segment the screen line
+    ends mid-sentence, and a kill there left half a sentence behind. Home and End still
+    keep to the screen line, as in a word processor.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+a",
+            "sentence_start",
+            "Sentence start",
+            show=False,
+            tooltip="In the English box: to the start of the sentence; again, of the segment "
+            "(Home: of the screen line).",
+        ),
+        Binding(
+            "ctrl+e",
+            "sentence_end",
+            "Sentence end",
+            show=False,
+            tooltip="In the English box: to the end of the sentence; again, of the segment "
+            "(End: of the screen line).",
+        ),
+        Binding(
+            "ctrl+k",
+            "kill_sentence_forward",
+            "Delete to sentence end",
+            show=False,
+            tooltip="In the English box: delete to the end of the sentence; from its start, "
+            "the whole sentence and the space after it (Ctrl+Z undoes).",
+        ),
+        Binding(
+            "ctrl+u",
+            "kill_sentence_backward",
+            "Delete to sentence start",
+            show=False,
+            tooltip="In the English box: delete back to the start of the sentence; from its "
+            "start, the sentence before (Ctrl+Z undoes).",
+        ),
+    ]
 
     @dataclass
     class SaveRequested(Message):
@@ -61,6 +107,48 @@ class EnglishEditor(TextArea):
             if cue is not None:
                 line.stylize(CUE_STYLE, cue, cue + 1)
         return line
+
+    @property
+    def _plain(self) -> Document:
+        """The box's document (a plain one: the box has no syntax highlighting)."""
+        assert isinstance(self.document, Document)
+        return self.document
+
+    def _offset(self) -> int:
+        """The cursor as an index into the text."""
+        return self._plain.get_index_from_location(self.cursor_location)
+
+    def _location(self, offset: int) -> Location:
+        """The (row, column) of an index into the text."""
+        return self._plain.get_location_from_index(offset)
+
+    def action_sentence_start(self) -> None:
+        """Ctrl+A: to the start of the sentence, or of the segment from there."""
+        self.move_cursor(self._location(sentence_start(self.text, self._offset())))
+
+    def action_sentence_end(self) -> None:
+        """Ctrl+E: to the end of the sentence, or of the segment from there."""
+        self.move_cursor(self._location(sentence_end(self.text, self._offset())))
+
+    def action_kill_sentence_forward(self) -> None:
+        """Ctrl+K: delete the selection, else to the end of the sentence (see kill_forward)."""
+        self._kill(kill_forward)
+
+    def action_kill_sentence_backward(self) -> None:
+        """Ctrl+U: delete the selection, else back to the sentence's start (kill_backward)."""
+        self._kill(kill_backward)
+
+    def _kill(self, reach: Callable[[str, int], tuple[int, int]]) -> None:
+        """Delete the selection, or the stretch `reach` gives for the cursor, as one
+        undoable edit that leaves the cursor where the deletion began."""
+        if self.read_only:
+            return
+        start, end = self.selection
+        if start == end:
+            first, last = reach(self.text, self._offset())
+            start, end = self._location(first), self._location(last)
+        if start != end:
+            self.delete(start, end, maintain_selection_offset=False)
 
     @property
     def dirty(self) -> bool:
