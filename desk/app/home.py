@@ -85,6 +85,7 @@ class Home:
             default_credit=config.credit,
             checks=(*qa.DEFAULT_CHECKS, qa.glossary_check(self.enforcer)),
             roles=Roles(config.editors, config.self_approve),
+            glossary=self.enforcer,
         )
 
     @cached_property

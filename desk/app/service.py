@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 from desk.core import qa
 from desk.core.clock import Clock
 from desk.core.engine.base import Draft, Engine
-from desk.core.errors import ConflictError, InputError, NotFoundError, RefusedError
+from desk.core.errors import ConflictError, DeskError, InputError, NotFoundError, RefusedError
 from desk.core.export import Export, build
 from desk.core.glossary.findings import Finding, FindingKind, apply_fixes
 from desk.core.glossary.stories import fix_note
@@ -106,20 +106,33 @@ class Desk:
         default_credit: str = DEFAULT_CREDIT,
         checks: Sequence[qa.Check] = qa.DEFAULT_CHECKS,
         roles: Roles | None = None,
+        glossary: Callable[[], Enforcer | None] | None = None,
     ) -> None:
         """Work on `store`, stamping revisions with `clock`; `checks` make the QA gate,
-        `roles` say who may approve, publish, force and correct."""
+        `roles` say who may approve, publish, force and correct; `glossary` gives the
+        house glossary's enforcer when one is needed (a slug made at import)."""
         self.store = store
         self.clock = clock
         self.default_credit = default_credit
         self.checks = tuple(checks)
         self.roles = roles or Roles()
+        self.glossary = glossary or (lambda: None)
 
     # -- import and drafts ---------------------------------------------------------
 
     def import_story(self, path: Path, options: ImportOptions, *, author: str) -> ImportResult:
-        """Import an Arabic source (and optional draft) as a new story."""
-        result = load_source(path, options, self.default_credit)
+        """Import an Arabic source (and optional draft) as a new story.
+
+        A slug not given is made here, once, from the draft's English headline with the
+        glossary's listed spellings, else from the Arabic: a slug names the story for
+        good, so a later edit of the headline does not rename it.
+        """
+        notes: list[str] = []
+        result = load_source(
+            path, options, self.default_credit,
+            lambda english, arabic: self._listed_spellings(english, arabic, notes),
+        )  # fmt: skip
+        result.notes.extend(notes)
         story = result.story
         if self.store.has_story(story.slug):
             raise RefusedError(
@@ -150,6 +163,19 @@ class Desk:
                         segment=seg, after=seg.draft, note=seg.model,
                     )  # fmt: skip
         return result
+
+    def _listed_spellings(self, english: str, arabic: str, notes: list[str]) -> str:
+        """`english` with the glossary's listed spellings, as a machine draft gets them; as
+        it is without a glossary, or with one that cannot be read (said in `notes`)."""
+        try:
+            enforcer = self.glossary()
+        except DeskError as exc:
+            notes.append(f"the slug keeps the headline's own spellings: {exc}")
+            return english
+        if enforcer is None:
+            return english
+        listed = [f for f in enforcer.check(english, arabic) if f.kind == FindingKind.VARIANT]
+        return apply_fixes(english, listed)
 
     def draft(
         self,

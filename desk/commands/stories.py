@@ -261,7 +261,7 @@ def status_cmd(
     status = home.desk.set_status(
         slug, target, author=resolve_author(author), note=note, force=force
     )
-    click.echo(f"{slug} is now {status.value}")
+    click.echo(f"{slug} is now {status.phrase}")
     if status == StoryStatus.REVIEW:
         warn_open_items(home, slug)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,8 +137,17 @@ class ImportResult:
     notes: list[str]
 
 
-def load_source(path: Path, options: ImportOptions, default_credit: str) -> ImportResult:
-    """Read, parse, segment and (with a draft) align one story; nothing is stored here."""
+def load_source(
+    path: Path,
+    options: ImportOptions,
+    default_credit: str,
+    house_spelling: Callable[[str, str], str] | None = None,
+) -> ImportResult:
+    """Read, parse, segment and (with a draft) align one story; nothing is stored here.
+
+    Without a slug given, it is made from the English headline as `house_spelling`
+    (English, Arabic) writes it (the glossary's listed spellings), else from the Arabic.
+    """
     text = read_text_file(path, "source file")
     front, body = split_front_matter(path, text)
     blocks = parse_document(body, first_line=front.body_line)
@@ -173,6 +183,8 @@ def load_source(path: Path, options: ImportOptions, default_credit: str) -> Impo
         check_slug(slug)
     else:
         headline_en = segments[0].text if segments[0].role == Role.HEADLINE else ""
+        if headline_en and house_spelling is not None:
+            headline_en = house_spelling(headline_en, segments[0].source)
         slug = slug_from_text(headline_en or blocks[0].text, source_date)
     story = Story(
         slug=slug,

@@ -26,6 +26,21 @@ class StoryStatus(StrEnum):
     PUBLISHED = "published"
     CORRECTING = "correcting"
 
+    @property
+    def phrase(self) -> str:
+        """This status as words after "is now": in review, approved, open for correction."""
+        return _STATUS_PHRASES[self]
+
+
+_STATUS_PHRASES = {
+    StoryStatus.NEW: "new",
+    StoryStatus.TRANSLATING: "in translation",
+    StoryStatus.REVIEW: "in review",
+    StoryStatus.APPROVED: "approved",
+    StoryStatus.PUBLISHED: "published",
+    StoryStatus.CORRECTING: "open for correction",
+}
+
 
 class Role(StrEnum):
     """What a segment is within the story's layout."""

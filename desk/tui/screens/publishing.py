@@ -63,7 +63,7 @@ class Publishing(Widget):
     def moved(self, status: StoryStatus) -> None:
         """Say that the story moved, and redraw the editor (editable or not)."""
         self.post_message(StatusMoved(status))
-        self.notify(f"The story is now {status.value}.")
+        self.notify(f"The story is now {status.phrase}.")
         if status == StoryStatus.REVIEW:
             try:
                 items = [p for p in self.session.desk.open_items(self.session.slug)
