@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desk.core.errors import InputError
+from desk.core.spelling import VARIANTS
 
 
 @dataclass(frozen=True)
@@ -39,13 +40,16 @@ class Config:
     self_approve: bool = False
     """Whether an editor may approve a story whose English they wrote most of
     (`[desk] self_approve`, for a one-person desk)."""
+    spelling: str = "en-GB"
+    """The dictionary the English is spell-checked against, `en-GB` or `en-US`; `off`
+    checks nothing (`[desk] spelling`)."""
 
 
 TUI_ACTIONS = (
     "next", "previous", "confirm_next", "confirm_all", "fix", "next_finding", "revert",
     "toggle_diff", "review", "approve", "publish", "export", "correct", "history",
     "segment_history", "glossary", "back", "redraft", "redraft_story", "search", "undo_saved",
-    "help", "toggle_theme", *(f"fix_{n}" for n in range(1, 10)),
+    "help", "toggle_theme", "go_to", "filter", *(f"fix_{n}" for n in range(1, 10)),
 )  # fmt: skip
 """The workbench actions `[tui.keys]` may rebind (the ids of the TUI's bindings)."""
 
@@ -54,6 +58,7 @@ TUI_ACTIONS = (
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("tui", "arabic_display"): ("shaped", "raw"),
     ("tui", "theme"): ("dark", "light"),
+    ("desk", "spelling"): (*VARIANTS, "off"),
 }
 
 
@@ -72,7 +77,7 @@ def load_config(path: Path) -> Config:
         "export": {"profile", "folder", "timezone"},
         "glossary": {"folder"},
         "tui": {"arabic_display", "theme"},
-        "desk": {"editors", "self_approve"},
+        "desk": {"editors", "self_approve", "spelling"},
     }
     values: dict[str, str] = {}
     values_keys: dict[str, str] = {}
@@ -86,7 +91,7 @@ def load_config(path: Path) -> Config:
             if (table, key) == ("tui", "keys"):
                 values_keys = _tui_keys(path, value)
                 continue
-            if table == "desk" and key in known[table]:
+            if table == "desk" and key in ("editors", "self_approve"):
                 roles[key] = _role_setting(path, key, value)
                 continue
             if key not in known[table]:
@@ -96,7 +101,7 @@ def load_config(path: Path) -> Config:
             allowed = CHOICES.get((table, key))
             if allowed and value not in allowed:
                 raise InputError(f"{path}: [{table}] {key} must be one of {', '.join(allowed)}")
-            name = key if key in ("credit", "timezone") else f"{table}_{key}"
+            name = key if key in ("credit", "timezone", "spelling") else f"{table}_{key}"
             values[name] = value
     if os.environ.get("DESK_TZ"):
         values["timezone"] = os.environ["DESK_TZ"]
