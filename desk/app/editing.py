@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
 from desk.app import recovery
+from desk.app.finding_numbers import FindingNumbers
 from desk.app.home import Home
+from desk.app.segment_filter import SegmentFilter, matches, shown
 from desk.app.service import Desk, EditResult, GateRefused
-from desk.core.errors import DeskError, RefusedError
+from desk.core.errors import DeskError, InputError, RefusedError
 from desk.core.glossary.findings import Finding
-from desk.core.glossary.normalise import normalise_arabic
 from desk.core.glossary.stories import check_story
 from desk.core.qa import Problem
 from desk.core.store import Revision
@@ -55,6 +57,12 @@ class EditorSession:
         self.findings: dict[int, list[Finding]] | None = None
         """Glossary findings per segment (segments without any left out); None: not
         scanned yet."""
+        self.filter = SegmentFilter()
+        """Which segments the editor shows (and its moves keep to)."""
+        self.numbers = FindingNumbers()
+        """The current segment's finding numbers, held while it stays open."""
+        self.visit = ""
+        """The present visit to the current segment: its saves undo as one change."""
 
     @property
     def desk(self) -> Desk:
@@ -73,11 +81,65 @@ class EditorSession:
         return self.story.status in EDITABLE_STATUSES
 
     def open(self, n: int) -> Segment:
-        """Make segment `n` current; its English is read at its present version."""
+        """Make segment `n` current; its English is read at its present version. Opening
+        another segment starts a new visit and numbers its findings afresh."""
         seg = self.story.segment(n)
+        if n != self.current or not self.visit:
+            self.visit = uuid.uuid4().hex[:16]
         self.current = n
+        self.numbers.start(n)
         self.base_version = seg.version
         return seg
+
+    # -- where the person was ----------------------------------------------------------
+
+    @property
+    def _position_key(self) -> str:
+        """The desk setting holding where this person left this story."""
+        return f"position:{self.author}:{self.slug}"
+
+    def last_position(self) -> int | None:
+        """The segment this person was on when they last left the story (None: never
+        opened, or that segment is gone)."""
+        try:
+            n = int(self.desk.store.setting(self._position_key, "0"))
+        except (ValueError, sqlite3.Error):
+            return None
+        return n if any(s.n == n for s in self.story.segments) else None
+
+    def remember_position(self) -> None:
+        """Note the current segment for the next open (never fails the caller: a locked
+        store only means the next open starts at segment 1)."""
+        with contextlib.suppress(DeskError, sqlite3.Error, OSError):
+            if self.last_position() != self.current:
+                self.desk.store.set_setting(self._position_key, str(self.current), self.author)
+
+    def first_n(self) -> int:
+        """Where the editor opens: the first segment with unsaved English kept for it, else
+        where this person left the story, else the first segment."""
+        return self.first_recovered() or self.last_position() or self.current
+
+    def go_to_n(self, typed: str) -> int:
+        """The segment a typed "go to" names (InputError: not a segment of the story)."""
+        try:
+            n = int(typed.strip().lstrip("#"))
+        except ValueError:
+            raise InputError(f"{typed.strip()!r} is not a segment number") from None
+        if not any(s.n == n for s in self.story.segments):
+            raise InputError(f"this story has segments 1 to {len(self.story.segments)}, no {n}")
+        return n
+
+    # -- the segments shown ------------------------------------------------------------
+
+    def shown(self) -> list[int]:
+        """The segments the filter shows, in order."""
+        return shown(self.story.segments, self.filter, self.findings or {})
+
+    def set_filter(self, chosen: SegmentFilter) -> list[int]:
+        """Show only the segments `chosen` keeps; those, in order (the filter is kept
+        even when it shows none, so the person sees why)."""
+        self.filter = chosen
+        return self.shown()
 
     def reload(self) -> None:
         """Read the story again (after a write, or someone else's) and re-check it."""
@@ -86,12 +148,14 @@ class EditorSession:
             self.recheck(seg)
 
     def next_n(self) -> int:
-        """The segment after the current one (the last stays the last)."""
-        return min(self.current + 1, len(self.story.segments))
+        """The next segment the filter shows (the last stays the last)."""
+        later = [n for n in self.shown() if n > self.current]
+        return later[0] if later else self.current
 
     def previous_n(self) -> int:
-        """The segment before the current one (the first stays the first)."""
-        return max(self.current - 1, 1)
+        """The previous segment the filter shows (the first stays the first)."""
+        earlier = [n for n in self.shown() if n < self.current]
+        return earlier[-1] if earlier else self.current
 
     def find_next(self, text: str) -> int | None:
         """The next segment after the current one whose English or Arabic holds `text`,
@@ -126,6 +190,16 @@ class EditorSession:
         else:
             self.findings.pop(seg.n, None)
 
+    def numbered(self, n: int | None = None) -> list[tuple[int | None, Finding]] | None:
+        """Segment `n`'s (else the current one's) findings with the numbers Shift+F<N>
+        takes (None: not scanned yet); the current segment's numbers hold while it is open."""
+        if self.findings is None:
+            return None
+        found = self.findings.get(self.current if n is None else n, [])
+        if n is None or n == self.current:
+            return self.numbers.number(found)
+        return FindingNumbers().number(found)
+
     def counts(self) -> dict[int, int]:
         """Segment → number of findings."""
         return {n: len(f) for n, f in (self.findings or {}).items()}
@@ -147,7 +221,12 @@ class EditorSession:
             )
             applied = len(report.fixed.get(self.current, []))
         else:
-            self.desk.accept(self.slug, self.current, pick, enforcer, author=self.author)
+            # `pick` is the number shown, held since the segment was opened.
+            found = enforcer.check(self.segment().text, self.segment().source)
+            index = self.numbers.index(found, pick)
+            if index is None:
+                raise RefusedError(f"segment {self.current} has no finding number {pick} now")
+            self.desk.accept(self.slug, self.current, index, enforcer, author=self.author)
             applied = 1
         if applied:
             self.reload()
@@ -162,8 +241,9 @@ class EditorSession:
         n = self.current
         try:
             result = self.desk.edit(
-                self.slug, n, text, author=self.author, expected_version=self.base_version
-            )
+                self.slug, n, text, author=self.author, expected_version=self.base_version,
+                visit=self.visit,
+            )  # fmt: skip
         except (sqlite3.Error, OSError) as exc:
             where = self.keep(n, text)
             kept = f"kept in {where}" if where else "the disk refused to keep it too"
@@ -297,20 +377,6 @@ class EditorSession:
     def untouched(self) -> list[int]:
         """Segments nobody has edited or confirmed (a story-wide redraft takes these)."""
         return [s.n for s in self.story.segments if s.status == SegmentStatus.DRAFT]
-
-
-def matches(segment: Segment, query: str) -> bool:
-    """Whether the segment's English or Arabic contains `query`.
-
-    English is compared case-insensitively, Arabic without diacritics, tatweel or the
-    alef, hamza, ta marbuta and ya variants (`normalise_arabic`).
-    """
-    query = query.strip()
-    if not query:
-        return False
-    if query.casefold() in segment.text.casefold():
-        return True
-    return normalise_arabic(query) in normalise_arabic(segment.source)
 
 
 def next_match(segments: Iterable[Segment], current: int, query: str) -> int | None:

@@ -21,6 +21,7 @@ from desk.core.errors import ConflictError, DeskError, InputError, NotFoundError
 from desk.core.export import Export, build
 from desk.core.glossary.findings import Finding, FindingKind, apply_fixes
 from desk.core.glossary.stories import fix_note
+from desk.core.history import fold_visits
 from desk.core.importer import ImportOptions, ImportResult, load_source
 from desk.core.qa import number_ranges
 from desk.core.store import Revision, Store, utc_now
@@ -346,8 +347,12 @@ class Desk:
         *,
         author: str,
         expected_version: int | None = None,
+        visit: str = "",
     ) -> EditResult:
-        """Set segment `n`'s English; a conflict if it changed since `expected_version`."""
+        """Set segment `n`'s English; a conflict if it changed since `expected_version`.
+
+        `visit` names the workbench's visit to the segment: its saves undo as one.
+        """
         text = text.strip()
         if len(text) > MAX_SEGMENT_CHARS:
             raise InputError(
@@ -373,7 +378,7 @@ class Desk:
             kind = RevisionKind.CORRECTION if correcting else RevisionKind.EDIT
             self.store.record(
                 conn, story.id, author=author, at=now, kind=kind, segment=seg,
-                expected_version=version, before=before, after=text,
+                expected_version=version, before=before, after=text, visit=visit,
             )  # fmt: skip
             status = story.status
             if status == StoryStatus.NEW:
@@ -390,12 +395,13 @@ class Desk:
         return self.edit(slug, n, seg.draft, author=author, expected_version=expected_version)
 
     def last_change(self, slug: str, n: int) -> Revision | None:
-        """Segment `n`'s last revision that changed its English (None: none yet)."""
+        """Segment `n`'s last revision that changed its English (None: none yet); the
+        saves of one workbench visit count as one change (`fold_visits`)."""
         story = self.store.load_story(slug)
         story.segment(n)
         changes = [
             r
-            for r in self.store.revisions(story.id or 0)
+            for r in fold_visits(self.store.revisions(story.id or 0))
             if r.segment_n == n and r.kind in TEXT_KINDS and r.before != r.after
         ]
         return changes[-1] if changes else None

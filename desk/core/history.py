@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from desk.core.diffing import DiffOp, EditScore, edit_distance, post_edit, tokenize, word_diff
 from desk.core.errors import InputError, NotFoundError
@@ -33,6 +33,37 @@ POINT_HELP = (
 def is_text_revision(rev: Revision) -> bool:
     """Whether the revision changed a segment's English."""
     return rev.segment_n is not None and rev.kind in TEXT_KINDS
+
+
+def fold_visits(revisions: Sequence[Revision]) -> list[Revision]:
+    """The log with each workbench visit's saves of one segment folded into one revision.
+
+    The workbench saves as the translator types; saves sharing a visit id, one after
+    the other in their segment's log (same author and kind), read as one change: the
+    first one's `before`, the last one's `after`, id and time, and `saves` counting them.
+    The stored log is untouched (it is append-only); this is how undo and the history
+    read it.
+    """
+    folded: dict[int, Revision] = {}  # by the id of the first save of each group
+    open_group: dict[int, int] = {}  # segment -> the first id of its group still open
+    for rev in revisions:
+        n = rev.segment_n
+        first = open_group.get(n, 0) if n is not None else 0
+        group = folded.get(first)
+        if (
+            group is not None
+            and rev.visit
+            and (rev.visit, rev.author, rev.kind) == (group.visit, group.author, group.kind)
+        ):
+            folded[first] = replace(rev, before=group.before, saves=group.saves + rev.saves)
+            continue
+        folded[rev.id] = rev
+        if n is not None:
+            if rev.visit:
+                open_group[n] = rev.id
+            else:
+                open_group.pop(n, None)
+    return sorted(folded.values(), key=lambda r: r.id)
 
 
 def is_story_move(rev: Revision) -> bool:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from desk.app.home import Home, resolve_author
+from desk.app.home import Home, author_is_login_name, resolve_author
 from desk.tui.context import Workbench
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.help import HelpScreen
@@ -99,6 +101,15 @@ class DeskApp(App[None]):
         """Dark to light and back (Textual's built-in themes; the layout is in desk.tcss)."""
         self.theme = THEMES["dark"] if self.theme == THEMES["light"] else THEMES["light"]
 
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette (Ctrl+P): every key of the screen by name ("help", "go to",
+        "filter", "publish"...), with its key shown, then Textual's own commands."""
+        for keys, description, tooltip, action in _commands(self, screen):
+            yield SystemCommand(
+                f"{description} ({keys})", tooltip or description, partial(_run, screen, action)
+            )
+        yield from super().get_system_commands(screen)
+
     def action_help(self) -> None:
         """Show the keys of the current screen."""
         screen = self.screen
@@ -114,15 +125,31 @@ def _title(screen: Screen[object]) -> str:
 
 def _keys(app: App[None], screen: Screen[object]) -> list[tuple[str, str, str]]:
     """(keys, description, tooltip) of every binding the screen and the app declare."""
-    out: list[tuple[str, str, str]] = []
+    return [entry[:3] for entry in _commands(app, screen)]
+
+
+async def _run(screen: Screen[object], action: str) -> None:
+    """Run a binding's action as its key would (an `app.` action on the app)."""
+    await screen.run_action(action)
+
+
+def _commands(app: App[None], screen: Screen[object]) -> list[tuple[str, str, str, str]]:
+    """(keys, description, tooltip, action) of every binding the screen and the app
+    declare, each action once."""
+    out: list[tuple[str, str, str, str]] = []
+    seen: set[str] = set()
     for node in (screen, app):
         for binding in type(node).BINDINGS:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
+            if binding.action.removeprefix("app.") in seen:
+                continue  # the editor repeats the app's Help so its footer shows it first
+            seen.add(binding.action.removeprefix("app."))
             keys = " ".join(
                 app.get_key_display(Binding(key, "")) for key in keys_of(binding, app._keymap)
             )
-            out.append((keys, binding.description, binding.tooltip))
+            action = binding.action if node is screen else f"app.{binding.action}"
+            out.append((keys, binding.description, binding.tooltip, action))
     return out
 
 
@@ -148,5 +175,7 @@ def make_app(
     if slug is not None:
         home.desk.store.story_id(slug)  # an unknown slug is refused before the UI starts
     home.config  # noqa: B018  # a bad config.toml (e.g. [tui.keys]) is refused before the UI
-    workbench = Workbench(home, resolve_author(author), arabic_override=arabic_display)
+    workbench = Workbench(
+        home, resolve_author(author), author_is_login_name(author), arabic_override=arabic_display
+    )
     return DeskApp(workbench, slug=slug)

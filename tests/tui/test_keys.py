@@ -63,7 +63,7 @@ def test_every_binding_can_be_rebound_by_its_action_name() -> None:
     for cls in (EditorScreen, DeskApp):
         for binding in cls.BINDINGS:
             assert isinstance(binding, Binding)
-            name = binding.action.replace("fix_one(", "fix_").rstrip(")")
+            name = binding.action.replace("fix_one(", "fix_").rstrip(")").removeprefix("app.")
             assert binding.id == name and binding.id in TUI_ACTIONS
 
 

@@ -185,4 +185,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         INSERT INTO spelling_queue (segment_id) SELECT id FROM segments;
         """,
     ),
+    Migration(
+        # The workbench saves as the translator types; the saves made during one visit
+        # to a segment share a visit id, so undo and the history treat them as one
+        # change while the log itself stays append-only.
+        "007_revision_visits",
+        """
+        ALTER TABLE revisions ADD COLUMN visit TEXT NOT NULL DEFAULT '';
+        """,
+    ),
 )

@@ -15,6 +15,8 @@ from desk.core.store.migrations import MIGRATIONS
 from desk.core.story import RevisionKind, Role, Segment, SegmentStatus, Story, StoryStatus
 
 BUSY_TIMEOUT_MS = 10_000
+"""How long a write waits for another writer's lock before it fails ("database is
+locked"): a command can wait this long; the workbench sets a shorter one."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,11 @@ class Revision:
     before: str
     after: str
     note: str
+    visit: str = ""
+    """The workbench's visit to the segment that made it (its saves as one typed change);
+    empty for everything else."""
+    saves: int = 1
+    """How many saved revisions this one stands for (more than 1: a visit's saves, folded)."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,10 @@ class Store:
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()
+
+    def set_busy_timeout(self, ms: int) -> None:
+        """From now on a write waits at most `ms` ms for another writer's lock."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
 
     # -- schema ---------------------------------------------------------------
 
@@ -245,6 +256,7 @@ class Store:
                 before=r["before"],
                 after=r["after"],
                 note=r["note"],
+                visit=r["visit"],
             )
             for r in rows
         ]
@@ -335,6 +347,7 @@ class Store:
         before: str = "",
         after: str = "",
         note: str = "",
+        visit: str = "",
     ) -> int:
         """Write one change and its revision: the only way a revision enters the log.
 
@@ -347,8 +360,9 @@ class Store:
             self._save_segment(conn, segment, expected_version=expected_version)
         cur = conn.execute(
             """
-            INSERT INTO revisions (story_id, segment_id, author, at, kind, before, after, note)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO revisions
+                (story_id, segment_id, author, at, kind, before, after, note, visit)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
                 story_id,
@@ -359,6 +373,7 @@ class Store:
                 before,
                 after,
                 note,
+                visit,
             ),
         )
         conn.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (at, story_id))

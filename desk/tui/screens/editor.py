@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from desk.app.editing import EditorSession, NotSaved
+from desk.app.segment_filter import SegmentFilter, Show
 from desk.core.errors import ConflictError, DeskError
 from desk.core.story import Story, StoryStatus
 from desk.tui.context import Workbench
@@ -27,6 +28,7 @@ from desk.tui.screens.glossary_panel import GlossaryPanelScreen
 from desk.tui.screens.history_view import HistoryScreen
 from desk.tui.screens.publishing import Publishing
 from desk.tui.screens.redraft import Redrafter
+from desk.tui.screens.segment_jump import filter_screen, go_to_screen
 from desk.tui.widgets.diff_view import DiffView
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.segment_detail import SegmentDetail
@@ -34,6 +36,9 @@ from desk.tui.widgets.segment_table import SegmentTable
 from desk.tui.widgets.status_header import StatusHeader
 
 T = TypeVar("T")
+
+COMPACT_ROWS = 30
+"""Terminals shorter than this get the compact layout: the English box and findings first."""
 
 RETRY_SECONDS = 5.0
 """After a save the store refused (locked, full disk), seconds until desk tries again."""
@@ -71,28 +76,34 @@ class EditorScreen(Screen[None]):
         yield self.publishing
 
     def on_mount(self) -> None:
-        """Fill the table, open the first segment (or one with recovered English), scan."""
-        self.query_one(SegmentTable).show(self.session.story, {})
-        first = self.session.first_recovered() or self.session.current
+        """Fill the table, open the segment with recovered English, else the one this
+        person left the story at, else the first; then scan."""
+        self.query_one(SegmentTable).show(self.session.story, {}, self.session.shown())
+        first = self.session.first_n()
         self.query_one(SegmentTable).go_to(first)
         self.show_segment(first)
         self.editor.focus()
         self.scan(self.session.story)
 
+    def on_resize(self, event: events.Resize) -> None:
+        """Below COMPACT_ROWS rows, the compact layout (desk.tcss `-compact`)."""
+        self.set_class(event.size.height < COMPACT_ROWS, "-compact")
+
     def refresh_all(self) -> None:
         """Redraw the table, header and current segment."""
-        self.query_one(SegmentTable).show(self.session.story, self.session.counts())
+        s = self.session
+        self.query_one(SegmentTable).show(s.story, s.counts(), s.shown())
         self.refresh_detail()
 
     def refresh_detail(self) -> None:
         """Redraw the header and the current segment's read-only panes."""
         s = self.session
+        showing = "" if s.filter.show == Show.ALL else f"showing {s.filter.label} (F7)"
+        activity = " │ ".join(filter(None, (showing, self.redrafter.activity)))
         self.query_one(StatusHeader).show(
-            s.story, s.total_findings(), self.workbench.author, self.redrafter.activity
+            s.story, s.total_findings(), self.workbench.author, activity
         )
-        seg = s.segment()
-        found = None if s.findings is None else s.findings.get(seg.n, [])
-        self.query_one(SegmentDetail).show(seg, found)
+        self.query_one(SegmentDetail).show(s.segment(), s.numbered())
 
     def show_segment(self, n: int) -> None:
         """Make segment `n` current: its English (or its recovered unsaved English) in the box."""
@@ -155,9 +166,11 @@ class EditorScreen(Screen[None]):
         return True
 
     def save_before_exit(self) -> None:
-        """On quit or hang-up: save the English, or keep it for the next open (no dialog)."""
+        """On quit or hang-up: save the English, or keep it for the next open (no dialog);
+        note where the person was, for the next open."""
         if self.editor.dirty:
             self.session.save_or_keep(self.editor.text)
+        self.session.remember_position()
 
     def conflict(self, n: int, mine: str) -> None:
         """Someone else saved segment `n` first: show both texts and let the person choose."""
@@ -220,9 +233,49 @@ class EditorScreen(Screen[None]):
         self.go(n)
 
     def action_back(self) -> None:
-        """Save and return to the story list."""
+        """Save and return to the story list (the next open starts here again)."""
         if self.save():
+            self.session.remember_position()
             self.app.pop_screen()
+
+    @on(SegmentTable.RowSelected)
+    def _row_selected(self, event: SegmentTable.RowSelected) -> None:
+        """Enter on a row: that segment is open already; type into its English."""
+        self.editor.focus()
+
+    def action_go_to(self) -> None:
+        """Ask for a segment number and go there (showing every segment if the filter
+        hides it)."""
+
+        def chosen(n: int | None) -> None:
+            if n is None:
+                return
+            if n not in self.session.shown():
+                self.session.set_filter(SegmentFilter())
+                self.refresh_all()
+                self.notify("Showing every segment again.")
+            self.go(n)
+            self.editor.focus()
+
+        self.app.push_screen(go_to_screen(self.session.go_to_n), chosen)
+
+    def action_filter(self) -> None:
+        """Ask which segments to show: all, unconfirmed, edited, with findings, a word."""
+
+        def chosen(choice: SegmentFilter | None) -> None:
+            if choice is None:
+                return
+            shown = self.session.set_filter(choice)
+            self.refresh_all()
+            if not shown:
+                self.notify(f"No {choice.label}; F7 then a shows all.", severity="warning")
+            elif self.session.current not in shown:
+                self.go(shown[0])
+            else:
+                self.query_one(SegmentTable).go_to(self.session.current)
+            self.editor.focus()
+
+        self.app.push_screen(filter_screen(self.session.filter), chosen)
 
     def action_confirm_next(self) -> None:
         """Save, confirm the current segment, go to the next."""

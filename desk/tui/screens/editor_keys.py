@@ -1,4 +1,6 @@
-"""The editor's keys: one list that names every key for the footer, the help and `[tui.keys]`.
+"""The editor's keys: one list that names every key for the footer, the help, the command
+palette and `[tui.keys]`. The footer shows the keys of moving through a story (F1 first);
+the workflow and the rest are in the help (F1) and the palette (Ctrl+P).
 
 Ctrl+arrows, Ctrl+letters and F-keys: a focused TextArea takes every printable key and
 its own bindings (TextArea.BINDINGS: Ctrl+A/E/K/U/W/Z/Y..., F6, F7), but none of these;
@@ -14,6 +16,8 @@ from desk.tui.screens.keymap import keyed
 
 EDITOR_BINDINGS: list[BindingType] = keyed(
     [
+        # First, so the footer shows it at any width (the app's own F1 comes last there).
+        Binding("f1", "app.help", "Help", id="help", tooltip="List every key of this screen."),
         Binding("ctrl+down", "next", "Next", tooltip="Save and go to the next segment."),
         Binding("ctrl+up", "previous", "Prev", tooltip="Save and go to the previous segment."),
         Binding(
@@ -26,6 +30,7 @@ EDITOR_BINDINGS: list[BindingType] = keyed(
             "f3",
             "confirm_all",
             "Confirm all",
+            show=False,
             tooltip="Save, then confirm every segment of the story.",
         ),
         Binding(
@@ -54,50 +59,93 @@ EDITOR_BINDINGS: list[BindingType] = keyed(
             "Next finding",
             tooltip="Go to the next segment with glossary findings.",
         ),
-        Binding("ctrl+r", "revert", "Revert", tooltip="Put the machine draft back as the English."),
-        Binding("ctrl+t", "toggle_diff", "Diff", tooltip="Show or hide the word diff."),
-        Binding("f4", "review", "Review", tooltip="Send the story to review."),
-        Binding("f5", "approve", "Approve", tooltip="Approve the story (QA gate applies)."),
-        Binding("f9", "publish", "Publish", tooltip="Publish the story (QA gate applies)."),
+        Binding(
+            "ctrl+j,f6",
+            "go_to",
+            "Go to",
+            # Before the English box, whose TextArea takes F6 (select line) and F7.
+            priority=True,
+            tooltip="Go to segment number N (OmegaT's Ctrl+J; F6 too).",
+        ),
+        Binding(
+            "f7",
+            "filter",
+            "Filter",
+            priority=True,
+            tooltip="Show only unconfirmed, edited, with findings, or containing a word; or all.",
+        ),
+        Binding("ctrl+f", "search", "Search", tooltip="Find English or Arabic text in the story."),
+        Binding("escape", "back", "Stories", tooltip="Save and go back to the story list."),
+        Binding(
+            "ctrl+r",
+            "revert",
+            "Revert",
+            show=False,
+            tooltip="Put the machine draft back as the English.",
+        ),
+        Binding("ctrl+t", "toggle_diff", "Diff", show=False, tooltip="Show or hide the word diff."),
+        Binding("f4", "review", "Review", show=False, tooltip="Send the story to review."),
+        Binding(
+            "f5", "approve", "Approve", show=False, tooltip="Approve the story (QA gate applies)."
+        ),
+        Binding(
+            "f9", "publish", "Publish", show=False, tooltip="Publish the story (QA gate applies)."
+        ),
         Binding(
             "f8",
             "export",
             "Export",
+            show=False,
             tooltip="Export Markdown with the config's profile and folder.",
         ),
-        Binding("f12", "correct", "Correct", tooltip="Start a correction of a published story."),
-        Binding("ctrl+l", "history", "History", tooltip="The story's revisions, diffs and stats."),
+        Binding(
+            "f12",
+            "correct",
+            "Correct",
+            show=False,
+            tooltip="Start a correction of a published story.",
+        ),
+        Binding(
+            "ctrl+l",
+            "history",
+            "History",
+            show=False,
+            tooltip="The story's revisions, diffs and stats.",
+        ),
         Binding(
             "ctrl+o",
             "segment_history",
             "Seg history",
+            show=False,
             tooltip="The revisions of this segment only.",
         ),
         Binding(
             "f11,ctrl+b",
             "glossary",
             "Glossary",
+            show=False,
             tooltip="The glossary entries of this story; add the selected English to it.",
         ),
-        Binding("ctrl+f", "search", "Search", tooltip="Find English or Arabic text in the story."),
         Binding(
             "ctrl+right_square_bracket",
             "redraft",
             "Redraft",
+            show=False,
             tooltip="Draft this segment again with the desk's engine (replaces its English).",
         ),
         Binding(
             "ctrl+backslash",
             "redraft_story",
             "Redraft story",
+            show=False,
             tooltip="Draft every segment nobody has edited or confirmed again, row by row.",
         ),
         Binding(
             "ctrl+underscore",
             "undo_saved",
             "Undo save",
+            show=False,
             tooltip="Put back the English before this segment's last saved change (Ctrl+/).",
         ),
-        Binding("escape", "back", "Stories", tooltip="Save and go back to the story list."),
     ]
 )

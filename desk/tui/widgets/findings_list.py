@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from textual.widgets import Static
 
 from desk.core.glossary.findings import Finding
-from desk.tui.visible import visible_text
+from desk.tui.arabic import DEFAULT_ARABIC_DISPLAY, display_mixed_text
 
 
 class FindingsList(Static):
@@ -20,24 +20,28 @@ class FindingsList(Static):
     }
     """
 
-    def show(self, findings: Sequence[Finding] | None) -> None:
-        """Show `findings` (None: the glossary scan has not finished yet)."""
+    def __init__(self, *, arabic_display: str = DEFAULT_ARABIC_DISPLAY, id: str | None = None):
+        """A list drawing the Arabic its findings quote in `arabic_display` mode."""
+        super().__init__(id=id)
+        self.arabic_display = arabic_display
+
+    def show(self, findings: Sequence[tuple[int | None, Finding]] | None) -> None:
+        """Show `findings` with their numbers (None: the glossary scan has not finished
+        yet). A number stays with its finding while the segment is open, so after one
+        fix the others keep theirs (desk.app.finding_numbers)."""
         if findings is None:
             self.update("Glossary: scanning…")
         elif not findings:
             self.update("Glossary: no findings")
         else:
             lines = [f"Glossary: {len(findings)} finding(s)"]
-            fixable = 0
-            for f in findings:
-                if f.fixable and fixable < 9:
-                    fixable += 1
+            for number, f in findings:
+                if number is not None and number <= 9:
                     # Shift+F<N> applies or accepts this one (Ctrl+G applies the listed ones).
                     how = "" if f.automatic else " accept"
-                    lines.append(
-                        f"  {fixable}. {f.message or f.kind.value} [shift+F{fixable}{how}]"
-                    )
+                    lines.append(f"  {number}. {f.message or f.kind.value} [shift+F{number}{how}]")
                 else:
                     lines.append(f"  • {f.message or f.kind.value}")
-            # A finding may quote the English: its invisible characters as markers.
-            self.update(visible_text("\n".join(lines)))
+            # A finding may quote the English (its invisible characters as markers) and
+            # the Arabic (shaped in its place when the display is `shaped`).
+            self.update(display_mixed_text("\n".join(lines), self.arabic_display))

@@ -35,11 +35,12 @@ class SegmentDetail(VerticalScroll):
         yield EnglishEditor(id="english")
         with Vertical(id="below"):
             yield HiddenNotice(id="hidden")
-            yield FindingsList(id="findings")
+            yield FindingsList(arabic_display=self.arabic_display, id="findings")
             yield DiffView(id="diff")
 
-    def show(self, seg: Segment, findings: Sequence[Finding] | None) -> None:
-        """Draw `seg` (its English as the box holds it) and its findings (None: not yet)."""
+    def show(self, seg: Segment, findings: Sequence[tuple[int | None, Finding]] | None) -> None:
+        """Draw `seg` (its English as the box holds it) and its numbered findings (None:
+        not scanned yet)."""
         self.segment = seg
         self.query_one(SourcePane).show(seg)
         self.query_one(DraftPane).show(seg)

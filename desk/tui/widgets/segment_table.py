@@ -1,22 +1,30 @@
-"""The editor's table of segments: number, status, English, and the Arabic right-aligned."""
+"""The editor's table of segments: number, status, English, and the Arabic right-aligned.
+
+Each row shows its segment's English and Arabic in full, wrapped in their columns (up to
+ROW_LINES lines), so the sentences around the one being edited can be read as context.
+"""
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
 from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from desk.core.story import Segment, Story
-from desk.tui.arabic import DEFAULT_ARABIC_DISPLAY, display_arabic_text
+from desk.tui.arabic import DEFAULT_ARABIC_DISPLAY, display_arabic_texts
 from desk.tui.visible import cut, visible_text
 from desk.tui.widgets.row_key import cursor_number
 
 ENGLISH_WIDTH = 52
 ARABIC_WIDTH = 40
+ROW_LINES = 6
+"""The most lines a row takes; a longer segment ends in `…` (it is in full below)."""
 NUMBER_WIDTH = 7  # "123 !12": segment number and findings count
 STATUS_WIDTH = 9  # "confirmed"
 # Columns "#" and "Status" and the padding of four cells.
@@ -44,6 +52,8 @@ class SegmentTable(DataTable[str | Text]):
         self.english_width = ENGLISH_WIDTH
         self.arabic_width = ARABIC_WIDTH
         self._shown: tuple[Story, dict[int, int]] | None = None
+        self._only: set[int] | None = None
+        """The segments shown (None: all)."""
 
     def on_mount(self) -> None:
         """Set up the columns."""
@@ -63,8 +73,8 @@ class SegmentTable(DataTable[str | Text]):
         """
         # The vertical scrollbar takes its columns from the table's width.
         room = max(36, self.size.width - self.styles.scrollbar_size_vertical - FIXED_WIDTH)
-        english = min(ENGLISH_WIDTH, max(20, room * 56 // 100))
-        arabic = min(ARABIC_WIDTH, max(16, room - english))
+        english = max(20, room * 56 // 100)
+        arabic = max(16, room - english)
         if (english, arabic) == (self.english_width, self.arabic_width):
             return
         self.english_width, self.arabic_width = english, arabic
@@ -76,13 +86,22 @@ class SegmentTable(DataTable[str | Text]):
             self.show(*self._shown)
         self.refresh()
 
-    def show(self, story: Story, findings: dict[int, int]) -> None:
-        """Fill the table with the story's segments (`findings`: segment → count)."""
+    def show(
+        self, story: Story, findings: dict[int, int], only: Collection[int] | None = None
+    ) -> None:
+        """Fill the table with the story's segments (`findings`: segment → count), or
+        only those numbered in `only` (the editor's segment filter)."""
+        if only is None and self._shown is not None and self._shown[0].slug == story.slug:
+            only = self._only
         self._shown = (story, findings)
+        self._only = None if only is None else set(only)
         row = self.cursor_row
         self.clear()
         for seg in story.segments:
-            self.add_row(*self._cells(seg, findings.get(seg.n, 0)), key=str(seg.n))
+            if self._only is not None and seg.n not in self._only:
+                continue
+            cells = self._cells(seg, findings.get(seg.n, 0))
+            self.add_row(*cells, key=str(seg.n), height=_height(cells))
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1))
 
@@ -92,32 +111,57 @@ class SegmentTable(DataTable[str | Text]):
             story, counts = self._shown
             story.segments[:] = [seg if s.n == seg.n else s for s in story.segments]
             counts[seg.n] = findings
-        n, status, english, arabic = self._cells(seg, findings)
+        cells = self._cells(seg, findings)
+        n, status, english, arabic = cells
         row = str(seg.n)
+        if RowKey(row) not in self.rows:
+            return  # filtered out
+        if self._shown is not None and self.rows[RowKey(row)].height != _height(cells):
+            self.show(*self._shown)  # the row grew or shrank: lay the table out again
+            return
         self.update_cell(row, "n", n)
         self.update_cell(row, "status", status)
         self.update_cell(row, "english", english)
         self.update_cell(row, "arabic", arabic)
 
     def _cells(self, seg: Segment, findings: int) -> tuple[str, str, Text, Text]:
-        """The row's cells; the Arabic is cut in logical order, then drawn right-aligned.
+        """The row's cells: the English wrapped to its column, the Arabic wrapped in
+        logical order and then drawn right-aligned line by line (at most ROW_LINES each).
 
         Bidi controls and zero-width characters show as markers in both (desk.tui.visible).
         """
-        source = _cut(seg.source, self.arabic_width, arabic=True)
-        arabic = display_arabic_text(source, self.arabic_display)
+        lines = display_arabic_texts(seg.source, self.arabic_display, self.arabic_width)
+        if len(lines) > ROW_LINES:
+            lines = [*lines[: ROW_LINES - 1], Text("…")]
+        arabic = Text("\n", justify="right").join(lines)
         arabic.justify, arabic.no_wrap = "right", True
         mark = f" !{findings}" if findings else ""
-        return (
-            f"{seg.n}{mark}",
-            seg.status.value,
-            visible_text(_cut(seg.text, self.english_width)),
-            arabic,
-        )
+        return (f"{seg.n}{mark}", seg.status.value, self._english(seg.text), arabic)
+
+    def _english(self, text: str) -> Text:
+        """The English wrapped to its column, cut with `…` after ROW_LINES lines."""
+        lines = wrap(" ".join(text.split()), self.english_width) or [""]
+        if len(lines) > ROW_LINES:
+            lines = [
+                *lines[: ROW_LINES - 1],
+                _cut(" ".join(lines[ROW_LINES - 1 :]), self.english_width),
+            ]
+        out = Text(no_wrap=True, overflow="ellipsis")
+        for i, line in enumerate(lines):
+            if i:
+                out.append("\n")
+            visible_text(line, into=out)
+        return out
 
     def go_to(self, n: int) -> None:
-        """Put the cursor on segment `n`."""
-        self.move_cursor(row=self.get_row_index(str(n)))
+        """Put the cursor on segment `n` (nowhere if the filter hides it)."""
+        if RowKey(str(n)) in self.rows:
+            self.move_cursor(row=self.get_row_index(str(n)))
+
+    @property
+    def shown_numbers(self) -> list[int]:
+        """The segments in the table, in order."""
+        return [int(str(key.value)) for key in self.rows]
 
     @property
     def current(self) -> int | None:
@@ -130,3 +174,14 @@ class SegmentTable(DataTable[str | Text]):
         event.stop()
         if event.row_key.value is not None:
             self.post_message(self.SegmentHighlighted(int(event.row_key.value)))
+
+
+def _height(cells: tuple[str, str, Text, Text]) -> int:
+    """A row's height: the lines of its longer text."""
+    return max(1, cells[2].plain.count("\n") + 1, cells[3].plain.count("\n") + 1)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` characters, broken at spaces (a longer word is
+    cut where it must be)."""
+    return textwrap.wrap(text, width, break_on_hyphens=False) if width > 0 else [text]
