@@ -1,6 +1,11 @@
 """Search in story: a small dialog whose Enter jumps to the next segment containing the text.
 
 Which segment matches is the editing session's (`EditorSession.find_next`).
+
+An Input shows what is typed in logical order, letters unjoined: fine on a terminal doing
+its own bidi, unreadable Arabic on one that does not. So with `shaped` Arabic display a
+line under the box repeats Arabic being typed, shaped and right to left; the Input keeps
+the logical text, which is what is searched.
 """
 
 from __future__ import annotations
@@ -8,14 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Static
 
 from desk.app.editing import EditorSession
+from desk.tui.arabic import DEFAULT_ARABIC_DISPLAY, display_mixed_text, has_arabic
+from desk.tui.context import Workbench
 
 
 class SearchScreen(ModalScreen[None]):
@@ -34,6 +42,9 @@ class SearchScreen(ModalScreen[None]):
         background: $surface;
         padding: 0 1;
         margin-bottom: 3;
+    }
+    #search-preview.-none {
+        display: none;
     }
     """
 
@@ -54,6 +65,26 @@ class SearchScreen(ModalScreen[None]):
         with Vertical(id="search-box"):
             yield Label("Search the English and the Arabic (Enter: next match, Esc: close)")
             yield Input(value=self.query_text, placeholder="text to find", id="search-input")
+            yield Static(id="search-preview", classes="-none")
+
+    @property
+    def arabic_display(self) -> str:
+        """How the app draws Arabic (`shaped` or `raw`)."""
+        workbench = getattr(self.app, "workbench", None)
+        if isinstance(workbench, Workbench):
+            return workbench.arabic_display
+        return DEFAULT_ARABIC_DISPLAY
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        """Repeat Arabic being typed, shaped, under the box (shaped display only)."""
+        preview = self.query_one("#search-preview", Static)
+        shown = self.arabic_display == "shaped" and has_arabic(event.value)
+        preview.set_class(not shown, "-none")
+        if shown:
+            preview.update(
+                Text.assemble("Searching for: ", display_mixed_text(event.value, "shaped"))
+            )
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

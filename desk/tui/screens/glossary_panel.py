@@ -21,6 +21,7 @@ from desk.core.errors import DeskError
 from desk.core.glossary import files
 from desk.core.glossary.model import Entry, Kind
 from desk.core.story import Story
+from desk.tui.arabic import DEFAULT_ARABIC_DISPLAY, display_arabic
 from desk.tui.context import Workbench
 from desk.tui.screens.dialog import FormScreen
 from desk.tui.visible import visible_text
@@ -49,6 +50,11 @@ def split_forms(text: str) -> tuple[str, ...]:
 class EntryTable(DataTable[str]):
     """Glossary entries: id, canonical, Arabic forms, variants, kind."""
 
+    def __init__(self, *, arabic_display: str = DEFAULT_ARABIC_DISPLAY, id: str | None = None):
+        """A table drawing the Arabic forms in `arabic_display` mode (`shaped` or `raw`)."""
+        super().__init__(id=id)
+        self.arabic_display = arabic_display
+
     def on_mount(self) -> None:
         """Set up the columns."""
         self.cursor_type = "row"
@@ -67,9 +73,10 @@ class EntryTable(DataTable[str]):
         keep = self.selected_id
         self.clear()
         for e in entries:
+            # The forms as one right-to-left line: the first form drawn rightmost.
+            arabic = display_arabic("، ".join(e.arabic), self.arabic_display)
             self.add_row(
-                e.id, e.canonical, "، ".join(e.arabic), ", ".join(e.variants), e.kind.value,
-                key=e.id,
+                e.id, e.canonical, arabic, ", ".join(e.variants), e.kind.value, key=e.id
             )  # fmt: skip
         if keep is not None and keep in self.rows:
             self.move_cursor(row=self.get_row_index(keep))
@@ -199,7 +206,7 @@ class GlossaryPanelScreen(Screen[bool]):
         # A selection holding a hidden control shows it (desk.tui.visible): it would be
         # written to the glossary with the entry.
         yield Static(visible_text(hint), id="glossary-selection")
-        yield EntryTable(id="glossary-entries")
+        yield EntryTable(arabic_display=self.workbench.arabic_display, id="glossary-entries")
         yield Static("", id="glossary-error", markup=False)
         yield Footer()
 
