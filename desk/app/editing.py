@@ -21,6 +21,7 @@ from desk.app.finding_numbers import FindingNumbers
 from desk.app.home import Home
 from desk.app.segment_filter import SegmentFilter, matches, shown
 from desk.app.service import Desk, EditResult, GateRefused
+from desk.app.spelling import Spelling
 from desk.core.errors import DeskError, InputError, RefusedError
 from desk.core.glossary.findings import Finding
 from desk.core.glossary.stories import check_story
@@ -63,6 +64,8 @@ class EditorSession:
         """The current segment's finding numbers, held while it stays open."""
         self.visit = ""
         """The present visit to the current segment: its saves undo as one change."""
+        self.spelling = Spelling()
+        """Words of the English the dictionary does not know (advice, not a gate item)."""
 
     @property
     def desk(self) -> Desk:
@@ -85,11 +88,16 @@ class EditorSession:
         another segment starts a new visit and numbers its findings afresh."""
         seg = self.story.segment(n)
         if n != self.current or not self.visit:
-            self.visit = uuid.uuid4().hex[:16]
+            self.new_visit()
         self.current = n
         self.numbers.start(n)
         self.base_version = seg.version
         return seg
+
+    def new_visit(self) -> None:
+        """Saves from now on are a change of their own (an undo is never folded into the
+        typing before or after it)."""
+        self.visit = uuid.uuid4().hex[:16]
 
     # -- where the person was ----------------------------------------------------------
 
@@ -179,6 +187,18 @@ class EditorSession:
             return {}
         return {r.n: r.findings for r in check_story(story, enforcer)}
 
+    def misspelt(self, n: int | None = None) -> list[str]:
+        """Segment `n`'s (else the current one's) misspelt words, less those a glossary
+        finding names already (its fix is the house spelling)."""
+        n = self.current if n is None else n
+        named = " ".join(f.found for f in (self.findings or {}).get(n, []))
+        return [w for w in self.spelling.words.get(n, []) if w not in named]
+
+    def spell_scan(self, story: Story) -> dict[int, list[str]]:
+        """Check the spelling of every segment (from a worker: the dictionary takes about
+        a second to load, once per process); InputError if the dictionary cannot be read."""
+        return self.spelling.scan(story, self.home.config.spelling, self.home.enforcer())
+
     def recheck(self, seg: Segment) -> None:
         """Check one segment again after a change (once a scan has loaded the glossary)."""
         enforcer = self.home.enforcer_if_loaded()
@@ -189,6 +209,7 @@ class EditorSession:
             self.findings[seg.n] = found
         else:
             self.findings.pop(seg.n, None)
+        self.spelling.recheck(seg)
 
     def numbered(self, n: int | None = None) -> list[tuple[int | None, Finding]] | None:
         """Segment `n`'s (else the current one's) findings with the numbers Shift+F<N>
@@ -323,7 +344,9 @@ class EditorSession:
         last = last or self.last_change()
         if last is None:
             return None
+        self.new_visit()
         self.save(last.before)
+        self.new_visit()
         self.reload()
         self.open(self.current)
         return last

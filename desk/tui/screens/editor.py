@@ -103,7 +103,8 @@ class EditorScreen(Screen[None]):
         self.query_one(StatusHeader).show(
             s.story, s.total_findings(), self.workbench.author, activity
         )
-        self.query_one(SegmentDetail).show(s.segment(), s.numbered())
+        spelling = s.misspelt()
+        self.query_one(SegmentDetail).show(s.segment(), s.numbered(), spelling, s.spelling.variant)
 
     def show_segment(self, n: int) -> None:
         """Make segment `n` current: its English (or its recovered unsaved English) in the box."""
@@ -137,12 +138,32 @@ class EditorScreen(Screen[None]):
         """Check every segment against the house glossary and post the findings back."""
         self.post_message(messages.FindingsScanned(story.slug, self.session.scan(story)))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="spelling")
+    def spell_scan(self, story: Story) -> None:
+        """Load the dictionary (once per process) and check every segment's spelling."""
+        try:
+            words = self.session.spell_scan(story)
+        except DeskError as exc:
+            self.post_message(messages.SpellingScanned(story.slug, {}, str(exc)))
+            return
+        self.post_message(messages.SpellingScanned(story.slug, words))
+
+    @on(messages.SpellingScanned)
+    def _spelled(self, event: messages.SpellingScanned) -> None:
+        """Show the spelling check's words (or why there is none)."""
+        if event.error:
+            self.notify(f"No spell checking: {event.error}", severity="warning", timeout=8)
+        elif event.slug == self.session.slug:
+            self.session.spelling.words = event.words
+            self.refresh_detail()
+
     @on(messages.FindingsScanned)
     def _scanned(self, event: messages.FindingsScanned) -> None:
         """Show the scan's findings."""
         if event.slug == self.session.slug:
             self.session.findings = event.findings
             self.refresh_all()
+            self.spell_scan(self.session.story)  # after the glossary: its names pass
 
     def save(self) -> bool:
         """Save the box's English if it changed; False if refused or in conflict."""
@@ -336,7 +357,10 @@ class EditorScreen(Screen[None]):
             self.notify("No saved change to undo in this segment.")
             return
         self.editor.load_text(last.before)
-        if self.save():
+        self.session.new_visit()  # the undo is a change of its own, never folded
+        saved = self.save()
+        self.session.new_visit()
+        if saved:
             self.post_message(messages.Undone(self.session.current, last.id))
             self.notify(f"Undid the {last.kind.value} by {last.author} (saved as an edit).")
 

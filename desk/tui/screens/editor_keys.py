@@ -17,7 +17,14 @@ from desk.tui.screens.keymap import keyed
 EDITOR_BINDINGS: list[BindingType] = keyed(
     [
         # First, so the footer shows it at any width (the app's own F1 comes last there).
-        Binding("f1", "app.help", "Help", id="help", tooltip="List every key of this screen."),
+        Binding(
+            "f1",
+            "app.help",
+            "Help",
+            id="help",
+            priority=True,  # the footer puts priority keys first: Help before Go to
+            tooltip="List every key of this screen.",
+        ),
         Binding("ctrl+down", "next", "Next", tooltip="Save and go to the next segment."),
         Binding("ctrl+up", "previous", "Prev", tooltip="Save and go to the previous segment."),
         Binding(

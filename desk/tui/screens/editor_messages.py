@@ -45,6 +45,16 @@ class FindingsScanned(Message):
 
 
 @dataclass
+class SpellingScanned(Message):
+    """The spelling check of the story finished (segment → misspelt words), or could not
+    run (`error`)."""
+
+    slug: str
+    words: dict[int, list[str]]
+    error: str = ""
+
+
+@dataclass
 class StatusMoved(Message):
     """The story moved to `status`."""
 

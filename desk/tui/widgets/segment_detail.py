@@ -16,6 +16,7 @@ from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.findings_list import FindingsList
 from desk.tui.widgets.hidden_notice import HiddenNotice
 from desk.tui.widgets.source_pane import SourcePane
+from desk.tui.widgets.spelling_notice import SpellingNotice
 
 
 class SegmentDetail(VerticalScroll):
@@ -36,15 +37,23 @@ class SegmentDetail(VerticalScroll):
         with Vertical(id="below"):
             yield HiddenNotice(id="hidden")
             yield FindingsList(arabic_display=self.arabic_display, id="findings")
+            yield SpellingNotice(id="spelling")
             yield DiffView(id="diff")
 
-    def show(self, seg: Segment, findings: Sequence[tuple[int | None, Finding]] | None) -> None:
-        """Draw `seg` (its English as the box holds it) and its numbered findings (None:
-        not scanned yet)."""
+    def show(
+        self,
+        seg: Segment,
+        findings: Sequence[tuple[int | None, Finding]] | None,
+        spelling: Sequence[str] = (),
+        variant: str = "",
+    ) -> None:
+        """Draw `seg` (its English as the box holds it), its numbered findings (None: not
+        scanned yet) and its misspelt words (`variant`: the dictionary's name)."""
         self.segment = seg
         self.query_one(SourcePane).show(seg)
         self.query_one(DraftPane).show(seg)
         self.query_one(FindingsList).show(findings)
+        self.query_one(SpellingNotice).show(spelling, variant)
         self._follow(self.query_one(EnglishEditor).text)
 
     @on(EnglishEditor.Changed)
