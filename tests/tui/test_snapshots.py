@@ -1,4 +1,5 @@
-"""SVG snapshots of the workbench at 100x32 (pytest-textual-snapshot).
+"""SVG snapshots of the workbench at 100x32, and the editor at 80x24 and 120x36
+(pytest-textual-snapshot).
 
 The SVGs live in tests/tui/__snapshots__/test_snapshots/. After a deliberate change of
 the look, look at the new screens and accept them with
@@ -17,10 +18,13 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from desk.app.home import Home
 from desk.tui import make_app
 from desk.tui.widgets.english_editor import EnglishEditor
+from desk.tui.widgets.findings_list import FindingsList
+from tests.helpers.paths import GLOSSARIES
 from tests.helpers.stories import import_sample
 
 SIZE = (100, 32)
@@ -87,3 +91,34 @@ def test_history_view(env: Home, snap_compare: SnapCompare) -> None:
         await settled(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=fix_then_history)
+
+
+def on_screen(pilot: Pilot[None], widget: Widget) -> bool:
+    """Whether all of `widget` is inside the terminal, with some height."""
+    size = pilot.app.size
+    region = widget.region
+    return region.height > 0 and region.y >= 0 and region.bottom <= size.height
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_editor_at_common_sizes(
+    env: Home, snap_compare: SnapCompare, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Segment 2 of the Lattakia sample with the house glossary (three findings): the
+    English box and every finding are on screen at 80x24 and at 120x36, beside rows of
+    context."""
+    monkeypatch.setenv("DESK_GLOSSARY", str(GLOSSARIES))
+    app = make_app(env, author="rania", slug="lattakia-offensive")
+
+    async def to_segment_2(pilot: Pilot[None]) -> None:
+        """Open segment 2; check that its box and findings fit before the snapshot."""
+        await settled(pilot)
+        await pilot.press("ctrl+down")
+        await settled(pilot)
+        screen = pilot.app.screen
+        assert on_screen(pilot, screen.query_one(EnglishEditor))
+        findings = screen.query_one(FindingsList)
+        assert on_screen(pilot, findings)
+        assert "3. " in str(findings.render())
+
+    assert snap_compare(app, terminal_size=size, run_before=to_segment_2)
