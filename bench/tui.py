@@ -19,7 +19,8 @@ What is timed (Textual headless, as in the tests, at --size; every figure is wal
   `driver.send_message(Key)`) to the first frame of the editor that shows the letter,
   while typing at the end of the English box: the TextArea edits, the screen updates
   the word diff, the autosave timer restarts, and Textual composes and renders the
-  changed regions. Textual paces frames at most 60 per second (TEXTUAL_FPS), so this may
+  changed regions. Spell checking is on (the default en-GB dictionary, loaded before
+  the keys are sent); each save checks the segment's spelling. Textual paces frames at most 60 per second (TEXTUAL_FPS), so this may
   include a wait for the next frame tick. Median, p95 and max over --keys keys, each
   sent once the previous one is done (Pilot's `press` is not timed: it adds its own
   idle-waiting of tens of milliseconds).
@@ -203,9 +204,13 @@ async def typing(home: Path, slug: str, keys: int, moves: int) -> Typing:
     frames = instrument(app)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
-        await pilot.pause()
         screen = app.screen
         assert isinstance(screen, EditorScreen)
+        # Spell checking is on (en-GB, the default): its dictionary loads in a worker
+        # after the glossary scan; typing is timed once both are done.
+        await until(lambda: screen.session.spelling.speller is not None)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         editor = screen.query_one(EnglishEditor)
         assert editor.has_focus
         editor.move_cursor(editor.document.end)

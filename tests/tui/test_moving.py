@@ -3,9 +3,12 @@ finding numbers, one undo per visit, help in the palette, spelling beside the fi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from desk.app.home import Home
+from desk.core.importer import ImportOptions
 from desk.core.story import RevisionKind
 from desk.tui import make_app
 from desk.tui.screens.editor import EditorScreen
@@ -226,3 +229,34 @@ async def test_spelling_flags_a_misspelt_word_and_never_a_house_name(
         for name in ("Hassakeh", "Humam", "Shami", "Lattakia", "Abu"):
             assert name not in notice
         assert screen.session.spelling.words[3] == ["civilans"]
+
+
+@synchronous
+async def test_a_long_story_reopens_far_down(desk_home: Path, glossary: Path) -> None:
+    """A 120-segment story (its rows past the first 40 added after the first frame):
+    left at segment 100, it reopens there, with the table's cursor on row 100."""
+    from bench.tui import make_story, sentence_pairs
+
+    scratch = desk_home.parent / "scratch"
+    scratch.mkdir(parents=True)
+    make_story(scratch, "long-story", 120, sentence_pairs(scratch / "home"))
+    env = Home(desk_home)
+    env.desk.import_story(
+        scratch / "long-story.ar.md",
+        ImportOptions(draft=scratch / "long-story.draft.en.md"),
+        author="rania",
+    )
+    app = make_app(env, author="rania", slug="long-story")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.press("ctrl+j", "1", "0", "0", "enter", "escape")
+        await pilot.pause()
+    app = make_app(env, author="rania", slug="long-story")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.pause()
+        screen = editor_screen(app)
+        assert screen.session.current == 100
+        table = screen.query_one(SegmentTable)
+        assert len(table.shown_numbers) == 120
+        assert table.current == 100

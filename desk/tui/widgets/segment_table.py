@@ -7,7 +7,7 @@ ROW_LINES lines), so the sentences around the one being edited can be read as co
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -23,6 +23,8 @@ from desk.tui.widgets.row_key import cursor_number
 
 ENGLISH_WIDTH = 52
 ARABIC_WIDTH = 40
+FIRST_ROWS = 40
+"""Rows added before the first frame; a longer story's others right after it."""
 ROW_LINES = 6
 """The most lines a row takes; a longer segment ends in `…` (it is in full below)."""
 NUMBER_WIDTH = 7  # "123 !12": segment number and findings count
@@ -54,6 +56,12 @@ class SegmentTable(DataTable[str | Text]):
         self._shown: tuple[Story, dict[int, int]] | None = None
         self._only: set[int] | None = None
         """The segments shown (None: all)."""
+        self._fill = 0
+        """Counts the fills: rows added after a frame belong to the latest one only."""
+        self._wanted: int | None = None
+        """The segment to put the cursor on once its row is added."""
+        self._arabic: dict[tuple[str, str, int], list[Text]] = {}
+        """Drawn Arabic by (source, mode, width): shaping is the costly part of a row."""
 
     def on_mount(self) -> None:
         """Set up the columns."""
@@ -97,13 +105,32 @@ class SegmentTable(DataTable[str | Text]):
         self._only = None if only is None else set(only)
         row = self.cursor_row
         self.clear()
-        for seg in story.segments:
-            if self._only is not None and seg.n not in self._only:
-                continue
-            cells = self._cells(seg, findings.get(seg.n, 0))
-            self.add_row(*cells, key=str(seg.n), height=_height(cells))
+        numbers = [s.n for s in story.segments if self._only is None or s.n in self._only]
+        # A long story's first rows first: the rest follow right after the first frame.
+        self._fill += 1
+        self._add_rows(numbers[:FIRST_ROWS])
+        if numbers[FIRST_ROWS:]:
+            self.call_after_refresh(self._add_rest, self._fill, numbers[FIRST_ROWS:])
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1))
+
+    def _add_rows(self, numbers: Sequence[int]) -> None:
+        """Add the rows of segments `numbers`, in order, at the end."""
+        assert self._shown is not None
+        story, findings = self._shown
+        by_n = {seg.n: seg for seg in story.segments}
+        for n in numbers:
+            cells = self._cells(by_n[n], findings.get(n, 0))
+            self.add_row(*cells, key=str(n), height=_height(cells))
+
+    def _add_rest(self, fill: int, numbers: Sequence[int]) -> None:
+        """The rows left after the first ones (unless the table was filled again since),
+        then the cursor on the segment asked for meanwhile."""
+        if fill != self._fill:
+            return
+        self._add_rows(numbers)
+        if self._wanted is not None:
+            self.go_to(self._wanted)
 
     def update_segment(self, seg: Segment, findings: int) -> None:
         """Refresh one row after a change."""
@@ -130,7 +157,10 @@ class SegmentTable(DataTable[str | Text]):
 
         Bidi controls and zero-width characters show as markers in both (desk.tui.visible).
         """
-        lines = display_arabic_texts(seg.source, self.arabic_display, self.arabic_width)
+        key = (seg.source, self.arabic_display, self.arabic_width)
+        if key not in self._arabic:
+            self._arabic[key] = display_arabic_texts(*key)
+        lines = self._arabic[key]
         if len(lines) > ROW_LINES:
             lines = [*lines[: ROW_LINES - 1], Text("…")]
         arabic = Text("\n", justify="right").join(lines)
@@ -154,9 +184,13 @@ class SegmentTable(DataTable[str | Text]):
         return out
 
     def go_to(self, n: int) -> None:
-        """Put the cursor on segment `n` (nowhere if the filter hides it)."""
+        """Put the cursor on segment `n` (nowhere if the filter hides it; when its row is
+        still to come, once it is added)."""
         if RowKey(str(n)) in self.rows:
+            self._wanted = None
             self.move_cursor(row=self.get_row_index(str(n)))
+        else:
+            self._wanted = n
 
     @property
     def shown_numbers(self) -> list[int]:
