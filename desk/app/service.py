@@ -24,9 +24,11 @@ from desk.core.glossary.stories import fix_note
 from desk.core.history import fold_visits
 from desk.core.importer import ImportOptions, ImportResult, load_source
 from desk.core.qa import number_ranges
+from desk.core.slugs import slug_from_text
 from desk.core.store import Revision, Store, utc_now
 from desk.core.story import (
     RevisionKind,
+    Role,
     Roles,
     Segment,
     SegmentStatus,
@@ -497,6 +499,35 @@ class Desk:
                 story, StoryStatus.CORRECTING, author, self.clock(), note=note,
                 kind=RevisionKind.CORRECTION,
             )  # fmt: skip
+
+    def name_from_draft(self, slug: str, *, author: str) -> str:
+        """After an import's machine draft: the story's slug made again from its English
+        headline (the draft, with the glossary's listed spellings), when the import made
+        it from the Arabic for want of English and nobody has worked on the story yet.
+        Returns the slug the story now has (the same one when any of that does not hold,
+        or the new slug is taken). The rename is logged."""
+        with self.store.write() as conn:
+            story = self.store.load_story(slug)
+            head = story.segments[0] if story.segments else None
+            if head is None or head.role != Role.HEADLINE or not head.text.strip():
+                return slug
+            if slug != slug_from_text(story.headline_ar, story.source_date):
+                return slug  # given by the person, or made from an English headline
+            assert story.id is not None
+            kinds = {r.kind for r in self.store.revisions(story.id)}
+            if not kinds <= {RevisionKind.IMPORT, RevisionKind.MT, RevisionKind.GLOSSARY}:
+                return slug
+            new = slug_from_text(head.text, story.source_date)
+            if new == slug or self.store.slug_taken(new):
+                return slug
+            now = self.clock()
+            self.store.record(
+                conn, story.id, author=author, at=now, kind=RevisionKind.STATUS,
+                before=story.status.value, after=story.status.value,
+                note=f"slug {slug} renamed {new}, from the drafted English headline",
+            )  # fmt: skip
+            self.store.set_story_fields(conn, story.id, slug=new, updated_at=now)
+        return new
 
     def delete_story(self, slug: str, *, author: str) -> None:
         """Delete a story nobody has worked on yet (status `new`).

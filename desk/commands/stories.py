@@ -100,6 +100,10 @@ def import_cmd(
         run_draft(
             home, story.slug, resolve_author(author), glossary=not no_glossary, skip_none=True
         )
+        # A slug the import made from the Arabic now comes from the drafted headline.
+        named = home.desk.name_from_draft(story.slug, author=resolve_author(author))
+        if named != story.slug:
+            click.echo(f"Slug: {named} (from the drafted English headline)")
 
 
 @click.command("delete")

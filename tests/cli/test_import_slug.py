@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from tests.helpers.cli import DeskCli, clear_gate
+from tests.helpers.paths import SAMPLES
 
 ARABIC = """\
 ---
@@ -94,3 +95,38 @@ def test_a_glossary_that_cannot_be_read_leaves_the_spelling_and_says_so(
     assert slugs(desk) == ["shelling-on-the-latakia-countryside"]
     assert "note: the slug keeps the headline's own spellings: " in result.stderr
     assert "places.toml" in result.stderr
+
+
+def test_a_machine_drafted_import_takes_its_slug_from_the_drafted_headline(
+    desk: DeskCli, tmp_path: Path, glossary: Path
+) -> None:
+    """No pasted draft: the import makes the slug from the Arabic, the demo engine drafts
+    the headline (house spellings applied), and the story is renamed from it, logged;
+    a story someone has edited, or a slug given, is never renamed."""
+    source = tmp_path / "lattakia.ar.md"
+    text = (SAMPLES / "lattakia-offensive.ar.md").read_text(encoding="utf-8")
+    source.write_text(text.replace("slug: lattakia-offensive\n", ""), encoding="utf-8")
+    out = desk("import", str(source), "--as", "rania").output
+    assert "Imported qlq-mn-" in out
+    [slug] = slugs(desk)
+    assert slug.startswith("concern-of-sectarian-violations-in-lattakia")
+    assert f"Slug: {slug} (from the drafted English headline)" in out
+    log = desk("log", slug).output
+    assert "renamed " + slug in log
+    # A slug given in the front matter stays.
+    desk("import", str(SAMPLES / "lattakia-offensive.ar.md"), "--as", "rania")
+    assert "lattakia-offensive" in slugs(desk)
+
+
+def test_a_story_worked_on_keeps_its_slug(desk: DeskCli, tmp_path: Path, glossary: Path) -> None:
+    """The rename is only for a fresh import: after an edit, the slug stays."""
+    from desk.app.home import Home
+
+    source = tmp_path / "shelling.ar.md"
+    source.write_text(ARABIC, encoding="utf-8")
+    desk("import", str(source), "--no-mt", "--as", "rania")
+    [slug] = slugs(desk)
+    home = Home.at(None)
+    home.desk.edit(slug, 1, "Shelling on the Lattakia countryside", author="rania")
+    assert home.desk.name_from_draft(slug, author="rania") == slug
+    assert slugs(desk) == [slug]

@@ -145,6 +145,13 @@ class Store:
             raise NotFoundError(f"no story with slug {slug!r} (see `desk list`)")
         return int(row["id"])
 
+    def slug_taken(self, slug: str) -> bool:
+        """Whether any story row, a deleted one included, has this slug."""
+        return (
+            self.conn.execute("SELECT 1 FROM stories WHERE slug = ?", (slug,)).fetchone()
+            is not None
+        )
+
     def has_story(self, slug: str) -> bool:
         """Whether a story with this slug exists."""
         return (

@@ -8,12 +8,15 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.events import DescendantBlur, DescendantFocus
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from desk.core.engine.base import Draft, Engine
 from desk.core.errors import DeskError, NotFoundError
+from desk.core.glossary.normalise import normalise_arabic
 from desk.core.glossary.stories import check_story
 from desk.core.store import StorySummary
 from desk.core.story import StoryStatus
@@ -42,22 +45,70 @@ def sort_stories(stories: list[StorySummary], order: str) -> list[StorySummary]:
     return stories
 
 
+def search_key(text: str) -> str:
+    """`text` as the search compares it: Arabic folded as the glossary folds it (marks
+    dropped, alef, hamza, ta marbuta and ya forms unified), case folded, spaces single."""
+    return " ".join(normalise_arabic(text).casefold().split())
+
+
+def matching(stories: list[StorySummary], query: str) -> list[StorySummary]:
+    """The stories whose slug, English headline or Arabic headline holds `query`."""
+    wanted = search_key(query)
+    if not wanted:
+        return stories
+    return [
+        s
+        for s in stories
+        if any(wanted in search_key(text) for text in (s.slug, s.headline_en, s.headline_ar))
+    ]
+
+
 SHOWN = 500
 """Stories the list holds: the most recently updated (an archive may hold 100,000;
 `desk search` and `desk list --limit 0` reach the rest)."""
 
 
 class StoryListScreen(Screen[None]):
-    """A table of stories; Enter opens one in the editor."""
+    """A table of stories, narrowed by status and by a search box; Enter opens one."""
+
+    DEFAULT_CSS = """
+    StoryListScreen #list-search-bar {
+        height: 1;
+    }
+    StoryListScreen #list-search {
+        width: 1fr;
+    }
+    StoryListScreen #list-count {
+        width: auto;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
 
     HELP_TITLE = "Stories"
     """What the help screen calls this screen."""
+
+    AUTO_FOCUS = "StoryTable"
+    """The list has the keys first; `/` goes to the search box."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", tooltip="Open the story under the cursor."),
         Binding("i", "import", "Import", tooltip="Import an Arabic file, with the import options."),
         Binding("d", "delete", "Delete", tooltip="Delete the story under the cursor (only new)."),
         Binding("r", "reload", "Reload", tooltip="Read the story list again."),
+        Binding(
+            "slash,ctrl+f",
+            "search",
+            "Search",
+            tooltip="Type to list only the stories whose slug or headline (English or "
+            "Arabic) holds the text; Enter goes to the list.",
+        ),
+        Binding(
+            "escape",
+            "clear_search",
+            "Clear search",
+            tooltip="Empty the search box and go back to the list (shown while searching).",
+        ),
         Binding("f", "cycle_filter", "Filter", tooltip="Show only one status, in turn, or all."),
         Binding("o", "cycle_sort", "Sort", tooltip="Sort by last update, slug or status."),
         Binding("q", "app.quit", "Quit", tooltip="Leave the workbench."),
@@ -71,15 +122,40 @@ class StoryListScreen(Screen[None]):
         """Show only stories of this status (None: all)."""
         self.order = "updated"
         """How the list is sorted: a key of SORTS."""
+        self.loaded: list[StorySummary] = []
+        """The stories read from the store (status filter applied), before the search."""
 
     def compose(self) -> ComposeResult:
-        """Title, table, footer."""
-        yield Static(
-            f"desk — stories │ you: {self.workbench.author}", id="list-title", markup=False
-        )
+        """Title, search box, table, footer."""
+        yield Static(self.title_text(), id="list-title", markup=False)
+        with Horizontal(id="list-search-bar"):
+            yield Input(
+                placeholder="/ search slug or headline (English or Arabic)",
+                id="list-search", compact=True,
+            )  # fmt: skip
+            yield Static("", id="list-count", markup=False)
         yield StoryTable(id="stories")
-        yield Static("", id="list-empty")
+        yield Static("", id="list-empty", markup=False)
         yield Footer()
+
+    @property
+    def search_text(self) -> str:
+        """What the search box holds."""
+        return self.query_one("#list-search", Input).value
+
+    def title_text(self, total: int | None = None) -> str:
+        """The title line: the status shown, how many of `total`, the order, who is working."""
+        title = "desk — stories"
+        if self.status_filter is not None:
+            title += f" │ only {self.status_filter.value}"
+        if total is not None:
+            title += f" │ newest {SHOWN} of {total:,}"
+        if self.order != "updated":
+            title += f" │ by {SORTS[self.order]}"
+        title += f" │ you: {self.workbench.author}"
+        if self.workbench.login_name:
+            title += " (login name; use --as NAME or DESK_USER)"
+        return title
 
     def on_screen_resume(self) -> None:
         """Coming back from the editor shows fresh progress."""
@@ -88,24 +164,65 @@ class StoryListScreen(Screen[None]):
     def action_reload(self) -> None:
         """Read the stories again."""
         store = self.workbench.desk.store
-        stories = store.list_stories(self.status_filter, limit=SHOWN)
-        self.query_one(StoryTable).show(sort_stories(stories, self.order))
-        title = f"desk — stories │ you: {self.workbench.author}"
-        if self.status_filter is not None:
-            title += f" │ only {self.status_filter.value}"
-        if len(stories) == SHOWN:
-            title += f" │ newest {SHOWN} of {store.count_stories(self.status_filter):,}"
-        if self.order != "updated":
-            title += f" │ by {SORTS[self.order]}"
-        self.query_one("#list-title", Static).update(title)
-        if stories:
+        self.loaded = store.list_stories(self.status_filter, limit=SHOWN)
+        total = store.count_stories(self.status_filter) if len(self.loaded) == SHOWN else None
+        self.query_one("#list-title", Static).update(self.title_text(total))
+        self.show_list()
+        self.count_findings([s.slug for s in self.loaded])
+
+    def show_list(self) -> None:
+        """Show the loaded stories that the search box matches, in order, and say how many."""
+        query = self.search_text.strip()
+        shown = matching(self.loaded, query)
+        self.query_one(StoryTable).show(sort_stories(shown, self.order))
+        of = f"{len(shown)} of " if query else ""
+        self.query_one("#list-count", Static).update(f"{of}{len(self.loaded)} stories")
+        status = f"{self.status_filter.value} " if self.status_filter is not None else ""
+        if shown:
             hint = ""
+        elif query:
+            hint = f"No {status}stories match “{query}” (Esc clears the search"
+            hint += "; f shows the next status)." if status else ")."
         elif self.status_filter is not None:
-            hint = f"No {self.status_filter.value} stories (f shows the next status)."
+            hint = f"No {status}stories (f shows the next status)."
         else:
             hint = "No stories yet: press i to import one (or `desk import FILE`)."
         self.query_one("#list-empty", Static).update(hint)
-        self.count_findings([s.slug for s in stories])
+
+    @on(Input.Changed, "#list-search")
+    def _search_changed(self) -> None:
+        """Each keystroke in the search box narrows the list again (no store read)."""
+        self.show_list()
+        self.refresh_bindings()
+
+    @on(DescendantFocus)
+    @on(DescendantBlur)
+    def _focus_moved(self) -> None:
+        """The footer offers Esc only while there is a search to leave."""
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc is live (and in the footer) only in the search box or with a search typed."""
+        if action == "clear_search":
+            # Asked before the box is composed, or after it is gone: nothing to clear.
+            box = next(iter(self.query("#list-search").results(Input)), None)
+            return box is not None and (bool(box.value) or box.has_focus)
+        return True
+
+    @on(Input.Submitted, "#list-search")
+    def _search_submitted(self) -> None:
+        """Enter in the search box goes to the list, on the first match."""
+        self.query_one(StoryTable).focus()
+
+    def action_search(self) -> None:
+        """Put the cursor in the search box."""
+        self.query_one("#list-search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        """Empty the search box; the list has the keys again."""
+        self.query_one("#list-search", Input).value = ""
+        self.query_one(StoryTable).focus()
+        self.show_list()
 
     @dataclass
     class FindingsCounted(Message):
@@ -202,11 +319,19 @@ class StoryListScreen(Screen[None]):
         if done is None:
             return
         self.status_filter = None
+        self.query_one("#list-search", Input).value = ""
         self.action_reload()
         self.query_one(StoryTable).select(done.slug)
         self.notify(f"Imported {done.slug}: {done.segments} segments.")
         if done.machine_draft:
             self.draft(done.slug)
+
+    def editing(self, slug: str) -> bool:
+        """Whether an editor has story `slug` open."""
+        return any(
+            isinstance(screen, EditorScreen) and screen.session.slug == slug
+            for screen in self.app.screen_stack
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draft")
     def draft(self, slug: str) -> None:
@@ -246,6 +371,13 @@ class StoryListScreen(Screen[None]):
                 f"Drafted {len(report.drafted)} segment(s) of {slug}"
                 + (f"; house spellings applied in {fixed}." if fixed else ".")
             )
+            # The slug made from the Arabic comes from the drafted English headline,
+            # unless the story is open in an editor (its slug must not move under it).
+            if not self.app.call_from_thread(self.editing, slug):
+                with home.open() as desk:
+                    named = desk.name_from_draft(slug, author=author)
+                if named != slug:
+                    say(f"{slug} is now {named} (from the drafted English headline).")
         except Exception as exc:
             say(f"Drafting {slug} failed: {exc}", "error")
             raise
