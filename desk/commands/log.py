@@ -28,7 +28,8 @@ def log_cmd(home: Home, slug: str, by: str | None, kind: str | None, as_json: bo
       desk log lattakia-offensive --by editor
     """
     store = home.desk.store
-    revisions = store.revisions(store.story_id(slug))
+    # The autosaves of one workbench visit to a segment are one line (`saves` counts them).
+    revisions = history.fold_visits(store.revisions(store.story_id(slug)))
     revisions = [
         r for r in revisions if (by is None or r.author == by) and (kind is None or r.kind == kind)
     ]

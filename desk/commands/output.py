@@ -173,6 +173,8 @@ def log_text(revisions: Sequence[Revision]) -> str:
             change = f"{rev.before} → {rev.after}" if rev.before else rev.after
         if rev.note and rev.segment_n is None:
             change += f" ({rev.note})"
+        if rev.saves > 1:
+            change += f" ({rev.saves} saves in one visit)"
         lines.append(
             f"r{rev.id:<5} {rev.at[:19]}  {rev.author:14} {rev.kind.value:10} {where:8} {change}"
         )
@@ -190,6 +192,8 @@ def revision_json(rev: Revision) -> dict[str, Any]:
         "before": rev.before,
         "after": rev.after,
         "note": rev.note,
+        "visit": rev.visit,
+        "saves": rev.saves,
     }
 
 

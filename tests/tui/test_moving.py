@@ -16,6 +16,7 @@ from desk.tui.screens.segment_jump import LineScreen
 from desk.tui.widgets.english_editor import AUTOSAVE_SECONDS, EnglishEditor
 from desk.tui.widgets.segment_table import SegmentTable
 from desk.tui.widgets.spelling_notice import SpellingNotice
+from tests.helpers.cli import DeskCli
 from tests.helpers.paths import GLOSSARIES
 from tests.helpers.tui import SIZE, SLUG, error_text, settle, synchronous
 
@@ -188,6 +189,10 @@ async def test_one_undo_takes_back_a_whole_visit(env: Home) -> None:
         (original + " YAl Jaz", original),
     ]
     assert edits[0].visit == edits[1].visit != edits[2].visit
+    # `desk log` shows the visit as one line, the undo as another.
+    lines = DeskCli()("log", SLUG, "--kind", "edit").output.splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith("(2 saves in one visit)") and f"r{edits[1].id} " in lines[0]
 
 
 @synchronous

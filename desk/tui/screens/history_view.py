@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from desk.core.errors import DeskError
-from desk.core.history import author_diffs, story_diff, story_stats
+from desk.core.history import author_diffs, fold_visits, story_diff, story_stats
 from desk.core.store import Revision
 from desk.core.story import Story
 from desk.tui.context import Workbench
@@ -61,7 +61,10 @@ class HistoryScreen(Screen[None]):
         self.workbench = workbench
         self.slug = slug
         self.story: Story = workbench.desk.store.load_story(slug)
-        self.revisions: list[Revision] = workbench.desk.store.revisions(self.story.id or 0)
+        # One row per visit: the autosaves of one visit to a segment read as one change.
+        self.revisions: list[Revision] = fold_visits(
+            workbench.desk.store.revisions(self.story.id or 0)
+        )
         self.segment = segment
         """Show only this segment's revisions (None: the whole story's)."""
         self.author: str | None = None
