@@ -204,7 +204,12 @@ async def test_the_palette_and_footer_offer_help_and_every_key(env: Home) -> Non
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for name in ("Help", "Go to", "Filter", "Publish", "Review", "Export", "Confirm+next"):
             assert any(t.startswith(f"{name} (") for t in titles), name
-        footer_keys = [key.description for key in app.screen.query("FooterKey") if key.region.width]
+        footer_keys: list[str] = []
+        for _ in range(50):  # the footer lays its keys out after the first frames
+            await pilot.pause(0.05)
+            footer_keys = [k.description for k in app.screen.query("FooterKey") if k.region.width]
+            if footer_keys:
+                break
         assert "Help" in footer_keys
         assert "Help" in footer_keys[:4]
         command = next(c for c in app.get_system_commands(app.screen) if c.title.startswith("Go"))
