@@ -238,6 +238,11 @@ def resolve_author(given: str | None) -> str:
     return name
 
 
+def author_is_login_name(given: str | None) -> bool:
+    """Whether `resolve_author(given)` falls back to the OS login name (no --as, no $DESK_USER)."""
+    return not given and not os.environ.get("DESK_USER")
+
+
 def _login_name() -> str:
     """The OS user, or 'unknown' where there is none (e.g. a container without passwd)."""
     try:

@@ -11,6 +11,12 @@ from dataclasses import dataclass
 from desk.app.home import Home
 from desk.app.service import Desk
 
+UI_BUSY_TIMEOUT_MS = 750
+"""How long a save from the UI thread waits for another process's write lock. A save
+runs on the UI thread, so the screen is frozen while it waits: a command may wait
+10 s (desk.core.store.sqlite.BUSY_TIMEOUT_MS), the workbench gives up sooner, says
+why, keeps the English in the box and retries a few seconds later."""
+
 
 @dataclass
 class Workbench:
@@ -18,8 +24,15 @@ class Workbench:
 
     home: Home
     author: str
+    login_name: bool = False
+    """No `--as` and no $DESK_USER named `author`: it is the OS login name, shown as such."""
     arabic_override: str | None = None
     """`--arabic-display` given on the command line; else the config file says."""
+
+    def __post_init__(self) -> None:
+        """Open the UI thread's store connection, with the workbench's short busy timeout
+        (workers' connections, `home.open()`, keep the long one: they block no one)."""
+        self.home.desk.store.set_busy_timeout(UI_BUSY_TIMEOUT_MS)
 
     @property
     def desk(self) -> Desk:
