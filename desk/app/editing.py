@@ -288,7 +288,7 @@ class EditorSession:
         refused that too)."""
         try:
             where = recovery.keep(self.home.path, self.slug, n, text, self.base_version)
-        except OSError:
+        except (OSError, DeskError):  # write_atomic says "cannot write" as an InputError
             return None
         self.kept[n] = recovery.Kept(n, text, self.base_version, "")
         return where

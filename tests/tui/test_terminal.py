@@ -8,55 +8,36 @@ another desk on the same machine would read it.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from desk.locations import database_path
-from tests.helpers.paths import SAMPLES
+from tests.helpers.terminal import (
+    SLUG,
+    Terminal,
+    confirmed,
+    desk_argv,
+    desk_json,
+    gone,
+    import_sample,
+    proc_status,
+    segments,
+    terminal_world,
+    wait_for,
+)
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None,
     reason="tmux is not installed (.ci/run installs it; `apt-get install tmux` here)",
 )
-
-SLUG = "lattakia-offensive"
-WIDTH, HEIGHT = 120, 36
-DEADLINE = 20.0
-"""Seconds to wait for any one thing to show (desk starts in well under a second)."""
-
-GLOSSARY = """\
-[lattakia]
-canonical = "Lattakia"
-arabic = ["اللاذقية"]
-variants = ["Latakia"]
-kind = "place"
-"""
-
-
-def wait_for(what: str, probe: Callable[[], Any], seen: Callable[[], str] | None = None) -> Any:
-    """Poll `probe` until it returns something truthy; after DEADLINE s fail, saying what
-    was awaited and (with `seen`) what was there instead."""
-    end = time.monotonic() + DEADLINE
-    while time.monotonic() < end:
-        value = probe()
-        if value:
-            return value
-        time.sleep(0.1)
-    there = f"; the screen was:\n{seen()}" if seen is not None else ""
-    pytest.fail(f"timed out after {DEADLINE:.0f} s waiting for {what}{there}")
 
 
 def arabic_on_screen(word: str) -> tuple[str, ...]:
@@ -72,106 +53,11 @@ def arabic_on_screen(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
-class Terminal:
-    """One tmux server of our own (its own socket), one session per desk run."""
-
-    def __init__(self, env: dict[str, str], config: Path) -> None:
-        """A server named uniquely so nothing else's tmux is touched."""
-        self.socket = f"desk-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.env = env
-        # A pane whose process died stays on screen, so a crash shows its traceback.
-        config.write_text("set-option -g remain-on-exit on\n", encoding="utf-8")
-        self.config = str(config)
-        self.last = ""
-
-    def tmux(self, *args: str) -> str:
-        """Run a tmux command on our server; its stdout."""
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, "-f", self.config, *args],
-            env=self.env, check=True, capture_output=True, text=True,
-        )  # fmt: skip
-        return done.stdout
-
-    def start(self, session: str, *command: str) -> None:
-        """Run `command` (argv, no shell) in a detached session of WIDTH x HEIGHT."""
-        self.tmux("new-session", "-d", "-s", session, "-x", str(WIDTH), "-y", str(HEIGHT),
-                  *command)  # fmt: skip
-
-    def capture(self, session: str) -> str:
-        """The visible screen of `session` as text (kept as `last`)."""
-        self.last = self.tmux("capture-pane", "-p", "-t", session)
-        return self.last
-
-    def keys(self, session: str, *keys: str, literal: bool = False) -> None:
-        """Send keys (tmux names such as C-s, F2) or, with `literal`, text as typed."""
-        self.tmux("send-keys", "-t", session, *(["-l"] if literal else []), *keys)
-
-    def pane_pid(self, session: str) -> int:
-        """The pid of the process the pane runs."""
-        return int(self.tmux("list-panes", "-t", session, "-F", "#{pane_pid}").split()[0])
-
-    def shows(self, session: str, *texts: str | tuple[str, ...]) -> str | None:
-        """The screen if it shows every one of `texts` (a tuple: any one of it), else None."""
-        screen = self.capture(session)
-        wanted = [(t,) if isinstance(t, str) else t for t in texts]
-        return screen if all(any(f in screen for f in t) for t in wanted) else None
-
-    def seen(self) -> str:
-        """The last screen captured."""
-        return self.last
-
-    def kill_server(self) -> None:
-        """Stop our tmux server and whatever still runs in it."""
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], env=self.env,
-                       capture_output=True, check=False)  # fmt: skip
-
-
 @pytest.fixture
 def world(tmp_path: Path, desk_home: Path) -> Iterator[tuple[dict[str, str], Terminal]]:
-    """The environment desk runs in (own home, small glossary, rania) and a tmux server."""
-    glossary = tmp_path / "glossary"
-    glossary.mkdir()
-    (glossary / "places.toml").write_text(GLOSSARY, encoding="utf-8")
-    env = dict(os.environ, DESK_HOME=str(desk_home), DESK_GLOSSARY=str(glossary),
-               DESK_USER="rania", TERM="xterm-256color", LANG="C.UTF-8")  # fmt: skip
-    # A real clock here, so that the log's times say something about its order.
-    env.pop("DESK_CLOCK", None)
-    env.pop("TMUX", None)  # we may be running inside someone's tmux: ours is separate
-    terminal = Terminal(env, tmp_path / "tmux.conf")
-    try:
-        yield env, terminal
-    finally:
-        terminal.kill_server()
-
-
-def _proc_status(pid: int) -> str:
-    """What /proc says of `pid` (for a failure message)."""
-    try:
-        return Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
-    except OSError as exc:
-        return f"no /proc entry: {exc}"
-
-
-def desk_argv(*args: str) -> list[str]:
-    """`desk ARGS` with this interpreter (the venv's)."""
-    return [sys.executable, "-m", "desk", *args]
-
-
-def desk_json(env: dict[str, str], *args: str) -> Any:
-    """Run `desk ARGS --json` in its own process and parse its output."""
-    done = subprocess.run(desk_argv(*args, "--json"), env=env, check=True,
-                          capture_output=True, text=True)  # fmt: skip
-    return json.loads(done.stdout)
-
-
-def segments(env: dict[str, str]) -> dict[int, dict[str, Any]]:
-    """The story's segments as the store holds them now, by number."""
-    return {s["n"]: s for s in desk_json(env, "show", SLUG)["segments"]}
-
-
-def confirmed(env: dict[str, str]) -> dict[int, str]:
-    """Confirmed segment → its English, from the store."""
-    return {n: s["text"] for n, s in segments(env).items() if s["status"] == "confirmed"}
+    """The environment desk runs in and a tmux server of the test's own."""
+    with terminal_world(tmp_path, desk_home) as made:
+        yield made
 
 
 def test_confirmed_segments_survive_sigkill_mid_edit(
@@ -179,11 +65,7 @@ def test_confirmed_segments_survive_sigkill_mid_edit(
 ) -> None:
     """Confirm and edit in a real terminal, SIGKILL desk mid-edit, reopen: all is there."""
     env, term = world
-    subprocess.run(
-        desk_argv("import", str(SAMPLES / f"{SLUG}.ar.md"),
-                  "--draft", str(SAMPLES / f"{SLUG}.draft.en.md")),
-        env=env, check=True, capture_output=True,
-    )  # fmt: skip
+    import_sample(env)
     before = segments(env)
 
     # The editor on segment 1: the Arabic, the pasted draft, the header.
@@ -237,8 +119,8 @@ def test_confirmed_segments_survive_sigkill_mid_edit(
     os.kill(pid, signal.SIGKILL)
     wait_for(
         "tmux to see desk die",
-        lambda: term.tmux("list-panes", "-t", "first", "-F", "#{pane_dead}").strip() == "1",
-        lambda: _proc_status(pid),
+        lambda: term.dead("first"),
+        lambda: proc_status(pid),
     )
 
     # Every confirmed segment is still confirmed, with its text; nothing else moved.
@@ -274,15 +156,6 @@ def test_confirmed_segments_survive_sigkill_mid_edit(
     assert screen.count("confirmed") >= 5  # the header and four rows
 
 
-def _gone(pid: int) -> bool:
-    """Whether process `pid` has ended (or is a zombie nobody reaped yet)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
-    except OSError:
-        return True
-    return "State:\tZ" in status
-
-
 @pytest.mark.parametrize("how", ["ctrl-q", "hang-up"])
 def test_typing_survives_quitting_and_closing_the_terminal(
     world: tuple[dict[str, str], Terminal], desk_home: Path, how: str
@@ -290,11 +163,7 @@ def test_typing_survives_quitting_and_closing_the_terminal(
     """Type, then 0.1 s later press Ctrl+Q, or kill the tmux session (the terminal
     closes: SIGHUP): the typed English is in the store (or kept for the next open)."""
     env, term = world
-    subprocess.run(
-        desk_argv("import", str(SAMPLES / f"{SLUG}.ar.md"),
-                  "--draft", str(SAMPLES / f"{SLUG}.draft.en.md")),
-        env=env, check=True, capture_output=True,
-    )  # fmt: skip
+    import_sample(env)
     term.start("typing", *desk_argv("open", SLUG))
     wait_for("the editor", lambda: term.shows("typing", SLUG, "you: rania"), term.seen)
     pid = term.pane_pid("typing")
@@ -307,7 +176,7 @@ def test_typing_survives_quitting_and_closing_the_terminal(
         term.keys("typing", "C-q")
     else:
         term.tmux("kill-session", "-t", "typing")
-    wait_for("desk to exit", lambda: _gone(pid), lambda: _proc_status(pid))
+    wait_for("desk to exit", lambda: gone(pid), lambda: proc_status(pid))
     text = segments(env)[1]["text"]
     kept = desk_home / "recovery" / f"{SLUG}.json"
     saved = text.startswith(marker)
