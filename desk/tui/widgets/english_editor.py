@@ -34,13 +34,16 @@ class EnglishEditor(TextArea):
     keep to the screen line, as in a word processor.
     """
 
+    HELP_TITLE = "In the English box"
+    """The heading of the box's keys in the editor's help (desk.tui.screens.help)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+a",
             "sentence_start",
             "Sentence start",
             show=False,
-            tooltip="In the English box: to the start of the sentence; again, of the segment "
+            tooltip="To the start of the sentence; again, of the segment "
             "(Home: of the screen line).",
         ),
         Binding(
@@ -48,15 +51,14 @@ class EnglishEditor(TextArea):
             "sentence_end",
             "Sentence end",
             show=False,
-            tooltip="In the English box: to the end of the sentence; again, of the segment "
-            "(End: of the screen line).",
+            tooltip="To the end of the sentence; again, of the segment (End: of the screen line).",
         ),
         Binding(
             "ctrl+k",
             "kill_sentence_forward",
             "Delete to sentence end",
             show=False,
-            tooltip="In the English box: delete to the end of the sentence; from its start, "
+            tooltip="Delete to the end of the sentence; from its start, "
             "the whole sentence and the space after it (Ctrl+Z undoes).",
         ),
         Binding(
@@ -64,7 +66,7 @@ class EnglishEditor(TextArea):
             "kill_sentence_backward",
             "Delete to sentence start",
             show=False,
-            tooltip="In the English box: delete back to the start of the sentence; from its "
+            tooltip="Delete back to the start of the sentence; from its "
             "start, the sentence before (Ctrl+Z undoes).",
         ),
     ]
