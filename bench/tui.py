@@ -20,10 +20,11 @@ What is timed (Textual headless, as in the tests, at --size; every figure is wal
   while typing at the end of the English box: the TextArea edits, the screen updates
   the word diff, the autosave timer restarts, and Textual composes and renders the
   changed regions. Spell checking is on (the default en-GB dictionary, loaded before
-  the keys are sent); each save checks the segment's spelling. Textual paces frames at most 60 per second (TEXTUAL_FPS), so this may
-  include a wait for the next frame tick. Median, p95 and max over --keys keys, each
-  sent once the previous one is done (Pilot's `press` is not timed: it adds its own
-  idle-waiting of tens of milliseconds).
+  the keys are sent); each save checks the segment's spelling. Textual paces frames at
+  most 60 per second (TEXTUAL_FPS), so this may include a wait for the next frame
+  tick. Median, p95 and max over --keys keys, each sent once the previous one is
+  done (Pilot's `press` is not timed: it adds its own idle-waiting of tens of
+  milliseconds).
 - next segment → frame: Ctrl+Down after an edit (save through the core, reload the
   story, show the next segment), to the first frame showing the next segment. Median
   over --moves moves (at most the story's length less one).
