@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import signal
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -15,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from desk.app.home import Home, author_is_login_name, resolve_author
+from desk.tui import signals
 from desk.tui.context import Workbench
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.help import HelpScreen
@@ -66,30 +65,21 @@ class DeskApp(App[None]):
             self.save_pending()
         super()._handle_exception(error)
 
-    def hang_up(self) -> None:
-        """The terminal closed (SIGHUP) or desk was told to stop (SIGTERM): save, quit."""
+    def hang_up(self, signum: int) -> None:
+        """The terminal closed (SIGHUP) or desk was told to stop (SIGTERM): save, quit,
+        and end within a few seconds whatever the shutdown does (desk.tui.signals)."""
         self.save_pending()
+        signals.end_later(signum)
         self.exit()
-
-    def _catch_signals(self, install: bool) -> None:
-        """Install (or remove) the SIGHUP/SIGTERM handlers on the running loop."""
-        try:
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGHUP, signal.SIGTERM):
-                if install:
-                    loop.add_signal_handler(sig, self.hang_up)
-                else:
-                    loop.remove_signal_handler(sig)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass  # not the main thread, or no such signals here: the defaults stay
 
     def on_unmount(self) -> None:
         """Give the signals back."""
-        self._catch_signals(False)
+        signals.release()
 
     def on_mount(self) -> None:
         """The configured theme, the story list first, then the story asked for, if any."""
-        self._catch_signals(True)
+        signals.catch(self.hang_up)
+        signals.guard_resume(self._driver)
         self.theme = THEMES.get(self.workbench.home.config.tui_theme, THEMES["dark"])
         # `[tui.keys]`: the bindings' ids are their action names (see `keyed`).
         self.set_keymap(self.workbench.home.config.tui_keys)

@@ -156,24 +156,27 @@ def test_confirmed_segments_survive_sigkill_mid_edit(
     assert screen.count("confirmed") >= 5  # the header and four rows
 
 
-@pytest.mark.parametrize("how", ["ctrl-q", "hang-up"])
+@pytest.mark.parametrize("how", ["ctrl-q", "hang-up", "sigterm"])
 def test_typing_survives_quitting_and_closing_the_terminal(
     world: tuple[dict[str, str], Terminal], desk_home: Path, how: str
 ) -> None:
-    """Type, then 0.1 s later press Ctrl+Q, or kill the tmux session (the terminal
-    closes: SIGHUP): the typed English is in the store (or kept for the next open)."""
+    """Type, then 0.1 s later press Ctrl+Q, kill the tmux session (the terminal closes:
+    SIGHUP) or send SIGTERM (`kill`): the typed English is in the store (or kept for the
+    next open)."""
     env, term = world
     import_sample(env)
     term.start("typing", *desk_argv("open", SLUG))
     wait_for("the editor", lambda: term.shows("typing", SLUG, "you: rania"), term.seen)
     pid = term.pane_pid("typing")
-    marker = "QUITTEST " if how == "ctrl-q" else "HUPTEST "
+    marker = {"ctrl-q": "QUITTEST ", "hang-up": "HUPTEST ", "sigterm": "TERMTEST "}[how]
     term.keys("typing", marker, literal=True)
     # Typed: on screen (the app has read the keys), not yet saved (autosave waits 2 s).
     wait_for("the typing on screen", lambda: term.shows("typing", marker.strip()), term.seen)
     time.sleep(0.1)
     if how == "ctrl-q":
         term.keys("typing", "C-q")
+    elif how == "sigterm":
+        os.kill(pid, signal.SIGTERM)
     else:
         term.tmux("kill-session", "-t", "typing")
     wait_for("desk to exit", lambda: gone(pid), lambda: proc_status(pid))
@@ -181,3 +184,46 @@ def test_typing_survives_quitting_and_closing_the_terminal(
     kept = desk_home / "recovery" / f"{SLUG}.json"
     saved = text.startswith(marker)
     assert saved or (kept.exists() and marker in kept.read_text("utf-8")), text
+
+
+def threads(pid: int) -> int:
+    """How many threads process `pid` runs, once the number has held for a second (the
+    glossary scan's and the spell checker's workers come and go after the first frame)."""
+
+    def count() -> int:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+        return int(next(ln.split()[1] for ln in status.splitlines() if ln.startswith("Threads:")))
+
+    last = count()
+    for _ in range(40):
+        time.sleep(1.0)
+        now, last = last, count()
+        if now == last:
+            break
+    return last
+
+
+def test_a_stray_sigcont_and_a_closed_terminal_leave_no_desk_running(
+    world: tuple[dict[str, str], Terminal],
+) -> None:
+    """A closed terminal sends SIGCONT with SIGHUP. SIGCONT without a suspend (Ctrl+Z)
+    before it starts nothing (Textual's driver would start a second output and input
+    thread, and on a terminal that is gone the dead output thread's queue blocks desk
+    for good); desk stays usable; killing the whole tmux server (every terminal gone at
+    once) saves the typing and the process ends, three times running."""
+    env, term = world
+    import_sample(env)
+    for run in range(3):
+        session = f"stray-{run}"
+        term.start(session, *desk_argv("open", SLUG))
+        wait_for("the editor", lambda s=session: term.shows(s, SLUG, "you: rania"), term.seen)
+        pid = term.pane_pid(session)
+        before = threads(pid)
+        os.kill(pid, signal.SIGCONT)
+        assert threads(pid) <= before, "SIGCONT started the threads of a second session"
+        marker = f"CONT{run} "
+        term.keys(session, marker, literal=True)
+        wait_for("typing after SIGCONT", lambda s=session, m=marker: term.shows(s, m), term.seen)
+        term.kill_server()
+        wait_for("desk to end", lambda p=pid: gone(p), lambda p=pid: proc_status(p), deadline=15)
+        assert segments(env)[1]["text"].startswith(marker)
