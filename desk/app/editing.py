@@ -129,6 +129,8 @@ class EditorSession:
 
     def go_to_n(self, typed: str) -> int:
         """The segment a typed "go to" names (InputError: not a segment of the story)."""
+        if not typed.strip():
+            raise InputError(f"type a segment number, 1 to {len(self.story.segments)}")
         try:
             n = int(typed.strip().lstrip("#"))
         except ValueError:
@@ -140,14 +142,21 @@ class EditorSession:
     # -- the segments shown ------------------------------------------------------------
 
     def shown(self) -> list[int]:
-        """The segments the filter shows, in order."""
-        return shown(self.story.segments, self.filter, self.findings or {})
+        """The segments the filter shows, in order, and the current one: a segment you
+        are on stays shown until you leave it (a fix or a confirm that takes it out of
+        the filter does not move you)."""
+        numbers = shown(self.story.segments, self.filter, self.findings or {})
+        if self.current not in numbers and any(s.n == self.current for s in self.story.segments):
+            numbers = sorted([*numbers, self.current])
+        return numbers
 
     def set_filter(self, chosen: SegmentFilter) -> list[int]:
-        """Show only the segments `chosen` keeps; those, in order (the filter is kept
-        even when it shows none, so the person sees why)."""
-        self.filter = chosen
-        return self.shown()
+        """Show only the segments `chosen` keeps; those, in order. A filter that keeps
+        none is not applied (the one before stays) and [] is returned."""
+        matching = shown(self.story.segments, chosen, self.findings or {})
+        if matching:
+            self.filter = chosen
+        return matching
 
     def reload(self) -> None:
         """Read the story again (after a write, or someone else's) and re-check it."""
@@ -171,10 +180,14 @@ class EditorSession:
         return next_match(self.story.segments, self.current, text)
 
     def next_finding_n(self) -> int | None:
-        """The next segment with glossary findings, wrapping round (None: there is none)."""
+        """The next segment with glossary findings among those shown, wrapping round
+        (None: there is none)."""
         if not self.findings:
             return None
-        numbers = sorted(self.findings)
+        visible = set(self.shown())
+        numbers = [n for n in sorted(self.findings) if n in visible]
+        if not numbers:
+            return None
         later = [n for n in numbers if n > self.current]
         return (later or numbers)[0]
 
@@ -192,7 +205,7 @@ class EditorSession:
         finding names already (its fix is the house spelling)."""
         n = self.current if n is None else n
         named = " ".join(f.found for f in (self.findings or {}).get(n, []))
-        return [w for w in self.spelling.words.get(n, []) if w not in named]
+        return [w for w in self.spelling.words.get(n, []) if _bare(w) not in named]
 
     def spell_scan(self, story: Story) -> dict[int, list[str]]:
         """Check the spelling of every segment (from a worker: the dictionary takes about
@@ -422,3 +435,11 @@ class NotSaved(DeskError):
 def gate_problems(exc: Exception) -> list[Problem]:
     """The QA gate's problems behind a refusal (empty for any other refusal)."""
     return exc.problems if isinstance(exc, GateRefused) else []
+
+
+def _bare(word: str) -> str:
+    """`word` without a possessive ending (Latakia's, Latakia’s, Idlib' → the name)."""
+    for ending in ("'s", "’s", "'", "’"):
+        if word.endswith(ending) and len(word) > len(ending):
+            return word[: -len(ending)]
+    return word

@@ -28,6 +28,8 @@ class Workbench:
     """No `--as` and no $DESK_USER named `author`: it is the OS login name, shown as such."""
     arabic_override: str | None = None
     """`--arabic-display` given on the command line; else the config file says."""
+    last_story: str | None = None
+    """The story last opened in an editor: the list's cursor goes back to it."""
 
     def __post_init__(self) -> None:
         """Open the UI thread's store connection, with the workbench's short busy timeout

@@ -144,6 +144,28 @@ async def test_ctrl_z_brings_back_what_ctrl_k_deleted(env: Home) -> None:
 
 
 @synchronous
+async def test_each_kill_is_its_own_undo_step(env: Home) -> None:
+    """A Backspace, a kill undone, then another kill: Ctrl+Z brings back what the last
+    kill took, not the Backspace's full stop too (the edits are not merged)."""
+    cut = TWO.removesuffix(".")
+    async with box_with(env, TWO) as (app, pilot, editor):
+        editor.move_cursor(editor.document.end)
+        await pilot.press("backspace")
+        assert editor.text == cut
+        editor.move_cursor(column(TWO, "Most", inside=2))
+        await pilot.press("ctrl+k")
+        assert editor.text == cut.replace("Most of the dead were civilians", "Mo")
+        await pilot.press("ctrl+z")
+        assert editor.text == cut
+        await pilot.press("ctrl+u")
+        assert editor.text == cut.replace("Most", "st")
+        await pilot.press("ctrl+z")
+        assert editor.text == cut
+        await leave(app, pilot)
+    assert saved(env) == cut
+
+
+@synchronous
 async def test_the_help_names_the_sentence_keys(env: Home) -> None:
     """F1 in the editor lists the box's keys under their own heading."""
     async with box_with(env, TWO) as (app, pilot, _editor):

@@ -18,6 +18,7 @@ from desk.core.slugs import slug_from_text
 from desk.tui import make_app
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.story_list import StoryListScreen
+from desk.tui.widgets.row_key import cursor_key
 from desk.tui.widgets.story_table import StoryTable
 from tests.helpers.paths import SAMPLES
 from tests.helpers.stories import import_sample, write_small
@@ -333,3 +334,22 @@ async def test_the_login_name_is_shown_as_such(env: Home, monkeypatch: pytest.Mo
     async with app.run_test(size=SIZE):
         title = str(app.screen.query_one("#list-title", Static).render())
         assert title.endswith("you: layla")
+
+
+@synchronous
+async def test_back_from_a_story_opened_by_name_the_cursor_is_on_it(env: Home) -> None:
+    """`desk open SLUG` while another story is the newest: after an edit, Esc goes back
+    to the list re-sorted with SLUG first, and the cursor is on SLUG (Enter opens it
+    again, not the story that was first before)."""
+    import_sample(env, OTHER)
+    env.desk.edit(OTHER, 2, "Newer than the other story.", author="rania")
+    app = make_app(env, author="rania", slug=SLUG)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.press("ctrl+e", *" Q", "escape")
+        await settle(app)
+        assert listed(app)[0] == SLUG
+        assert cursor_key(app.screen.query_one(StoryTable)) == SLUG
+        await pilot.press("enter")
+        await settle(app)
+        assert isinstance(app.screen, EditorScreen) and app.screen.session.slug == SLUG

@@ -78,6 +78,7 @@ class EditorScreen(Screen[None]):
     def on_mount(self) -> None:
         """Fill the table, open the segment with recovered English, else the one this
         person left the story at, else the first; then scan."""
+        self.workbench.last_story = self.session.slug
         self.query_one(SegmentTable).show(self.session.story, {}, self.session.shown())
         first = self.session.first_n()
         self.query_one(SegmentTable).go_to(first)
@@ -92,7 +93,7 @@ class EditorScreen(Screen[None]):
     def refresh_all(self) -> None:
         """Redraw the table, header and current segment."""
         s = self.session
-        self.query_one(SegmentTable).show(s.story, s.counts(), s.shown())
+        self.query_one(SegmentTable).show(s.story, s.counts(), s.shown(), s.current)
         self.refresh_detail()
 
     def refresh_detail(self) -> None:
@@ -107,8 +108,12 @@ class EditorScreen(Screen[None]):
         self.query_one(SegmentDetail).show(s.segment(), s.numbered(), spelling, s.spelling.variant)
 
     def show_segment(self, n: int) -> None:
-        """Make segment `n` current: its English (or its recovered unsaved English) in the box."""
+        """Make segment `n` current: its English (or its recovered unsaved English) in the box.
+        The segment left goes from the table if only being current kept it shown."""
+        left = self.session.current
         seg = self.session.open(n)
+        if left != n and left not in self.session.shown():
+            self.refresh_all()
         self.editor.load(seg.text)
         self.editor.read_only = not self.session.editable
         back = self.session.recovered(n)
@@ -238,18 +243,27 @@ class EditorScreen(Screen[None]):
         self.show_segment(n)
 
     def action_next(self) -> None:
-        """Next segment."""
-        self.go(self.session.next_n())
+        """Next segment (at the last one: save, and say so)."""
+        self._move(self.session.next_n(), "last")
 
     def action_previous(self) -> None:
-        """Previous segment."""
-        self.go(self.session.previous_n())
+        """Previous segment (at the first one: save, and say so)."""
+        self._move(self.session.previous_n(), "first")
+
+    def _move(self, n: int, end: str) -> None:
+        """Go to `n`, or, where there is no further to go, save and say which end this is."""
+        if n != self.session.current:
+            self.go(n)
+        elif self.save():
+            shown = "" if self.session.filter.show == Show.ALL else " shown"
+            self.notify(f"This is the {end} segment{shown}.", timeout=3)
 
     def action_next_finding(self) -> None:
         """Next segment with findings, wrapping round."""
         n = self.session.next_finding_n()
         if n is None:
-            self.notify("No glossary findings in this story.")
+            where = "this story" if self.session.filter.show == Show.ALL else "the segments shown"
+            self.notify(f"No glossary findings in {where}.")
             return
         self.go(n)
 
@@ -287,13 +301,12 @@ class EditorScreen(Screen[None]):
             if choice is None:
                 return
             shown = self.session.set_filter(choice)
-            self.refresh_all()
             if not shown:
-                self.notify(f"No {choice.label}; F7 then a shows all.", severity="warning")
-            elif self.session.current not in shown:
+                self.notify(f"No {choice.label}: the filter is unchanged.", severity="warning")
+                return
+            if self.session.current not in shown:
                 self.go(shown[0])
-            else:
-                self.query_one(SegmentTable).go_to(self.session.current)
+            self.refresh_all()
             self.editor.focus()
 
         self.app.push_screen(filter_screen(self.session.filter), chosen)

@@ -38,6 +38,9 @@ class LineScreen(ModalScreen[T | None], Generic[T]):
         padding: 0 1;
         margin-bottom: 3;
     }
+    LineScreen .line-box Label {
+        width: 100%;
+    }
     LineScreen .line-error {
         color: $error;
         height: auto;

@@ -158,8 +158,13 @@ class StoryListScreen(Screen[None]):
         return title
 
     def on_screen_resume(self) -> None:
-        """Coming back from the editor shows fresh progress."""
+        """Coming back from the editor shows fresh progress, the cursor on the story
+        just left (the list re-sorts by last update)."""
         self.action_reload()
+        table = self.query_one(StoryTable)
+        left = self.workbench.last_story
+        if left is not None and left in table.rows:
+            table.move_cursor(row=table.get_row_index(left))
 
     def action_reload(self) -> None:
         """Read the stories again."""
@@ -176,7 +181,8 @@ class StoryListScreen(Screen[None]):
         shown = matching(self.loaded, query)
         self.query_one(StoryTable).show(sort_stories(shown, self.order))
         of = f"{len(shown)} of " if query else ""
-        self.query_one("#list-count", Static).update(f"{of}{len(self.loaded)} stories")
+        noun = "story" if len(self.loaded) == 1 else "stories"
+        self.query_one("#list-count", Static).update(f"{of}{len(self.loaded)} {noun}")
         status = f"{self.status_filter.value} " if self.status_filter is not None else ""
         if shown:
             hint = ""

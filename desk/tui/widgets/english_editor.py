@@ -150,7 +150,10 @@ class EnglishEditor(TextArea):
             first, last = reach(self.text, self._offset())
             start, end = self._location(first), self._location(last)
         if start != end:
+            # Its own undo step: not merged into the typing or deleting just before it.
+            self.history.checkpoint()
             self.delete(start, end, maintain_selection_offset=False)
+            self.history.checkpoint()
 
     @property
     def dirty(self) -> bool:

@@ -95,24 +95,39 @@ class SegmentTable(DataTable[str | Text]):
         self.refresh()
 
     def show(
-        self, story: Story, findings: dict[int, int], only: Collection[int] | None = None
+        self,
+        story: Story,
+        findings: dict[int, int],
+        only: Collection[int] | None = None,
+        current: int | None = None,
     ) -> None:
         """Fill the table with the story's segments (`findings`: segment → count), or
-        only those numbered in `only` (the editor's segment filter)."""
+        only those numbered in `only` (the editor's segment filter), the cursor on
+        segment `current` (else on the segment it was on).
+
+        Filling the table moves DataTable's cursor (to the first row, then back); those
+        moves are not the person's, so they post no SegmentHighlighted: the editor would
+        otherwise open the first row's segment and come back, a new visit each time.
+        """
         if only is None and self._shown is not None and self._shown[0].slug == story.slug:
             only = self._only
+        if current is None:
+            current = cursor_number(self)
         self._shown = (story, findings)
         self._only = None if only is None else set(only)
         row = self.cursor_row
-        self.clear()
         numbers = [s.n for s in story.segments if self._only is None or s.n in self._only]
-        # A long story's first rows first: the rest follow right after the first frame.
-        self._fill += 1
-        self._add_rows(numbers[:FIRST_ROWS])
-        if numbers[FIRST_ROWS:]:
-            self.call_after_refresh(self._add_rest, self._fill, numbers[FIRST_ROWS:])
-        if self.row_count:
-            self.move_cursor(row=min(row, self.row_count - 1))
+        with self.prevent(DataTable.RowHighlighted):
+            self.clear()
+            # A long story's first rows first: the rest follow right after the first frame.
+            self._fill += 1
+            self._add_rows(numbers[:FIRST_ROWS])
+            if numbers[FIRST_ROWS:]:
+                self.call_after_refresh(self._add_rest, self._fill, numbers[FIRST_ROWS:])
+            if current in numbers:
+                self.go_to(current)
+            elif self.row_count:
+                self.move_cursor(row=min(row, self.row_count - 1))
 
     def _add_rows(self, numbers: Sequence[int]) -> None:
         """Add the rows of segments `numbers`, in order, at the end."""
@@ -128,9 +143,10 @@ class SegmentTable(DataTable[str | Text]):
         then the cursor on the segment asked for meanwhile."""
         if fill != self._fill:
             return
-        self._add_rows(numbers)
-        if self._wanted is not None:
-            self.go_to(self._wanted)
+        with self.prevent(DataTable.RowHighlighted):
+            self._add_rows(numbers)
+            if self._wanted is not None:
+                self.go_to(self._wanted)
 
     def update_segment(self, seg: Segment, findings: int) -> None:
         """Refresh one row after a change."""
