@@ -8,6 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -71,6 +72,13 @@ class DeskApp(App[None]):
         self.save_pending()
         signals.end_later(signum)
         self.exit()
+
+    def on_cursor_position(self, event: events.CursorPosition) -> None:
+        """Shift+F3 as xterm and tmux send it (ESC [1;2R) reads as a cursor position
+        report of row 1, column 2; desk never asks for one, so it is that key (Textual's
+        parser would drop it, and finding 3 could not be applied)."""
+        if (event.y, event.x) == (0, 1):
+            self.simulate_key("shift+f3")
 
     def on_unmount(self) -> None:
         """Give the signals back."""

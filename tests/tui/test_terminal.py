@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import sqlite3
+import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import closing
@@ -227,3 +228,24 @@ def test_a_stray_sigcont_and_a_closed_terminal_leave_no_desk_running(
         term.kill_server()
         wait_for("desk to end", lambda p=pid: gone(p), lambda p=pid: proc_status(p), deadline=15)
         assert segments(env)[1]["text"].startswith(marker)
+
+
+def test_shift_f3_applies_finding_3(world: tuple[dict[str, str], Terminal]) -> None:
+    """xterm and tmux send Shift+F3 as ESC [1;2R, which Textual reads as a cursor
+    position report: desk takes it as the key, so finding 3 is applied like the others
+    (here the third of three misspellings of one name)."""
+    env, term = world
+    import_sample(env)
+    subprocess.run(
+        desk_argv("edit", SLUG, "1", "--text", "Latakia, Latakia and Latakia."),
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    term.start("finding", *desk_argv("open", SLUG))
+    wait_for("finding 3", lambda: term.shows("finding", "[shift+F3]"), term.seen)
+    term.keys("finding", "S-F3")
+    wait_for(
+        "finding 3 applied",
+        lambda: segments(env)[1]["text"] == "Latakia, Latakia and Lattakia.",
+        lambda: f"{segments(env)[1]['text']}\n{term.capture('finding')}",
+    )
+    term.keys("finding", "C-q")
