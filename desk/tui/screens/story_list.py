@@ -134,7 +134,7 @@ class StoryListScreen(Screen[None]):
                 id="list-search", compact=True,
             )  # fmt: skip
             yield Static("", id="list-count", markup=False)
-        yield StoryTable(id="stories")
+        yield StoryTable(arabic_display=self.workbench.arabic_display, id="stories")
         yield Static("", id="list-empty", markup=False)
         yield Footer()
 

@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from desk.core.store import StorySummary
+from desk.tui.arabic import DEFAULT_ARABIC_DISPLAY, display_arabic_texts
 from desk.tui.visible import cut, visible_text
 from desk.tui.widgets.row_key import cursor_key
 
@@ -70,9 +71,11 @@ class StoryTable(DataTable[str | Text]):
 
         slug: str
 
-    def __init__(self, *, id: str | None = None) -> None:
-        """An empty table; `show` fills it."""
+    def __init__(self, *, arabic_display: str = DEFAULT_ARABIC_DISPLAY, id: str | None = None):
+        """An empty table (an Arabic headline drawn in `arabic_display` mode); `show`
+        fills it."""
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.arabic_display = arabic_display
         self.stories: list[StorySummary] = []
         """The stories shown, in order."""
         self.findings: dict[str, int] = {}
@@ -90,12 +93,9 @@ class StoryTable(DataTable[str | Text]):
         for label, key in COLUMNS:
             self.add_column(label, key=key, width=widths[key])
         for s in self.stories:
-            # The headline's invisible characters show as markers (desk.tui.visible).
-            arabic = not s.headline_en
-            headline = cut(s.headline_en or s.headline_ar, widths["headline"], arabic=arabic)
             self.add_row(
                 cut(s.slug, widths["slug"]),
-                visible_text(headline, arabic=arabic),
+                self._headline(s, widths["headline"]),
                 s.status.value,
                 f"{s.confirmed}/{s.segments}",
                 str(self.findings[s.slug]) if s.slug in self.findings else "…",
@@ -105,6 +105,17 @@ class StoryTable(DataTable[str | Text]):
             )
         if keep is not None and keep in self.rows:
             self.move_cursor(row=self.get_row_index(keep))
+
+    def _headline(self, story: StorySummary, width: int) -> Text:
+        """The English headline cut to `width`, else the Arabic one drawn as the editor
+        draws Arabic (shaped, right to left), its first line, "…" where it goes on.
+        Invisible characters show as markers (desk.tui.visible)."""
+        if story.headline_en:
+            return visible_text(cut(story.headline_en, width))
+        lines = display_arabic_texts(story.headline_ar, self.arabic_display, max(8, width - 1))
+        if not lines:
+            return Text()
+        return Text("…") + lines[0] if len(lines) > 1 else lines[0]
 
     def on_resize(self, event: events.Resize) -> None:
         """A new width gives the headline a new share of it."""
