@@ -38,6 +38,14 @@ class DeskApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", tooltip="List every key of this screen."),
         Binding("f10", "toggle_theme", "Theme", tooltip="Switch between the dark and light theme."),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            show=False,
+            priority=True,
+            tooltip="Save the English being typed (or keep it for the next open), then leave.",
+        ),
     ]
     BINDINGS = keyed(BINDINGS)  # `[tui.keys]` may rebind them too
 

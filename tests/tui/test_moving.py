@@ -241,7 +241,8 @@ async def test_one_undo_takes_back_a_whole_visit(env: Home) -> None:
 
 @synchronous
 async def test_the_palette_and_footer_offer_help_and_every_key(env: Home) -> None:
-    """Ctrl+P finds "help", "go to", "filter", "publish"; the footer shows F1 at 80x24."""
+    """Ctrl+P finds "help", "go to", "filter", "publish"; the footer shows F1 at 80x24;
+    the help lists Ctrl+Q."""
     app = make_app(env, author="rania", slug=SLUG)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app)
@@ -256,6 +257,11 @@ async def test_the_palette_and_footer_offer_help_and_every_key(env: Home) -> Non
                 break
         assert "Help" in footer_keys
         assert "Help" in footer_keys[:4]
+        await pilot.press("f1")
+        await pilot.pause()
+        help_text = str(app.screen.query_one("#help-text").render())
+        assert "Quit" in help_text and "^q" in help_text.replace("ctrl+q", "^q")
+        await pilot.press("escape")
         command = next(c for c in app.get_system_commands(app.screen) if c.title.startswith("Go"))
         await command.callback()
         await pilot.pause()
