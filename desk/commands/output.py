@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import click
@@ -27,9 +29,29 @@ STATUS_COLOURS = {
 }
 
 
+_EXECUTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Characters a terminal acts on instead of showing (C0 but tab and newline, DEL, C1):
+ESC starts colour, title and clipboard sequences, BEL rings, CR overwrites a line."""
+
+
+def safe(text: str) -> str:
+    """`text` from a story, a log or a glossary, as a terminal shows it without acting
+    on it: each control character as a visible mark (ESC as ␛, BEL as ␇, a C1 control
+    as <U+009B>); tab and newline as they are."""
+    return _EXECUTED.sub(_mark, text)
+
+
+def _mark(match: re.Match[str]) -> str:
+    """The visible stand-in for one control character."""
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ␀ … ␟
+    return "␡" if code == 0x7F else f"<U+{code:04X}>"
+
+
 def shorten(text: str, width: int = 60) -> str:
-    """One line of at most `width` characters."""
-    flat = " ".join(text.split())
+    """One line of at most `width` characters (control characters made visible)."""
+    flat = " ".join(safe(text).split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
@@ -48,7 +70,7 @@ def story_list(rows: Sequence[StorySummary]) -> str:
         headline = r.headline_en or r.headline_ar
         lines.append(
             f"{r.slug:32} {status(f'{r.status.value:12}')} {done:>7}  "
-            f"{r.last_author:14} {r.updated_at[:19]:20} {shorten(headline, 50)}"
+            f"{safe(r.last_author):14} {r.updated_at[:19]:20} {shorten(headline, 50)}"
         )
     return "\n".join(lines)
 
@@ -73,8 +95,8 @@ def hits(found: Sequence[Hit]) -> str:
     for hit in found:
         where = click.style(f"{hit.slug} [{hit.n}]", bold=True)
         lines.append(f"{where} · {status(hit.status.value)}")
-        lines.append(f"  ar: {hit.source}")
-        lines.append(f"  en: {hit.english}")
+        lines.append(f"  ar: {safe(hit.source)}")
+        lines.append(f"  en: {safe(hit.english)}")
     return "\n".join(lines)
 
 
@@ -97,7 +119,7 @@ def story_text(story: Story) -> str:
         f"{story.confirmed_count}/{len(story.segments)} confirmed"
     )
     meta = [
-        f"  {label}: {value}"
+        f"  {label}: {safe(value)}"
         for label, value in (
             ("source", story.outlet),
             ("url", story.source_url),
@@ -112,14 +134,15 @@ def story_text(story: Story) -> str:
     for seg in story.segments:
         label = f"[{seg.n}] {seg.role.value} · {status(seg.status.value)}"
         if seg.engine:
-            label += f" · draft from {seg.engine}" + (f" ({seg.model})" if seg.model else "")
+            label += f" · draft from {safe(seg.engine)}"
+            label += f" ({safe(seg.model)})" if seg.model else ""
         lines.append(click.style(label, bold=True))
-        lines.append(f"  ar: {seg.source}")
+        lines.append(f"  ar: {safe(seg.source)}")
         lines.append(
-            f"  en: {seg.text}" if seg.text else "  en: " + click.style("(empty)", dim=True)
+            f"  en: {safe(seg.text)}" if seg.text else "  en: " + click.style("(empty)", dim=True)
         )
         if seg.draft and seg.draft != seg.text:
-            lines.append(click.style(f"  draft: {seg.draft}", dim=True))
+            lines.append(click.style(f"  draft: {safe(seg.draft)}", dim=True))
     return "\n".join(lines)
 
 
@@ -173,10 +196,12 @@ def log_text(revisions: Sequence[Revision]) -> str:
             change = f"{rev.before} → {rev.after}" if rev.before else rev.after
         if rev.note and rev.segment_n is None:
             change += f" ({rev.note})"
+        change = safe(change)
         if rev.saves > 1:
             change += f" ({rev.saves} saves in one visit)"
         lines.append(
-            f"r{rev.id:<5} {rev.at[:19]}  {rev.author:14} {rev.kind.value:10} {where:8} {change}"
+            f"r{rev.id:<5} {rev.at[:19]}  {safe(rev.author):14} {rev.kind.value:10} {where:8} "
+            f"{change}"
         )
     return "\n".join(lines)
 
@@ -198,8 +223,20 @@ def revision_json(rev: Revision) -> dict[str, Any]:
 
 
 def diff_line(ops: Sequence[DiffOp]) -> str:
-    """A word diff: [-deleted-] in red, {+inserted+} in green (markers kept when piped)."""
-    return render_plain(ops, style=_diff_colour)
+    """A word diff: [-deleted-] in red, {+inserted+} in green (markers kept when piped);
+    control characters in the texts made visible."""
+    shown = [
+        replace(
+            op,
+            before=tuple(map(safe, op.before)),
+            after=tuple(map(safe, op.after)),
+            before_text=safe(op.before_text),
+            after_text=safe(op.after_text),
+            gap=safe(op.gap),
+        )
+        for op in ops
+    ]
+    return render_plain(shown, style=_diff_colour)
 
 
 def _diff_colour(kind: str, text: str) -> str:

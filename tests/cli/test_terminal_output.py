@@ -1,0 +1,67 @@
+"""Text from stories reaches the terminal visible, never acted on: an ESC, OSC or BEL in
+a story's Arabic or English (a title-setting or clipboard sequence, a screen clear) is
+printed as a mark by `desk show`, `list`, `search`, `log` and `diff`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from desk.commands.output import safe
+from tests.helpers.cli import DeskCli
+
+TITLE = "\x1b]0;PWNED\x07"
+"""Sets the terminal's window title (OSC 0, ended by BEL)."""
+
+CLEAR = "\x1b[2J"
+"""Clears the screen."""
+
+CLIPBOARD = "\x1b]52;c;aGk=\x07"
+"""Writes "hi" to the clipboard (OSC 52)."""
+
+ACTED_ON = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@pytest.fixture
+def story(desk: DeskCli, tmp_path: Path) -> str:
+    """A story whose headline and body hold terminal sequences, in both languages; one
+    more edit carries a C1 control and a carriage return."""
+    source = tmp_path / "esc.ar.md"
+    source.write_text(
+        f"# قصف على {TITLE} اللاذقية\n\nقال المرصد إن {CLEAR} القصف استمر.\n", encoding="utf-8"
+    )
+    draft = tmp_path / "esc.draft.en.md"
+    draft.write_text(
+        f"# Shelling of {TITLE} Lattakia\n\nThe Observatory said {CLEAR} it went on.\n",
+        encoding="utf-8",
+    )
+    desk("import", str(source), "--draft", str(draft), "--slug", "esc", "--as", "rania")
+    desk("edit", "esc", "2", "--text", f"The Observatory\x9b31m said {CLIPBOARD}\rit went on.",
+         "--as", "rania")  # fmt: skip
+    return "esc"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("show", "esc"), ("list",), ("search", "Observatory"), ("log", "esc"), ("diff", "esc")],
+)
+def test_no_sequence_from_a_story_reaches_the_terminal(
+    desk: DeskCli, story: str, command: tuple[str, ...]
+) -> None:
+    """Whatever the command prints holds no character a terminal acts on, and the
+    sequences are there to be seen."""
+    printed = desk(*command).output
+    assert not ACTED_ON.search(printed), repr(printed)
+    assert "␛" in printed
+
+
+def test_the_marks_name_each_control() -> None:
+    """ESC, BEL, CR and a C1 control each get their own mark; tab, newline and Arabic
+    stay as they are."""
+    assert safe(f"a{TITLE}b") == "a␛]0;PWNED␇b"
+    assert safe("x\ry") == "x␍y"
+    assert safe("x\x9by") == "x<U+009B>y"
+    assert safe("x\x7fy") == "x␡y"
+    assert safe("قال\tالمرصد\n") == "قال\tالمرصد\n"
