@@ -143,8 +143,29 @@ def to_table_text(entries: Iterable[Entry], fmt: str, *, extended: bool = True) 
         return TSV_HEADER + "".join("\t".join(row).rstrip("\t") + "\n" for row in rows)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerows(rows)
+    writer.writerows([[defuse(cell) for cell in row] for row in rows])
     return out.getvalue()
+
+
+FORMULA_START = ("=", "+", "-", "@")
+"""What makes a spreadsheet read a CSV cell as a formula (`=HYPERLINK(...)`, `=cmd|...`)."""
+
+
+def defuse(cell: str) -> str:
+    """A CSV cell a spreadsheet shows as text: one that starts a formula, after any
+    apostrophes, gets one more `'` in front (so `restore` gives every cell back
+    exactly: `'=x` is written `''=x`)."""
+    return "'" + cell if _formula(cell) else cell
+
+
+def _formula(cell: str) -> bool:
+    """Whether `cell`, less its leading apostrophes, starts like a formula."""
+    return cell.lstrip("'").startswith(FORMULA_START)
+
+
+def restore(cell: str) -> str:
+    """A CSV cell as it was before `defuse` (a cell `'Ayn al-Arab` is left as it is)."""
+    return cell[1:] if cell[:1] == "'" and _formula(cell) else cell
 
 
 def write_table(
@@ -186,6 +207,8 @@ def _rows(text: str, source: str, fmt: str) -> Iterable[tuple[int, list[str]]]:
             except csv.Error as exc:
                 raise InputError(f"{source}:{n}: not valid CSV ({exc})") from None
         cells = [c.strip() for c in cells]
+        if fmt == "csv":
+            cells = [restore(c) for c in cells]
         while len(cells) > 3 and not cells[-1]:
             cells.pop()
         if len(cells) not in (2, 3):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import tempfile
 import time
 from pathlib import Path
@@ -405,10 +406,26 @@ def test_exports_refuse_what_the_format_cannot_hold(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_csv_cells_never_start_a_formula(tmp_path: Path) -> None:
+    """A spreadsheet opening the CSV export runs no formula: a cell starting with =, +,
+    - or @ gets a leading apostrophe; reading the file back gives the entry exactly, and
+    a name that starts with an apostrophe ('Ayn) is left as it is."""
+    entries = [
+        Entry("x", "'Ayn al-Arab", arabic=("@عين", "-عرب"), notes='=HYPERLINK("http://x")'),
+        Entry("y", "+Tel Tamer", arabic=("تل تمر",), notes="'=cmd|' /C calc'!A0"),
+    ]
+    path = tmp_path / "x.csv"
+    tabular.write_table(entries, path)
+    cells = [c for row in csv.reader(path.read_text("utf-8").splitlines()) for c in row]
+    assert cells and not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
+    assert "'Ayn al-Arab" in cells and "'@عين" in cells and "'+Tel Tamer" in cells
+    assert [values(e) for e in tabular.read_table(path)] == [values(e) for e in entries]
+
+
 TEXT = st.text(
     st.one_of(
         st.characters(exclude_categories=("Cs", "Cc")),
-        st.sampled_from(list('\n\t\r"\\#;|=,<>&\x85\u2028')),
+        st.sampled_from(list("\n\t\r\"\\#;|=,<>&\x85\u2028'+-@")),
     ),
     max_size=25,
 )
