@@ -70,6 +70,8 @@ def load_config(path: Path) -> Config:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"{path}: {exc}") from None
+        except RecursionError:
+            raise InputError(f"{path}: nested too deeply to be a desk config") from None
         except OSError as exc:
             raise InputError(f"{path}: cannot read the config ({exc.strerror})") from None
     known = {

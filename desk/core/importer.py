@@ -102,6 +102,10 @@ def split_front_matter(path: Path, text: str) -> tuple[FrontMatter, str]:
         raise InputError(
             f"{path}: line {_bad_value_line(lines[1:end])}: invalid front matter value: {exc}"
         ) from None
+    except RecursionError:  # [[[[... or {a: {a: ... thousands deep
+        raise InputError(
+            f"{path}: front matter: nested too deeply (its values are text or lists of text)"
+        ) from None
     if not isinstance(values, dict):
         raise InputError(f"{path}: line 2: front matter must be a mapping of key: value")
     for number, line in enumerate(lines[1:end], start=2):

@@ -53,6 +53,22 @@ def assert_clean_failure(result: object, code: int, *needles: str) -> None:
         ("odd-key.md", b"---\ncolour: red\n---\n# h\n", ["odd-key.md", "line 2", "'colour'"]),
         ("open-front.md", b"---\noutlet: x\n# h\n", ["open-front.md", "never closed"]),
         ("bad-date.md", b"---\ndate: 16/05/2015\n---\n# h\n", ["bad-date.md", "16/05/2015"]),
+        ("feb-30.md", b"---\ndate: 2015-02-30\n---\n# h\n", ["feb-30.md", "line 2", "day"]),
+        (
+            "hour-25.md",
+            b"---\ndate: 2015-02-03 25:00:00\n---\n# h\n",
+            ["hour-25.md", "line 2", "hour"],
+        ),
+        (
+            "deep-list.md",
+            b"---\nbyline: " + b"[" * 5000 + b"]" * 5000 + b"\n---\n# h\n",
+            ["deep-list.md", "nested too deeply"],
+        ),
+        (
+            "deep-map.md",
+            b"---\nkeywords: " + b"{a: " * 3000 + b"b" + b"}" * 3000 + b"\n---\n# h\n",
+            ["deep-map.md", "nested too deeply"],
+        ),
     ],
 )
 def test_bad_source_files(
@@ -189,6 +205,19 @@ def test_malformed_config_is_named(desk: DeskCli, desk_home: Path, tmp_path: Pat
     result = desk("import", str(source), ok=False)
     assert_clean_failure(result, 1, "config.toml", "line 2")
     assert story_count(desk_home) == 0
+
+
+@pytest.mark.parametrize(
+    "content", ["a = " + "[" * 3000 + "]" * 3000, "a = " + "{b = " * 3000 + "1" + "}" * 3000]
+)
+def test_a_config_nested_thousands_deep_is_named(
+    desk: DeskCli, desk_home: Path, content: str
+) -> None:
+    """A config.toml nested thousands deep is a one-line error naming it, not a traceback."""
+    desk_home.mkdir(parents=True)
+    (desk_home / "config.toml").write_text(content + "\n", encoding="utf-8")
+    result = desk("list", ok=False)
+    assert_clean_failure(result, 1, "config.toml", "nested too deeply")
 
 
 def test_small_story_text_is_what_the_tests_expect() -> None:
