@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -40,8 +42,41 @@ class DeskFailure(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]  # click declares it per class
 
 
+ENVIRONMENT = (
+    "DESK_USER", "DESK_HOME", "DESK_GLOSSARY", "DESK_TZ", "DESK_CLOCK",
+    "ARGOS_PACKAGE_INDEX", "ARGOS_PACKAGES_DIR", "DESK_LIBRETRANSLATE_API_KEY", "XDG_DATA_HOME",
+)  # fmt: skip
+"""The environment variables desk reads."""
+
+
+def undecodable(args: Sequence[str]) -> str | None:
+    """Why desk cannot take these arguments or its environment variables: bytes that
+    are not UTF-8 (Python keeps them as lone surrogates, which nothing can store or
+    print); None when all is text."""
+    for i, arg in enumerate(args, start=1):
+        if _SURROGATE.search(arg):
+            return f"argument {i} ({arg.encode('utf-8', 'replace').decode()!r}) is not UTF-8 text"
+    for name in ENVIRONMENT:
+        if _SURROGATE.search(os.environ.get(name, "")):
+            return f"${name} is not UTF-8 text"
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class DeskGroup(click.Group):
     """A click group that turns desk's own errors into clean messages and exit codes."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
+        """Refuse arguments or environment that are not UTF-8 (a usage error, exit 2)
+        before anything runs, then run as click does."""
+        given = list(sys.argv[1:] if args is None else args)
+        problem = undecodable(given)
+        if problem is not None:
+            click.echo(f"Error: {problem}", err=True)
+            sys.exit(2)
+        return super().main(given, *rest, **options)
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; DeskError and locked databases become DeskFailure."""

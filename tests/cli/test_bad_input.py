@@ -224,3 +224,15 @@ def test_small_story_text_is_what_the_tests_expect() -> None:
     """Guard: the shared small story has its front matter and six segments' worth of text."""
     assert SMALL_AR.startswith("---\nslug: douma-raids")
     assert SMALL_EN.count("\n\n") == SMALL_AR.split("---\n", 2)[2].strip().count("\n\n")
+
+
+def test_arguments_and_environment_that_are_not_utf8(
+    desk: DeskCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bytes that are not UTF-8 in an argument or in $DESK_USER (Python holds them as
+    lone surrogates) are a usage error naming which, not an encoding traceback."""
+    result = desk("show", "\udcff", ok=False)
+    assert_clean_failure(result, 2, "argument 2", "not UTF-8")
+    monkeypatch.setenv("DESK_USER", "r\udcffa")
+    result = desk("list", ok=False)
+    assert_clean_failure(result, 2, "$DESK_USER", "not UTF-8")
