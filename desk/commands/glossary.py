@@ -490,7 +490,10 @@ def import_cmd(g: HomeGlossary, path: Path, fmt: str | None, into: str | None) -
     from desk.core.glossary.tbx import read_tbx
 
     kind = _exchange_format(path, fmt)
-    entries = read_tbx(path) if kind == "tbx" else read_table(path, kind)
+    if str(path) == "-":
+        entries = _read_stdin(kind)
+    else:
+        entries = read_tbx(path) if kind == "tbx" else read_table(path, kind)
     glossary = g.load()
     known_ids = {e.id for e in glossary.entries}
     known_canonicals = {e.canonical for e in glossary.entries}
@@ -520,11 +523,38 @@ def export_cmd(g: HomeGlossary, path: Path, fmt: str | None) -> None:
 
     kind = _exchange_format(path, fmt)
     entries = g.load().entries
+    if str(path) == "-":  # standard output: the data only, the count on stderr
+        from desk.core.glossary.tabular import to_table_text
+        from desk.core.glossary.tbx import to_tbx_bytes
+
+        data = to_tbx_bytes(entries) if kind == "tbx" else to_table_text(entries, kind).encode()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        click.echo(f"Wrote {len(entries)} entries to standard output", err=True)
+        return
     if kind == "tbx":
         write_tbx(entries, path)
     else:
         write_table(entries, path, kind)
     click.echo(f"Wrote {len(entries)} entries to {path}")
+
+
+def _read_stdin(kind: str) -> list[Entry]:
+    """The entries of a TBX, CSV or TSV glossary on standard input (at most the size a
+    file may have)."""
+    from desk.core.glossary.tabular import parse_table
+    from desk.core.glossary.tbx import MAX_TBX_BYTES, parse_tbx
+
+    data = sys.stdin.buffer.read(MAX_TBX_BYTES + 1)
+    if len(data) > MAX_TBX_BYTES:
+        raise InputError(f"standard input: over the {MAX_TBX_BYTES // 2**20} MiB limit")
+    if kind == "tbx":
+        return parse_tbx(data, "standard input")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"standard input: not UTF-8 (byte {exc.start})") from None
+    return parse_table(text, "standard input", kind)
 
 
 @glossary_group.command("audit")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from desk.core.errors import InputError
@@ -15,7 +17,21 @@ def write_atomic(path: Path, data: bytes) -> None:
     A reader sees the old file or the new one, never a part. An existing file keeps
     its permissions; a new one gets the usual ones (0666 less the umask), as any
     other program would make it, so a CMS or web server reading exports can.
+
+    A symbolic link is written through: the file it points to gets the data, the link
+    stays. A device (/dev/stdout, a terminal, /dev/null) or a named pipe is written to
+    as it is, never replaced by a regular file; a pipe nobody reads is an error at
+    once, not a wait.
     """
+    try:
+        kind = os.stat(path).st_mode  # through any link (/dev/stdout → a pipe, a tty)
+    except OSError:
+        kind = None
+    if kind is not None and not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
+        _write_through(path, data)
+        return
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -39,3 +55,23 @@ def write_atomic(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
         raise
+
+
+def _write_through(path: Path, data: bytes) -> None:
+    """Write `data` into a device or named pipe at `path` (no temporary file: there is
+    nothing to rename over)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise InputError(f"{path}: a named pipe that nothing reads") from None
+        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    try:
+        os.set_blocking(fd, True)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)

@@ -323,3 +323,23 @@ def test_an_unlisted_spelling_waits_for_a_person_to_accept_it(
     assert last["author"] == "omar" and last["segment"] == 2
     assert json.loads(last["note"])["accepted"] is True
     assert desk("glossary", "accept", "obs", "2", "1", ok=False).exit_code == 3
+
+
+def test_dash_is_standard_output_and_input(
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`desk glossary export - --format tsv` prints the table (the count on stderr) and
+    makes no file named `-`; `desk glossary import - --format tsv` reads it back; `-`
+    without --format says to give one."""
+    monkeypatch.chdir(tmp_path)
+    desk("glossary", "add", "tel-tamer", "--canonical", "Tel Tamer", "--arabic", "تل تمر",
+         "--kind", "place")  # fmt: skip
+    exported = desk("glossary", "export", "-", "--format", "tsv")
+    assert exported.stdout.startswith("# desk glossary") and "\tTel Tamer\t" in exported.stdout
+    assert "Wrote 1 entries to standard output" in exported.stderr
+    assert not (tmp_path / "-").exists()
+    other = exported.stdout.replace("tel-tamer", "tal-tamr").replace("Tel Tamer", "Tal Tamr")
+    imported = desk("glossary", "import", "-", "--format", "tsv", "--into", "x.toml", input=other)
+    assert "Imported 1 of 1 entries" in imported.stdout
+    refused = desk("glossary", "export", "-", ok=False)
+    assert refused.exit_code == 1 and "give --format" in refused.stderr
