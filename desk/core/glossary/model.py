@@ -185,22 +185,12 @@ def _strings(value: Any, what: str, where: str) -> tuple[str, ...]:
 
 
 def _check_length(name: str, what: str, where: str) -> None:
-    """InputError if a name is longer than MAX_NAME_CHARS, or if a canonical spelling or
-    an Arabic form holds a line break, a tab or another control character (each is one
-    cell of a CSV/TSV row and one term of a TBX entry)."""
+    """InputError if a name is longer than MAX_NAME_CHARS."""
     if len(name) > MAX_NAME_CHARS:
         raise InputError(
             f"{where}: {what} {_shown(name)} is {len(name)} characters long "
             f"(a name has at most {MAX_NAME_CHARS})"
         )
-    if what in ("canonical", "arabic") and (bad := _CONTROL.search(name)):
-        raise InputError(
-            f"{where}: {what} {_shown(name)} holds U+{ord(bad.group()):04X} (a line break, "
-            "tab or control character); a name is one line of text"
-        )
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def parse_entry(entry_id: str, table: Any, source: str = "", line: int = 0) -> Entry:
