@@ -142,7 +142,12 @@ async def test_glossary_panel_arabic_column_shaped_or_raw(env: Home) -> None:
             assert isinstance(app.screen, GlossaryPanelScreen)
             table = app.screen.query_one(EntryTable)
             cells = {key.value: str(table.get_row(key)[2]) for key in table.rows}
-            shown = "".join(table.render_line(y).text for y in range(table.size.height))
+            shown = ""
+            for _ in range(100):  # the rows are drawn a frame or more after they are added
+                shown = "".join(table.render_line(y).text for y in range(table.size.height))
+                if "ﺔ" in shown or "اللاذقية" in shown:
+                    break
+                await pilot.pause(0.05)
             if mode == "shaped":
                 assert cells["al-akrad"] == display_arabic(AKRAD, "shaped")
                 assert cells["lattakia"] == display_arabic("اللاذقية", "shaped")
