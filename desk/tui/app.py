@@ -14,12 +14,12 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from desk.app.home import Home, author_is_login_name, resolve_author
-from desk.tui import signals
 from desk.tui.context import Workbench
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.help import HelpScreen
 from desk.tui.screens.keymap import keyed, keys_of
 from desk.tui.screens.story_list import StoryListScreen
+from desk.tui.signals import catch_stops, end_later, guard_resume, release_stops
 
 if TYPE_CHECKING:
     from desk.core.engine.base import Engine
@@ -78,7 +78,7 @@ class DeskApp(App[None]):
         """The terminal closed (SIGHUP) or desk was told to stop (SIGTERM): save, quit,
         and end within a few seconds whatever the shutdown does (desk.tui.signals)."""
         self.save_pending()
-        signals.end_later(signum)
+        end_later(signum)
         self.exit()
 
     def on_cursor_position(self, event: events.CursorPosition) -> None:
@@ -90,12 +90,12 @@ class DeskApp(App[None]):
 
     def on_unmount(self) -> None:
         """Give the signals back."""
-        signals.release()
+        release_stops()
 
     def on_mount(self) -> None:
         """The configured theme, the story list first, then the story asked for, if any."""
-        signals.catch(self.hang_up)
-        signals.guard_resume(self._driver)
+        catch_stops(self.hang_up)
+        guard_resume(self._driver)
         self.theme = THEMES.get(self.workbench.home.config.tui_theme, THEMES["dark"])
         # `[tui.keys]`: the bindings' ids are their action names (see `keyed`).
         self.set_keymap(self.workbench.home.config.tui_keys)

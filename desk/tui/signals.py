@@ -28,7 +28,7 @@ STOP_GRACE_SECONDS = 10.0
 kept before this starts) before the process ends without the rest of its shutdown."""
 
 
-def catch(on_stop: Callable[[int], None]) -> None:
+def catch_stops(on_stop: Callable[[int], None]) -> None:
     """Call `on_stop(signal number)` on the running loop for SIGHUP and SIGTERM.
     Nothing where the platform has no such signals or this is not the main thread (the
     defaults stay)."""
@@ -40,7 +40,7 @@ def catch(on_stop: Callable[[int], None]) -> None:
         pass
 
 
-def release() -> None:
+def release_stops() -> None:
     """Give SIGHUP and SIGTERM back to their defaults."""
     try:
         loop = asyncio.get_running_loop()
