@@ -184,7 +184,12 @@ def load_source(
         notes = _apply_draft(options.draft, blocks, segments)
     slug = pick("slug", options.slug)
     if slug:
-        check_slug(slug)
+        try:
+            check_slug(slug)
+        except InputError as exc:
+            if options.slug is not None:  # given on the command line: the message is enough
+                raise
+            raise InputError(f"{path}: front matter 'slug': {exc}") from None
     else:
         headline_en = segments[0].text if segments[0].role == Role.HEADLINE else ""
         if headline_en and house_spelling is not None:

@@ -51,6 +51,7 @@ def assert_clean_failure(result: object, code: int, *needles: str) -> None:
             ["bad-front.md", "invalid front matter"],
         ),
         ("odd-key.md", b"---\ncolour: red\n---\n# h\n", ["odd-key.md", "line 2", "'colour'"]),
+        ("bad-slug.md", b"---\nslug: Lattakia\n---\n# h\n", ["bad-slug.md", "'slug'", "not valid"]),
         ("open-front.md", b"---\noutlet: x\n# h\n", ["open-front.md", "never closed"]),
         ("bad-date.md", b"---\ndate: 16/05/2015\n---\n# h\n", ["bad-date.md", "16/05/2015"]),
         ("feb-30.md", b"---\ndate: 2015-02-30\n---\n# h\n", ["feb-30.md", "line 2", "day"]),
