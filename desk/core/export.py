@@ -1,4 +1,21 @@
-"""Markdown with YAML front matter for the CMS (Hugo and Jekyll), deterministic and atomic."""
+"""Markdown with YAML front matter for the CMS (Hugo and Jekyll), deterministic and atomic.
+
+Which front-matter values are Markdown and which are text:
+
+* ``summary`` (the standfirst) is Markdown. Hugo renders a front-matter summary with its
+  Markdown renderer for ``.Summary`` (with ``markup.goldmark.renderer.unsafe = true`` raw HTML
+  in it would reach the page live), and themes pipe it through ``markdownify``. So it gets the
+  body's escaping (`mdescape.escape_inline`): rendered, it reads as exactly the standfirst, with
+  no backslash left; only a template that prints ``.Params.summary`` without rendering it shows
+  the escapes.
+* Every other value is text: ``title``, ``tags``/``keywords``, the slug and the ``params``
+  (source, byline, credit, correction notes...). Hugo and Jekyll never render them as
+  Markdown and their templates HTML-escape them (``{{ .Title }}``, ``{{ page.title | escape }}``),
+  and they also reach places no Markdown renderer runs (``<title>``, feeds, taxonomy pages), so
+  Markdown escapes would show there as stray backslashes. A theme that pipes the title through
+  ``markdownify`` treats text as Markdown on its own account; the credit and correction notes
+  also appear in the body, escaped there.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +31,7 @@ import yaml
 
 from desk.core.atomic import write_atomic
 from desk.core.errors import InputError
-from desk.core.mdescape import heading, normalize_text, paragraph
+from desk.core.mdescape import escape_inline, heading, normalize_text, paragraph
 from desk.core.store import Revision
 from desk.core.story import RevisionKind, Role, Story, StoryStatus
 
@@ -116,7 +133,8 @@ def build(story: Story, revisions: Sequence[Revision], profile: str, tz: str = "
     published = story.status == StoryStatus.PUBLISHED
     title = normalize_text(story.headline_en)
     tags = [normalize_text(k) for k in story.keywords]
-    summary = normalize_text(story.standfirst)
+    # Markdown in the CMS (see the module docstring): escaped as the body is.
+    summary = escape_inline(story.standfirst)
     details: dict[str, Any] = {
         "lang": "en",
         "source": normalize_text(story.outlet),

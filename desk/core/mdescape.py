@@ -19,6 +19,9 @@ output must be inert for all of them:
   ``&#37;`` (so ``{%`` never appears), and a block consisting of just ``^`` (kramdown's
   end-of-block marker) becomes ``&#94;``.
 
+The same escaping serves front-matter values that a CMS renders as Markdown (Hugo renders a
+front-matter ``summary``); `desk.core.export` says which values those are.
+
 Template engines do not understand Markdown escapes, so the output never contains ``{{``,
 ``{%``, ``%}`` or ``}}``: every brace is preceded by a backslash and a ``%`` after a brace is an
 entity. Typographic replacements some renderers apply (smart quotes, ``--`` to a dash) and

@@ -34,7 +34,12 @@ HOSTILE = [
 ]
 
 
-def make_story(paragraphs: list[list[str]], headline: str = "Headline", sub: str = "") -> Story:
+def make_story(
+    paragraphs: list[list[str]],
+    headline: str = "Headline",
+    sub: str = "",
+    standfirst: str = "A summary",
+) -> Story:
     """A published story whose body paragraphs hold the given sentences."""
     segments = [Segment(1, 0, Role.HEADLINE, "عنوان", text=headline)]
     for p, sentences in enumerate(paragraphs, start=1):
@@ -50,7 +55,7 @@ def make_story(paragraphs: list[list[str]], headline: str = "Headline", sub: str
         slug="hostile",
         headline_ar="عنوان",
         status=StoryStatus.PUBLISHED,
-        standfirst="A summary",
+        standfirst=standfirst,
         keywords=["Lattakia", "al-Akrad mountain"],
         credit="Translated and edited by The Syrian Observer",
         updated_at="2015-05-17T06:00:00+00:00",
@@ -77,6 +82,17 @@ def rendered_blocks(body: str) -> list[tuple[str, str]]:
     return [
         (tag, html.unescape(re.sub(r"<strong>(.*?)</strong>", r"\1", text))) for tag, text in blocks
     ]
+
+
+def rendered_summary(summary: object) -> str:
+    """The text a CMS shows for a front-matter summary rendered as Markdown with raw HTML on."""
+    assert isinstance(summary, str)
+    out = MarkdownIt("commonmark", {"html": True}).render(summary)
+    if not out:
+        return ""
+    match = re.fullmatch(r"<p>([^<>]*)</p>\n", out)
+    assert match, f"summary {summary!r} renders as markup: {out!r}"
+    return html.unescape(match.group(1))
 
 
 def expected_blocks(story: Story, sub: str) -> list[tuple[str, str]]:
@@ -108,9 +124,10 @@ def expected_blocks(story: Story, sub: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_text_is_published_as_text(text: str) -> None:
     """Each hostile string, as headline, subheading and sentence, comes back as itself."""
-    story = make_story([["Before.", text], [text]], headline=text, sub=text)
+    story = make_story([["Before.", text], [text]], headline=text, sub=text, standfirst=text)
     front, body = split(build(story, [], "hugo"))
     assert front["title"] == normalize_text(text)
+    assert rendered_summary(front["summary"]) == normalize_text(text)
     assert rendered_blocks(body) == expected_blocks(story, text)
     assert "{{" not in body and "{%" not in body
 
@@ -127,15 +144,18 @@ sentence = (
     paragraphs=st.lists(st.lists(sentence, min_size=1, max_size=3), min_size=1, max_size=4),
     headline=sentence,
     sub=sentence,
+    standfirst=sentence,
     profile=st.sampled_from(["hugo", "jekyll"]),
 )
 def test_property_any_text_survives_export(
-    paragraphs: list[list[str]], headline: str, sub: str, profile: str
+    paragraphs: list[list[str]], headline: str, sub: str, standfirst: str, profile: str
 ) -> None:
-    """For any text, front matter parses back and the rendered body is exactly that text."""
-    story = make_story(paragraphs, headline=headline, sub=sub)
+    """For any text, front matter parses back, the summary renders (raw HTML on) as exactly
+    the standfirst and the rendered body is exactly that text."""
+    story = make_story(paragraphs, headline=headline, sub=sub, standfirst=standfirst)
     front, body = split(build(story, [], profile))
     assert front["title"] == normalize_text(headline)
+    assert rendered_summary(front["summary"]) == normalize_text(standfirst)
     assert rendered_blocks(body) == expected_blocks(story, sub)
     for sequence in ("{{", "{%", "%}", "}}"):
         assert sequence not in body
