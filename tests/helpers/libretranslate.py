@@ -1,17 +1,36 @@
-"""A fake LibreTranslate server on 127.0.0.1 for the engine's tests and the CLI's."""
+"""A fake LibreTranslate server on 127.0.0.1 for the engine's tests and the CLI's.
+
+Besides honest answers it plays hostile servers: a translation that is not text, JSON
+nested deeper than any parser's stack, an answer far bigger than the story, one that
+trickles a byte at a time. A streamed answer is made piece by piece as it is sent, so a
+gigabyte costs the test nothing but the bytes desk chooses to read.
+"""
 
 from __future__ import annotations
 
 import http.server
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-# (status, headers, body) a fake server answers with, given the request's JSON.
-Answer = tuple[int, dict[str, str], bytes]
+
+@dataclass(frozen=True)
+class Stream:
+    """An answer sent piece by piece: `chunks` after a 200 and `headers` (no
+    Content-Length unless given), or with `raw` the whole response, status line and
+    headers included, as the pieces say."""
+
+    chunks: Iterable[bytes]
+    headers: dict[str, str] = field(default_factory=dict)
+    raw: bool = False
+
+
+# (status, headers, body) a fake server answers with, given the request's JSON; or a Stream.
+Answer = tuple[int, dict[str, str], bytes] | Stream
+Answering = Callable[[dict[str, Any]], Answer]
 
 
 def reverse_each(request: dict[str, Any]) -> Answer:
@@ -20,10 +39,85 @@ def reverse_each(request: dict[str, Any]) -> Answer:
     return 200, {"Content-Type": "application/json"}, body
 
 
-def error_answer(status: int, message: str) -> Callable[[dict[str, Any]], Answer]:
+def error_answer(status: int, message: str) -> Answering:
     """An answer with LibreTranslate's JSON error body."""
     body = json.dumps({"error": message}).encode()
     return lambda _request: (status, {"Content-Type": "application/json"}, body)
+
+
+def translations(make: Callable[[int, str], str]) -> Answering:
+    """A batch answer whose translation of the i-th text (from 1) is `make(i, text)`."""
+
+    def answer(request: dict[str, Any]) -> Answer:
+        texts = [make(i, text) for i, text in enumerate(request["q"], start=1)]
+        body = json.dumps({"translatedText": texts}).encode()
+        return 200, {"Content-Type": "application/json"}, body
+
+    return answer
+
+
+def with_surrogate(k: int) -> Answering:
+    """Every text reversed, but the k-th (from 1) holds a lone surrogate, escaped in JSON as
+    a server may send it (`\\ud800`): valid JSON, impossible text."""
+
+    def answer(request: dict[str, Any]) -> Answer:
+        marked = [t[::-1] if i != k else "SURROGATE" for i, t in enumerate(request["q"], 1)]
+        body = json.dumps({"translatedText": marked}).replace("SURROGATE", "x\\ud800y")
+        return 200, {"Content-Type": "application/json"}, body.encode()
+
+    return answer
+
+
+def deep_json(depth: int) -> Answering:
+    """A translatedText of lists nested `depth` deep."""
+    body = b'{"translatedText": ' + b"[" * depth + b"]" * depth + b"}"
+    return lambda _request: (200, {"Content-Type": "application/json"}, body)
+
+
+def huge_answer(size: int, *, declared: bool) -> Answering:
+    """A JSON answer of `size` bytes, one enormous translation, made as it is sent; with
+    `declared` its Content-Length says so up front, else it ends when the connection does."""
+    head, tail = b'{"translatedText": ["', b'"]}'
+    filler = size - len(head) - len(tail)
+
+    def pieces() -> Iterator[bytes]:
+        yield head
+        block = b"x" * (1024 * 1024)
+        left = filler
+        while left > 0:
+            yield block[: min(left, len(block))]
+            left -= len(block)
+        yield tail
+
+    headers = {"Content-Type": "application/json"}
+    if declared:
+        headers["Content-Length"] = str(size)
+    return lambda _request: Stream(pieces(), headers)
+
+
+def dribble(server: FakeServer, pause: float, *, head: bool = False) -> Answering:
+    """An honest answer sent one byte every `pause` seconds: the body only, or with `head`
+    the status line and headers too. Each pause is short; together they outlast any
+    deadline a test sets (the server stops at teardown)."""
+
+    def answer(request: dict[str, Any]) -> Answer:
+        texts = [t[::-1] for t in request["q"]]
+        # Leading spaces are valid JSON, so the whole answer takes as long as needed.
+        body = b" " * 200 + json.dumps({"translatedText": texts}).encode()
+        headers = {"Content-Type": "application/json"}
+        response = b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + body
+
+        def slowly(data: bytes) -> Iterator[bytes]:
+            for i in range(len(data)):
+                if server.release.wait(pause):
+                    return
+                yield data[i : i + 1]
+
+        if head:
+            return Stream(slowly(response), raw=True)
+        return Stream(slowly(body), headers)
+
+    return answer
 
 
 @dataclass
@@ -31,7 +125,7 @@ class FakeServer:
     """What the fake LibreTranslate saw, and how it answers."""
 
     url: str
-    answer: Callable[[dict[str, Any]], Answer] = reverse_each
+    answer: Answering = reverse_each
     seen: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     """(path, JSON body) of every POST."""
     release: threading.Event = field(default_factory=threading.Event)
@@ -47,13 +141,32 @@ def _handler(server: FakeServer) -> type[http.server.BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length).decode("utf-8"))
             server.seen.append((self.path, body))
-            status, headers, payload = server.answer(body)
+            answer = server.answer(body)
+            try:
+                if isinstance(answer, Stream):
+                    self._stream(answer)
+                else:
+                    self._send(*answer)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # desk stopped reading, as it should from a hostile server
+
+        def _send(self, status: int, headers: dict[str, str], payload: bytes) -> None:
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
+
+        def _stream(self, answer: Stream) -> None:
+            if not answer.raw:
+                self.send_response(200)
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+            for piece in answer.chunks:
+                self.wfile.write(piece)
+                self.wfile.flush()
 
         def log_message(self, format: str, *args: object) -> None:
             """Stay quiet."""

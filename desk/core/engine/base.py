@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -10,6 +11,17 @@ from typing import Any, Protocol
 from desk.core.errors import DeskError
 
 DEMO_LABEL = "demo model"
+
+DRAFT_RATIO = 10
+"""A machine draft may be at most this many times as long as its source, in characters
+(English runs longer than Arabic, but not by this much)..."""
+DRAFT_FLOOR = 1_000
+"""...and is always allowed this many (a one-word headline's draft may be a phrase)."""
+
+# Text no draft can hold: a lone surrogate is not Unicode text at all (it cannot be stored
+# as UTF-8), and control characters other than tab and line breaks are no translation of
+# a news sentence (NUL cuts strings short in C tools; ESC and CSI drive terminals).
+_IMPOSSIBLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class EngineError(DeskError):
@@ -60,6 +72,29 @@ class Draft:
     """The segment's number in its story."""
     text: str
     provenance: Provenance
+
+
+def draft_limit(source: str) -> int:
+    """The most characters a draft of `source` may have: DRAFT_RATIO times the source's
+    length, and never under DRAFT_FLOOR."""
+    return max(DRAFT_RATIO * len(source), DRAFT_FLOOR)
+
+
+def draft_problem(source: str, text: str) -> str:
+    """What makes `text` impossible as an engine's draft of `source`, as a phrase to follow
+    "the draft of segment N" ('' when nothing does): too long, or not text."""
+    limit = draft_limit(source)
+    if len(text) > limit:
+        return (
+            f"is {len(text):,} characters long, over desk's cap of {limit:,} for a source of "
+            f"{len(source):,} ({DRAFT_RATIO} times the source, at least {DRAFT_FLOOR:,})"
+        )
+    bad = _IMPOSSIBLE.search(text)
+    if bad is None:
+        return ""
+    char = f"U+{ord(bad.group()):04X}"
+    what = "a lone surrogate" if "\ud800" <= bad.group() <= "\udfff" else "the control character"
+    return f"holds {what} {char} at character {bad.start() + 1:,}, which is not text"
 
 
 class Engine(Protocol):
