@@ -177,8 +177,9 @@ class Home:
         workbench's drafts alike.
 
         `on_notice` hears what desk did to get an engine (installing the demo model);
-        `on_start` the engine and the number of segments; `on_draft` each saved draft.
-        With `skip_none`, the `none` engine drafts nothing and None is returned.
+        `on_start` the engine and the number of segments; `on_draft` each draft as it is
+        made (all are saved together at the end). With `skip_none`, the `none` engine
+        drafts nothing and None is returned.
         """
         desk = desk or self.desk
         choice = self.engine(desk, options)

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from desk.core import qa
 from desk.core.clock import Clock
-from desk.core.engine.base import Draft, Engine
-from desk.core.errors import ConflictError, DeskError, InputError, NotFoundError, RefusedError
+from desk.core.engine.base import Draft, Engine, EngineError, draft_problem
+from desk.core.errors import DeskError, InputError, NotFoundError, RefusedError
 from desk.core.export import Export, build
 from desk.core.glossary.findings import Finding, FindingKind, apply_fixes
 from desk.core.glossary.stories import fix_note
@@ -191,11 +191,16 @@ class Desk:
         on_draft: Callable[[Draft], None] | None = None,
         enforcer: Enforcer | None = None,
     ) -> DraftReport:
-        """Draft the story's segments with `engine`, saving each draft as an `mt` revision.
+        """Draft the story's segments with `engine`, each draft an `mt` revision: all of
+        them in one write once the engine has made every one, or none.
 
-        Segments a person has worked on are left alone unless `force`. With `enforcer`,
-        each draft then gets the glossary's listed spellings (variants and the article's
-        case) as a `glossary` revision right after its `mt` one.
+        `on_draft` hears each draft as the engine makes it (progress; it is not saved yet).
+        An engine that fails, or makes a draft that is no text or too long for its source
+        (`draft_problem`), leaves the story as it was: EngineError. Segments a person has
+        worked on, and any that someone changes while the engine runs, are left alone
+        unless `force`. With `enforcer`, each draft then gets the glossary's listed
+        spellings (variants and the article's case) as a `glossary` revision right after
+        its `mt` one.
         """
         story = self.store.load_story(slug)
         check_editable(story.status)
@@ -209,61 +214,74 @@ class Desk:
                 report.skipped.append(seg.n)
             else:
                 todo.append(seg)
-        versions = {seg.n: seg.version for seg in todo}
+        sources = {seg.n: seg.source for seg in todo}
+        drafts: list[Draft] = []
         for draft in engine.translate([(seg.n, seg.source) for seg in todo]):
-            try:
-                saved = self._save_draft(
-                    slug, draft, versions[draft.n], requested_by, force, enforcer, report
-                )
-            except ConflictError:
-                saved = False
-            (report.drafted if saved else report.skipped).append(draft.n)
+            if draft.n not in sources:
+                raise EngineError(f"{engine.describe()}: drafted segment {draft.n}, not asked for")
+            problem = draft_problem(sources[draft.n], draft.text)
+            if problem:
+                raise EngineError(f"{engine.describe()}: the draft of segment {draft.n} {problem}")
+            drafts.append(draft)
             if on_draft is not None:
                 on_draft(draft)
+        versions = {seg.n: seg.version for seg in todo}
+        self._save_drafts(slug, drafts, versions, requested_by, force, enforcer, report)
         return report
 
-    def _save_draft(
+    def _save_drafts(
         self,
         slug: str,
-        draft: Draft,
-        version: int,
+        drafts: Sequence[Draft],
+        versions: dict[int, int],
         requested_by: str,
         force: bool,
         enforcer: Enforcer | None,
         report: DraftReport,
-    ) -> bool:
-        """Write one draft unless someone changed the segment meanwhile; True if written."""
+    ) -> None:
+        """Write the drafts in one transaction, each unless someone changed its segment
+        since `versions` (then it is reported skipped)."""
+        if not drafts:
+            return
         with self.store.write() as conn:
             story = self.store.load_story(slug)
             check_editable(story.status)
-            seg = story.segment(draft.n)
-            if seg.version != version and not force:
-                return False
-            before = seg.text
-            now = self.clock()
-            provenance = draft.provenance
-            seg.text = seg.draft = draft.text
-            seg.status = SegmentStatus.DRAFT
-            seg.engine, seg.model, seg.drafted_at = provenance.engine, provenance.model, now
-            seg.updated_at, seg.updated_by = now, provenance.engine
             assert story.id is not None
-            self.store.record(
-                conn, story.id, author=provenance.engine, at=now, kind=RevisionKind.MT,
-                segment=seg, expected_version=seg.version, before=before, after=draft.text,
-                note=provenance.to_json(requested_by=requested_by),
-            )  # fmt: skip
-            if enforcer is not None:
-                # Only listed spellings are fixed unasked; a fuzzy match on the Arabic's
-                # names (SOURCE) waits for a person (`desk glossary fix`, the workbench).
-                findings = [
-                    f for f in enforcer.check(seg.text, seg.source) if f.kind == FindingKind.VARIANT
-                ]
-                fixed = apply_fixes(seg.text, findings)
-                if fixed != seg.text:
-                    applied = [f for f in findings if f.fixable]
-                    self._write_fix(story, seg, fixed, applied, requested_by, enforcer.version)
-                    report.glossary_fixed.append(seg.n)
-        return True
+            for draft in drafts:
+                seg = story.segment(draft.n)
+                if seg.version != versions[draft.n] and not force:
+                    report.skipped.append(draft.n)
+                    continue
+                before = seg.text
+                now = self.clock()
+                provenance = draft.provenance
+                seg.text = seg.draft = draft.text
+                seg.status = SegmentStatus.DRAFT
+                seg.engine, seg.model, seg.drafted_at = provenance.engine, provenance.model, now
+                seg.updated_at, seg.updated_by = now, provenance.engine
+                self.store.record(
+                    conn, story.id, author=provenance.engine, at=now, kind=RevisionKind.MT,
+                    segment=seg, expected_version=seg.version, before=before, after=draft.text,
+                    note=provenance.to_json(requested_by=requested_by),
+                )  # fmt: skip
+                report.drafted.append(draft.n)
+                if enforcer is not None:
+                    self._listed_fix(story, seg, enforcer, requested_by, report)
+
+    def _listed_fix(
+        self, story: Story, seg: Segment, enforcer: Enforcer, requested_by: str, report: DraftReport
+    ) -> None:
+        """Give a fresh draft the glossary's listed spellings (inside the drafts' write)."""
+        # Only listed spellings are fixed unasked; a fuzzy match on the Arabic's names
+        # (SOURCE) waits for a person (`desk glossary fix`, the workbench).
+        findings = [
+            f for f in enforcer.check(seg.text, seg.source) if f.kind == FindingKind.VARIANT
+        ]
+        fixed = apply_fixes(seg.text, findings)
+        if fixed != seg.text:
+            applied = [f for f in findings if f.fixable]
+            self._write_fix(story, seg, fixed, applied, requested_by, enforcer.version)
+            report.glossary_fixed.append(seg.n)
 
     # -- the glossary's fixes --------------------------------------------------------
 

@@ -453,6 +453,9 @@ class EditorScreen(Screen[None]):
         self.session.reload()
         if isinstance(event, Redrafter.RedraftFinished):
             self.redrafter.activity = ""
+            # The drafts are saved together once all are made: the box gets its own now.
+            if self.session.current in event.drafted and not self.editor.dirty:
+                self.show_segment(self.session.current)
             self.refresh_all()
             return
         self.redrafter.activity = f"drafting {event.done}/{event.total}"

@@ -1,7 +1,8 @@
 """Redrafting in the background: the engine drafts segments while the editor stays usable.
 
 A non-visual widget the editor mounts; its worker drafts through the application layer
-on a store connection of its own and posts each saved draft back as it arrives.
+on a store connection of its own and posts each draft's progress as it is made; the
+drafts are saved together once all are made (or none is).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ class Redrafter(Widget):
 
     @dataclass
     class Redrafted(Message):
-        """The engine's draft of segment `n` was saved (`done` of `total` so far)."""
+        """The engine made its draft of segment `n` (`done` of `total` so far; all are saved
+        together when the redraft finishes)."""
 
         n: int
         done: int
@@ -77,12 +79,12 @@ class Redrafter(Widget):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draft")
     def draft(self, numbers: list[int], force: bool) -> None:
-        """Draft `numbers`; each saved draft is posted at once, then how it ended."""
+        """Draft `numbers`; each draft made is posted at once, then how it ended."""
         worker = get_current_worker()
         home, done = self.workbench.home, 0
 
         def arrived(draft: Draft) -> None:
-            """One draft is saved: tell the editor, or stop if it has closed."""
+            """One draft is made: tell the editor, or stop (saving none) if it has closed."""
             nonlocal done
             if worker.is_cancelled:
                 raise _Cancelled
