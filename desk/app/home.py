@@ -25,9 +25,9 @@ from desk.core import qa
 from desk.core.clock import clock_from_env
 from desk.core.config import Config, load_config
 from desk.core.engine.base import Draft, Engine, NoneEngine
-from desk.core.errors import InputError
+from desk.core.errors import InputError, UnavailableError
 from desk.core.export import write_export
-from desk.core.store import Store
+from desk.core.store import BUSY_TIMEOUT_MS, Store
 from desk.core.story import Roles
 from desk.locations import config_path, database_path, desk_home, export_dir
 
@@ -77,7 +77,7 @@ class Home:
 
     def _new_desk(self) -> Desk:
         """A fresh store connection and the operations over it."""
-        store = Store(database_path(self.path))
+        store = Store(database_path(self.path), busy_timeout_ms=busy_timeout_ms())
         config = self.config
         return Desk(
             store,
@@ -214,6 +214,14 @@ class Home:
         (each overridable); written atomically unless `to_stdout`."""
         config = self.config
         folder = out or export_dir(self.path, config.export_folder)
+        if force and self.desk.store.read_only:
+            # A forced export is logged once written: refuse before writing the file.
+            raise UnavailableError(
+                f"the desk database {self.desk.store.path} is read-only "
+                f"({self.desk.store.read_only}): a forced export is logged in it, so it "
+                "cannot be forced here; export without --force, or where the database is "
+                "writable"
+            )
         rendered, path = self.desk.export(
             slug,
             profile=profile or config.export_profile,
@@ -223,6 +231,24 @@ class Home:
             deliver=None if to_stdout else (lambda done: write_export(folder, done)),
         )
         return Exported(path, rendered.content)
+
+
+BUSY_TIMEOUT_VARIABLE = "DESK_BUSY_TIMEOUT_MS"
+"""The environment variable that sets how long a command waits for another desk's write
+lock (milliseconds; the store's default without it)."""
+
+
+def busy_timeout_ms() -> int:
+    """How long a command waits for another desk's write lock: $DESK_BUSY_TIMEOUT_MS,
+    else the store's default (InputError for a value that is not a whole number of ms)."""
+    given = os.environ.get(BUSY_TIMEOUT_VARIABLE, "").strip()
+    if not given:
+        return BUSY_TIMEOUT_MS
+    if not given.isascii() or not given.isdigit() or int(given) > 3_600_000:
+        raise InputError(
+            f"${BUSY_TIMEOUT_VARIABLE}: {given!r} is not a number of milliseconds from 0 to 3600000"
+        )
+    return int(given)
 
 
 def resolve_author(given: str | None) -> str:

@@ -14,7 +14,9 @@ import click
 
 from desk.app.home import Home, resolve_author
 from desk.core.errors import DeskError, InputError
+from desk.core.store.opening import failure
 from desk.core.story import StoryStatus
+from desk.locations import database_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,7 +45,7 @@ class DeskFailure(click.ClickException):
 
 
 ENVIRONMENT = (
-    "DESK_USER", "DESK_HOME", "DESK_GLOSSARY", "DESK_TZ", "DESK_CLOCK",
+    "DESK_USER", "DESK_HOME", "DESK_GLOSSARY", "DESK_TZ", "DESK_CLOCK", "DESK_BUSY_TIMEOUT_MS",
     "ARGOS_PACKAGE_INDEX", "ARGOS_PACKAGES_DIR", "DESK_LIBRETRANSLATE_API_KEY", "XDG_DATA_HOME",
 )  # fmt: skip
 """The environment variables desk reads."""
@@ -79,13 +81,18 @@ class DeskGroup(click.Group):
         return super().main(given, *rest, **options)
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; DeskError and locked databases become DeskFailure."""
+        """Run the command; DeskError and SQLite's failures (locked, read-only, damaged,
+        a full disk), wherever in the command they happen, become DeskFailure."""
         try:
             return super().invoke(ctx)
         except DeskError as exc:
             raise DeskFailure(str(exc), exc.exit_code) from None
-        except sqlite3.OperationalError as exc:
-            raise DeskFailure(f"the desk database is unavailable: {exc}", 6) from None
+        except sqlite3.Error as exc:
+            if isinstance(exc, sqlite3.ProgrammingError | sqlite3.InterfaceError):
+                raise  # desk's own misuse of SQLite: a bug to see whole
+            home = ctx.obj if isinstance(ctx.obj, Home) else Home.at()
+            error = failure(exc, database_path(home.path))
+            raise DeskFailure(str(error), error.exit_code) from None
 
 
 pass_home = click.make_pass_decorator(Home)

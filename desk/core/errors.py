@@ -31,3 +31,20 @@ class ConflictError(DeskError):
     """Someone else changed the same segment since it was read."""
 
     exit_code = 5
+
+
+class UnavailableError(DeskError):
+    """The desk database cannot serve the command: locked past the busy timeout,
+    read-only for a change, on a disk that refuses, damaged, or made by a newer desk."""
+
+    exit_code = 6
+
+
+class DamagedError(UnavailableError):
+    """The desk database file is damaged: SQLite or desk found pages or rows it cannot
+    read; desk writes nothing more to it."""
+
+
+class SchemaError(UnavailableError):
+    """The database was made by a newer desk (a migration or column this desk does not
+    know), or by something other than desk: refused before anything is touched."""

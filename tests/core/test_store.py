@@ -72,10 +72,10 @@ def test_revision_log_refuses_update_and_delete(tmp_path: Path) -> None:
 
 
 def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
-    """A file that is not SQLite gives an InputError naming it, not a traceback."""
-    from desk.core.errors import InputError
+    """A file that is not SQLite is a damaged database (exit 6) naming it, not a traceback."""
+    from desk.core.errors import DamagedError
 
     path = tmp_path / "desk.sqlite3"
     path.write_bytes(b"this is not a database at all" * 100)
-    with pytest.raises(InputError, match="not a usable desk database"):
+    with pytest.raises(DamagedError, match=r"is damaged \(file is not a database"):
         Store(path)

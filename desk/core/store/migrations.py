@@ -1,13 +1,23 @@
 """Named schema migrations, applied in order and recorded in `schema_migrations`.
 
 Never edit a migration that has shipped: add a new one. A database made by an older
-desk is brought up to date when it is opened.
+desk is brought up to date when it is opened; one made by a newer desk (a migration or
+a column this desk does not know) is refused before anything is touched. Opening an
+up-to-date database only reads: the write lock is taken only to apply a migration.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 from typing import NamedTuple
 
+from desk import __version__
+from desk.core.errors import SchemaError, UnavailableError
 from desk.core.fulltext import sql_english, sql_fold
 
 
@@ -195,3 +205,165 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
     ),
 )
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    """The migrations recorded in the database, in the order applied (a plain read)."""
+    if not _has_table(conn, "schema_migrations"):
+        return []
+    rows = conn.execute("SELECT name FROM schema_migrations ORDER BY rowid").fetchall()
+    return [str(row[0]) for row in rows]
+
+
+def migrate(
+    conn: sqlite3.Connection,
+    begin: Callable[[], AbstractContextManager[sqlite3.Connection]],
+    *,
+    path: Path,
+    upto: str | None = None,
+    read_only: str = "",
+) -> None:
+    """Bring the database at `path` up to date (to `upto` when given), each migration in
+    its own write transaction (`begin`); refuse a database from a newer desk first.
+
+    `read_only` says why the database cannot be written (empty: it can); such a
+    database is used as it is, or refused when it lacks a migration.
+    """
+    done = applied(conn)
+    if not done:
+        _refuse_foreign(conn, path)
+    _refuse_unknown(done, path)
+    wanted = _wanted(upto)
+    missing = [m for m in wanted if m.name not in done]
+    if missing and read_only:
+        raise UnavailableError(
+            f"the desk database {path} was made by an older desk and needs schema "
+            f"migration {missing[0].name!r} (and {len(missing) - 1} more), but {read_only}: "
+            "open it once with a desk that may write it"
+        )
+    if missing:
+        if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+    for migration in missing:
+        with begin() as tx:
+            now_done = applied(tx)  # another desk may have migrated meanwhile
+            _refuse_unknown(now_done, path)
+            if migration.name in now_done:
+                continue
+            for statement in split_statements(migration.sql):
+                tx.execute(statement)
+            tx.execute(
+                "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                (migration.name, _utc_now()),
+            )
+    if upto is None:
+        _refuse_missing_columns(conn, path)
+
+
+def split_statements(script: str) -> list[str]:
+    """Split an SQL script into whole statements (trigger bodies contain `;`)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip():
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements
+
+
+def known_upto() -> str:
+    """The newest migration this desk knows, with desk's version, for messages."""
+    return f"this desk ({__version__}) knows up to {MIGRATIONS[-1].name!r}"
+
+
+def _wanted(upto: str | None) -> list[Migration]:
+    """The migrations to apply: all, or those up to and including `upto`."""
+    wanted: list[Migration] = []
+    for migration in MIGRATIONS:
+        wanted.append(migration)
+        if migration.name == upto:
+            break
+    return wanted
+
+
+def _refuse_unknown(done: Iterable[str], path: Path) -> None:
+    """SchemaError when the database records a migration this desk does not know."""
+    known = {m.name for m in MIGRATIONS}
+    unknown = [name for name in done if name not in known]
+    if unknown:
+        raise SchemaError(
+            f"the desk database {path} was made by a newer desk: migration {unknown[0]!r} "
+            f"unknown; {known_upto()}. Use that newer desk; this one changes nothing"
+        )
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """SchemaError when an SQLite file without desk's migrations already holds tables."""
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "AND name != 'schema_migrations' ORDER BY name LIMIT 3"
+    ).fetchall()
+    if rows:
+        names = ", ".join(str(row[0]) for row in rows)
+        raise SchemaError(
+            f"{path} is an SQLite database but not a desk database (it holds {names} and "
+            "no schema_migrations); desk changes nothing in it"
+        )
+
+
+def _refuse_missing_columns(conn: sqlite3.Connection, path: Path) -> None:
+    """SchemaError when a table or column desk reads is missing (renamed by a newer desk)."""
+    present: dict[str, set[str]] = {}
+    for table, column in conn.execute(_COLUMNS).fetchall():
+        present.setdefault(str(table), set()).add(str(column))
+    for table, columns in _expected_columns():
+        lacking = sorted(columns - present.get(table, set()))
+        if lacking:
+            what = f"table {table}" if table not in present else f"column {table}.{lacking[0]}"
+            raise SchemaError(
+                f"the desk database {path} lacks {what} that its migrations make: it was "
+                f"changed by a newer desk or by hand; {known_upto()}. This desk changes nothing"
+            )
+
+
+_COLUMNS = (
+    "SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p "
+    "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+)
+
+
+@cache
+def _expected_columns() -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each table and its columns as the migrations make them (built once, in memory)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for migration in MIGRATIONS:
+            for statement in split_statements(migration.sql):
+                conn.execute(statement)
+        found: dict[str, set[str]] = {}
+        for table, column in conn.execute(_COLUMNS).fetchall():
+            found.setdefault(str(table), set()).add(str(column))
+    finally:
+        conn.close()
+    return tuple((table, frozenset(columns)) for table, columns in sorted(found.items()))
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether the database has a table of this name."""
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return row is not None
+
+
+def _utc_now() -> str:
+    """The current UTC time as ISO 8601 with offset, to the microsecond."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")

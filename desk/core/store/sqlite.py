@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from desk.core.errors import ConflictError, InputError, NotFoundError
-from desk.core.store.migrations import MIGRATIONS
+from desk.core.errors import ConflictError, DeskError, NotFoundError
+from desk.core.store.migrations import applied, migrate
+from desk.core.store.opening import connect, damaged, failure, is_damage
 from desk.core.story import RevisionKind, Role, Segment, SegmentStatus, Story, StoryStatus
 
 BUSY_TIMEOUT_MS = 10_000
@@ -54,38 +55,34 @@ class StorySummary:
     last_author: str
 
 
-def _split_statements(script: str) -> list[str]:
-    """Split an SQL script into whole statements (trigger bodies contain `;`)."""
-    statements: list[str] = []
-    pending = ""
-    for line in script.splitlines(keepends=True):
-        pending += line
-        if sqlite3.complete_statement(pending):
-            if pending.strip():
-                statements.append(pending.strip())
-            pending = ""
-    if pending.strip():
-        statements.append(pending.strip())
-    return statements
-
-
 class Store:
     """Stories, segments and revisions in one SQLite file (WAL, foreign keys, busy timeout)."""
 
-    def __init__(self, path: Path, *, upto: str | None = None) -> None:
-        """Open (creating if needed) and migrate the database; `upto` stops at a migration."""
+    def __init__(
+        self, path: Path, *, upto: str | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    ) -> None:
+        """Open (creating if needed) and migrate the database; `upto` stops at a migration.
+
+        An up-to-date database is only read here: no write lock, so a reader opens while
+        another desk writes. A read-only file or mount opens read-only (`read_only` says
+        why) and serves every reading command. Raises UnavailableError (locked past the
+        busy timeout, unreadable), DamagedError or SchemaError (a newer desk's database).
+        """
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self.damage: sqlite3.Error | None = None
+        """The damage SQLite reported during a write, if any: no write follows it."""
         try:
-            self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-            self._migrate(upto)
-        except sqlite3.DatabaseError as exc:
-            raise InputError(f"{path}: not a usable desk database ({exc})") from None
+            self.conn, self.read_only = connect(path, busy_timeout_ms)
+        except sqlite3.Error as exc:
+            raise failure(exc, path) from None
+        try:
+            migrate(self.conn, self.write, path=path, upto=upto, read_only=self.read_only)
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise failure(exc, path) from None
+        except DeskError:
+            self.conn.close()
+            raise
 
     def close(self) -> None:
         """Close the connection."""
@@ -95,42 +92,27 @@ class Store:
         """From now on a write waits at most `ms` ms for another writer's lock."""
         self.conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
 
-    # -- schema ---------------------------------------------------------------
-
-    def _migrate(self, upto: str | None) -> None:
-        """Apply every migration not yet recorded, each in its own transaction."""
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-        )
-        for migration in MIGRATIONS:
-            with self.write() as conn:
-                done = conn.execute(
-                    "SELECT 1 FROM schema_migrations WHERE name = ?", (migration.name,)
-                ).fetchone()
-                if not done:
-                    for statement in _split_statements(migration.sql):
-                        conn.execute(statement)
-                    conn.execute(
-                        "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
-                        (migration.name, utc_now()),
-                    )
-            if migration.name == upto:
-                break
-
     def applied_migrations(self) -> list[str]:
         """Names of the migrations recorded in this database, in order applied."""
-        rows = self.conn.execute("SELECT name FROM schema_migrations ORDER BY rowid").fetchall()
-        return [row["name"] for row in rows]
+        return applied(self.conn)
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction taken up front (BEGIN IMMEDIATE), so readers never deadlock it."""
+        """A write transaction taken up front (BEGIN IMMEDIATE), so readers never deadlock it.
+
+        After SQLite has reported damage to this connection, nothing more is written:
+        the damage is raised again instead.
+        """
+        if self.damage is not None:
+            raise self.damage
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as exc:
+            if isinstance(exc, sqlite3.Error) and is_damage(exc):
+                self.damage = exc
+            if self.conn.in_transaction:  # SQLite may have rolled back already
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
@@ -168,6 +150,11 @@ class Store:
         ).fetchone()
         if row is None:
             raise NotFoundError(f"no story with slug {slug!r} (see `desk list`)")
+        with self._decoding(f"story {slug!r}"):
+            return self._story_from_row(row)
+
+    def _story_from_row(self, row: sqlite3.Row) -> Story:
+        """Build a Story, with its segments, from a `stories` row."""
         story = Story(
             id=row["id"],
             slug=row["slug"],
@@ -228,19 +215,22 @@ class Store:
             """,
             params,
         ).fetchall()
-        return [
-            StorySummary(
-                slug=r["slug"],
-                headline_ar=r["headline_ar"],
-                headline_en=r["headline_en"],
-                status=StoryStatus(r["status"]),
-                segments=r["total"],
-                confirmed=r["confirmed"],
-                updated_at=r["updated_at"],
-                last_author=r["last_author"],
-            )
-            for r in rows
-        ]
+        with self._decoding("the story list"):
+            return [self._summary(r) for r in rows]
+
+    @staticmethod
+    def _summary(r: sqlite3.Row) -> StorySummary:
+        """Build a StorySummary from a row of `list_stories`."""
+        return StorySummary(
+            slug=r["slug"],
+            headline_ar=r["headline_ar"],
+            headline_en=r["headline_en"],
+            status=StoryStatus(r["status"]),
+            segments=r["total"],
+            confirmed=r["confirmed"],
+            updated_at=r["updated_at"],
+            last_author=r["last_author"],
+        )
 
     def revisions(self, story_id: int) -> list[Revision]:
         """The story's revision log, oldest first."""
@@ -252,21 +242,32 @@ class Store:
             """,
             (story_id,),
         ).fetchall()
-        return [
-            Revision(
-                id=r["id"],
-                story_id=r["story_id"],
-                segment_n=r["segment_n"],
-                author=r["author"],
-                at=r["at"],
-                kind=RevisionKind(r["kind"]),
-                before=r["before"],
-                after=r["after"],
-                note=r["note"],
-                visit=r["visit"],
-            )
-            for r in rows
-        ]
+        with self._decoding("the revision log"):
+            return [self._revision(r) for r in rows]
+
+    @staticmethod
+    def _revision(r: sqlite3.Row) -> Revision:
+        """Build a Revision from a row of `revisions`."""
+        return Revision(
+            id=r["id"],
+            story_id=r["story_id"],
+            segment_n=r["segment_n"],
+            author=r["author"],
+            at=r["at"],
+            kind=RevisionKind(r["kind"]),
+            before=r["before"],
+            after=r["after"],
+            note=r["note"],
+            visit=r["visit"],
+        )
+
+    @contextmanager
+    def _decoding(self, what: str) -> Iterator[None]:
+        """Rows desk cannot make sense of (a status or JSON no desk writes) are damage."""
+        try:
+            yield
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            raise damaged(self.path, f"{what}: {exc}") from None
 
     def setting(self, key: str, default: str = "") -> str:
         """A desk-wide setting chosen from the CLI, or `default`."""

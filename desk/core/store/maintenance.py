@@ -1,0 +1,155 @@
+"""`desk db`: check the database file and back it up, on a read-only connection.
+
+Neither writes to the database, so both are safe on a damaged one, on a read-only
+mount and while another desk writes (a backup is one consistent snapshot).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from desk.core.errors import InputError, RefusedError, UnavailableError
+from desk.core.store.migrations import MIGRATIONS, applied, known_upto
+from desk.core.store.opening import connect, damaged, failure, is_damage
+
+MAX_PROBLEMS = 100
+"""At most this many problems are listed (SQLite's own default for integrity_check)."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What `desk db check` found: the problems (none: sound) and the schema's state."""
+
+    problems: list[str]
+    schema: str
+
+
+def check(path: Path, *, busy_timeout_ms: int) -> Checked:
+    """Run SQLite's integrity and foreign-key checks on the database at `path`."""
+    conn, _ = connect(path, busy_timeout_ms, read_only=True)
+    problems: list[str] = []
+    schema = ""
+    try:
+        try:
+            schema = _schema(applied(conn))
+            rows = conn.execute(f"PRAGMA integrity_check({MAX_PROBLEMS})").fetchall()
+            problems += [str(row[0]) for row in rows if str(row[0]) != "ok"]
+            for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchmany(
+                MAX_PROBLEMS
+            ):
+                problems.append(f"{table} row {rowid} refers to a missing {parent} row")
+        except sqlite3.Error as exc:
+            if not is_damage(exc):
+                raise failure(exc, path) from None
+            problems.append(str(exc))
+    finally:
+        conn.close()
+    return Checked(problems[:MAX_PROBLEMS], schema)
+
+
+def _schema(done: list[str]) -> str:
+    """The schema's state in words: current, older (missing migrations) or newer."""
+    known = [m.name for m in MIGRATIONS]
+    unknown = [name for name in done if name not in known]
+    if unknown:
+        return f"made by a newer desk: migration {unknown[0]!r} unknown; {known_upto()}"
+    missing = [name for name in known if name not in done]
+    if missing:
+        return f"made by an older desk: desk applies {len(missing)} migration(s) at next use"
+    return f"up to date ({known[-1]})"
+
+
+def backup(path: Path, target: Path, *, force: bool, busy_timeout_ms: int) -> int:
+    """Copy the database at `path` to a new file `target` with SQLite's online backup
+    (one consistent snapshot, the WAL folded in); returns the bytes written.
+
+    Written to a temporary file beside `target`, then renamed: `target` is whole or
+    untouched. An existing `target` is replaced only with `force`, and only when it is
+    a regular file; a symbolic link, folder, device or FIFO is never replaced.
+    """
+    _refuse_target(path, target, force)
+    source, _ = connect(path, busy_timeout_ms, read_only=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".backup", dir=target.parent)
+    os.close(fd)
+    temporary = Path(name)
+    try:
+        copy = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            source.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            copy.close()
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        _place(temporary, target, force)
+    except sqlite3.Error as exc:
+        if is_damage(exc):
+            raise damaged(path, str(exc)) from None
+        raise UnavailableError(f"cannot back up {path} to {target}: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
+    finally:
+        source.close()
+        for leftover in (temporary, temporary.with_name(temporary.name + "-journal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+    _sync_folder(target.parent)
+    return target.stat().st_size
+
+
+def _refuse_target(path: Path, target: Path, force: bool) -> None:
+    """Refuse a target that is not a new (or, with `force`, an existing regular) file."""
+    if str(target) == "-":
+        raise InputError("a backup is an SQLite file: name a file, not - (standard output)")
+    if not target.parent.is_dir():
+        raise InputError(f"{target}: there is no folder {target.parent} to write the backup in")
+    try:
+        found = target.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise InputError(f"{target}: {exc.strerror or exc}") from None
+    if stat.S_ISLNK(found.st_mode):
+        raise InputError(
+            f"{target} is a symbolic link: desk does not replace it; name the file itself"
+        )
+    if not stat.S_ISREG(found.st_mode):
+        kind = "a folder" if stat.S_ISDIR(found.st_mode) else "a device, FIFO or socket"
+        raise InputError(f"{target} is {kind}, not a file: a backup is written to a file")
+    if path.exists() and os.path.samefile(path, target):
+        raise InputError(f"{target} is the desk database itself: name another file")
+    if not force:
+        raise RefusedError(f"{target} exists: --force replaces it")
+
+
+def _place(temporary: Path, target: Path, force: bool) -> None:
+    """Move the finished copy to `target`: replacing it with `force`, else never (a file
+    that appeared meanwhile is refused, not overwritten)."""
+    if force:
+        os.replace(temporary, target)
+        return
+    try:
+        os.link(temporary, target)  # fails if `target` exists, atomically
+    except FileExistsError:
+        raise RefusedError(f"{target} exists: --force replaces it") from None
+    except OSError:  # a file system without hard links
+        if target.exists() or target.is_symlink():
+            raise RefusedError(f"{target} exists: --force replaces it") from None
+        os.replace(temporary, target)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename durable (where the platform allows syncing a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
