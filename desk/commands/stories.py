@@ -22,6 +22,7 @@ from desk.commands.common import (
     status_option,
 )
 from desk.commands.engine import run_draft
+from desk.core.engine.base import NoneEngine
 from desk.core.errors import DeskError, InputError
 from desk.core.importer import ImportOptions
 from desk.core.qa import number_ranges
@@ -66,6 +67,8 @@ def import_cmd(
     options override it. Without --draft, the story gets a machine draft from
     the desk's engine (see `desk engine`), unless --no-mt, and the glossary's
     house spellings are applied to it (`glossary` revisions), unless --no-glossary.
+    The engine and the glossary are checked before the story is stored; if the
+    draft itself then fails, the story stays imported: `desk draft SLUG` drafts it.
 
     \b
     Example:
@@ -79,7 +82,11 @@ def import_cmd(
         keywords=[k for k in re.split(r"[,،]", keywords)] if keywords is not None else None,
         **meta,
     )
-    result = home.desk.import_story(file, options, author=resolve_author(author))
+    who = resolve_author(author)
+    drafting = draft is None and not no_mt
+    if drafting:
+        get_ready_to_draft(home, glossary=not no_glossary)
+    result = home.desk.import_story(file, options, author=who)
     story = result.story
     drafted = sum(1 for s in story.segments if s.draft)
     click.echo(
@@ -96,14 +103,41 @@ def import_cmd(
             err=True,
         )
     say_notices(home)
-    if draft is None and not no_mt:
-        run_draft(
-            home, story.slug, resolve_author(author), glossary=not no_glossary, skip_none=True
-        )
+    if drafting:
+        try:
+            run_draft(home, story.slug, who, glossary=not no_glossary, skip_none=True)
+        except DeskError as exc:
+            # The story is in (the Arabic is what the translator brought); importing it
+            # again would be refused as a duplicate, so say how to draft it instead.
+            raise ImportedWithoutDraft(
+                f"{exc}; {story.slug} was imported without a machine draft: "
+                f"`desk draft {story.slug}` drafts it",
+                exc.exit_code,
+            ) from None
         # A slug the import made from the Arabic now comes from the drafted headline.
-        named = home.desk.name_from_draft(story.slug, author=resolve_author(author))
+        named = home.desk.name_from_draft(story.slug, author=who)
         if named != story.slug:
             click.echo(f"Slug: {named} (from the drafted English headline)")
+
+
+class ImportedWithoutDraft(DeskError):
+    """The story was imported, then its machine draft failed (with the failure's code)."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        """Carry the message and the exit code of what failed."""
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def get_ready_to_draft(home: Home, *, glossary: bool) -> None:
+    """Choose the engine (installing the demo model if need be) and read the glossary, before
+    an import stores anything: a broken engine setting or glossary file then refuses the
+    import with nothing stored, and the same command works once it is fixed."""
+    choice = home.engine()
+    for notice in choice.notices:
+        click.echo(notice, err=True)
+    if glossary and not isinstance(choice.engine, NoneEngine):
+        home.enforcer()
 
 
 @click.command("delete")

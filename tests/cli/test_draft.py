@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,41 @@ def test_drafts_get_the_house_spellings(
     redraft = desk("draft", story, "--no-glossary")
     assert "Left" not in redraft.output
     assert any("Latakia" in str(s["text"]) for s in segments(desk, story))
+
+
+def test_import_with_a_broken_engine_stores_nothing(desk: DeskCli) -> None:
+    """The desk's engine is chosen before the story is stored: a pinned package removed by
+    hand refuses the import (exit 7, one line naming it) with nothing stored, so the same
+    import works once the engine is fixed (not a duplicate slug)."""
+    desk("engine", "install", str(demo_package_file()))
+    (package,) = json.loads(desk("engine", "list", "--json").output)
+    desk("engine", "use", package["name"])
+    shutil.rmtree(package["path"])
+    result = desk("import", str(SOURCE), ok=False)
+    assert result.exit_code == 7 and "Traceback" not in result.stderr
+    (error,) = result.stderr.splitlines()
+    assert error.startswith("Error: ") and package["name"] in error
+    assert "Imported" not in result.output
+    assert json.loads(desk("list", "--json").output) == []
+    desk("engine", "use", "argos")
+    desk("import", str(SOURCE))
+    assert all(s["text"] for s in segments(desk))
+
+
+def test_import_with_a_broken_glossary_stores_nothing(
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The glossary the draft would get its spellings from is read before the story is
+    stored: a broken file refuses the import, naming it, with nothing stored; fixed (or
+    with --no-glossary) the same import works."""
+    folder = tmp_path / "glossaries"
+    folder.mkdir()
+    broken = folder / "places.toml"
+    broken.write_text('[lattakia]\ncanonical = "Lattakia\n', encoding="utf-8")
+    monkeypatch.setenv("DESK_GLOSSARY", str(folder))
+    result = desk("import", str(SOURCE), ok=False)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "places.toml" in result.stderr.splitlines()[-1]
+    assert json.loads(desk("list", "--json").output) == []
+    desk("import", str(SOURCE), "--no-glossary")
+    assert all(s["text"] for s in segments(desk))

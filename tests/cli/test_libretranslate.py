@@ -1,17 +1,31 @@
 """The LibreTranslate engine through the CLI: `desk draft --engine libretranslate`, `desk engine
-use libretranslate`, usage errors, a server that is down (a fake server on 127.0.0.1)."""
+use libretranslate`, usage errors, a server that is down, servers that lie, flood or trickle
+(a fake server on 127.0.0.1), and `desk import` when its drafting fails."""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import Result
 
+from desk.core.engine import libretranslate
 from tests.helpers.cli import DeskCli
-from tests.helpers.libretranslate import FakeServer, fake_libretranslate
+from tests.helpers.libretranslate import (
+    Answering,
+    FakeServer,
+    deep_json,
+    dribble,
+    fake_libretranslate,
+    huge_answer,
+    reverse_each,
+    translations,
+    with_surrogate,
+)
 from tests.helpers.packages import closed_port_url
 from tests.helpers.paths import SAMPLES
 
@@ -82,3 +96,87 @@ def test_server_down_changes_nothing(desk: DeskCli) -> None:
     shown = json.loads(desk("show", "hassakeh-water", "--json").output)["segments"]
     assert {seg["text"] for seg in shown} == {""}
     assert json.loads(desk("log", "hassakeh-water", "--json", "--kind", "mt").output) == []
+
+
+# --- Servers that lie, flood or trickle: exit 7, one line, the story as it was ----------
+
+GIGABYTE = 1024**3
+SLUG = "hassakeh-water"
+
+
+def snapshot(desk: DeskCli) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The story's whole log and its segments, as the CLI shows them."""
+    log = json.loads(desk("log", SLUG, "--json").output)
+    return log, json.loads(desk("show", SLUG, "--json").output)["segments"]
+
+
+def one_line_error(result: Result, url: str) -> str:
+    """The failure's message: exit 7, no traceback, one `Error:` line naming the server
+    (after the line saying what drafts)."""
+    assert result.exit_code == 7
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[:-1] == [f"Drafting {SLUG} with libretranslate: {url}"]
+    assert lines[-1].startswith(f"Error: LibreTranslate at {url}: ")
+    return lines[-1]
+
+
+HOSTILE: dict[str, tuple[Callable[[FakeServer], Answering], str]] = {
+    "surrogate-in-the-5th": (  # segment 2 is a person's, so the 5th sent is segment 6
+        lambda _fake: with_surrogate(5),
+        "the translation of segment 6 holds a lone surrogate U+D800",
+    ),
+    "deep-json": (lambda _fake: deep_json(100_000), "nested too deeply"),
+    "a-gigabyte": (
+        lambda _fake: huge_answer(GIGABYTE, declared=False),
+        "more than any translation of the story needs (desk stopped reading)",
+    ),
+    "drafts-over-the-cap": (
+        lambda _fake: translations(lambda _i, text: "x" * max(1001, 11 * len(text))),
+        "characters long, over desk's cap of",
+    ),
+    "a-byte-at-a-time": (
+        lambda fake: dribble(fake, 0.02),
+        "no complete answer within 0.5 s (desk's deadline for one request)",
+    ),
+}
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=HOSTILE)
+def test_a_hostile_server_changes_nothing(
+    fake: FakeServer, desk: DeskCli, monkeypatch: pytest.MonkeyPatch, hostile: str
+) -> None:
+    """`desk draft` against each hostile answer: exit 7, one line naming the server and
+    what is wrong, and the story exactly as it was (no revision, no English)."""
+    monkeypatch.setattr(libretranslate, "DEFAULT_DEADLINE", 0.5)
+    answering, expected = HOSTILE[hostile]
+    desk("import", str(STORY), "--no-mt")
+    desk("edit", SLUG, "2", "--text", "A translator's own sentence.")
+    before = snapshot(desk)
+    fake.answer = answering(fake)
+    result = desk("draft", SLUG, "--engine", "libretranslate", "--url", fake.url, ok=False)
+    assert expected in one_line_error(result, fake.url)
+    assert snapshot(desk) == before
+
+
+def test_import_keeps_the_story_and_says_how_to_draft_it(fake: FakeServer, desk: DeskCli) -> None:
+    """`desk import` whose drafting fails: the story stays imported, without English, and
+    the one-line error says so and how to draft it; `desk draft` then does, and a second
+    import is not needed (it would be refused as a duplicate)."""
+    desk("engine", "use", "libretranslate", "--url", fake.url)
+    fake.answer = with_surrogate(5)
+    result = desk("import", str(STORY), ok=False)
+    assert result.exit_code == 7 and "Traceback" not in result.stderr
+    error = result.stderr.splitlines()[-1]
+    assert error.startswith(f"Error: LibreTranslate at {fake.url}: the translation of segment 5")
+    assert error.endswith(
+        f"; {SLUG} was imported without a machine draft: `desk draft {SLUG}` drafts it"
+    )
+    assert f"Imported {SLUG}" in result.output
+    log, segments = snapshot(desk)
+    assert [entry["kind"] for entry in log] == ["import"]
+    assert {seg["text"] for seg in segments} == {""}
+    fake.answer = reverse_each
+    desk("draft", SLUG)
+    shown = json.loads(desk("show", SLUG, "--json").output)["segments"]
+    assert [seg["text"] for seg in shown] == [seg["source"][::-1] for seg in shown]
