@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import http.server
 import json
+import shutil
+import ssl
+import subprocess
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -174,12 +178,35 @@ def _handler(server: FakeServer) -> type[http.server.BaseHTTPRequestHandler]:
     return Handler
 
 
+def self_signed(folder: Path) -> Path | None:
+    """A certificate for 127.0.0.1 and its key, in one PEM file made by `openssl` in
+    `folder` (None where there is no openssl)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        return None
+    pem = folder / "127.0.0.1.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(pem), "-out", str(pem)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return pem
+
+
 @contextmanager
-def fake_libretranslate() -> Iterator[FakeServer]:
-    """Run a fake LibreTranslate on 127.0.0.1, on a free port, while the block runs."""
+def fake_libretranslate(certificate: Path | None = None) -> Iterator[FakeServer]:
+    """Run a fake LibreTranslate on 127.0.0.1, on a free port, while the block runs; with
+    `certificate` (a PEM file holding it and its key), over https."""
     state = FakeServer(url="")
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    scheme = "http"
+    if certificate is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certificate)
+        httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+        scheme = "https"
+    state.url = f"{scheme}://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:

@@ -9,7 +9,9 @@ Through `desk draft` and `desk import`, with the database checked: tests/cli/.
 from __future__ import annotations
 
 import itertools
+import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +26,7 @@ from tests.helpers.libretranslate import (
     dribble,
     fake_libretranslate,
     huge_answer,
+    self_signed,
     translations,
     with_surrogate,
 )
@@ -204,3 +207,47 @@ def test_an_honest_answer_still_passes(fake: FakeServer) -> None:
     fake.answer = translations(lambda i, text: f"Segment {i}: «{text}» 😀")
     drafts = list(engine(fake.url).translate(SEGMENTS))
     assert [d.text for d in drafts] == [f"Segment {n}: «{s}» 😀" for n, s in SEGMENTS]
+
+
+# --- https: the deadline covers the TLS handshake too --------------------------------------
+
+
+def test_a_tls_handshake_that_never_comes_meets_the_deadline() -> None:
+    """A server that takes the connection and never says a word of TLS: cut at the deadline
+    (the handshake is under the watchdog like the rest)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        url = f"https://127.0.0.1:{listener.getsockname()[1]}"
+        message = failure(engine(url, deadline=0.5))
+    assert message.endswith("no complete answer within 0.5 s (desk's deadline for one request)")
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> Path:
+    """A self-signed certificate for 127.0.0.1 (with its key); skipped without openssl."""
+    pem = self_signed(tmp_path)
+    if pem is None:
+        pytest.skip("no openssl to make a test certificate with")
+    return pem
+
+
+def test_https_drafts_and_its_deadline(certificate: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over https with a certificate the system trusts (here by $SSL_CERT_FILE): drafts come;
+    a server trickling them through TLS meets the deadline."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
+    with fake_libretranslate(certificate) as tls:
+        assert tls.url.startswith("https://")
+        drafts = list(engine(tls.url).translate(SEGMENTS))
+        assert [d.text for d in drafts] == [s[::-1] for _, s in SEGMENTS]
+        tls.answer = dribble(tls, 0.02)
+        message = failure(engine(tls.url, deadline=0.5))
+    assert message.endswith("no complete answer within 0.5 s (desk's deadline for one request)")
+
+
+def test_https_with_a_certificate_nobody_trusts(certificate: Path) -> None:
+    """A certificate the system does not trust: a TLS error, the story not sent."""
+    with fake_libretranslate(certificate) as tls:
+        message = failure(engine(tls.url))
+        assert tls.seen == []
+    assert "TLS error" in message and "CERTIFICATE_VERIFY_FAILED" in message
