@@ -5,11 +5,13 @@ damaged database; `desk db check` and `desk db backup`."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ import pytest
 from desk.app.home import Home
 from desk.core.store.migrations import MIGRATIONS
 from tests.helpers.paths import ROOT
-from tests.helpers.stories import import_sample
+from tests.helpers.stories import import_sample, write_small
 
 SLUG = "lattakia-offensive"
 READERS = [
@@ -241,7 +243,7 @@ def test_db_check_json_and_foreign_keys(database: Path) -> None:
     conn.close()
     result = run("db", "check", "--json")
     assert result.returncode == 6
-    report = __import__("json").loads(result.stdout)
+    report = json.loads(result.stdout)
     assert report["ok"] is False
     assert report["problems"] == ["segments row 1 refers to a missing stories row"]
 
@@ -308,3 +310,134 @@ def test_backup_of_a_missing_database_is_not_found(desk_home: Path, tmp_path: Pa
     assert_fails(run("db", "backup", str(tmp_path / "b.sqlite3")), 3, "no desk database")
     assert_fails(run("db", "check"), 3, "no desk database")
     assert not (desk_home / "desk.sqlite3").exists()
+
+
+# -- read-only ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def read_only_view(tmp_path: Path) -> Iterator[Callable[[Path], Path]]:
+    """Makes a read-only bind mount of a folder and returns where (unmounted after the
+    test); skips the test, saying why, where this machine cannot mount. A real
+    read-only mount, because as root a file's mode bits do not stop a write."""
+    views: list[Path] = []
+
+    def mount(folder: Path) -> Path:
+        view = tmp_path / f"read-only-{len(views)}"
+        view.mkdir()
+        if shutil.which("mount") is None:
+            pytest.skip("no mount command to make a read-only bind mount")
+        steps = (["mount", "--bind", str(folder), str(view)],
+                 ["mount", "-o", "remount,bind,ro", str(view)])  # fmt: skip
+        for step in steps:
+            done = subprocess.run(step, capture_output=True, text=True, timeout=30)
+            if done.returncode != 0:
+                if step is steps[1]:
+                    subprocess.run(["umount", str(view)], capture_output=True, timeout=30)
+                pytest.skip(f"cannot make a read-only bind mount ({' '.join(step[:3])}: "
+                            f"{done.stderr.strip() or done.returncode})")  # fmt: skip
+        views.append(view)
+        return view
+
+    yield mount
+    for view in reversed(views):
+        if subprocess.run(["umount", str(view)], capture_output=True, timeout=30).returncode:
+            subprocess.run(["umount", "-l", str(view)], capture_output=True, timeout=30)
+
+
+@pytest.fixture
+def approved(desk_home: Path, tmp_path: Path) -> Path:
+    """A desk home (every desk process ended) holding douma-raids, approved."""
+    source, draft = write_small(tmp_path)
+    for args in (("import", str(source), "--draft", str(draft), "--no-mt"),
+                 ("confirm", "douma-raids", "--all"), ("status", "douma-raids", "review"),
+                 ("status", "douma-raids", "approved")):  # fmt: skip
+        done = run(*args, "--as", "omar")
+        assert done.returncode == 0, done.stderr
+    return desk_home
+
+
+@pytest.mark.parametrize("held_open", [False, True], ids=["closed", "held-open"])
+def test_read_only_mount_serves_every_reader(
+    approved: Path, read_only_view: Callable[[Path], Path], tmp_path: Path, held_open: bool
+) -> None:
+    """On a read-only mount every reading command works, whether the last desk closed
+    the database cleanly (no -shm: read immutable) or another desk still has it open
+    beside the mount (-wal and -shm there); `desk db check` and `desk db backup` too.
+    Each change is exit 6 naming the read-only mount, and nothing is written."""
+    database = approved / "desk.sqlite3"
+    holder = sqlite3.connect(database) if held_open else None
+    if holder is not None:
+        holder.execute("SELECT COUNT(*) FROM stories").fetchone()
+    try:
+        view = read_only_view(approved)
+        before = digest(database)
+        slug = "douma-raids"
+        site = tmp_path / "site"
+        for args in (("list",), ("show", slug), ("search", "Duma"), ("log", slug),
+                     ("diff", slug), ("stats", slug), ("export", slug, "--stdout"),
+                     ("export", slug, "--out", str(site)), ("db", "check"),
+                     ("db", "backup", str(tmp_path / "copy.sqlite3"))):  # fmt: skip
+            done = run("--home", str(view), *args)
+            assert done.returncode == 0, (args, done.stderr)
+            assert "Traceback" not in done.stderr
+        assert "Duma" in run("--home", str(view), "show", slug).stdout
+        assert (site / f"{slug}.md").is_file()
+        assert stories_in(tmp_path / "copy.sqlite3") == [slug]
+        second = tmp_path / "second"
+        second.mkdir()
+        source, _ = write_small(second)
+        for args in (("status", slug, "review"), ("import",
+                     str(source), "--no-mt", "--slug", "second-story"),
+                     ("export", slug, "--force", "--out", str(tmp_path / "forced"))):  # fmt: skip
+            assert_fails(run("--home", str(view), *args, "--as", "omar"), 6,
+                         "is read-only", "read-only mount")  # fmt: skip
+        assert not (tmp_path / "forced").exists()
+        assert digest(database) == before
+    finally:
+        if holder is not None:
+            holder.close()
+
+
+def test_read_only_mount_with_unfolded_changes_is_refused(
+    approved: Path, read_only_view: Callable[[Path], Path], tmp_path: Path
+) -> None:
+    """A -wal file holding changes but no -shm on a read-only mount: reading the file
+    alone would miss them, so desk refuses (exit 6) and says how to fold them in."""
+    frozen = tmp_path / "frozen"
+    frozen.mkdir()
+    writer = sqlite3.connect(approved / "desk.sqlite3", isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("UPDATE stories SET byline = 'changed in the WAL'")
+    shutil.copy(approved / "desk.sqlite3", frozen / "desk.sqlite3")
+    shutil.copy(approved / "desk.sqlite3-wal", frozen / "desk.sqlite3-wal")
+    writer.close()
+    view = read_only_view(frozen)
+    assert_fails(run("--home", str(view), "list"), 6, "desk.sqlite3-wal", "holds changes",
+                 "mount it writable")  # fmt: skip
+
+
+def test_forced_export_that_cannot_be_written_logs_nothing(
+    desk_home: Path, read_only_view: Callable[[Path], Path], tmp_path: Path
+) -> None:
+    """A forced export into a folder on a read-only mount fails (one line, no
+    traceback) and leaves no "export forced past the QA gate" in the log; the same
+    export into a writable folder does log it."""
+    source, draft = write_small(tmp_path)
+    imported = run("import", str(source), "--draft", str(draft), "--no-mt", "--as", "omar")
+    assert imported.returncode == 0, imported.stderr
+    site = tmp_path / "site"
+    site.mkdir()
+    view = read_only_view(site)
+
+    def overrides() -> int:
+        log = json.loads(run("log", "douma-raids", "--json").stdout)
+        return sum("export forced past the QA gate" in entry["note"] for entry in log)
+
+    failed = run("export", "douma-raids", "--force", "--out", str(view), "--as", "omar")
+    assert failed.returncode != 0 and "Traceback" not in failed.stderr
+    assert len(failed.stderr.strip().splitlines()) == 1, failed.stderr
+    assert overrides() == 0 and list(site.iterdir()) == []
+    written = run("export", "douma-raids", "--force", "--out", str(site), "--as", "omar")
+    assert written.returncode == 0, written.stderr
+    assert overrides() == 1

@@ -59,13 +59,9 @@ def connect(
             ) from None
         return _configure(sqlite3.connect(path, isolation_level=None), busy_timeout_ms), ""
     uri = path.resolve().as_uri()
-    conn = _configure(sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None),
-                      busy_timeout_ms)  # fmt: skip
     try:
-        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-        return conn, reason
+        return _open(f"{uri}?mode=ro", busy_timeout_ms), reason
     except sqlite3.OperationalError as exc:
-        conn.close()
         if _code(exc) != _CANTOPEN:
             raise failure(exc, path) from None
     # SQLite cannot make the -shm file it needs to read a WAL database.
@@ -80,10 +76,19 @@ def connect(
             f"cannot read the desk database {path}: {reason} and {wal.name} holds changes "
             "not yet folded into it; mount it writable once (any desk command folds them in)"
         )
-    immutable = _configure(
-        sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None), busy_timeout_ms
-    )
-    return immutable, reason
+    return _open(f"{uri}?immutable=1", busy_timeout_ms), reason
+
+
+def _open(uri: str, busy_timeout_ms: int) -> sqlite3.Connection:
+    """A configured read-only connection to `uri`, proven able to read."""
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    try:
+        _configure(conn, busy_timeout_ms)
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
 
 
 def _configure(conn: sqlite3.Connection, busy_timeout_ms: int) -> sqlite3.Connection:
