@@ -150,6 +150,7 @@ class LibreTranslateEngine:
         parts = urllib.parse.urlsplit(self.url)
         watchdog = _Watchdog(self.deadline)
         conn: http.client.HTTPConnection | None = None
+        response: http.client.HTTPResponse | None = None
         try:
             conn = self._connect(parts, watchdog)
             conn.request("POST", f"{parts.path}/translate", body=body, headers=headers)
@@ -164,6 +165,8 @@ class LibreTranslateEngine:
             raise self._error(self._reason(exc)) from None
         finally:
             watchdog.stop()
+            if response is not None:
+                response.close()  # its file holds the socket open past conn.close()
             if conn is not None:
                 conn.close()
         if watchdog.fired:  # cut mid-answer: what was read is not the whole of it
@@ -181,17 +184,25 @@ class LibreTranslateEngine:
         )
         sock.settimeout(self.timeout)
         watchdog.watch(sock)
-        conn: http.client.HTTPConnection
-        if secure:
+        if not secure:
+            conn = http.client.HTTPConnection(parts.netloc, timeout=self.timeout)
+            conn.sock = sock
+            return conn
+        try:
             context = ssl.create_default_context()
             # The handshake comes after the watchdog has the TLS socket, so it is cut too.
-            sock = context.wrap_socket(sock, server_hostname=host, do_handshake_on_connect=False)
-            watchdog.watch(sock)
-            sock.do_handshake()
-            conn = http.client.HTTPSConnection(parts.netloc, timeout=self.timeout)
-        else:
-            conn = http.client.HTTPConnection(parts.netloc, timeout=self.timeout)
-        conn.sock = sock
+            tls = context.wrap_socket(sock, server_hostname=host, do_handshake_on_connect=False)
+        except BaseException:
+            sock.close()
+            raise
+        try:
+            watchdog.watch(tls)
+            tls.do_handshake()
+        except BaseException:
+            tls.close()
+            raise
+        conn = http.client.HTTPSConnection(parts.netloc, timeout=self.timeout)
+        conn.sock = tls
         return conn
 
     def _read(self, response: http.client.HTTPResponse, cap: int, *, cut: bool = False) -> bytes:
