@@ -24,7 +24,7 @@ from desk.commands.common import (
 from desk.commands.engine import run_draft
 from desk.core.engine.base import NoneEngine
 from desk.core.errors import DeskError, InputError
-from desk.core.importer import ImportOptions
+from desk.core.importer import MAX_IMPORT_BYTES, ImportOptions
 from desk.core.qa import number_ranges
 from desk.core.story import StoryStatus
 
@@ -240,11 +240,22 @@ def edit_cmd(
     if text is None:
         if sys.stdin.isatty():
             raise InputError("give the English with --text, or pipe it on standard input")
-        text = sys.stdin.read()
+        text = _stdin_text()
     result = home.desk.edit(
         slug, n, text, author=resolve_author(author), expected_version=expect_version
     )
     click.echo(f"Segment {n} {'saved' if result.changed else 'unchanged'} ({result.status.value})")
+
+
+def _stdin_text() -> str:
+    """The English piped on standard input: UTF-8 text of at most the import limit."""
+    data = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise InputError(f"standard input: over the limit of {MAX_IMPORT_BYTES:,} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"standard input: not UTF-8 text (byte {exc.start + 1})") from None
 
 
 @click.command("confirm")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from desk.cli import main
 from desk.core.importer import MAX_IMPORT_BYTES
 from tests.helpers.cli import DeskCli
 from tests.helpers.stories import SMALL_AR, SMALL_EN, write_small
@@ -174,6 +175,23 @@ def test_segment_out_of_range(desk: DeskCli, tmp_path: Path) -> None:
     assert_clean_failure(result, 3, "out of range")
     assert "(empty)" not in desk("show", "douma-raids").output
     assert "confirmed" not in desk("show", "douma-raids").output.split("\n", 1)[1]
+
+
+def test_english_piped_that_is_not_utf8_or_too_big(desk: DeskCli, tmp_path: Path) -> None:
+    """English piped to `desk edit` that is not UTF-8, or over the limit, is refused in
+    one line naming standard input; the segment keeps its text."""
+    source, draft = write_small(tmp_path)
+    desk("import", str(source), "--draft", str(draft))
+    before = desk("show", "douma-raids").output
+    cases = [
+        ("Regime \xff\xfe forces".encode("latin-1"), "not UTF-8 text (byte 8)"),
+        (b"x" * (MAX_IMPORT_BYTES + 1), "over the limit"),
+    ]
+    for data, needle in cases:
+        result = desk.runner.invoke(main, ["edit", "douma-raids", "2"], input=data)
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert_clean_failure(result, 1, "standard input", needle)
+    assert desk("show", "douma-raids").output == before
 
 
 def test_illegal_status_move(desk: DeskCli, tmp_path: Path) -> None:
