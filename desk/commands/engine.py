@@ -28,10 +28,13 @@ from desk.commands.common import (
     resolve_author,
     say_notices,
 )
+from desk.commands.output import safe
 from desk.core.engine.base import Draft, Engine
 from desk.core.engine.packages import (
+    BrokenPackage,
     PackageInfo,
     argos_packages_dir,
+    clean_leftovers,
     desk_engine_dir,
     find_package,
     install_file,
@@ -64,6 +67,22 @@ def package_json(package: PackageInfo, in_use: bool) -> dict[str, Any]:
         "in_use": in_use,
         "where": package.where,
         "path": str(package.path),
+        "broken": None,
+    }
+
+
+def broken_json(problem: BrokenPackage) -> dict[str, Any]:
+    """A package folder desk cannot use, as JSON-ready data (`broken` says why)."""
+    return {
+        "name": problem.name,
+        "from": None,
+        "to": None,
+        "version": None,
+        "demo": False,
+        "in_use": False,
+        "where": problem.where,
+        "path": safe(str(problem.path)),
+        "broken": problem.reason,
     }
 
 
@@ -73,14 +92,20 @@ def package_json(package: PackageInfo, in_use: bool) -> dict[str, Any]:
 def list_cmd(home: Home, as_json: bool) -> None:
     """List installed Argos packages, which one drafts, and where each lives.
 
+    A package folder desk cannot use is listed as broken, with the reason.
+
     \b
     Example:
       desk engine list --json
     """
+    clean_leftovers(desk_engine_dir(home.path))
     packages, problems = installed_packages(home.path)
     in_use = package_in_use(home.path, home.desk.store)
     if as_json:
-        emit_json([package_json(p, p.name == in_use) for p in packages])
+        emit_json(
+            [package_json(p, p.name == in_use) for p in packages]
+            + [broken_json(b) for b in problems]
+        )
         return
     engine = home.desk.store.setting(ENGINE_SETTING, "argos")
     if engine == "libretranslate":
@@ -93,9 +118,10 @@ def list_cmd(home: Home, as_json: bool) -> None:
     for p in packages:
         mark = "*" if p.name == in_use else " "
         label = " (demo model)" if p.demo else ""
-        click.echo(f"{mark} {p.name:36} {p.from_code}→{p.to_code} {p.version:8} {p.where}{label}")
+        line = f"{mark} {p.name:36} {p.from_code}→{p.to_code} {p.version:8} {p.where}{label}"
+        click.echo(safe(line))
     for problem in problems:
-        click.echo(f"  broken: {problem}", err=True)
+        click.echo(safe(f"! {problem.name:36} broken ({problem.where}): {problem.reason}"))
 
 
 @engine_group.command("install")
@@ -106,7 +132,9 @@ def install_cmd(home: Home, what: tuple[str, ...], replace: bool) -> None:
     """Install an Argos package: `ar en` from the package index, or a .argosmodel file.
 
     The index is $ARGOS_PACKAGE_INDEX (as for Argos), else Argos's public index;
-    this is the one command that uses the network.
+    this is the one command that uses the network. Each fetch gives up after
+    $DESK_FETCH_TIMEOUT seconds of silence (30) or $DESK_FETCH_DEADLINE seconds in all
+    (1800), and a package over $DESK_DOWNLOAD_LIMIT_MB (1024) is refused.
 
     \b
     Example:
@@ -119,11 +147,46 @@ def install_cmd(home: Home, what: tuple[str, ...], replace: bool) -> None:
     if len(what) == 1:
         package = install_file(Path(what[0]), home.path, replace=replace)
     elif len(what) == 2:
-        click.echo(f"Fetching the package index {index_url()}index.json", err=True)
-        package = install_from_index(home.path, what[0], what[1], replace=replace)
+        click.echo(safe(f"Fetching the package index {index_url()}index.json"), err=True)
+        progress = DownloadProgress() if sys.stderr.isatty() else None
+        try:
+            package = install_from_index(
+                home.path, what[0], what[1], replace=replace, progress=progress
+            )
+        finally:
+            if progress is not None:
+                progress.close()
     else:
         raise InputError("give a language pair (ar en) or one .argosmodel file")
     click.echo(f"Installed {package.name} {package.version} into {package.path.parent}")
+
+
+class DownloadProgress:
+    """The package download's progress on a terminal's stderr, redrawn a few times a second."""
+
+    def __init__(self) -> None:
+        """Nothing drawn yet."""
+        self.drawn = 0.0
+        self.shown = False
+
+    def __call__(self, received: int, total: int | None) -> None:
+        """Redraw the line: megabytes so far, of how many, and the percentage."""
+        now = time.monotonic()
+        if now - self.drawn < 0.2 and received != total:
+            return
+        self.drawn = now
+        done = f"{received / 1024**2:.1f} MB"
+        if total:
+            done += f" of {total / 1024**2:.1f} MB ({100 * received // total}%)"
+        sys.stderr.write(f"\rDownloading the package: {done}\x1b[K")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        """End the progress line."""
+        if self.shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
 
 
 @engine_group.command("remove")

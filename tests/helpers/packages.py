@@ -7,7 +7,7 @@ import http.server
 import json
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -91,3 +91,120 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/"
+
+
+Route = Callable[[http.server.BaseHTTPRequestHandler, threading.Event], None]
+"""How a hostile server answers one path: it writes to the handler; the event is set
+when the server shuts down (a route that waits must give up then)."""
+
+
+def answer(body: bytes, status: int = 200, headers: dict[str, str] | None = None) -> Route:
+    """A plain answer, with a Content-Length."""
+
+    def route(handler: http.server.BaseHTTPRequestHandler, stop: threading.Event) -> None:
+        handler.send_response(status)
+        for key, value in {"Content-Length": str(len(body)), **(headers or {})}.items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return route
+
+
+def redirect(location: str, status: int = 302) -> Route:
+    """A redirect to `location`."""
+    return answer(b"", status, {"Location": location})
+
+
+def hang() -> Route:
+    """Accept the request and never answer."""
+
+    def route(handler: http.server.BaseHTTPRequestHandler, stop: threading.Event) -> None:
+        stop.wait(60)
+
+    return route
+
+
+def dribble(every: float = 0.2, length: int = 1000, in_headers: bool = False) -> Route:
+    """Announce `length` bytes, then send one byte every `every` seconds (never silent
+    long enough for a read timeout); `in_headers`: dribble a header line instead."""
+
+    def route(handler: http.server.BaseHTTPRequestHandler, stop: threading.Event) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(length))
+        if not in_headers:
+            handler.end_headers()
+        else:
+            handler.flush_headers()
+            handler.wfile.write(b"X-Slow: ")
+        while not stop.wait(every):
+            try:
+                handler.wfile.write(b"x")
+                handler.wfile.flush()
+            except OSError:
+                return
+
+    return route
+
+
+def flood(announce: int | None = None) -> Route:
+    """Send bytes until the client hangs up; with `announce`, claim that many first."""
+
+    def route(handler: http.server.BaseHTTPRequestHandler, stop: threading.Event) -> None:
+        handler.send_response(200)
+        if announce is not None:
+            handler.send_header("Content-Length", str(announce))
+        handler.end_headers()
+        block = b"\0" * 65536
+        while not stop.is_set():
+            try:
+                handler.wfile.write(block)
+            except OSError:
+                return
+
+    return route
+
+
+def cut_short(body: bytes, length: int) -> Route:
+    """Announce `length` bytes, send `body` (fewer) and close the connection."""
+
+    def route(handler: http.server.BaseHTTPRequestHandler, stop: threading.Event) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(length))
+        handler.end_headers()
+        handler.wfile.write(body)
+        handler.close_connection = True
+
+    return route
+
+
+@contextmanager
+def hostile_server(routes: dict[str, Route], host: str = "127.0.0.1") -> Iterator[str]:
+    """A real HTTP server on `host` answering each path in `routes` as told (404 for
+    others); yields its base URL (ending in /). Paths may be added while it runs."""
+    stop = threading.Event()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        """Answers from `routes`."""
+
+        def do_GET(self) -> None:
+            """Answer one request."""
+            route = routes.get(self.path.lstrip("/"))
+            if route is None:
+                answer(b"not here", 404)(self, stop)
+            else:
+                route(self, stop)
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Stay quiet."""
+
+    server = http.server.ThreadingHTTPServer((host, 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_address[1]}/"
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()

@@ -9,20 +9,35 @@ lazily (it creates folders when imported).
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import os
 import re
 import shutil
 import tempfile
+import time
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from desk.core.engine.base import EngineError
 
 MAX_UNPACKED_BYTES = 4 * 1024**3
 """Refuse archives that would unpack to more than this (real Argos models are ~100 MB)."""
+MAX_METADATA_BYTES = 1024**2
+"""A package's metadata.json is a few hundred bytes; refuse one over this."""
+WORK_PREFIXES = (".installing-", ".download-", ".removing-")
+"""desk's work folders in its engine dir, removed when a run is killed mid-way."""
+OWNER_FILE = ".owner"
+"""A file in each work folder that its process holds locked while it runs."""
+STALE_UNOWNED_SECONDS = 3600
+"""A work folder with no owner file (an older desk's, or one killed at its birth) is
+left alone for this long, in case its process is still at work."""
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 DEMO_FILE = "translate-ar_en-demo.argosmodel"
 
@@ -66,23 +81,56 @@ def demo_package_file() -> Path:
     return Path(str(resources.files("desk.data").joinpath(DEMO_FILE)))
 
 
+@dataclass(frozen=True)
+class BrokenPackage:
+    """A folder where a package should be that desk cannot use, and why."""
+
+    name: str
+    """The folder's name (made printable)."""
+    where: str
+    path: Path
+    reason: str
+
+
+def shown(text: str) -> str:
+    """A name or path from disk as it can be printed: `?` for what a terminal would act
+    on or cannot show (controls; bytes that are not UTF-8, kept as lone surrogates)."""
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
 def read_package(path: Path, where: str = "desk") -> PackageInfo:
     """Read and check an unpacked package directory; EngineError says what is wrong."""
+    try:
+        return _read_package(path, where)
+    except OSError as exc:
+        raise EngineError(f"{shown(str(path))}: cannot be read ({exc.strerror})") from None
+
+
+def _read_package(path: Path, where: str) -> PackageInfo:
+    """read_package, letting an error reading the disk through."""
+    label = shown(str(path))
+    if shown(path.name) != path.name:
+        raise EngineError(f"{label}: the folder's name is not printable text")
     metadata_file = path / "metadata.json"
     if not metadata_file.is_file():
-        raise EngineError(f"{path}: not an Argos package (no metadata.json)")
+        raise EngineError(f"{label}: not an Argos package (no metadata.json)")
+    if metadata_file.stat().st_size > MAX_METADATA_BYTES:
+        raise EngineError(f"{label}/metadata.json: larger than 1 MB; not Argos metadata")
     try:
         meta = json.loads(metadata_file.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise EngineError(f"{metadata_file}: not valid JSON ({exc})") from None
+        raise EngineError(f"{label}/metadata.json: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise EngineError(f"{label}/metadata.json: nested too deeply") from None
     if not isinstance(meta, dict):
-        raise EngineError(f"{metadata_file}: expected a JSON object")
+        raise EngineError(f"{label}/metadata.json: expected a JSON object")
     kind = meta.get("type", "translate")
     if kind != "translate":
-        raise EngineError(f"{path}: a {kind!r} package, not a translation package")
+        kind = _field(meta, "type", label)
+        raise EngineError(f"{label}: a {kind!r} package, not a translation package")
     for key in ("from_code", "to_code"):
-        if not isinstance(meta.get(key), str) or not meta[key]:
-            raise EngineError(f"{metadata_file}: missing {key}")
+        if not _field(meta, key, label):
+            raise EngineError(f"{label}/metadata.json: missing {key}")
     if not (path / "model" / "model.bin").is_file():
         raise EngineError(f"{path}: no CTranslate2 model (model/model.bin)")
     if (path / "sentencepiece.model").is_file():
@@ -94,32 +142,51 @@ def read_package(path: Path, where: str = "desk") -> PackageInfo:
     return PackageInfo(
         path=path,
         name=path.name,
-        from_code=meta["from_code"],
-        to_code=meta["to_code"],
-        version=str(meta.get("package_version", "")),
-        demo=bool(meta.get("demo", False)),
-        description=str(meta.get("description", "")),
+        from_code=_field(meta, "from_code", label),
+        to_code=_field(meta, "to_code", label),
+        version=_field(meta, "package_version", label),
+        demo=meta.get("demo") is True,  # JSON true only: "false" is a string, not a yes
+        description=_field(meta, "description", label),
         tokenizer=tokenizer,
-        target_prefix=str(meta.get("target_prefix", "")),
+        target_prefix=_field(meta, "target_prefix", label),
         where=where,
     )
 
 
-def installed_packages(home: Path) -> tuple[list[PackageInfo], list[str]]:
-    """Every readable package (desk's first), and a line for each broken one."""
+def _field(meta: dict[str, Any], key: str, label: str) -> str:
+    """A text field of metadata.json ('' when absent): a string (or a number, for a
+    version) that is Unicode text; EngineError names the field otherwise."""
+    value = meta.get(key, "")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and key.endswith("version"):
+        value = str(value)
+    if not isinstance(value, str):
+        raise EngineError(f"{label}/metadata.json: {key} is not a string")
+    if re.search("[\ud800-\udfff]", value):
+        raise EngineError(f"{label}/metadata.json: {key} is not valid Unicode text")
+    return value
+
+
+def installed_packages(home: Path) -> tuple[list[PackageInfo], list[BrokenPackage]]:
+    """Every readable package (desk's first), and each broken one with the reason."""
     found: list[PackageInfo] = []
-    problems: list[str] = []
+    broken: list[BrokenPackage] = []
     for where, folder in (("desk", desk_engine_dir(home)), ("argos", argos_packages_dir())):
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.iterdir()):
-            if not path.is_dir() or path.name.startswith("."):
+        try:
+            if not folder.is_dir():
                 continue
+            paths = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+        except OSError as exc:
+            reason = f"cannot list {shown(str(folder))}: {exc.strerror}"
+            broken.append(BrokenPackage(shown(folder.name), where, folder, reason))
+            continue
+        for path in paths:
             try:
+                if not path.is_dir():
+                    continue
                 found.append(read_package(path, where))
-            except EngineError as exc:
-                problems.append(str(exc))
-    return found, problems
+            except (EngineError, OSError) as exc:
+                broken.append(BrokenPackage(shown(path.name), where, path, str(exc)))
+    return found, broken
 
 
 def ar_en_packages(home: Path) -> list[PackageInfo]:
@@ -131,12 +198,15 @@ def ar_en_packages(home: Path) -> list[PackageInfo]:
 
 def find_package(home: Path, name: str) -> PackageInfo:
     """The installed package called `name`; EngineError lists what is installed."""
-    packages, _ = installed_packages(home)
+    packages, broken = installed_packages(home)
     for package in packages:
         if package.name == name:
             return package
+    for problem in broken:
+        if problem.path.name == name:
+            raise EngineError(f"the package {shown(name)} is broken: {problem.reason}")
     names = ", ".join(p.name for p in packages) or "none"
-    raise EngineError(f"no installed package named {name!r} (installed: {names})")
+    raise EngineError(f"no installed package named {shown(name)!r} (installed: {names})")
 
 
 def install_file(
@@ -155,9 +225,10 @@ def install_file(
         raise EngineError(f"{archive}: no such file")
     target_root = desk_engine_dir(home)
     target_root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target_root, prefix=".installing-") as tmp:
-        top = _unpack(archive, Path(tmp), label)
-        info = read_package(Path(tmp) / top)
+    clean_leftovers(target_root)
+    with work_folder(target_root, ".installing-") as tmp:
+        top = _unpack(archive, tmp, label)
+        info = read_package(tmp / top)
         if (info.from_code, info.to_code) != expect:
             raise EngineError(
                 f"{label}: translates {info.from_code}→{info.to_code}; "
@@ -170,10 +241,60 @@ def install_file(
                 f"remove it first (`desk engine remove {top}`) or use --replace"
             )
         if final.exists():
-            old = Path(tmp) / ".replaced"
+            old = tmp / ".replaced"
             final.rename(old)
-        (Path(tmp) / top).rename(final)
+        (tmp / top).rename(final)
     return read_package(final)
+
+
+@contextmanager
+def work_folder(root: Path, prefix: str) -> Iterator[Path]:
+    """A temporary folder in `root`, held by this process (a locked owner file inside)
+    and removed when done; one left by a killed run is removed by `clean_leftovers`."""
+    path = Path(tempfile.mkdtemp(dir=root, prefix=prefix))
+    owner = os.open(path / OWNER_FILE, os.O_CREAT | os.O_WRONLY, 0o600)
+    try:
+        fcntl.flock(owner, fcntl.LOCK_EX)
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+        os.close(owner)
+
+
+def clean_leftovers(root: Path) -> list[str]:
+    """Remove the work folders in `root` that no running desk holds: those whose owner
+    file is not locked (its process ended, even by SIGKILL), and those with no owner
+    file once older than an hour. Returns the names removed."""
+    removed: list[str] = []
+    try:
+        candidates = [p for p in root.iterdir() if p.name.startswith(WORK_PREFIXES)]
+    except OSError:
+        return removed
+    for path in candidates:
+        try:
+            if _unowned(path):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
+        except OSError:
+            continue  # gone already, or not ours to judge: leave it
+    return removed
+
+
+def _unowned(path: Path) -> bool:
+    """Whether no running process holds the work folder `path`."""
+    if not path.is_dir() or path.is_symlink():
+        return False
+    try:
+        owner = os.open(path / OWNER_FILE, os.O_RDONLY)
+    except FileNotFoundError:
+        return time.time() - path.stat().st_mtime > STALE_UNOWNED_SECONDS
+    try:
+        fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(owner)
+    return True
 
 
 def _unpack(archive: Path, into: Path, label: str) -> str:
@@ -200,8 +321,20 @@ def _unpack(archive: Path, into: Path, label: str) -> str:
                 raise EngineError(f"{label}: unpacks to more than 4 GiB; refused")
             bad = zf.testzip()
             if bad is not None:
-                raise EngineError(f"{label}: corrupt archive (bad checksum in {bad})")
-            zf.extractall(into)
+                raise EngineError(f"{label}: corrupt archive (bad checksum in {shown(bad)})")
+            try:
+                zf.extractall(into)
+            except OSError as exc:
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise EngineError(
+                        f"cannot unpack {label} into {into.parent}: the disk is full "
+                        "(no space left on device)"
+                    ) from None
+                if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                    raise EngineError(
+                        f"cannot unpack {label} into {into.parent}: {exc.strerror}"
+                    ) from None
+                raise
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise EngineError(f"{label}: corrupt or truncated archive ({exc})") from None
     return top
@@ -210,8 +343,8 @@ def _unpack(archive: Path, into: Path, label: str) -> str:
 def remove_package(home: Path, name: str) -> PackageInfo:
     """Delete an installed package by name (from desk's dir or Argos's)."""
     package = find_package(home, name)
-    trash = package.path.with_name(f".removing-{package.name}")
-    package.path.rename(trash)
+    trash = Path(tempfile.mkdtemp(dir=package.path.parent, prefix=".removing-"))
+    package.path.rename(trash / package.name)
     shutil.rmtree(trash)
     return package
 
