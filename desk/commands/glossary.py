@@ -497,8 +497,11 @@ def import_cmd(g: HomeGlossary, path: Path, fmt: str | None, into: str | None) -
     glossary = g.load()
     known_ids = {e.id for e in glossary.entries}
     known_canonicals = {e.canonical for e in glossary.entries}
-    new = [e for e in entries if e.id not in known_ids and e.canonical not in known_canonicals]
-    skipped = [e for e in entries if e not in new]
+    new: list[Entry] = []
+    skipped: list[Entry] = []
+    for entry in entries:  # one pass: testing each entry against the list `new` was quadratic
+        known = entry.id in known_ids or entry.canonical in known_canonicals
+        (skipped if known else new).append(entry)
     target = g.target_file(into or "imported.toml", "other")
     files.add_entries(target, new, glossary.entries)
     for entry in skipped:

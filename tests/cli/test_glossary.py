@@ -343,3 +343,16 @@ def test_dash_is_standard_output_and_input(
     assert "Imported 1 of 1 entries" in imported.stdout
     refused = desk("glossary", "export", "-", ok=False)
     assert refused.exit_code == 1 and "give --format" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("--canonical", "Tel\nTamer"), ("--arabic", "تل\tتمر")]
+)
+def test_a_name_with_a_line_break_or_tab_is_refused(desk: DeskCli, field: str, value: str) -> None:
+    """A canonical spelling or Arabic form is one line: `glossary add` refuses a line
+    break or tab (which no CSV/TSV export could hold), and the export still works."""
+    names = {"--canonical": "Tel Tamer", "--arabic": "تل تمر"} | {field: value}
+    result = desk("glossary", "add", "tel-tamer", "--canonical", names["--canonical"],
+                  "--arabic", names["--arabic"], "--kind", "place", ok=False)  # fmt: skip
+    assert result.exit_code == 1 and "a name is one line of text" in result.stderr
+    assert "tel-tamer" not in desk("glossary", "export", "-", "--format", "csv").stdout

@@ -215,7 +215,10 @@ def refusal(name: str, value: Any) -> str | None:
 
     The format of glossaries/README.md: canonical a non-blank string; kind one of four
     words; notes a string; arabic, variants and only_with_arabic a list of strings (or
-    one string). A name (canonical, variant, Arabic form) has at most MAX_NAME_CHARS.
+    one string). A name (canonical, variant, Arabic form) has at most MAX_NAME_CHARS. A
+    canonical spelling or an Arabic form is one line: no C0 or C1 control character (tab,
+    CR, LF among them), DEL, U+2028 or U+2029 once its ends are stripped (each is a cell of
+    a CSV/TSV export, which could not hold it).
     """
     value = loads(value)
     names: list[str] = []
@@ -232,7 +235,12 @@ def refusal(name: str, value: Any) -> str | None:
         )
         names = ([value] if isinstance(value, str) else value) if ok else []
     too_long = any(len(n.strip()) > MAX_NAME_CHARS for n in names)
-    return None if ok and not too_long else name
+    not_one_line = name in ("canonical", "arabic") and any(
+        ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029"
+        for n in names
+        for ch in n.strip()
+    )
+    return None if ok and not too_long and not not_one_line else name
 
 
 # Whole files ----------------------------------------------------------------------
@@ -763,8 +771,9 @@ def test_deep_nesting_is_an_input_error_not_a_recursion_error() -> None:
 @pytest.mark.parametrize(
     ("text", "line"),
     [
-        # U+2028 and NEL are line breaks to str.splitlines, not to TOML.
-        ('[a]\ncanonical = "A\u2028B\x85C"\n\n[x]\nkind = 5\n', 4),
+        # U+2028 and NEL are line breaks to str.splitlines, not to TOML (a canonical may
+        # not hold them: they are in a variant).
+        ('[a]\ncanonical = "A"\nvariants = ["A\u2028B\x85C"]\n\n[x]\nkind = 5\n', 5),
         # A line inside a multi-line string only looks like a header.
         ('[a]\ncanonical = "A"\nnotes = """\n[x]\n"""\n\n[x]\nkind = 5\n', 7),
         ("[a]\ncanonical = 'A'\nnotes = '''\n[x]\n'''\n# [x] \"\"\"\n[x]\nkind = 5\n", 7),

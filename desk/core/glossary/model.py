@@ -185,12 +185,26 @@ def _strings(value: Any, what: str, where: str) -> tuple[str, ...]:
 
 
 def _check_length(name: str, what: str, where: str) -> None:
-    """InputError if a name is longer than MAX_NAME_CHARS."""
+    """InputError if a name is longer than MAX_NAME_CHARS, or if a canonical spelling or
+    an Arabic form holds a line break, a tab or another control character (each is one
+    cell of a CSV/TSV row, which no export could then write, and one line on a screen)."""
     if len(name) > MAX_NAME_CHARS:
         raise InputError(
             f"{where}: {what} {_shown(name)} is {len(name)} characters long "
             f"(a name has at most {MAX_NAME_CHARS})"
         )
+    if what in ONE_LINE_FIELDS and (bad := CONTROL.search(name)):
+        raise InputError(
+            f"{where}: {what} {_shown(name)} holds U+{ord(bad.group()):04X} (a line break, "
+            "tab or control character); a name is one line of text"
+        )
+
+
+ONE_LINE_FIELDS = ("canonical", "arabic")
+"""The fields whose names must be one line of text: the CSV/TSV columns of an export."""
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""What such a name may not hold: C0 and C1 controls (tab, CR, LF among them), DEL, and
+the Unicode line and paragraph separators."""
 
 
 def parse_entry(entry_id: str, table: Any, source: str = "", line: int = 0) -> Entry:

@@ -40,11 +40,15 @@ from typing import Any
 
 from desk.core.atomic import write_atomic
 from desk.core.errors import InputError
-from desk.core.glossary.files import new_id
+from desk.core.glossary.files import IdPool
 from desk.core.glossary.model import ID_PATTERN, Entry, Kind, parse_entry, read_text
 
 TSV_HEADER = "# desk glossary: Arabic, English, comment; tab-separated, UTF-8\n"
 """The first line of a TSV export (a comment line to OmegaT)."""
+
+MAX_ROWS = 200_000
+"""The most rows one file may hold (a file is at most `model.MAX_FILE_BYTES` as well):
+twice the largest glossary desk is measured on."""
 
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "tsv", ".utf8": "tsv"}
 """The format each file extension means."""
@@ -190,15 +194,21 @@ class _Group:
     comment: str
     fields: dict[str, Any]
     arabic: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: dict[str, None] = field(default_factory=dict)
+    """Distinct comments in row order (a dict: a list tested with `in` was quadratic)."""
 
 
 def _rows(text: str, source: str, fmt: str) -> Iterable[tuple[int, list[str]]]:
     """(line number, trimmed fields) of each row that is not blank or a # comment."""
+    rows = 0
     for n, line in enumerate(text.split("\n"), start=1):
         line = line.removesuffix("\r")
         if not line.strip() or line.startswith("#"):
             continue
+        rows += 1
+        if rows > MAX_ROWS:
+            raise InputError(f"{source}:{n}: more than {MAX_ROWS:,} rows (desk reads at most "
+                             f"{MAX_ROWS:,} from one file)")  # fmt: skip
         if fmt == "tsv":
             cells = line.split("\t")
         else:
@@ -241,14 +251,14 @@ def parse_table(text: str, source: str, fmt: str) -> list[Entry]:
             if not arabic:
                 raise InputError(f"{where}: the source (Arabic) column is empty")
             group = plain.setdefault(target, _Group(n, target, "", {}))
-            if comment and comment not in group.notes:
-                group.notes.append(comment)
+            if comment:
+                group.notes.setdefault(comment)
         if arabic:
             group.arabic.append(arabic)
     entries = [_extended_entry(g, source) for g in extended.values()]
-    taken = {e.id for e in entries}
+    taken = IdPool(e.id for e in entries)
     for group in plain.values():
-        entry = _plain_entry(group, source, new_id(group.target, taken))
+        entry = _plain_entry(group, source, taken.new(group.target))
         taken.add(entry.id)
         entries.append(entry)
     return sorted(entries, key=lambda e: e.line)
@@ -267,14 +277,14 @@ def _extended_entry(group: _Group, source: str) -> Entry:
 def _plain_entry(group: _Group, source: str, entry_id: str) -> Entry:
     """An entry from plain OmegaT rows with one target term."""
     kind = str(Kind.OTHER)
-    notes: list[str] = []
+    notes: dict[str, None] = {}  # in order, each once
     for comment in group.notes:
         m = _KIND_PREFIX.match(comment)
         if m:
             kind = m.group(1) if kind == str(Kind.OTHER) else kind
             comment = comment[m.end() :]
-        if comment and comment not in notes:
-            notes.append(comment)
+        if comment:
+            notes.setdefault(comment)
     arabic = list(dict.fromkeys(group.arabic))
     table = {"canonical": group.target, "arabic": arabic, "kind": kind, "notes": "\n".join(notes)}
     return parse_entry(entry_id, table, source, group.line)

@@ -23,9 +23,13 @@ For each concept:
 
 Transactions, admin data, cross-references and other languages are ignored.
 
-Parsing goes through defusedxml only: a file that declares entities (billion laughs,
-external entities) is refused with the file and line; a DOCTYPE that only names an
-external DTD (common in v2 files) is accepted but the DTD is never read. Export writes
+Parsing streams the file through expat, keeping one concept at a time (see `_Reader`),
+with defusedxml's rules: a file that declares entities (billion laughs, external
+entities) is refused with the file and line; a DOCTYPE that only names an external DTD
+(common in v2 files) is accepted but the DTD is never read. Costs are bounded: a file
+is at most MAX_TBX_BYTES, MAX_ELEMENTS elements, MAX_ENTRIES concepts, each of at most
+MAX_CONCEPT_ELEMENTS elements, nested at most MAX_DEPTH deep; past any of these the
+file is refused with its line, nothing imported. Export writes
 TBX v3, TBX-Basic, DCA style: `preferredTerm-admn-sts` on the canonical,
 `deprecatedTerm-admn-sts` on each variant, Arabic forms in an `ar` langSec, the kind as
 `<descrip type="subjectField">`, notes and only_with_arabic forms as `<note>`s. The same
@@ -34,22 +38,16 @@ entries always give the same bytes.
 
 from __future__ import annotations
 
-import io
+import pyexpat
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax import InputSource, SAXParseException
-from xml.sax.handler import ContentHandler, feature_external_ges, feature_namespaces
-from xml.sax.xmlreader import AttributesNSImpl, Locator
-
-from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml.sax import make_parser
 
 from desk.core.atomic import write_atomic
 from desk.core.errors import InputError
-from desk.core.glossary.files import new_id, unique_id
+from desk.core.glossary.files import IdPool
 from desk.core.glossary.model import ID_PATTERN, Entry, Kind, parse_entry, read_limited
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
@@ -59,6 +57,14 @@ MAX_TBX_BYTES = 64 * 1024 * 1024
 """Larger files are refused before parsing."""
 MAX_DEPTH = 100
 """Deeper nesting than any TBX needs is refused (it would only slow the reader down)."""
+MAX_ENTRIES = 200_000
+"""The most concepts one file may hold (twice the largest glossary desk is measured on)."""
+MAX_ELEMENTS = 5_000_000
+"""The most XML elements one file may hold: 25 an entry (a rich TBX entry has 10 to 20);
+a file of millions of empty elements is refused after a few seconds."""
+MAX_CONCEPT_ELEMENTS = 10_000
+"""The most elements one concept may hold (one has tens): the reader keeps one concept
+at a time in memory, so this bounds what it keeps."""
 ONLY_WITH_ARABIC = "only_with_arabic:"
 """Prefix of the `<note>` that carries one only_with_arabic form."""
 
@@ -81,7 +87,7 @@ _KINDS = {k.value: k for k in Kind} | {"organization": Kind.ORGANISATION}
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     """An element: namespace, local name, attributes, line, and text and children in order."""
 
@@ -91,9 +97,9 @@ class _Node:
     line: int
     parts: list[str | _Node] = field(default_factory=list)
 
-    def children(self) -> Iterator[_Node]:
+    def children(self) -> list[_Node]:
         """Child elements in document order."""
-        return (p for p in self.parts if isinstance(p, _Node))
+        return [p for p in self.parts if not isinstance(p, str)]
 
     def walk(self) -> Iterator[_Node]:
         """This element and every element below it, in document order."""
@@ -101,10 +107,13 @@ class _Node:
         while stack:
             node = stack.pop()
             yield node
-            stack.extend(reversed(list(node.children())))
+            stack += reversed(node.children())
 
     def text(self) -> str:
         """All the text inside the element, markup removed, ends stripped."""
+        parts = self.parts
+        if len(parts) == 1 and isinstance(parts[0], str):
+            return parts[0].strip()  # the common case: a term, a note
         out: list[str] = []
         stack: list[str | _Node] = [self]
         while stack:
@@ -116,90 +125,135 @@ class _Node:
         return "".join(out).strip()
 
 
-class _TreeBuilder(ContentHandler):
-    """Builds `_Node`s from SAX events, noting each element's line."""
+class _Reader:
+    """Streams a TBX document through expat, one concept at a time.
+
+    Only the elements of the concept being read are kept (with their text and line);
+    each is turned into an entry when it closes, then dropped, so memory follows the
+    largest concept, not the file. Elements outside concepts are counted and forgotten.
+    """
 
     def __init__(self, source: str) -> None:
-        """An empty tree for the file `source`."""
-        super().__init__()
+        """A reader for the file `source` (its name in messages)."""
         self.source = source
+        self.parser = pyexpat.ParserCreate(namespace_separator=" ")
         self.root: _Node | None = None
+        self.core: set[str] = set()
         self.stack: list[_Node] = []
-        self.locator: Locator | None = None
+        """The open elements of the current concept, outermost first."""
+        self.depth = 0
+        self.elements = 0
+        self.concept_elements = 0
+        self.nested = False
+        """Whether the concept being read holds another concept."""
+        self.entries: list[Entry] = []
+        self.taken = IdPool()
 
     def line(self) -> int:
         """The line the parser is on."""
-        return (self.locator.getLineNumber() or 0) if self.locator else 0
+        return int(self.parser.CurrentLineNumber)
 
-    def setDocumentLocator(self, locator: Locator) -> None:
-        """Keep the locator: it gives every element its line."""
-        self.locator = locator
+    def error(self, what: str) -> InputError:
+        """InputError naming the file and the line the parser is on."""
+        return InputError(f"{self.source}:{self.line()}: {what}")
 
-    def startElementNS(
-        self, name: tuple[str | None, str], qname: str | None, attrs: AttributesNSImpl
-    ) -> None:
-        """Open an element (refused past MAX_DEPTH)."""
-        if len(self.stack) >= MAX_DEPTH:
-            raise InputError(f"{self.source}:{self.line()}: elements nested too deeply")
-        found: dict[str, str] = {}
-        for (uri, local), value in attrs.items():
-            found["xml:" + local if uri == XML_NS else local] = value
-        node = _Node(name[0] or "", name[1], found, self.line())
-        if self.stack:
-            self.stack[-1].parts.append(node)
-        else:
-            self.root = node
-        self.stack.append(node)
+    def parse(self, data: bytes) -> list[Entry]:
+        """The entries of the document `data`."""
+        parser = self.parser
+        parser.buffer_text = True
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.characters
+        # What defusedxml forbids, refused here: a file that declares entities (billion
+        # laughs, external entities) never gets one expanded. An external DTD is named
+        # but never read (the handler says "done" without opening anything), and an
+        # entity it would have defined is refused where it is used.
+        parser.EntityDeclHandler = self.entity_declared
+        parser.UnparsedEntityDeclHandler = self.entity_declared
+        parser.ExternalEntityRefHandler = lambda *args: 1
+        parser.SkippedEntityHandler = self.entity_skipped
+        parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_UNLESS_STANDALONE)
+        try:
+            parser.Parse(data, True)
+        except pyexpat.ExpatError as exc:
+            what = pyexpat.ErrorString(exc.code)
+            raise InputError(f"{self.source}:{exc.lineno}: not well-formed XML ({what})") from None
+        if self.root is None:
+            raise InputError(f"{self.source}: no XML element")
+        return self.entries
 
-    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:
-        """Close the element."""
-        self.stack.pop()
-
-    def characters(self, content: str) -> None:
-        """Text of the open element."""
-        if self.stack:
-            self.stack[-1].parts.append(content)
-
-    def skippedEntity(self, name: str) -> None:
-        """An entity from a DTD desk does not read: refuse rather than drop text."""
-        raise InputError(
-            f"{self.source}:{self.line()}: refers to the entity &{name}; from a DTD, "
-            "which desk does not read"
+    def entity_declared(self, *args: object) -> None:
+        """An <!ENTITY> declaration: refused, never expanded."""
+        raise self.error(
+            "refused: the file declares XML entities (<!ENTITY> in its DOCTYPE); "
+            "desk does not expand them"
         )
 
+    def entity_skipped(self, name: str, is_parameter_entity: bool) -> None:
+        """An entity from a DTD desk does not read: refuse rather than drop text."""
+        raise self.error(f"refers to the entity &{name}; from a DTD, which desk does not read")
 
-def _parse_xml(data: bytes, source: str) -> _Node:
-    """The element tree of an XML document, parsed by defusedxml (no entities, no DTD)."""
-    handler = _TreeBuilder(source)
-    parser = make_parser()
-    parser.forbid_dtd = False  # a DOCTYPE naming an external DTD is fine: it is never read
-    parser.forbid_entities = True
-    parser.forbid_external = False  # then expat skips the external DTD instead of failing
-    parser.setFeature(feature_namespaces, True)
-    parser.setFeature(feature_external_ges, False)
-    parser.setContentHandler(handler)
-    stream = InputSource()
-    stream.setByteStream(io.BytesIO(data))
-    try:
-        parser.parse(stream)
-    except SAXParseException as exc:
-        raise InputError(
-            f"{source}:{exc.getLineNumber()}: not well-formed XML ({exc.getMessage()})"
-        ) from None
-    except EntitiesForbidden:
-        raise InputError(
-            f"{source}:{handler.line()}: refused: the file declares XML entities "
-            "(<!ENTITY> in its DOCTYPE); desk does not expand them"
-        ) from None
-    except ExternalReferenceForbidden:
-        raise InputError(
-            f"{source}:{handler.line()}: refused: the file refers to an external resource"
-        ) from None
-    except DefusedXmlException as exc:
-        raise InputError(f"{source}:{handler.line()}: refused: {exc}") from None
-    if handler.root is None:
-        raise InputError(f"{source}: no XML element")
-    return handler.root
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        """Open an element: refused past MAX_DEPTH, MAX_ELEMENTS or MAX_CONCEPT_ELEMENTS."""
+        self.depth += 1
+        self.elements += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error("elements nested too deeply")
+        if self.elements > MAX_ELEMENTS:
+            raise self.error(f"more than {MAX_ELEMENTS:,} XML elements; desk reads at most "
+                             f"{MAX_ENTRIES:,} entries from one file")  # fmt: skip
+        ns, _, name = tag.rpartition(" ")
+        if self.root is None:
+            self.root = _Node(ns, name, {}, self.line())
+            if name not in ("martif", "tbx"):
+                raise self.error(
+                    f"not a TBX file (the root element is <{name}>, not <tbx> or <martif>)"
+                )
+            self.core = {"", ns}
+            return
+        if not self.stack and not (name in _CONCEPTS and ns in self.core):
+            return  # outside any concept: nothing to keep
+        found: dict[str, str] = {}
+        for key, value in attrs.items():
+            uri, _, local = key.rpartition(" ")
+            found["xml:" + local if uri == XML_NS else local] = value
+        node = _Node(ns, name, found, self.line())
+        if self.stack:
+            self.concept_elements += 1
+            self.nested = self.nested or name in _CONCEPTS
+            if self.concept_elements > MAX_CONCEPT_ELEMENTS:
+                where = f"{self.source}:{self.stack[0].line}"
+                raise InputError(
+                    f"{where} (entry {self.stack[0].attrs.get('id') or 'without id'}): "
+                    f"more than {MAX_CONCEPT_ELEMENTS:,} elements in one concept"
+                )
+            self.stack[-1].parts.append(node)
+        else:
+            self.concept_elements, self.nested = 0, False
+        self.stack.append(node)
+
+    def end(self, tag: str) -> None:
+        """Close an element; a concept that closes becomes entries."""
+        self.depth -= 1
+        if not self.stack:
+            return
+        node = self.stack.pop()
+        if self.stack:
+            return
+        # The outermost concept: it and any concept inside it, in document order.
+        for inner in node.walk() if self.nested else (node,):
+            if inner.name in _CONCEPTS and inner.ns in self.core:
+                if len(self.entries) >= MAX_ENTRIES:
+                    raise self.error(f"more than {MAX_ENTRIES:,} entries (desk reads at most "
+                                     f"{MAX_ENTRIES:,} from one file)")  # fmt: skip
+                entry = _concept(inner, self.core, self.source, self.taken)
+                self.taken.add(entry.id)
+                self.entries.append(entry)
+
+    def characters(self, content: str) -> None:
+        """Text of the open element (kept inside a concept only)."""
+        if self.stack:
+            self.stack[-1].parts.append(content)
 
 
 def read_tbx(path: Path) -> list[Entry]:
@@ -209,21 +263,7 @@ def read_tbx(path: Path) -> list[Entry]:
 
 def parse_tbx(data: bytes, source: str) -> list[Entry]:
     """The entries of a TBX document's bytes; `source` names it in messages."""
-    root = _parse_xml(data, source)
-    if root.name not in ("martif", "tbx"):
-        raise InputError(
-            f"{source}:{root.line}: not a TBX file (the root element is <{root.name}>, "
-            "not <tbx> or <martif>)"
-        )
-    core = {"", root.ns}
-    entries: list[Entry] = []
-    taken: set[str] = set()
-    for node in root.walk():
-        if node.name in _CONCEPTS and node.ns in core:
-            entry = _concept(node, core, source, taken)
-            taken.add(entry.id)
-            entries.append(entry)
-    return entries
+    return _Reader(source).parse(data)
 
 
 def _category(node: _Node, core: set[str]) -> str | None:
@@ -266,12 +306,12 @@ def _term(holder: _Node, lang: str, core: set[str]) -> _Term | None:
     return _Term(lang, text, status) if text else None
 
 
-def _concept(concept: _Node, core: set[str], source: str, taken: set[str]) -> Entry:
+def _concept(concept: _Node, core: set[str], source: str, taken: IdPool) -> Entry:
     """One entry from a termEntry/conceptEntry."""
     raw_id = concept.attrs.get("id", "")
     where = f"{source}:{concept.line} (entry {raw_id or 'without id'})"
     terms: list[_Term] = []
-    notes: list[str] = []
+    notes: dict[str, None] = {}  # in order, each once
     only: list[str] = []
     subjects: list[str] = []
     stack: list[tuple[_Node, str]] = [(concept, "")]
@@ -286,15 +326,14 @@ def _concept(concept: _Node, core: set[str], source: str, taken: set[str]) -> En
             term = _term(node, lang, core)
             if term:
                 terms.append(term)
-        elif category == "subjectField" and node.text():
-            subjects.append(node.text())
-        elif category in ("definition", "note") and node.text():
-            text = node.text()
+        elif category == "subjectField" and (text := node.text()):
+            subjects.append(text)
+        elif category in ("definition", "note") and (text := node.text()):
             if category == "note" and text.startswith(ONLY_WITH_ARABIC):
                 only.append(text.removeprefix(ONLY_WITH_ARABIC).strip())
-            elif text not in notes:
-                notes.append(text)
-        stack.extend((child, lang) for child in reversed(list(node.children())))
+            else:
+                notes.setdefault(text)
+        stack += [(child, lang) for child in reversed(node.children())]
     english = [t for t in terms if t.lang == "en"]
     canonical = next((t for t in english if t.status == "preferred"), None)
     canonical = canonical or next((t for t in english if t.status != "deprecated"), None)
@@ -302,30 +341,31 @@ def _concept(concept: _Node, core: set[str], source: str, taken: set[str]) -> En
         what = "only deprecated English terms" if english else "no English term"
         raise InputError(f"{where}: {what}, so no house spelling")
     admitted = [t.text for t in english if t.status != "deprecated" and t is not canonical]
+    lines = list(notes)
     if admitted:
-        notes.append("Admitted: " + "; ".join(admitted))
+        lines.append("Admitted: " + "; ".join(admitted))
     kinds = [_KINDS[s.lower()] for s in subjects if s.lower() in _KINDS]
-    notes += [f"Subject field: {s}" for s in subjects if s.lower() not in _KINDS]
+    lines += [f"Subject field: {s}" for s in subjects if s.lower() not in _KINDS]
     table = {
         "canonical": canonical.text,
         "arabic": [t.text for t in terms if t.lang == "ar"],
         "variants": [t.text for t in english if t.status == "deprecated"],
         "kind": str(kinds[0] if kinds else Kind.OTHER),
-        "notes": "\n".join(notes),
+        "notes": "\n".join(lines),
         "only_with_arabic": only,
     }
     return parse_entry(_entry_id(raw_id, canonical.text, taken), table, source, concept.line)
 
 
-def _entry_id(raw: str, canonical: str, taken: set[str]) -> str:
+def _entry_id(raw: str, canonical: str, taken: IdPool) -> str:
     """A valid, unused entry id from a concept's id, else from its canonical spelling."""
     if raw.startswith("_") and ID_PATTERN.match(raw[1:]):
         raw = raw[1:]
     cleaned = raw if ID_PATTERN.match(raw) else re.sub(r"[^a-z0-9_-]+", "-", raw.lower())
     cleaned = cleaned.lstrip("-_")
     if not ID_PATTERN.match(cleaned):
-        return new_id(canonical, taken)
-    return unique_id(cleaned, taken)
+        return taken.new(canonical)
+    return taken.unique(cleaned)
 
 
 def _check_xml_text(entry: Entry) -> None:

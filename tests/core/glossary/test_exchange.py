@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -429,7 +430,10 @@ TEXT = st.text(
     ),
     max_size=25,
 )
-COLUMN = TEXT.filter(lambda s: not any(c in s for c in "\t\r\n") and not s.strip().startswith("#"))
+COLUMN = TEXT.filter(
+    lambda s: not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029]", s) and not s.strip().startswith("#")
+)
+"""A canonical spelling or an Arabic form: one line, no control characters."""
 
 
 @st.composite

@@ -349,14 +349,16 @@ TEXT = st.text(
     ),
     max_size=30,
 )
+NAME = TEXT.filter(lambda s: not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029]", s))
+"""A canonical spelling or an Arabic form: one line, no control characters."""
 
 
 @st.composite
 def entries(draw: st.DrawFn) -> Entry:
     """A valid entry, as the glossary would read it back (values stripped)."""
     table = {
-        "canonical": draw(TEXT.filter(str.strip)),
-        "arabic": draw(st.lists(TEXT, max_size=3)),
+        "canonical": draw(NAME.filter(str.strip)),
+        "arabic": draw(st.lists(NAME, max_size=3)),
         "variants": draw(st.lists(TEXT, max_size=3)),
         "kind": draw(st.sampled_from([k.value for k in Kind])),
         "notes": draw(TEXT),
