@@ -44,6 +44,9 @@ class DamagedError(UnavailableError):
     """The desk database file is damaged: SQLite or desk found pages or rows it cannot
     read; desk writes nothing more to it."""
 
+    what: str = ""
+    """What was found damaged, in SQLite's or desk's words (the message says more)."""
+
 
 class SchemaError(UnavailableError):
     """The database was made by a newer desk (a migration or column this desk does not

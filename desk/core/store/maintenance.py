@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from desk.core.errors import InputError, RefusedError, UnavailableError
+from desk.core.errors import DamagedError, InputError, RefusedError, UnavailableError
 from desk.core.store.migrations import MIGRATIONS, applied, known_upto
 from desk.core.store.opening import connect, damaged, failure, is_damage
 
@@ -32,7 +32,10 @@ class Checked:
 
 def check(path: Path, *, busy_timeout_ms: int) -> Checked:
     """Run SQLite's integrity and foreign-key checks on the database at `path`."""
-    conn, _ = connect(path, busy_timeout_ms, read_only=True)
+    try:
+        conn, _ = connect(path, busy_timeout_ms, read_only=True)
+    except DamagedError as exc:
+        return Checked([exc.what], "unreadable")
     problems: list[str] = []
     schema = ""
     try:
@@ -44,10 +47,11 @@ def check(path: Path, *, busy_timeout_ms: int) -> Checked:
                 MAX_PROBLEMS
             ):
                 problems.append(f"{table} row {rowid} refers to a missing {parent} row")
-        except sqlite3.Error as exc:
-            if not is_damage(exc):
-                raise failure(exc, path) from None
-            problems.append(str(exc))
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            error = failure(exc, path)
+            if not isinstance(error, DamagedError):
+                raise error from None
+            problems.append(error.what)
     finally:
         conn.close()
     return Checked(problems[:MAX_PROBLEMS], schema)

@@ -329,8 +329,9 @@ def _refuse_missing_columns(conn: sqlite3.Connection, path: Path) -> None:
         if lacking:
             what = f"table {table}" if table not in present else f"column {table}.{lacking[0]}"
             raise SchemaError(
-                f"the desk database {path} lacks {what} that its migrations make: it was "
-                f"changed by a newer desk or by hand; {known_upto()}. This desk changes nothing"
+                f"the desk database {path} lacks {what} that its migrations make: changed "
+                f"by a newer desk, by hand, or damaged (`desk db check`); {known_upto()}. "
+                "This desk changes nothing"
             )
 
 

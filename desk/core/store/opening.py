@@ -11,6 +11,7 @@ through that mount. A `-wal` file still holding changes is never skipped that wa
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -43,8 +44,16 @@ def connect(
 
     A missing file is created (its folder too), unless `read_only` asks for a connection
     that cannot write (NotFoundError then). Raises UnavailableError when the file can be
-    neither created nor read.
+    neither created nor read, DamagedError when it is damaged.
     """
+    try:
+        return _connect(path, busy_timeout_ms, read_only)
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        raise failure(exc, path) from None
+
+
+def _connect(path: Path, busy_timeout_ms: int, read_only: bool) -> tuple[sqlite3.Connection, str]:
+    """`connect`, letting SQLite's errors through."""
     if read_only and not path.is_file():
         raise NotFoundError(f"no desk database at {path}")
     reason = read_only_reason(path) if path.exists() else ""
@@ -63,7 +72,7 @@ def connect(
         return _open(f"{uri}?mode=ro", busy_timeout_ms), reason
     except sqlite3.OperationalError as exc:
         if _code(exc) != _CANTOPEN:
-            raise failure(exc, path) from None
+            raise
     # SQLite cannot make the -shm file it needs to read a WAL database.
     wal = path.with_name(path.name + "-wal")
     if "mount" not in reason:
@@ -120,9 +129,15 @@ def is_damage(exc: sqlite3.Error) -> bool:
     )
 
 
-def failure(exc: sqlite3.Error, path: Path) -> DeskError:
+def failure(exc: sqlite3.Error | UnicodeDecodeError, path: Path) -> DeskError:
     """What a failed SQLite call on the desk database at `path` means, as desk says it
-    (all exit 6, the README's "database unavailable")."""
+    (all exit 6, the README's "database unavailable").
+
+    A UnicodeDecodeError is Python failing to read SQLite's own message: the schema's
+    text is damaged (e.g. "malformed database schema" quoting bytes that are not UTF-8).
+    """
+    if isinstance(exc, UnicodeDecodeError):
+        return damaged(path, bytes(exc.object).decode("utf-8", "replace"))
     code = _code(exc)
     if is_damage(exc):
         return damaged(path, str(exc))
@@ -137,15 +152,29 @@ def failure(exc: sqlite3.Error, path: Path) -> DeskError:
             f"the desk database {path} is read-only ({why}): this command changes it; "
             "reading commands still work"
         )
-    if code == _FULL:
-        return UnavailableError(f"the desk database {path} is unavailable: the disk is full")
+    if code == _FULL or (code == _IOERR and _disk_full(path)):
+        return UnavailableError(
+            f"the desk database {path} is unavailable: the disk is full ({exc}); "
+            "nothing of this command was saved"
+        )
     return UnavailableError(f"the desk database {path} is unavailable ({exc})")
+
+
+def _disk_full(path: Path) -> bool:
+    """Whether the disk holding `path` has (next to) no room left: SQLite reports a
+    full disk met while growing its shared-memory file as an I/O error."""
+    try:
+        return shutil.disk_usage(path.parent).free < 64 * 1024
+    except OSError:
+        return False
 
 
 def damaged(path: Path, what: str) -> DamagedError:
     """The one message for a damaged database: what was found, and what to do."""
-    return DamagedError(
+    error = DamagedError(
         f"the desk database {path} is damaged ({what}); desk writes nothing more to it: "
         "`desk db check` lists the damage, `desk db backup FILE` copies what can be read; "
         "restore your last backup"
     )
+    error.what = what
+    return error

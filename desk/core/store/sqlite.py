@@ -71,13 +71,10 @@ class Store:
         self.path = path
         self.damage: sqlite3.Error | None = None
         """The damage SQLite reported during a write, if any: no write follows it."""
-        try:
-            self.conn, self.read_only = connect(path, busy_timeout_ms)
-        except sqlite3.Error as exc:
-            raise failure(exc, path) from None
+        self.conn, self.read_only = connect(path, busy_timeout_ms)
         try:
             migrate(self.conn, self.write, path=path, upto=upto, read_only=self.read_only)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
             self.conn.close()
             raise failure(exc, path) from None
         except DeskError:
@@ -155,6 +152,7 @@ class Store:
 
     def _story_from_row(self, row: sqlite3.Row) -> Story:
         """Build a Story, with its segments, from a `stories` row."""
+        row = _typed(row)
         story = Story(
             id=row["id"],
             slug=row["slug"],
@@ -221,6 +219,7 @@ class Store:
     @staticmethod
     def _summary(r: sqlite3.Row) -> StorySummary:
         """Build a StorySummary from a row of `list_stories`."""
+        r = _typed(r)
         return StorySummary(
             slug=r["slug"],
             headline_ar=r["headline_ar"],
@@ -248,6 +247,7 @@ class Store:
     @staticmethod
     def _revision(r: sqlite3.Row) -> Revision:
         """Build a Revision from a row of `revisions`."""
+        r = _typed(r)
         return Revision(
             id=r["id"],
             story_id=r["story_id"],
@@ -447,8 +447,26 @@ class Store:
         conn.execute(f"UPDATE stories SET {assignments} WHERE id = ?", (*fields.values(), story_id))
 
 
+_NUMBERS = frozenset({"id", "story_id", "segment_id", "segment_n", "n", "paragraph", "version",
+                      "total", "confirmed"})  # fmt: skip
+"""The columns that hold whole numbers; every other column desk reads holds text."""
+
+
+def _typed(row: sqlite3.Row) -> sqlite3.Row:
+    """The row, if each cell holds what desk writes there; TypeError if not (a damaged
+    cell may read back as bytes or a number where desk wrote text)."""
+    for name in row.keys():  # noqa: SIM118 (a Row iterates over its values)
+        value = row[name]
+        if value is None and name in ("segment_id", "segment_n"):
+            continue
+        if not isinstance(value, int if name in _NUMBERS else str):
+            raise TypeError(f"{name} holds {type(value).__name__} {value!r:.40}")
+    return row
+
+
 def _segment_from_row(row: sqlite3.Row) -> Segment:
     """Build a Segment from a `segments` row."""
+    row = _typed(row)
     return Segment(
         id=row["id"],
         n=row["n"],
