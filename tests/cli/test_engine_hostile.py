@@ -1,0 +1,347 @@
+"""`desk engine install` and `desk engine list` against servers and files that lie, hang
+or flood: a clear one-line error (exit 7), bounded time, nothing left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desk.core.engine.packages import demo_package_file
+from tests.helpers.cli import DeskCli
+from tests.helpers.packages import (
+    Route,
+    answer,
+    dribble,
+    flood,
+    hang,
+    hostile_server,
+    index_entry,
+    make_package,
+    redirect,
+)
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
+@pytest.fixture(autouse=True)
+def quick_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Timeouts of a second or two, so a hostile server costs a test little time."""
+    monkeypatch.setenv("DESK_FETCH_TIMEOUT", "1")
+    monkeypatch.setenv("DESK_FETCH_DEADLINE", "2")
+    monkeypatch.setenv("DESK_DOWNLOAD_LIMIT_MB", "1")
+
+
+def left_in(home: Path) -> list[str]:
+    """Everything in desk's engine folder, hidden work folders included."""
+    folder = home / "engines"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def fails(desk: DeskCli, *args: str) -> str:
+    """Run a desk command expected to fail as an engine error: its one-line message
+    (after the line saying which index is fetched)."""
+    result = desk(*args, ok=False)
+    assert result.exit_code == 7, result.output + result.stderr
+    lines = [
+        line for line in result.stderr.splitlines() if not line.startswith("Fetching the package")
+    ]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, dict[str, Route]]]:
+    """A server on 127.0.0.1 that ARGOS_PACKAGE_INDEX points at, serving a good package
+    at good.argosmodel; the test sets its other routes (index.json first)."""
+    archive = make_package(tmp_path / "dl", name="translate-ar_en-1_0").read_bytes()
+    routes: dict[str, Route] = {"good.argosmodel": answer(archive)}
+    with hostile_server(routes) as base:
+        monkeypatch.setenv("ARGOS_PACKAGE_INDEX", base)
+        yield base, routes
+
+
+def serve_index(routes: dict[str, Route], entries: object) -> None:
+    """Serve `entries` as the index (bytes as they are, anything else as JSON)."""
+    body = entries if isinstance(entries, bytes) else json.dumps(entries).encode()
+    routes["index.json"] = answer(body)
+
+
+def good(base: str) -> dict[str, object]:
+    """The index entry of the good package."""
+    return index_entry("translate-ar_en-1_0", base + "good.argosmodel")
+
+
+def with_(entry: dict[str, object], **changes: object) -> dict[str, object]:
+    """An index entry with some fields changed."""
+    return {**entry, **changes}
+
+
+LYING_ENTRIES = {
+    "bad version": ({"package_version": "1.0 beta!"}, "package_version '1.0 beta!' is not"),
+    "links null": ({"links": None}, "links is not a list of URLs"),
+    "links not strings": ({"links": [1, {"a": 2}]}, "links is not a list of URLs"),
+    "only ipfs": ({"links": ["ipfs://Qm"]}, "no http or https link"),
+    "code a number": ({"from_code": 7}, "from_code is not a short text"),
+    "escape in code": ({"to_code": "en\x1b]0;x\a"}, "to_code is not a short text"),
+    "checksum not hex": ({"sha256": 12}, "sha256 is not 64 hex digits"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LYING_ENTRIES))
+def test_an_index_entry_that_lies_is_skipped(
+    desk: DeskCli, desk_home: Path, site: tuple[str, dict[str, Route]], case: str
+) -> None:
+    """Alone, a lying ar→en entry is named as skipped; beside a good one, the good one
+    installs (a newer version that lies does not win)."""
+    base, routes = site
+    change, phrase = LYING_ENTRIES[case]
+    liar = with_(with_(good(base), package_version="9.0"), **change)
+    serve_index(routes, [liar])
+    message = fails(desk, "engine", "install", "ar", "en")
+    assert "no ar→en package" in message and "skipped 1 malformed" in message
+    assert phrase in message
+    serve_index(routes, [liar, good(base), "not an entry", None])
+    result = desk("engine", "install", "ar", "en")
+    assert "Installed translate-ar_en-1_0 1.0" in result.output
+    assert left_in(desk_home) == ["translate-ar_en-1_0"]
+
+
+@pytest.mark.parametrize(
+    ("index", "phrase"),
+    [
+        (DEEP, "nested too deeply"),
+        (b'{"packages": []}', "is not a JSON list of packages"),
+        (b"[{]", "is not valid JSON"),
+        (b"[\xff\xfe]", "is not valid JSON"),
+    ],
+    ids=["deep", "object", "malformed", "not utf-8"],
+)
+def test_an_index_that_lies_is_a_clear_error(
+    desk: DeskCli, desk_home: Path, site: tuple[str, dict[str, Route]], index: bytes, phrase: str
+) -> None:
+    """A whole index that is not a list of entries: one line naming the index."""
+    base, routes = site
+    serve_index(routes, index)
+    message = fails(desk, "engine", "install", "ar", "en")
+    assert f"the package index {base}index.json" in message and phrase in message
+    assert left_in(desk_home) == []
+
+
+@pytest.mark.parametrize(
+    ("route", "phrase"),
+    [
+        (hang(), "no answer for 1 s"),
+        (dribble(every=0.2), "took longer than the 2 s deadline"),
+        (flood(), "sent more than the 16 MB limit"),
+        (answer(b"x" * 100, 503), "HTTP 503"),
+    ],
+    ids=["hang", "dribble", "flood", "error"],
+)
+def test_an_index_server_that_hangs_or_floods_fails_in_bounded_time(
+    desk: DeskCli, desk_home: Path, site: tuple[str, dict[str, Route]], route: Route, phrase: str
+) -> None:
+    """The index fetch ends at the timeout, deadline or cap (argostranslate's waited
+    forever and read any size into memory)."""
+    base, routes = site
+    routes["index.json"] = route
+    message = fails(desk, "engine", "install", "ar", "en")
+    assert f"cannot download the Argos package index {base}index.json: {phrase}" in message
+    assert left_in(desk_home) == []
+
+
+def test_package_downloads_that_lie_hang_or_flood(
+    desk: DeskCli, desk_home: Path, site: tuple[str, dict[str, Route]]
+) -> None:
+    """Each bad package link fails naming the link and why, and nothing is left; a
+    later good link in the same entry is used."""
+    base, routes = site
+    with hostile_server({"good.argosmodel": routes["good.argosmodel"]}, "localhost") as away:
+        routes.update(
+            {
+                "hang.argosmodel": hang(),
+                "slow.argosmodel": dribble(every=0.2),
+                "huge.argosmodel": flood(),
+                "away.argosmodel": redirect(away + "good.argosmodel"),
+            }
+        )
+        cases = {
+            "hang": "no answer for 1 s",
+            "slow": "took longer than the 2 s deadline",
+            "huge": "more than the 1 MB limit",
+            "away": "redirected to another host (localhost); refused",
+        }
+        for name, phrase in cases.items():
+            serve_index(routes, [with_(good(base), links=[f"{base}{name}.argosmodel"])])
+            message = fails(desk, "engine", "install", "ar", "en")
+            assert f"cannot download translate-ar_en-1_0 1.0 from {base}{name}" in message
+            assert phrase in message
+            assert left_in(desk_home) == []
+    wrong = with_(good(base), sha256="ab" * 32)
+    serve_index(routes, [wrong])
+    assert "sha256 mismatch" in fails(desk, "engine", "install", "ar", "en")
+    assert left_in(desk_home) == []
+    links = [f"{base}hang.argosmodel", "ipfs://Qm", f"{base}good.argosmodel"]
+    serve_index(routes, [with_(good(base), links=links)])
+    assert "Installed translate-ar_en-1_0" in desk("engine", "install", "ar", "en").output
+
+
+def test_a_matching_checksum_installs(
+    desk: DeskCli, desk_home: Path, site: tuple[str, dict[str, Route]], tmp_path: Path
+) -> None:
+    """An entry's sha256, when it gives one, is checked and passes for the right bytes."""
+    import hashlib
+
+    base, routes = site
+    digest = hashlib.sha256((tmp_path / "dl" / "translate-ar_en-1_0.argosmodel").read_bytes())
+    serve_index(routes, [with_(good(base), sha256=digest.hexdigest().upper())])
+    assert "Installed translate-ar_en-1_0" in desk("engine", "install", "ar", "en").output
+
+
+def metadata_package(folder: Path, meta: str, name: str = "translate-ar_en-liar") -> Path:
+    """A package archive whose metadata.json is `meta`."""
+    return make_package(folder, name=name, metadata=meta)
+
+
+BASE_META = {"from_code": "ar", "to_code": "en", "type": "translate", "package_version": "1.0"}
+LYING_METADATA = {
+    "deep": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    "surrogate version": (
+        json.dumps({**BASE_META, "package_version": "\ud800"}),
+        "package_version is not valid Unicode text",
+    ),
+    "version a list": (json.dumps({**BASE_META, "package_version": [1]}), "not a string"),
+    "huge": (json.dumps({**BASE_META, "description": "x" * 1_100_000}), "larger than 1 MB"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LYING_METADATA))
+def test_package_metadata_that_lies_is_refused_at_install(
+    desk: DeskCli, desk_home: Path, tmp_path: Path, case: str
+) -> None:
+    """Metadata that would break desk later is refused at install, naming the file."""
+    meta, phrase = LYING_METADATA[case]
+    archive = metadata_package(tmp_path / "dl", meta)
+    message = fails(desk, "engine", "install", str(archive))
+    assert "translate-ar_en-liar/metadata.json" in message and phrase in message
+    assert left_in(desk_home) == []
+
+
+@pytest.mark.parametrize("case", sorted(LYING_METADATA))
+def test_a_broken_package_in_the_argos_dir_is_listed_and_does_not_stop_drafts(
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """`desk engine list` lists a broken package as broken with the reason (exit 0), and
+    a draft still comes from a good package."""
+    argos_dir = tmp_path / "argos-packages"
+    meta, phrase = LYING_METADATA[case]
+    with zipfile.ZipFile(metadata_package(tmp_path / "dl", meta)) as zf:
+        zf.extractall(argos_dir)
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(argos_dir))
+    desk("engine", "install", str(demo_package_file()))
+    listing = desk("engine", "list").output
+    assert "! translate-ar_en-liar" in listing and phrase in listing
+    rows = json.loads(desk("engine", "list", "--json").output)
+    assert [(r["name"], r["broken"] is None) for r in rows] == [
+        ("translate-ar_en-0_1_0-demo", True),
+        ("translate-ar_en-liar", False),
+    ]
+    story = tmp_path / "story.ar.md"
+    story.write_text("# عنوان\n\nقال المرصد إن القصف استمر.\n", encoding="utf-8")
+    assert "Drafted 2 segment(s)" in desk("import", str(story), "--as", "tr").output
+    assert "translate-ar_en-liar" in fails(desk, "engine", "use", "translate-ar_en-liar")
+
+
+def test_demo_is_json_true_only(desk: DeskCli, tmp_path: Path) -> None:
+    """`"demo": "false"` is a string, not a yes: the package is not labelled demo."""
+    meta = json.dumps({**BASE_META, "demo": "false"})
+    desk("engine", "install", str(metadata_package(tmp_path / "dl", meta)))
+    rows = json.loads(desk("engine", "list", "--json").output)
+    assert [(r["name"], r["demo"]) for r in rows] == [("translate-ar_en-liar", False)]
+    assert "demo model" not in desk("engine", "list").output
+
+
+def test_a_killed_install_leaves_nothing_after_the_next_run(
+    desk: DeskCli, desk_home: Path, site: tuple[str, dict[str, Route]]
+) -> None:
+    """SIGKILL or SIGTERM during a real `desk engine install` leaves its work folder; the
+    next `desk engine list` removes it, but never the one a running install holds."""
+    base, routes = site
+    routes["hang.argosmodel"] = hang()
+    serve_index(routes, [with_(good(base), links=[f"{base}hang.argosmodel"])])
+    command = [sys.executable, "-m", "desk", "engine", "install", "ar", "en"]
+    # These installs wait on the hanging download long enough to be found and killed.
+    env = {**os.environ, "DESK_FETCH_TIMEOUT": "60", "DESK_FETCH_DEADLINE": "60"}
+    for stop in ("kill", "terminate"):
+        doomed = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+        killed = wait_for_work_folder(desk_home)
+        alive = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+        held = wait_for_work_folder(desk_home, besides=killed)
+        getattr(doomed, stop)()
+        doomed.wait()
+        assert killed.exists(), f"the install stopped by {stop} left no work folder"
+        desk("engine", "list")
+        assert not killed.exists() and held.exists()
+        alive.kill()
+        alive.wait()
+        desk("engine", "list")
+        assert left_in(desk_home) == []
+    # An older desk's leftover (no owner file) goes once it is an hour old.
+    old = desk_home / "engines" / ".installing-oldstyle"
+    (old / "pkg").mkdir(parents=True)
+    desk("engine", "list")
+    assert old.exists()
+    hour_ago = time.time() - 3700
+    os.utime(old, (hour_ago, hour_ago))
+    desk("engine", "list")
+    assert left_in(desk_home) == []
+
+
+def wait_for_work_folder(home: Path, besides: Path | None = None) -> Path:
+    """A download work folder an install has made in `home`, other than `besides`."""
+    for _ in range(400):
+        for path in (home / "engines").glob(".download-*"):
+            if path != besides and (path / ".owner").exists():
+                return path
+        time.sleep(0.05)
+    raise AssertionError("the install never made its work folder")
+
+
+@pytest.fixture
+def small_engine_dir(desk_home: Path) -> Iterator[Path]:
+    """desk's engine folder on a 256 KB tmpfs (skipped where this test cannot mount one)."""
+    folder = desk_home / "engines"
+    folder.mkdir(parents=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip() or 'not root'}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_full_disk_at_install_is_said_as_such(
+    desk: DeskCli, small_engine_dir: Path, tmp_path: Path
+) -> None:
+    """A package that does not fit on the disk: "the disk is full" (exit 7), not a
+    corrupt archive, and the half-unpacked folder is gone."""
+    archive = tmp_path / "translate-ar_en-big.argosmodel"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("translate-ar_en-big/metadata.json", json.dumps(BASE_META))
+        zf.writestr("translate-ar_en-big/sentencepiece.model", b"placeholder")
+        zf.writestr("translate-ar_en-big/model/model.bin", bytes(2 * 1024**2))
+    message = fails(desk, "engine", "install", str(archive))
+    assert "the disk is full" in message and "corrupt" not in message
+    assert list(small_engine_dir.iterdir()) == []
