@@ -47,12 +47,11 @@ def left_in(home: Path) -> list[str]:
 
 def fails(desk: DeskCli, *args: str) -> str:
     """Run a desk command expected to fail as an engine error: its one-line message
-    (after the line saying which index is fetched)."""
+    (after the line saying which index is fetched, or which engine drafts)."""
     result = desk(*args, ok=False)
     assert result.exit_code == 7, result.output + result.stderr
-    lines = [
-        line for line in result.stderr.splitlines() if not line.startswith("Fetching the package")
-    ]
+    notices = ("Fetching the package index ", "Drafting ")
+    lines = [line for line in result.stderr.splitlines() if not line.startswith(notices)]
     assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
     return lines[0]
 
@@ -345,3 +344,24 @@ def test_a_full_disk_at_install_is_said_as_such(
     message = fails(desk, "engine", "install", str(archive))
     assert "the disk is full" in message and "corrupt" not in message
     assert list(small_engine_dir.iterdir()) == []
+
+
+def test_a_package_with_a_broken_tokenizer_is_an_engine_error(
+    desk: DeskCli, tmp_path: Path
+) -> None:
+    """The demo model with a tokenizer that is not one: `desk draft` fails in one line
+    naming the package (exit 7), not a sentencepiece traceback mid-draft."""
+    archive = tmp_path / "translate-ar_en-badtok.argosmodel"
+    with zipfile.ZipFile(demo_package_file()) as demo, zipfile.ZipFile(archive, "w") as out:
+        for member in demo.infolist():
+            name = "translate-ar_en-badtok/" + member.filename.split("/", 1)[1]
+            data = demo.read(member)
+            if name.endswith("sentencepiece.model"):
+                data = b"not a sentencepiece model"
+            out.writestr(name, data)
+    desk("engine", "install", str(archive))
+    story = tmp_path / "story.ar.md"
+    story.write_text("# عنوان\n\nقال المرصد إن القصف استمر.\n", encoding="utf-8")
+    desk("import", str(story), "--no-mt", "--slug", "story", "--as", "tr")
+    message = fails(desk, "draft", "story", "--as", "tr")
+    assert "translate-ar_en-badtok: cannot load the sentencepiece tokenizer" in message

@@ -55,12 +55,21 @@ class _Loaded:
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"{package.path}: cannot load the model ({exc})") from None
         self.tokenizer: Any
-        if package.tokenizer == "sentencepiece":
-            self.tokenizer = SentencePieceTokenizer(package.path / "sentencepiece.model")
-        else:
-            self.tokenizer = BPETokenizer(
-                package.path / "bpe.model", package.from_code, package.to_code
-            )
+        try:
+            # argostranslate loads a tokenizer at its first use; load it here, so that a
+            # broken one is an engine error before any segment is sent.
+            if package.tokenizer == "sentencepiece":
+                self.tokenizer = SentencePieceTokenizer(package.path / "sentencepiece.model")
+                self.tokenizer.lazy_processor()
+            else:
+                self.tokenizer = BPETokenizer(
+                    package.path / "bpe.model", package.from_code, package.to_code
+                )
+                self.tokenizer.lazy_load()
+        except (RuntimeError, ValueError, OSError, ImportError) as exc:
+            raise EngineError(
+                f"{package.path}: cannot load the {package.tokenizer} tokenizer ({exc})"
+            ) from None
 
 
 _CACHE: dict[tuple[Path, str, int], _Loaded] = {}
