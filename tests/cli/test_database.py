@@ -95,6 +95,20 @@ def test_readers_need_no_write_lock(write_lock: sqlite3.Connection, args: tuple[
     assert "Traceback" not in result.stderr
 
 
+def test_audit_of_a_current_index_needs_no_write_lock(database: Path) -> None:
+    """`desk glossary audit` writes only to bring its index up to date: with the index
+    current it reads while another desk holds the write lock."""
+    assert run("glossary", "audit").returncode == 0
+    conn = sqlite3.connect(database, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = run("glossary", "audit", DESK_BUSY_TIMEOUT_MS="100")
+        assert result.returncode == 0, result.stderr
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()
+
+
 def test_writer_past_busy_timeout_is_exit_6(write_lock: sqlite3.Connection) -> None:
     """A change that cannot get the write lock within the busy timeout: exit 6, the
     README's "database is unavailable", the database named."""
@@ -356,6 +370,7 @@ def approved(desk_home: Path, tmp_path: Path) -> Path:
                  ("status", "douma-raids", "approved")):  # fmt: skip
         done = run(*args, "--as", "omar")
         assert done.returncode == 0, done.stderr
+    assert run("glossary", "audit").returncode == 0  # its index brought up to date
     return desk_home
 
 
@@ -378,7 +393,7 @@ def test_read_only_mount_serves_every_reader(
         site = tmp_path / "site"
         for args in (("list",), ("show", slug), ("search", "Duma"), ("log", slug),
                      ("diff", slug), ("stats", slug), ("export", slug, "--stdout"),
-                     ("export", slug, "--out", str(site)), ("db", "check"),
+                     ("export", slug, "--out", str(site)), ("glossary", "audit"), ("db", "check"),
                      ("db", "backup", str(tmp_path / "copy.sqlite3"))):  # fmt: skip
             done = run("--home", str(view), *args)
             assert done.returncode == 0, (args, done.stderr)

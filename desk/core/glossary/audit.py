@@ -14,7 +14,13 @@ from desk.core.glossary.fuzzy import NameKeys, surface_key
 from desk.core.glossary.model import Entry, Glossary
 from desk.core.glossary.spellings import spellings_in
 from desk.core.store import Store
-from desk.core.store.spelling_index import refresh, stories_using, stories_with_key, totals
+from desk.core.store.spelling_index import (
+    pending,
+    refresh,
+    stories_using,
+    stories_with_key,
+    totals,
+)
 
 SAMPLE = 10
 """Stories named per spelling (the newest); the count covers them all."""
@@ -83,7 +89,8 @@ def audit(store: Store, glossary: Glossary, *, min_stories: int = 1) -> list[Clu
     but only the unlisted ones are proposed; a cluster with none is not reported.
     The stories using each spelling are left for `name_stories`, for the clusters shown.
     """
-    refresh(store.write, extract=spellings_in)
+    if pending(store.conn):  # an index already current needs no write lock
+        refresh(store.write, extract=spellings_in)
     clusters: dict[str, Cluster] = {}
     for total in totals(store.conn):
         cluster = clusters.setdefault(total.key, Cluster(total.key))
