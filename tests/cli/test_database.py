@@ -506,3 +506,68 @@ def test_flipped_bytes_never_escape_as_a_traceback(home: Path, desk: DeskCli) ->
             if result.exit_code == 6:  # a damaged name in the schema reads as a missing one
                 said = result.stderr
                 assert "is damaged" in said or "desk db check" in said, (seed, said)
+
+
+@pytest.fixture
+def without_root_override(tmp_path: Path) -> tuple[str, ...]:
+    """A command prefix that runs a process as this root user but without the power to
+    override file modes (CAP_DAC_OVERRIDE), so a read-only file stays read-only; skips
+    the test, saying why, where that cannot be done."""
+    prefix = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search")
+    probe = tmp_path / "probe"
+    probe.write_text("x", encoding="utf-8")
+    probe.chmod(0o444)
+    if shutil.which("setpriv") is None:
+        pytest.skip("no setpriv to drop the override of file modes")
+    tried = subprocess.run([*prefix, "sh", "-c", f"echo y >> {probe}"], capture_output=True,
+                           timeout=30)  # fmt: skip
+    if tried.returncode == 0 or probe.read_text(encoding="utf-8") != "x":
+        pytest.skip("cannot run a process here that a file's read-only mode stops")
+    return prefix
+
+
+def run_with(prefix: tuple[str, ...], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `desk ARGS` as its own process under `prefix`."""
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "desk", *args], cwd=ROOT, env=dict(os.environ),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_read_only_file_serves_readers(
+    approved: Path, without_root_override: tuple[str, ...]
+) -> None:
+    """A database file whose mode is read-only, in a folder desk may write: opened with
+    SQLite's mode=ro, every reading command works; a change is exit 6 naming why."""
+    database = approved / "desk.sqlite3"
+    database.chmod(0o444)
+    before = digest(database)
+    for args in (("list",), ("show", "douma-raids"), ("search", "Duma"), ("db", "check")):
+        done = run_with(without_root_override, *args)
+        assert done.returncode == 0, (args, done.stderr)
+    assert_fails(run_with(without_root_override, "status", "douma-raids", "review", "--as",
+                          "omar"), 6, "is read-only", "the file is read-only")  # fmt: skip
+    assert digest(database) == before
+
+
+def test_read_only_folder_without_shm_is_a_clear_refusal(
+    approved: Path, without_root_override: tuple[str, ...]
+) -> None:
+    """A read-only file in a read-only folder that is not a read-only mount, with no
+    -shm beside it: SQLite cannot read it safely (immutable would not be safe: its owner
+    may write), so desk says what to do, exit 6; with a writer's -shm there, it reads."""
+    (approved / "desk.sqlite3").chmod(0o444)
+    approved.chmod(0o555)
+    try:
+        assert_fails(run_with(without_root_override, "list"), 6,
+                     "the file and its folder are read-only", "make the folder writable")  # fmt: skip
+        # While a writer has it open, its -shm is there to read through: readers work.
+        holder = sqlite3.connect(approved / "desk.sqlite3")
+        holder.execute("SELECT COUNT(*) FROM stories").fetchone()
+        try:
+            done = run_with(without_root_override, "show", "douma-raids")
+            assert done.returncode == 0, done.stderr
+        finally:
+            holder.close()
+    finally:
+        approved.chmod(0o755)

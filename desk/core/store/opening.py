@@ -30,10 +30,12 @@ def read_only_reason(path: Path) -> str:
             return "it is on a read-only mount"
     except OSError:
         return ""
-    if path.exists() and not os.access(path, os.W_OK):
-        return "the file is read-only"
-    if path.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
-        return "its folder is read-only"
+    file = path.exists() and not os.access(path, os.W_OK)
+    folder = path.exists() and not os.access(path.parent, os.W_OK | os.X_OK)
+    if file and folder:
+        return "the file and its folder are read-only"
+    if file or folder:
+        return "the file is read-only" if file else "its folder is read-only"
     return ""
 
 
@@ -71,7 +73,7 @@ def _connect(path: Path, busy_timeout_ms: int, read_only: bool) -> tuple[sqlite3
     try:
         return _open(f"{uri}?mode=ro", busy_timeout_ms), reason
     except sqlite3.OperationalError as exc:
-        if _code(exc) != _CANTOPEN:
+        if _code(exc) not in (_CANTOPEN, _READONLY):
             raise
     # SQLite cannot make the -shm file it needs to read a WAL database.
     wal = path.with_name(path.name + "-wal")
