@@ -3,7 +3,8 @@
 Nothing outside this package writes SQL. `sqlite.py` is the embedded SQLite store,
 `migrations.py` its named schema migrations, `opening.py` how the file is opened
 (writable, read-only, on a read-only mount) and what SQLite's failures mean,
-`maintenance.py` the check and backup of `desk db`, `spelling_index.py` the audit's index.
+`rows.py` the records rows become (a row no desk writes is damage), `maintenance.py`
+the check and backup of `desk db`, `spelling_index.py` the audit's index.
 """
 
 from __future__ import annotations

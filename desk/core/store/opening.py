@@ -68,7 +68,12 @@ def _connect(path: Path, busy_timeout_ms: int, read_only: bool) -> tuple[sqlite3
             raise UnavailableError(
                 f"cannot create the desk database {path}: {exc.strerror or exc}"
             ) from None
-        return _configure(sqlite3.connect(path, isolation_level=None), busy_timeout_ms), ""
+        conn = sqlite3.connect(path, isolation_level=None)
+        try:
+            return _configure(conn, busy_timeout_ms), ""
+        except sqlite3.Error:
+            conn.close()
+            raise
     uri = path.resolve().as_uri()
     try:
         return _open(f"{uri}?mode=ro", busy_timeout_ms), reason

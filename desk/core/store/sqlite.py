@@ -6,53 +6,28 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from desk.core.errors import ConflictError, DeskError, NotFoundError
 from desk.core.store.migrations import applied, migrate
-from desk.core.store.opening import connect, damaged, failure, is_damage
-from desk.core.story import RevisionKind, Role, Segment, SegmentStatus, Story, StoryStatus
+from desk.core.store.opening import connect, failure, is_damage
+from desk.core.store.rows import (
+    Revision,
+    StorySummary,
+    decoding,
+    revision_from_row,
+    segment_from_row,
+    story_from_row,
+    summary_from_row,
+)
+from desk.core.story import RevisionKind, Segment, Story, StoryStatus
+
+__all__ = ["BUSY_TIMEOUT_MS", "Revision", "Store", "StorySummary", "utc_now"]
 
 BUSY_TIMEOUT_MS = 10_000
 """How long a write waits for another writer's lock before it fails ("database is
 locked"): a command can wait this long; the workbench sets a shorter one."""
-
-
-@dataclass(frozen=True)
-class Revision:
-    """One entry of the append-only revision log."""
-
-    id: int
-    story_id: int
-    segment_n: int | None
-    """The segment's number, or None for a story-level entry (status, import)."""
-    author: str
-    at: str
-    kind: RevisionKind
-    before: str
-    after: str
-    note: str
-    visit: str = ""
-    """The workbench's visit to the segment that made it (its saves as one typed change);
-    empty for everything else."""
-    saves: int = 1
-    """How many saved revisions this one stands for (more than 1: a visit's saves, folded)."""
-
-
-@dataclass(frozen=True)
-class StorySummary:
-    """A story as the list shows it, without loading its segments."""
-
-    slug: str
-    headline_ar: str
-    headline_en: str
-    status: StoryStatus
-    segments: int
-    confirmed: int
-    updated_at: str
-    last_author: str
 
 
 class Store:
@@ -147,33 +122,12 @@ class Store:
         ).fetchone()
         if row is None:
             raise NotFoundError(f"no story with slug {slug!r} (see `desk list`)")
-        with self._decoding(f"story {slug!r}"):
-            return self._story_from_row(row)
-
-    def _story_from_row(self, row: sqlite3.Row) -> Story:
-        """Build a Story, with its segments, from a `stories` row."""
-        row = _typed(row)
-        story = Story(
-            id=row["id"],
-            slug=row["slug"],
-            headline_ar=row["headline_ar"],
-            status=StoryStatus(row["status"]),
-            standfirst=row["standfirst"],
-            outlet=row["outlet"],
-            source_url=row["source_url"],
-            source_date=row["source_date"],
-            byline=row["byline"],
-            keywords=list(json.loads(row["keywords"])),
-            credit=row["credit"],
-            source_file=row["source_file"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            published_at=row["published_at"],
-        )
-        rows = self.conn.execute(
-            "SELECT * FROM segments WHERE story_id = ? ORDER BY n", (story.id,)
-        ).fetchall()
-        story.segments = [_segment_from_row(r) for r in rows]
+        with decoding(self.path, f"story {slug!r}"):
+            story = story_from_row(row)
+            rows = self.conn.execute(
+                "SELECT * FROM segments WHERE story_id = ? ORDER BY n", (story.id,)
+            ).fetchall()
+            story.segments = [segment_from_row(r) for r in rows]
         return story
 
     def count_stories(self, status: StoryStatus | None = None) -> int:
@@ -213,23 +167,8 @@ class Store:
             """,
             params,
         ).fetchall()
-        with self._decoding("the story list"):
-            return [self._summary(r) for r in rows]
-
-    @staticmethod
-    def _summary(r: sqlite3.Row) -> StorySummary:
-        """Build a StorySummary from a row of `list_stories`."""
-        r = _typed(r)
-        return StorySummary(
-            slug=r["slug"],
-            headline_ar=r["headline_ar"],
-            headline_en=r["headline_en"],
-            status=StoryStatus(r["status"]),
-            segments=r["total"],
-            confirmed=r["confirmed"],
-            updated_at=r["updated_at"],
-            last_author=r["last_author"],
-        )
+        with decoding(self.path, "the story list"):
+            return [summary_from_row(r) for r in rows]
 
     def revisions(self, story_id: int) -> list[Revision]:
         """The story's revision log, oldest first."""
@@ -241,33 +180,8 @@ class Store:
             """,
             (story_id,),
         ).fetchall()
-        with self._decoding("the revision log"):
-            return [self._revision(r) for r in rows]
-
-    @staticmethod
-    def _revision(r: sqlite3.Row) -> Revision:
-        """Build a Revision from a row of `revisions`."""
-        r = _typed(r)
-        return Revision(
-            id=r["id"],
-            story_id=r["story_id"],
-            segment_n=r["segment_n"],
-            author=r["author"],
-            at=r["at"],
-            kind=RevisionKind(r["kind"]),
-            before=r["before"],
-            after=r["after"],
-            note=r["note"],
-            visit=r["visit"],
-        )
-
-    @contextmanager
-    def _decoding(self, what: str) -> Iterator[None]:
-        """Rows desk cannot make sense of (a status or JSON no desk writes) are damage."""
-        try:
-            yield
-        except (ValueError, TypeError, KeyError, IndexError) as exc:
-            raise damaged(self.path, f"{what}: {exc}") from None
+        with decoding(self.path, "the revision log"):
+            return [revision_from_row(r) for r in rows]
 
     def setting(self, key: str, default: str = "") -> str:
         """A desk-wide setting chosen from the CLI, or `default`."""
@@ -445,44 +359,6 @@ class Store:
             raise ValueError(f"not a story field: {sorted(unknown)}")
         assignments = ", ".join(f"{name} = ?" for name in fields)
         conn.execute(f"UPDATE stories SET {assignments} WHERE id = ?", (*fields.values(), story_id))
-
-
-_NUMBERS = frozenset({"id", "story_id", "segment_id", "segment_n", "n", "paragraph", "version",
-                      "total", "confirmed"})  # fmt: skip
-"""The columns that hold whole numbers; every other column desk reads holds text."""
-
-
-def _typed(row: sqlite3.Row) -> sqlite3.Row:
-    """The row, if each cell holds what desk writes there; TypeError if not (a damaged
-    cell may read back as bytes or a number where desk wrote text)."""
-    for name in row.keys():  # noqa: SIM118 (a Row iterates over its values)
-        value = row[name]
-        if value is None and name in ("segment_id", "segment_n"):
-            continue
-        if not isinstance(value, int if name in _NUMBERS else str):
-            raise TypeError(f"{name} holds {type(value).__name__} {value!r:.40}")
-    return row
-
-
-def _segment_from_row(row: sqlite3.Row) -> Segment:
-    """Build a Segment from a `segments` row."""
-    row = _typed(row)
-    return Segment(
-        id=row["id"],
-        n=row["n"],
-        paragraph=row["paragraph"],
-        role=Role(row["role"]),
-        source=row["source"],
-        draft=row["draft"],
-        text=row["text"],
-        status=SegmentStatus(row["status"]),
-        engine=row["engine"],
-        model=row["model"],
-        drafted_at=row["drafted_at"],
-        version=row["version"],
-        updated_at=row["updated_at"],
-        updated_by=row["updated_by"],
-    )
 
 
 def utc_now() -> str:
