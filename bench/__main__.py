@@ -2,7 +2,8 @@
 
 Each benchmark runs as `python -m bench.<module> --json FILE [--quick]`, one after the
 other, so none measures while another is running: engine (bench.engine), glossary
-(bench.glossary), tui (bench.tui), store (bench.store) and export (bench.import_export).
+(bench.glossary), glossary_import (bench.glossary_import), tui (bench.tui), store
+(bench.store) and export (bench.import_export).
 Their own output (their detailed tables) goes to stderr as they run; stdout holds only
 the suite's report, at the end:
 
@@ -43,9 +44,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHES = {
     "engine": "bench.engine",
     "glossary": "bench.glossary",
+    "glossary_import": "bench.glossary_import",
     "tui": "bench.tui",
     "store": "bench.store",
     "export": "bench.import_export",
+    "align": "bench.align",
 }
 """Suite name -> module, in the order they run."""
 ALIASES = {"import_export": "export", "import": "export"}

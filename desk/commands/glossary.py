@@ -522,13 +522,13 @@ def export_cmd(g: HomeGlossary, path: Path, fmt: str | None) -> None:
       desk glossary export house.tsv
     """
     from desk.core.glossary.tabular import write_table
-    from desk.core.glossary.tbx import write_tbx
+    from desk.core.glossary.tbx_export import write_tbx
 
     kind = _exchange_format(path, fmt)
     entries = g.load().entries
     if str(path) == "-":  # standard output: the data only, the count on stderr
         from desk.core.glossary.tabular import to_table_text
-        from desk.core.glossary.tbx import to_tbx_bytes
+        from desk.core.glossary.tbx_export import to_tbx_bytes
 
         data = to_tbx_bytes(entries) if kind == "tbx" else to_table_text(entries, kind).encode()
         sys.stdout.buffer.write(data)
@@ -544,15 +544,16 @@ def export_cmd(g: HomeGlossary, path: Path, fmt: str | None) -> None:
 
 def _read_stdin(kind: str) -> list[Entry]:
     """The entries of a TBX, CSV or TSV glossary on standard input (at most the size a
-    file may have)."""
+    file may have: TBX is streamed, a table read whole)."""
+    from desk.core.glossary.model import MAX_FILE_BYTES
     from desk.core.glossary.tabular import parse_table
-    from desk.core.glossary.tbx import MAX_TBX_BYTES, parse_tbx
+    from desk.core.glossary.tbx import read_tbx_stream
 
-    data = sys.stdin.buffer.read(MAX_TBX_BYTES + 1)
-    if len(data) > MAX_TBX_BYTES:
-        raise InputError(f"standard input: over the {MAX_TBX_BYTES // 2**20} MiB limit")
     if kind == "tbx":
-        return parse_tbx(data, "standard input")
+        return read_tbx_stream(sys.stdin.buffer, "standard input")
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"standard input: larger than {MAX_FILE_BYTES // 2**20} MiB")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -207,6 +207,11 @@ CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 the Unicode line and paragraph separators."""
 
 
+_FIELD_SET = frozenset(FIELDS)
+_KIND_VALUES = frozenset(k.value for k in Kind)
+_KIND_CHOICES = ", ".join(k.value for k in Kind)
+
+
 def parse_entry(entry_id: str, table: Any, source: str = "", line: int = 0) -> Entry:
     """One entry from its TOML table; InputError naming the file, line and entry."""
     place = f"{source}:{line}" if line else source
@@ -219,7 +224,7 @@ def parse_entry(entry_id: str, table: Any, source: str = "", line: int = 0) -> E
     where = f"{place} (entry {entry_id})" if place else f"entry {entry_id}"
     if not isinstance(table, dict):
         raise InputError(f"{where}: an entry must be a table ([{entry_id}]), not {_shown(table)}")
-    unknown = sorted(set(table) - set(FIELDS))
+    unknown = sorted(set(table) - _FIELD_SET)
     if unknown:
         names = ", ".join(_shown(key) for key in unknown[:5])
         more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
@@ -231,10 +236,10 @@ def parse_entry(entry_id: str, table: Any, source: str = "", line: int = 0) -> E
         raise InputError(f"{where}: canonical is missing or empty")
     _check_length(canonical.strip(), "canonical", where)
     kind_text = table.get("kind", Kind.OTHER.value)
-    choices = ", ".join(k.value for k in Kind)
+    choices = _KIND_CHOICES
     if not isinstance(kind_text, str):
         raise InputError(f"{where}: kind must be one of {choices}, not {_shown(kind_text)}")
-    if kind_text not in {k.value for k in Kind}:
+    if kind_text not in _KIND_VALUES:
         raise InputError(f"{where}: kind {_shown(kind_text)} is not one of {choices}")
     kind = Kind(kind_text)
     notes = table.get("notes", "")

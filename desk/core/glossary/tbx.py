@@ -1,4 +1,4 @@
-"""TBX (TermBase eXchange): import of v2 and v3 files, export as v3 TBX-Basic.
+"""TBX (TermBase eXchange): import of v2 and v3 files (export: `tbx_export`).
 
 Import reads TBX v2 (TBX 2008, ISO 30042:2008: `<martif>`, `<termEntry>`, `<langSet>`,
 `<tig>`/`<ntig>`) and v3 (ISO 30042:2019: `<tbx>`, `<conceptEntry>`, `<langSec>`,
@@ -29,32 +29,32 @@ entities) is refused with the file and line; a DOCTYPE that only names an extern
 (common in v2 files) is accepted but the DTD is never read. Costs are bounded: a file
 is at most MAX_TBX_BYTES, MAX_ELEMENTS elements, MAX_ENTRIES concepts, each of at most
 MAX_CONCEPT_ELEMENTS elements, nested at most MAX_DEPTH deep; past any of these the
-file is refused with its line, nothing imported. Export writes
-TBX v3, TBX-Basic, DCA style: `preferredTerm-admn-sts` on the canonical,
-`deprecatedTerm-admn-sts` on each variant, Arabic forms in an `ar` langSec, the kind as
-`<descrip type="subjectField">`, notes and only_with_arabic forms as `<note>`s. The same
-entries always give the same bytes.
+file is refused with its line, nothing imported. Export is `tbx_export`.
 """
 
 from __future__ import annotations
 
+import io
 import pyexpat
 import re
-import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
-from desk.core.atomic import write_atomic
 from desk.core.errors import InputError
 from desk.core.glossary.files import IdPool
-from desk.core.glossary.model import ID_PATTERN, Entry, Kind, parse_entry, read_limited
+from desk.core.glossary.model import ID_PATTERN, Entry, Kind, parse_entry
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 """The namespace of TBX v3 core elements."""
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-MAX_TBX_BYTES = 64 * 1024 * 1024
-"""Larger files are refused before parsing."""
+MAX_TBX_BYTES = 256 * 1024 * 1024
+"""Larger files are refused. The reader streams (memory follows the largest concept, not
+the file), so this is room for 200,000 entries as desk exports them (about 800 bytes an
+entry, indented), not a bound on memory."""
+CHUNK_BYTES = 1024 * 1024
+"""How much of the file is read and parsed at a time."""
 MAX_DEPTH = 100
 """Deeper nesting than any TBX needs is refused (it would only slow the reader down)."""
 MAX_ENTRIES = 200_000
@@ -68,23 +68,12 @@ at a time in memory, so this bounds what it keeps."""
 ONLY_WITH_ARABIC = "only_with_arabic:"
 """Prefix of the `<note>` that carries one only_with_arabic form."""
 
-_SCHEMAS = (
-    '<?xml-model href="https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/'
-    'master/DCA/TBXcoreStructV03_TBX-Basic_integrated.rng" type="application/xml" '
-    'schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
-    '<?xml-model href="https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/'
-    'master/DCA/TBX-Basic_DCA.sch" type="application/xml" '
-    'schematypens="http://purl.oclc.org/dsdl/schematron"?>\n'
-)
-_PREFERRED = "preferredTerm-admn-sts"
-_DEPRECATED = "deprecatedTerm-admn-sts"
 _CONCEPTS = ("termEntry", "conceptEntry")
 _LANGS = ("langSet", "langSec")
 _HOLDERS = ("tig", "ntig", "termSec")
 _STATUS = ("administrativeStatus", "normativeAuthorization")
 _DEPRECATED_WORDS = ("deprecated", "superseded", "notrecommended", "obsolete")
 _KINDS = {k.value: k for k in Kind} | {"organization": Kind.ORGANISATION}
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(slots=True)
@@ -157,8 +146,9 @@ class _Reader:
         """InputError naming the file and the line the parser is on."""
         return InputError(f"{self.source}:{self.line()}: {what}")
 
-    def parse(self, data: bytes) -> list[Entry]:
-        """The entries of the document `data`."""
+    def parse(self, stream: BinaryIO) -> list[Entry]:
+        """The entries of the document read from `stream`, fed to expat a chunk at a time
+        (at most MAX_TBX_BYTES of it)."""
         parser = self.parser
         parser.buffer_text = True
         parser.StartElementHandler = self.start
@@ -173,11 +163,24 @@ class _Reader:
         parser.ExternalEntityRefHandler = lambda *args: 1
         parser.SkippedEntityHandler = self.entity_skipped
         parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_UNLESS_STANDALONE)
-        try:
-            parser.Parse(data, True)
-        except pyexpat.ExpatError as exc:
-            what = pyexpat.ErrorString(exc.code)
-            raise InputError(f"{self.source}:{exc.lineno}: not well-formed XML ({what})") from None
+        size = 0
+        while True:
+            try:
+                chunk = stream.read(CHUNK_BYTES)
+            except OSError as exc:
+                raise InputError(f"{self.source}: cannot read ({exc.strerror})") from None
+            size += len(chunk)
+            if size > MAX_TBX_BYTES:
+                raise InputError(f"{self.source}: larger than {MAX_TBX_BYTES // 2**20} MiB")
+            try:
+                parser.Parse(chunk, not chunk)
+            except pyexpat.ExpatError as exc:
+                what = pyexpat.ErrorString(exc.code)
+                raise InputError(
+                    f"{self.source}:{exc.lineno}: not well-formed XML ({what})"
+                ) from None
+            if not chunk:
+                break
         if self.root is None:
             raise InputError(f"{self.source}: no XML element")
         return self.entries
@@ -214,10 +217,11 @@ class _Reader:
         if not self.stack and not (name in _CONCEPTS and ns in self.core):
             return  # outside any concept: nothing to keep
         found: dict[str, str] = {}
-        for key, value in attrs.items():
-            uri, _, local = key.rpartition(" ")
-            found["xml:" + local if uri == XML_NS else local] = value
-        node = _Node(ns, name, found, self.line())
+        if attrs:
+            for key, value in attrs.items():
+                uri, _, local = key.rpartition(" ")
+                found["xml:" + local if uri == XML_NS else local] = value
+        node = _Node(ns, name, found, self.parser.CurrentLineNumber)
         if self.stack:
             self.concept_elements += 1
             self.nested = self.nested or name in _CONCEPTS
@@ -258,12 +262,25 @@ class _Reader:
 
 def read_tbx(path: Path) -> list[Entry]:
     """The entries of a TBX v2 or v3 file; InputError naming the file (and line) otherwise."""
-    return parse_tbx(read_limited(path, MAX_TBX_BYTES), str(path))
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    with handle:
+        return read_tbx_stream(handle, str(path))
+
+
+def read_tbx_stream(stream: BinaryIO, source: str) -> list[Entry]:
+    """The entries of a TBX document read from `stream` (standard input, a file); `source`
+    names it in messages."""
+    return _Reader(source).parse(stream)
 
 
 def parse_tbx(data: bytes, source: str) -> list[Entry]:
     """The entries of a TBX document's bytes; `source` names it in messages."""
-    return _Reader(source).parse(data)
+    return read_tbx_stream(io.BytesIO(data), source)
 
 
 def _category(node: _Node, core: set[str]) -> str | None:
@@ -317,23 +334,27 @@ def _concept(concept: _Node, core: set[str], source: str, taken: IdPool) -> Entr
     stack: list[tuple[_Node, str]] = [(concept, "")]
     while stack:
         node, lang = stack.pop()
-        if node.name in _LANGS and node.ns in core:
+        name, in_core = node.name, node.ns in core
+        if in_core and name in _LANGS:
             lang = _language(node)
-        if lang not in ("", "en", "ar") or node.name == "transacGrp":
+        if lang not in ("", "en", "ar") or name == "transacGrp":
             continue
-        category = _category(node, core)
-        if node.name in _HOLDERS and node.ns in core and lang:
+        if in_core and lang and name in _HOLDERS:
             term = _term(node, lang, core)
             if term:
                 terms.append(term)
-        elif category == "subjectField" and (text := node.text()):
-            subjects.append(text)
-        elif category in ("definition", "note") and (text := node.text()):
-            if category == "note" and text.startswith(ONLY_WITH_ARABIC):
-                only.append(text.removeprefix(ONLY_WITH_ARABIC).strip())
-            else:
-                notes.setdefault(text)
-        stack += [(child, lang) for child in reversed(node.children())]
+        else:
+            category = _category(node, core)
+            if category == "subjectField" and (text := node.text()):
+                subjects.append(text)
+            elif category in ("definition", "note") and (text := node.text()):
+                if category == "note" and text.startswith(ONLY_WITH_ARABIC):
+                    only.append(text.removeprefix(ONLY_WITH_ARABIC).strip())
+                else:
+                    notes.setdefault(text)
+        children = node.children()
+        if children:
+            stack += [(child, lang) for child in reversed(children)]
     english = [t for t in terms if t.lang == "en"]
     canonical = next((t for t in english if t.status == "preferred"), None)
     canonical = canonical or next((t for t in english if t.status != "deprecated"), None)
@@ -366,63 +387,3 @@ def _entry_id(raw: str, canonical: str, taken: IdPool) -> str:
     if not ID_PATTERN.match(cleaned):
         return taken.new(canonical)
     return taken.unique(cleaned)
-
-
-def _check_xml_text(entry: Entry) -> None:
-    """InputError if a field holds a character XML 1.0 cannot carry."""
-    for name in ("canonical", "arabic", "variants", "notes", "only_with_arabic"):
-        value = getattr(entry, name)
-        for text in value if isinstance(value, tuple) else (value,):
-            bad = _NOT_XML.search(text)
-            if bad:
-                raise InputError(
-                    f"{entry.where()}: {name} has U+{ord(bad.group()):04X}, which XML cannot carry"
-                )
-
-
-def _term_sec(parent: ET.Element, text: str, status: str | None) -> None:
-    """Append a termSec with its term and, if given, its administrative status."""
-    sec = ET.SubElement(parent, "termSec")
-    ET.SubElement(sec, "term").text = text
-    if status:
-        ET.SubElement(sec, "termNote", {"type": "administrativeStatus"}).text = status
-
-
-def to_tbx_bytes(entries: Iterable[Entry]) -> bytes:
-    """Entries as a TBX v3 TBX-Basic (DCA) document: UTF-8, indented, deterministic."""
-    root = ET.Element(
-        "tbx", {"type": "TBX-Basic", "style": "dca", f"{{{XML_NS}}}lang": "en", "xmlns": TBX_NS}
-    )
-    source = ET.SubElement(
-        ET.SubElement(ET.SubElement(root, "tbxHeader"), "fileDesc"), "sourceDesc"
-    )
-    ET.SubElement(source, "p").text = "House glossary exported by desk."
-    body = ET.SubElement(ET.SubElement(root, "text"), "body")
-    for entry in entries:
-        _check_xml_text(entry)
-        # An XML id cannot start with a digit; the reader drops the underscore again.
-        concept_id = f"_{entry.id}" if entry.id[:1].isdigit() else entry.id
-        concept = ET.SubElement(body, "conceptEntry", {"id": concept_id})
-        ET.SubElement(concept, "descrip", {"type": "subjectField"}).text = str(entry.kind)
-        if entry.notes:
-            ET.SubElement(concept, "note").text = entry.notes
-        for form in entry.only_with_arabic:
-            ET.SubElement(concept, "note").text = f"{ONLY_WITH_ARABIC} {form}"
-        english = ET.SubElement(concept, "langSec", {f"{{{XML_NS}}}lang": "en"})
-        _term_sec(english, entry.canonical, _PREFERRED)
-        for variant in entry.variants:
-            _term_sec(english, variant, _DEPRECATED)
-        if entry.arabic:
-            arabic = ET.SubElement(concept, "langSec", {f"{{{XML_NS}}}lang": "ar"})
-            for form in entry.arabic:
-                _term_sec(arabic, form, None)
-    ET.indent(root, space="  ")
-    # ElementTree leaves a carriage return raw in text, and XML readers turn it into a
-    # newline; as a character reference it survives.
-    xml = ET.tostring(root, encoding="unicode").replace("\r", "&#13;")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + _SCHEMAS + xml + "\n").encode("utf-8")
-
-
-def write_tbx(entries: Iterable[Entry], path: Path) -> None:
-    """Write entries as TBX v3 TBX-Basic to `path`, atomically."""
-    write_atomic(path, to_tbx_bytes(entries))
