@@ -356,3 +356,20 @@ def test_a_name_with_a_line_break_or_tab_is_refused(desk: DeskCli, field: str, v
                   "--arabic", names["--arabic"], "--kind", "place", ok=False)  # fmt: skip
     assert result.exit_code == 1 and "a name is one line of text" in result.stderr
     assert "tel-tamer" not in desk("glossary", "export", "-", "--format", "csv").stdout
+
+
+def test_tbx_on_standard_input_is_streamed_and_bounded(desk: DeskCli) -> None:
+    """`desk glossary import - --format tbx` reads what `export -` wrote, a megabyte at a
+    time; a document of millions of empty elements is refused with its line, exit 1."""
+    desk("glossary", "add", "tel-tamer", "--canonical", "Tel Tamer", "--arabic", "تل تمر",
+         "--kind", "place", "--variant", "Tal Tamr")  # fmt: skip
+    exported = desk("glossary", "export", "-", "--format", "tbx").stdout
+    other = exported.replace("tel-tamer", "tell-tamer").replace("Tel Tamer", "Tell Tamer")
+    imported = desk("glossary", "import", "-", "--format", "tbx", "--into", "x.toml", input=other)
+    assert "Imported 1 of 1 entries" in imported.stdout
+    shown = desk("glossary", "show", "tell-tamer").stdout
+    assert "Tell Tamer" in shown and "Tal Tamr" in shown
+    flood = "<tbx><text><body>" + "<x/>" * 5_000_001 + "</body></text></tbx>"
+    refused = desk("glossary", "import", "-", "--format", "tbx", input=flood, ok=False)
+    assert refused.exit_code == 1 and "Traceback" not in refused.stderr
+    assert "standard input:1: more than 5,000,000 XML elements" in refused.stderr
