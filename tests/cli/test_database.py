@@ -156,6 +156,9 @@ def test_database_of_a_newer_desk_is_refused_untouched(database: Path) -> None:
     for args in (("list",), ("show", SLUG), ("confirm", SLUG, "1", "--as", "rania")):
         assert_fails(run(*args), 6, "made by a newer desk", "'008_archive'",
                      f"knows up to '{MIGRATIONS[-1].name}'")  # fmt: skip
+    checked = run("db", "check")  # checking and copying it still work
+    assert checked.returncode == 0 and "made by a newer desk" in checked.stdout
+    assert run("db", "backup", str(database.parent / "copy.sqlite3")).returncode == 0
     assert digest(database) == before
 
 
