@@ -574,3 +574,16 @@ def test_read_only_folder_without_shm_is_a_clear_refusal(
             holder.close()
     finally:
         approved.chmod(0o755)
+
+
+def test_older_database_on_a_read_only_mount_says_it_needs_migrating(
+    desk_home: Path, read_only_view: Callable[[Path], Path]
+) -> None:
+    """A database one migration behind on a read-only mount cannot be brought up to
+    date there: exit 6 naming the migration, instead of a write that fails."""
+    from desk.core.store import Store
+
+    Store(desk_home / "desk.sqlite3", upto=MIGRATIONS[-2].name).close()
+    view = read_only_view(desk_home)
+    assert_fails(run("--home", str(view), "list"), 6, "made by an older desk",
+                 f"'{MIGRATIONS[-1].name}'", "read-only mount")  # fmt: skip

@@ -236,10 +236,11 @@ def migrate(
     wanted = _wanted(upto)
     missing = [m for m in wanted if m.name not in done]
     if missing and read_only:
+        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
         raise UnavailableError(
             f"the desk database {path} was made by an older desk and needs schema "
-            f"migration {missing[0].name!r} (and {len(missing) - 1} more), but {read_only}: "
-            "open it once with a desk that may write it"
+            f"migration {missing[0].name!r}{more}, but {read_only}: open it once with a "
+            "desk that may write it"
         )
     if missing:
         if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
