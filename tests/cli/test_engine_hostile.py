@@ -7,13 +7,18 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from desk.cli import main
 from desk.core.engine.packages import demo_package_file
 from tests.helpers.cli import DeskCli
 from tests.helpers.packages import (
@@ -258,6 +263,24 @@ def test_a_broken_package_in_the_argos_dir_is_listed_and_does_not_stop_drafts(
     assert "translate-ar_en-liar" in fails(desk, "engine", "use", "translate-ar_en-liar")
 
 
+def test_text_from_a_package_never_drives_the_terminal(
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A language code or version holding a title-setting escape is shown as marks, in
+    the install's error and in `desk engine list`."""
+    title = "\x1b]0;owned\x07"
+    meta = json.dumps({**BASE_META, "from_code": "ar" + title})
+    message = fails(desk, "engine", "install", str(metadata_package(tmp_path / "a", meta)))
+    assert "translates ar?]0;owned?→en" in message and "\x1b" not in message
+    argos_dir = tmp_path / "argos-packages"
+    meta = json.dumps({**BASE_META, "package_version": "1.0" + title})
+    with zipfile.ZipFile(metadata_package(tmp_path / "b", meta)) as zf:
+        zf.extractall(argos_dir)
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(argos_dir))
+    listing = desk("engine", "list").output
+    assert "1.0␛]0;owned␇" in listing and "\x1b" not in listing
+
+
 def test_demo_is_json_true_only(desk: DeskCli, tmp_path: Path) -> None:
     """`"demo": "false"` is a string, not a yes: the package is not labelled demo."""
     meta = json.dumps({**BASE_META, "demo": "false"})
@@ -365,3 +388,136 @@ def test_a_package_with_a_broken_tokenizer_is_an_engine_error(
     desk("import", str(story), "--no-mt", "--slug", "story", "--as", "tr")
     message = fails(desk, "draft", "story", "--as", "tr")
     assert "translate-ar_en-badtok: cannot load the sentencepiece tokenizer" in message
+
+
+# Fuzzing: generated index JSON and package metadata through the CLI.
+
+json_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(
+        ["ar", "en", "1.0", "9.9", "translate", "", "\x1b]0;x\x07", "\ud800", "1.0 beta"]
+    ),
+    st.text(max_size=8),
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from(["from_code", "to_code", "links", "x"]), inner, max_size=3),
+    ),
+    max_leaves=8,
+)
+INDEX_KEYS = ["from_code", "to_code", "package_version", "links", "code", "type", "sha256"]
+META_KEYS = ["from_code", "to_code", "package_version", "type", "demo", "description",
+             "target_prefix"]  # fmt: skip
+RAW_JSON = [
+    b"[" * 50_000 + b"]" * 50_000, b'{"a": ' * 30_000 + b"1" + b"}" * 30_000, b"[1e999]",
+    b"[NaN]", b'["\\ud800"]', b"\xff\xfe", b"", b"[{}]", b'{"from_code": "ar"}',
+]  # fmt: skip
+
+
+@st.composite
+def index_files(draw: st.DrawFn, base: str) -> bytes:
+    """An index: good entries with fields replaced by any JSON value, other values, or
+    raw bytes that are hardly JSON at all."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.sampled_from(RAW_JSON))
+    entries: list[object] = []
+    for _ in range(draw(st.integers(0, 3))):
+        entry: dict[str, object] = dict(good(base))
+        changes = draw(st.dictionaries(st.sampled_from(INDEX_KEYS), json_values, max_size=3))
+        entries.append({**entry, **changes})
+    entries += draw(st.lists(json_values, max_size=2))
+    order = draw(st.permutations(entries))
+    return json.dumps(order).encode()
+
+
+@st.composite
+def metadata_files(draw: st.DrawFn) -> bytes:
+    """A metadata.json: the good fields with some replaced by any JSON value, or raw."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.sampled_from(RAW_JSON))
+    changes = draw(st.dictionaries(st.sampled_from(META_KEYS), json_values, max_size=3))
+    return json.dumps({**BASE_META, **changes}).encode()
+
+
+@pytest.fixture(scope="module")
+def fuzz_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Route]]]:
+    """One server for all generated indexes (a fresh one per example would cost seconds)."""
+    folder = tmp_path_factory.mktemp("fuzz-site")
+    archive = make_package(folder, name="translate-ar_en-1_0").read_bytes()
+    routes: dict[str, Route] = {"good.argosmodel": answer(archive)}
+    with hostile_server(routes) as base:
+        yield base, routes
+
+
+def run_in(home: Path, *args: str, **env: str) -> Result:
+    """`desk ARGS` in-process with `home` as the desk home; exceptions are caught."""
+    env = {
+        "DESK_HOME": str(home), "DESK_USER": "rania", "DESK_GLOSSARY": str(home / "none"),
+        "ARGOS_PACKAGES_DIR": str(home / "argos"), "DESK_FETCH_TIMEOUT": "2",
+        "DESK_FETCH_DEADLINE": "4", **env,
+    }  # fmt: skip
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=True)
+
+
+def assert_clean(result: Result, codes: set[int]) -> None:
+    """An allowed exit code, no escaped exception, no escape sequence from the index or
+    the package reaching the terminal, one error line on failure."""
+    escaped = result.exception if not isinstance(result.exception, SystemExit) else None
+    assert escaped is None, f"{type(escaped).__name__}: {escaped}\n{result.stderr}"
+    assert result.exit_code in codes, result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert "\x1b" not in result.output + result.stderr
+    if result.exit_code != 0:
+        errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+        assert len(errors) == 1, result.stderr
+
+
+FUZZ = settings(
+    max_examples=40 * (10 if os.environ.get("DESK_STRESS") == "1" else 1),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+@FUZZ
+@given(data=st.data())
+def test_generated_indexes_install_or_fail_cleanly(
+    fuzz_site: tuple[str, dict[str, Route]], data: st.DataObject
+) -> None:
+    """Any index: the good package installs, or exit 7 in one line; then `engine list`
+    works."""
+    base, routes = fuzz_site
+    serve_index(routes, data.draw(index_files(base)))
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        installed = run_in(home, "engine", "install", "ar", "en", ARGOS_PACKAGE_INDEX=base)
+        assert_clean(installed, {0, 7})
+        listed = run_in(home, "engine", "list", "--json")
+        assert_clean(listed, {0})
+        names = [row["name"] for row in json.loads(listed.output)]
+        assert names == (["translate-ar_en-1_0"] if installed.exit_code == 0 else [])
+
+
+@FUZZ
+@given(meta=metadata_files())
+def test_generated_metadata_installs_or_fails_cleanly(meta: bytes) -> None:
+    """Any metadata.json: installs or exit 7 in one line; as a package in Argos's folder,
+    `desk engine list` still works and lists it, broken or not."""
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        archive = make_package(home / "dl", name="translate-ar_en-fuzz", metadata=meta)
+        installed = run_in(home, "engine", "install", str(archive))
+        assert_clean(installed, {0, 7})
+        with zipfile.ZipFile(archive) as zf:
+            zf.extractall(home / "argos")
+        for args in (("engine", "list"), ("engine", "list", "--json")):
+            assert_clean(run_in(home, *args), {0})
+        rows = json.loads(run_in(home, "engine", "list", "--json").output)
+        assert [r["where"] for r in rows if r["name"] == "translate-ar_en-fuzz"] == (
+            ["desk", "argos"] if installed.exit_code == 0 else ["argos"]
+        )

@@ -19,7 +19,7 @@ def make_package(
     to_code: str = "en",
     version: str = "1.0",
     with_model: bool = True,
-    metadata: str | None = None,
+    metadata: str | bytes | None = None,
 ) -> Path:
     """A structurally valid .argosmodel (its model is a placeholder: it installs, not runs)."""
     folder.mkdir(parents=True, exist_ok=True)

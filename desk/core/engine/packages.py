@@ -231,7 +231,7 @@ def install_file(
         info = read_package(tmp / top)
         if (info.from_code, info.to_code) != expect:
             raise EngineError(
-                f"{label}: translates {info.from_code}→{info.to_code}; "
+                f"{label}: translates {shown(info.from_code)}→{shown(info.to_code)}; "
                 f"desk needs {expect[0]}→{expect[1]}"
             )
         final = target_root / top
