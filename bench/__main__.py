@@ -3,7 +3,7 @@
 Each benchmark runs as `python -m bench.<module> --json FILE [--quick]`, one after the
 other, so none measures while another is running: engine (bench.engine), glossary
 (bench.glossary), glossary_import (bench.glossary_import), tui (bench.tui), store
-(bench.store) and export (bench.import_export).
+(bench.store), export (bench.import_export) and align (bench.align).
 Their own output (their detailed tables) goes to stderr as they run; stdout holds only
 the suite's report, at the end:
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from desk.core.align import Aligned, AlignmentError, align_paragraphs, align_sentences
+from bench.align import full_table_align
+from desk.core.align import Aligned, AlignmentError, _align, align_paragraphs, align_sentences
 from desk.core.segment import Block, parse_document, split_sentences
 from desk.core.story import Role
 
@@ -250,3 +253,73 @@ def test_sentences_never_lose_english_for_any_lengths(source: list[str], draft: 
     assert len(result.texts) == len(source)
     assert _ink(result.texts) == _ink(draft)
     assert (result.notes == []) == (len(source) == len(draft))
+
+
+# --- the banded programme against the whole table ----------------------------------------
+
+# Unit lengths as sentences and paragraphs have them (never empty).
+LENGTHS = st.integers(min_value=1, max_value=400)
+ROLES = st.sampled_from([Role.HEADLINE, Role.SUBHEADING, Role.BODY])
+
+
+def _role_cost(
+    source: list[Role], draft: list[Role]
+) -> Callable[[int, int, tuple[int, int]], float]:
+    """`align_paragraphs`'s extra cost for beads that mix roles."""
+
+    def extra(i: int, j: int, bead: tuple[int, int]) -> float:
+        roles = set(source[i : i + bead[0]]) | set(draft[j : j + bead[1]])
+        return 6.0 if len(roles) > 1 else 0.0
+
+    return extra
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    source=st.lists(st.tuples(LENGTHS, ROLES), max_size=40),
+    draft=st.lists(st.tuples(LENGTHS, ROLES), max_size=40),
+    with_roles=st.booleans(),
+)
+def test_banded_alignment_equals_the_whole_table(
+    source: list[tuple[int, Role]], draft: list[tuple[int, Role]], with_roles: bool
+) -> None:
+    """For any lengths (and roles), the banded programme finds the chain the whole table
+    (the previous algorithm, kept in bench/align.py as the benchmark's baseline) finds."""
+    assume(source or draft)
+    src, dst = [n for n, _ in source], [n for n, _ in draft]
+    extra = _role_cost([r for _, r in source], [r for _, r in draft]) if with_roles else None
+    assert _align(src, dst, extra) == full_table_align(src, dst, extra)
+
+
+@st.composite
+def translations(draw: st.DrawFn) -> tuple[list[int], list[int]]:
+    """Source lengths and a draft's: each unit about 1.15 times as long, some split in two,
+    merged with the next, dropped, or followed by an addition."""
+    src = draw(st.lists(st.integers(20, 300), min_size=1, max_size=60))
+    dst: list[int] = []
+    i = 0
+    while i < len(src):
+        english = round(src[i] * draw(st.floats(0.9, 1.4)))
+        what = draw(st.sampled_from(["same"] * 6 + ["split", "merge", "drop", "add"]))
+        if what == "split":
+            dst += [english // 2 + 1, english - english // 2]
+        elif what == "merge" and i + 1 < len(src):
+            dst.append(english + round(src[i + 1] * 1.15))
+            i += 1
+        elif what == "add":
+            dst += [english, draw(st.integers(20, 300))]
+        elif what != "drop":
+            dst.append(english)
+        i += 1
+    return src, dst
+
+
+@settings(max_examples=100, deadline=None)
+@given(pair=translations(), band=st.sampled_from([2, 4]))
+def test_banded_alignment_follows_a_drifting_draft(
+    pair: tuple[list[int], list[int]], band: int
+) -> None:
+    """A draft that drifts from the source's order (drops, additions, splits, merges) pulls
+    a narrow band wider; the result is still the whole table's."""
+    src, dst = pair
+    assert _align(src, dst, band=band) == full_table_align(src, dst)
