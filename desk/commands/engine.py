@@ -193,16 +193,16 @@ class DownloadProgress:
 @click.argument("name")
 @pass_home
 def remove_cmd(home: Home, name: str) -> None:
-    """Remove an installed package by name (see `desk engine list`).
+    """Remove an installed package by name (see `desk engine list`), a broken one too.
 
     \b
     Example:
       desk engine remove translate-ar_en-demo
     """
-    package = remove_package(home.path, name)
+    removed = remove_package(home.path, name)
     if home.desk.store.setting(PACKAGE_SETTING) == name:
         home.desk.store.set_setting(PACKAGE_SETTING, None, resolve_author(None))
-    click.echo(f"Removed {package.name} from {package.path.parent}")
+    click.echo(f"Removed {name} from {removed.parent}")
 
 
 @engine_group.command("use")

@@ -261,6 +261,9 @@ def test_a_broken_package_in_the_argos_dir_is_listed_and_does_not_stop_drafts(
     story.write_text("# عنوان\n\nقال المرصد إن القصف استمر.\n", encoding="utf-8")
     assert "Drafted 2 segment(s)" in desk("import", str(story), "--as", "tr").output
     assert "translate-ar_en-liar" in fails(desk, "engine", "use", "translate-ar_en-liar")
+    desk("engine", "remove", "translate-ar_en-liar")
+    assert "! translate-ar_en-liar" not in desk("engine", "list").output
+    assert list(argos_dir.iterdir()) == []
 
 
 def test_text_from_a_package_never_drives_the_terminal(

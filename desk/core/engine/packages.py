@@ -340,13 +340,22 @@ def _unpack(archive: Path, into: Path, label: str) -> str:
     return top
 
 
-def remove_package(home: Path, name: str) -> PackageInfo:
-    """Delete an installed package by name (from desk's dir or Argos's)."""
-    package = find_package(home, name)
-    trash = Path(tempfile.mkdtemp(dir=package.path.parent, prefix=".removing-"))
-    package.path.rename(trash / package.name)
+def remove_package(home: Path, name: str) -> Path:
+    """Delete an installed package by name (from desk's dir or Argos's), a broken one
+    too; returns the folder that was removed."""
+    try:
+        path = find_package(home, name).path
+    except EngineError:
+        roots = (desk_engine_dir(home), argos_packages_dir())
+        _, broken = installed_packages(home)
+        found = [b.path for b in broken if b.path.name == name and b.path.parent in roots]
+        if not found:
+            raise
+        path = found[0]
+    trash = Path(tempfile.mkdtemp(dir=path.parent, prefix=".removing-"))
+    path.rename(trash / path.name)
     shutil.rmtree(trash)
-    return package
+    return path
 
 
 def install_demo(home: Path) -> PackageInfo:
