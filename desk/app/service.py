@@ -123,12 +123,22 @@ class Desk:
 
     # -- import and drafts ---------------------------------------------------------
 
-    def import_story(self, path: Path, options: ImportOptions, *, author: str) -> ImportResult:
+    def import_story(
+        self,
+        path: Path,
+        options: ImportOptions,
+        *,
+        author: str,
+        before_storing: Callable[[], object] | None = None,
+    ) -> ImportResult:
         """Import an Arabic source (and optional draft) as a new story.
 
         A slug not given is made here, once, from the draft's English headline with the
         glossary's listed spellings, else from the Arabic: a slug names the story for
-        good, so a later edit of the headline does not rename it.
+        good, so a later edit of the headline does not rename it. `before_storing` runs
+        once the files are read and the slug is free, before anything is stored (e.g.
+        getting the engine ready), so a bad file is told before it and its failure
+        stores nothing.
         """
         notes: list[str] = []
         result = load_source(
@@ -141,6 +151,8 @@ class Desk:
             raise RefusedError(
                 f"a story with slug {story.slug!r} already exists; give another with --slug"
             )
+        if before_storing is not None:
+            before_storing()
         now = self.clock()
         story.created_at = story.updated_at = now
         for seg in story.segments:

@@ -84,9 +84,11 @@ def import_cmd(
     )
     who = resolve_author(author)
     drafting = draft is None and not no_mt
-    if drafting:
-        get_ready_to_draft(home, glossary=not no_glossary)
-    result = home.desk.import_story(file, options, author=who)
+    result = home.desk.import_story(
+        file, options, author=who,
+        before_storing=(lambda: get_ready_to_draft(home, glossary=not no_glossary))
+        if drafting else None,
+    )  # fmt: skip
     story = result.story
     drafted = sum(1 for s in story.segments if s.draft)
     click.echo(
