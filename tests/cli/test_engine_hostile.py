@@ -524,3 +524,31 @@ def test_generated_metadata_installs_or_fails_cleanly(meta: bytes) -> None:
         assert [r["where"] for r in rows if r["name"] == "translate-ar_en-fuzz"] == (
             ["desk", "argos"] if installed.exit_code == 0 else ["argos"]
         )
+
+
+def test_download_progress_shows_on_a_terminal_only(
+    desk_home: Path, site: tuple[str, dict[str, Route]]
+) -> None:
+    """On a terminal the download's progress is drawn on stderr; into a pipe, nothing."""
+    base, routes = site
+    serve_index(routes, [good(base)])
+    command = [sys.executable, "-m", "desk", "engine", "install", "ar", "en", "--replace"]
+    master, slave = os.openpty()
+    try:
+        with subprocess.Popen(command, stderr=slave, stdout=subprocess.DEVNULL) as on_tty:
+            os.close(slave)
+            drawn = b""
+            while True:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:  # the terminal's other end closed: the install is done
+                    break
+                if not chunk:
+                    break
+                drawn += chunk
+        assert on_tty.returncode == 0, drawn
+    finally:
+        os.close(master)
+    assert b"\rDownloading the package: " in drawn and b"(100%)" in drawn
+    piped = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "Downloading" not in piped.stderr
