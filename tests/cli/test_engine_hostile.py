@@ -223,6 +223,7 @@ LYING_METADATA = {
     ),
     "version a list": (json.dumps({**BASE_META, "package_version": [1]}), "not a string"),
     "huge": (json.dumps({**BASE_META, "description": "x" * 1_100_000}), "larger than 1 MB"),
+    "long number": ('{"package_version": ' + "1" * 5000 + "}", "not valid JSON"),
 }
 
 
@@ -418,7 +419,7 @@ META_KEYS = ["from_code", "to_code", "package_version", "type", "demo", "descrip
              "target_prefix"]  # fmt: skip
 RAW_JSON = [
     b"[" * 50_000 + b"]" * 50_000, b'{"a": ' * 30_000 + b"1" + b"}" * 30_000, b"[1e999]",
-    b"[NaN]", b'["\\ud800"]', b"\xff\xfe", b"", b"[{}]", b'{"from_code": "ar"}',
+    b"[NaN]", b'["\\ud800"]', b"\xff\xfe", b"", b"[{}]", b'{"from_code": "ar"}', b"1" * 5000,
 ]  # fmt: skip
 
 

@@ -118,7 +118,7 @@ def _read_package(path: Path, where: str) -> PackageInfo:
         raise EngineError(f"{label}/metadata.json: larger than 1 MB; not Argos metadata")
     try:
         meta = json.loads(metadata_file.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # not JSON, not UTF-8, or a number too long to read
         raise EngineError(f"{label}/metadata.json: not valid JSON ({exc})") from None
     except RecursionError:
         raise EngineError(f"{label}/metadata.json: nested too deeply") from None
