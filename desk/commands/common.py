@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from desk.app.home import Home, resolve_author
+from desk.commands.output import safe
 from desk.core.errors import DeskError, InputError
 from desk.core.store.opening import failure
 from desk.core.story import StoryStatus
@@ -39,8 +40,9 @@ class DeskFailure(click.ClickException):
     """A DeskError as click reports it: one line on stderr and the error's exit code."""
 
     def __init__(self, message: str, exit_code: int) -> None:
-        """Carry the message and exit code."""
-        super().__init__(message)
+        """Carry the message (its control characters made visible: it may quote a file,
+        a story or a server) and exit code."""
+        super().__init__(safe(message))
         self.exit_code = exit_code  # type: ignore[misc]  # click declares it per class
 
 

@@ -65,3 +65,14 @@ def test_the_marks_name_each_control() -> None:
     assert safe("x\x9by") == "x<U+009B>y"
     assert safe("x\x7fy") == "x␡y"
     assert safe("قال\tالمرصد\n") == "قال\tالمرصد\n"
+
+
+def test_an_error_quoting_hostile_text_shows_it_visible(desk: DeskCli, tmp_path: Path) -> None:
+    """An error message quotes what it is about (a file's name, a server's answer); the
+    control characters in it are shown as marks, not sent to the terminal."""
+    missing = tmp_path / f"story{TITLE}{CLEAR}.md"
+    result = desk("import", str(missing), ok=False)
+    assert result.exit_code == 1
+    assert "no such source file" in result.stderr
+    assert not ACTED_ON.search(result.stderr), repr(result.stderr)
+    assert "␛]0;PWNED␇␛[2J.md" in result.stderr
