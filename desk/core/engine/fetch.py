@@ -76,6 +76,8 @@ class Limits:
     max_bytes: int = DEFAULT_LIMIT_MB * 1024**2
     """The largest body accepted."""
     max_redirects: int = MAX_REDIRECTS
+    cap_setting: str = LIMIT_VARIABLE
+    """The variable that sets `max_bytes`, named when the cap is hit ('' for none)."""
 
 
 def _number(name: str, default: float) -> float:
@@ -109,7 +111,13 @@ def index_limits() -> Limits:
         timeout=limits.timeout,
         deadline=min(limits.deadline, INDEX_DEADLINE),
         max_bytes=INDEX_LIMIT_BYTES,
+        cap_setting="",
     )
+
+
+def _late(limits: Limits) -> str:
+    """The reason given when the deadline cut a fetch short."""
+    return f"took longer than the {limits.deadline:g} s deadline (${DEADLINE_VARIABLE})"
 
 
 def fetch_to(
@@ -207,7 +215,7 @@ def _fetch_once(
     """One request: the redirect's Location, or None once `dest` holds the body."""
     remaining = limits.deadline - (time.monotonic() - started)
     if remaining <= 0:
-        raise FetchError(url, f"took longer than the {limits.deadline:g} s deadline")
+        raise FetchError(url, _late(limits))
     conn = _connection(url, current, min(limits.timeout, remaining))
     parts = urlsplit(current)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -230,16 +238,16 @@ def _fetch_once(
         raise
     except TimeoutError:
         if watchdog.fired:
-            raise FetchError(url, f"took longer than the {limits.deadline:g} s deadline") from None
-        raise FetchError(url, f"no answer for {limits.timeout:g} s") from None
+            raise FetchError(url, _late(limits)) from None
+        raise FetchError(url, f"no answer for {limits.timeout:g} s (${TIMEOUT_VARIABLE})") from None
     except http.client.IncompleteRead as exc:
         if watchdog.fired:
-            raise FetchError(url, f"took longer than the {limits.deadline:g} s deadline") from None
+            raise FetchError(url, _late(limits)) from None
         got = len(exc.partial)
         raise FetchError(url, f"the connection closed early ({got} bytes short)") from None
     except (OSError, http.client.HTTPException, ValueError) as exc:
         if watchdog.fired:
-            raise FetchError(url, f"took longer than the {limits.deadline:g} s deadline") from None
+            raise FetchError(url, _late(limits)) from None
         raise FetchError(url, _describe(exc)) from None
     finally:
         watchdog.stop()
@@ -267,11 +275,15 @@ def _stream(
     watchdog: _Watchdog,
 ) -> None:
     """Write the body to a temporary file beside `dest`, check it, then rename it."""
-    cap_mb = f"{limits.max_bytes / 1024**2:g} MB"
+    cap = f"{limits.max_bytes / 1024**2:g} MB"
+    if limits.cap_setting:
+        cap += f" limit (${limits.cap_setting})"
+    else:
+        cap += " limit"
     length = response.getheader("Content-Length")
     total = int(length) if length and length.strip().isdigit() else None
     if total is not None and total > limits.max_bytes:
-        raise FetchError(url, f"{total / 1024**2:.1f} MB is over the {cap_mb} limit")
+        raise FetchError(url, f"{total / 1024**2:.1f} MB is over the {cap}")
     digest = hashlib.sha256()
     received = 0
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".part-")
@@ -281,7 +293,7 @@ def _stream(
             while chunk := response.read1(_CHUNK):
                 received += len(chunk)
                 if received > limits.max_bytes:
-                    raise FetchError(url, f"sent more than the {cap_mb} limit")
+                    raise FetchError(url, f"sent more than the {cap}")
                 digest.update(chunk)
                 _write(fd, chunk, dest)
                 if progress is not None:
@@ -289,7 +301,7 @@ def _stream(
         finally:
             os.close(fd)
         if watchdog.fired:  # the cut socket read as the end of the body
-            raise FetchError(url, f"took longer than the {limits.deadline:g} s deadline")
+            raise FetchError(url, _late(limits))
         if total is not None and received < total:
             raise FetchError(url, f"the connection closed early ({total - received} bytes short)")
         if sha256 is not None and digest.hexdigest() != sha256.lower():
