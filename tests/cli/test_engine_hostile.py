@@ -553,3 +553,16 @@ def test_download_progress_shows_on_a_terminal_only(
     assert b"\rDownloading the package: " in drawn and b"(100%)" in drawn
     piped = subprocess.run(command, capture_output=True, text=True, check=True)
     assert "Downloading" not in piped.stderr
+
+
+def test_a_full_disk_during_a_download_is_said_as_such(
+    desk: DeskCli, small_engine_dir: Path, site: tuple[str, dict[str, Route]]
+) -> None:
+    """A download that fills the disk: one line naming the link and a full disk, exit 7,
+    and the partial file and its work folder are gone."""
+    base, routes = site
+    routes["big.argosmodel"] = flood(announce=600 * 1024)
+    serve_index(routes, [with_(good(base), links=[f"{base}big.argosmodel"])])
+    message = fails(desk, "engine", "install", "ar", "en")
+    assert f"cannot save {base}big.argosmodel in" in message and "the disk is full" in message
+    assert list(small_engine_dir.iterdir()) == []

@@ -295,7 +295,7 @@ def _stream(
                 if received > limits.max_bytes:
                     raise FetchError(url, f"sent more than the {cap}")
                 digest.update(chunk)
-                _write(fd, chunk, dest)
+                _write(fd, chunk, url, dest)
                 if progress is not None:
                     progress(received, total)
         finally:
@@ -314,15 +314,16 @@ def _stream(
         raise
 
 
-def _write(fd: int, chunk: bytes, dest: Path) -> None:
-    """Write one chunk (unbuffered, so a full disk shows here and is said as such)."""
+def _write(fd: int, chunk: bytes, url: str, dest: Path) -> None:
+    """Write one chunk (unbuffered, so a full disk shows here and is said as such; not a
+    FetchError: another link would not make room)."""
     view = memoryview(chunk)
     try:
         while view:
             view = view[os.write(fd, view) :]
     except OSError as exc:
         raise EngineError(
-            f"cannot save the download in {dest.parent}: {disk_problem(exc)}"
+            f"cannot save {printable(url)} in {dest.parent}: {disk_problem(exc)}"
         ) from None
 
 
