@@ -85,10 +85,12 @@ class _Node:
     attrs: dict[str, str]
     line: int
     parts: list[str | _Node] = field(default_factory=list)
+    kids: list[_Node] = field(default_factory=list)
+    """The elements among `parts`."""
 
     def children(self) -> list[_Node]:
         """Child elements in document order."""
-        return [p for p in self.parts if not isinstance(p, str)]
+        return self.kids
 
     def walk(self) -> Iterator[_Node]:
         """This element and every element below it, in document order."""
@@ -231,7 +233,9 @@ class _Reader:
                     f"{where} (entry {self.stack[0].attrs.get('id') or 'without id'}): "
                     f"more than {MAX_CONCEPT_ELEMENTS:,} elements in one concept"
                 )
-            self.stack[-1].parts.append(node)
+            parent = self.stack[-1]
+            parent.parts.append(node)
+            parent.kids.append(node)
         else:
             self.concept_elements, self.nested = 0, False
         self.stack.append(node)
