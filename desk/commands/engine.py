@@ -40,6 +40,7 @@ from desk.core.engine.packages import (
     install_file,
     installed_packages,
     remove_package,
+    shown,
 )
 from desk.core.errors import InputError
 from desk.core.qa import number_ranges
@@ -81,7 +82,7 @@ def broken_json(problem: BrokenPackage) -> dict[str, Any]:
         "demo": False,
         "in_use": False,
         "where": problem.where,
-        "path": safe(str(problem.path)),
+        "path": shown(str(problem.path)),
         "broken": problem.reason,
     }
 

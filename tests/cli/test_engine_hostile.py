@@ -285,6 +285,21 @@ def test_text_from_a_package_never_drives_the_terminal(
     assert "1.0␛]0;owned␇" in listing and "\x1b" not in listing
 
 
+def test_a_package_folder_named_in_bytes_that_are_not_utf8_is_listed_as_broken(
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder whose name is not UTF-8 (Python keeps such bytes as lone surrogates,
+    which cannot be printed) is listed as broken with a printable name."""
+    argos_dir = tmp_path / "argos-packages"
+    with zipfile.ZipFile(make_package(tmp_path / "dl", name="translate-ar_en-x")) as zf:
+        zf.extractall(argos_dir)
+    os.rename(argos_dir / "translate-ar_en-x", os.fsencode(argos_dir) + b"/translate-\xff")
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(argos_dir))
+    assert "! translate-?" in desk("engine", "list").output
+    (row,) = json.loads(desk("engine", "list", "--json").output)
+    assert row["name"] == "translate-?" and "not printable text" in row["broken"]
+
+
 def test_demo_is_json_true_only(desk: DeskCli, tmp_path: Path) -> None:
     """`"demo": "false"` is a string, not a yes: the package is not labelled demo."""
     meta = json.dumps({**BASE_META, "demo": "false"})

@@ -132,13 +132,13 @@ def _read_package(path: Path, where: str) -> PackageInfo:
         if not _field(meta, key, label):
             raise EngineError(f"{label}/metadata.json: missing {key}")
     if not (path / "model" / "model.bin").is_file():
-        raise EngineError(f"{path}: no CTranslate2 model (model/model.bin)")
+        raise EngineError(f"{label}: no CTranslate2 model (model/model.bin)")
     if (path / "sentencepiece.model").is_file():
         tokenizer = "sentencepiece"
     elif (path / "bpe.model").is_file():
         tokenizer = "bpe"
     else:
-        raise EngineError(f"{path}: no tokenizer (sentencepiece.model or bpe.model)")
+        raise EngineError(f"{label}: no tokenizer (sentencepiece.model or bpe.model)")
     return PackageInfo(
         path=path,
         name=path.name,
@@ -185,7 +185,7 @@ def installed_packages(home: Path) -> tuple[list[PackageInfo], list[BrokenPackag
                     continue
                 found.append(read_package(path, where))
             except (EngineError, OSError) as exc:
-                broken.append(BrokenPackage(shown(path.name), where, path, str(exc)))
+                broken.append(BrokenPackage(shown(path.name), where, path, shown(str(exc))))
     return found, broken
 
 
