@@ -12,7 +12,13 @@ from pathlib import Path
 from desk.core.clock import Clock
 from desk.core.engine.argos import DEFAULT_BEAM, ArgosEngine, Settings
 from desk.core.engine.base import DEMO_LABEL, Engine, EngineError, NoneEngine
-from desk.core.engine.packages import PackageInfo, ar_en_packages, find_package, install_demo
+from desk.core.engine.packages import (
+    PackageInfo,
+    ar_en_packages,
+    find_package,
+    install_demo,
+    installed_packages,
+)
 from desk.core.errors import InputError
 from desk.core.store import Store
 
@@ -106,12 +112,19 @@ def choose_engine(
     notices: list[str] = []
     package = chosen_package(home, store)
     if package is None:
+        _, broken = installed_packages(home)
         package = install_demo(home)
         notices.append(
             f"No Arabic→English Argos package was installed, so desk installed its "
             f"{DEMO_LABEL} into {package.path.parent}. It only knows its training corpus; "
             "install a real one with `desk engine install ar en`."
         )
+        if broken:
+            names = ", ".join(b.name for b in broken[:3]) + (", …" if len(broken) > 3 else "")
+            notices.append(
+                f"{len(broken)} package folder(s) could not be used ({names}); "
+                "`desk engine list` says why."
+            )
     settings = Settings(
         beam=1 if options.fast else (beam or DEFAULT_BEAM),
         batch_size=options.batch_size,

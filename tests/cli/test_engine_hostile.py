@@ -285,6 +285,22 @@ def test_text_from_a_package_never_drives_the_terminal(
     assert "1.0␛]0;owned␇" in listing and "\x1b" not in listing
 
 
+def test_drafting_without_a_usable_package_says_which_are_broken(
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With only a broken package, the first draft installs the demo model and says the
+    broken one was passed over (not that no package was installed at all)."""
+    argos_dir = tmp_path / "argos-packages"
+    with zipfile.ZipFile(metadata_package(tmp_path / "dl", LYING_METADATA["deep"][0])) as zf:
+        zf.extractall(argos_dir)
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(argos_dir))
+    story = tmp_path / "story.ar.md"
+    story.write_text("# عنوان\n\nقال المرصد إن القصف استمر.\n", encoding="utf-8")
+    result = desk("import", str(story), "--as", "tr")
+    assert "installed its demo model" in result.stderr
+    assert "1 package folder(s) could not be used (translate-ar_en-liar)" in result.stderr
+
+
 def test_a_package_folder_named_in_bytes_that_are_not_utf8_is_listed_as_broken(
     desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
