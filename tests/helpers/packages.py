@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import ssl
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
@@ -179,9 +180,12 @@ def cut_short(body: bytes, length: int) -> Route:
 
 
 @contextmanager
-def hostile_server(routes: dict[str, Route], host: str = "127.0.0.1") -> Iterator[str]:
+def hostile_server(
+    routes: dict[str, Route], host: str = "127.0.0.1", tls: Path | None = None
+) -> Iterator[str]:
     """A real HTTP server on `host` answering each path in `routes` as told (404 for
-    others); yields its base URL (ending in /). Paths may be added while it runs."""
+    others); yields its base URL (ending in /). Paths may be added while it runs. With
+    `tls` (a PEM file holding a certificate and its key) it speaks https."""
     stop = threading.Event()
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -200,10 +204,14 @@ def hostile_server(routes: dict[str, Route], host: str = "127.0.0.1") -> Iterato
 
     server = http.server.ThreadingHTTPServer((host, 0), Handler)
     server.daemon_threads = True
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://{host}:{server.server_address[1]}/"
+        yield f"{'https' if tls else 'http'}://{host}:{server.server_address[1]}/"
     finally:
         stop.set()
         server.shutdown()

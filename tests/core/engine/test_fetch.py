@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -152,3 +153,35 @@ def test_a_full_disk_is_said_as_such(small_disk: Path) -> None:
         fetch_to(base + "p", dest, QUICK)
     assert f"cannot save {base}p in {small_disk}: the disk is full" in str(caught.value)
     assert list(small_disk.iterdir()) == []
+
+
+@pytest.fixture
+def tls_cert(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A self-signed certificate for 127.0.0.1 that this test's https client trusts
+    ($SSL_CERT_FILE); the PEM holds the key too, for the server."""
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl command to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    both = tmp_path / "server.pem"
+    both.write_bytes(cert.read_bytes() + key.read_bytes())
+    return both
+
+
+def test_https_is_bounded_too_and_never_downgraded(dest: Path, tls_cert: Path) -> None:
+    """Over https a download works, a dribble still ends at the deadline, and a redirect
+    to http on the same host is refused."""
+    routes = {"p": answer(BODY), "slow": dribble(every=0.2)}
+    with hostile_server(routes, tls=tls_cert) as base:
+        routes["down"] = redirect(base.replace("https://", "http://") + "p")
+        fetch_to(base + "p", dest, QUICK)
+        assert dest.read_bytes() == BODY
+        dest.unlink()
+        assert "took longer than the 2 s deadline" in failure(base + "slow", dest)
+        assert "redirected from https to http; refused" in failure(base + "down", dest)
