@@ -361,13 +361,36 @@ def test_a_killed_install_leaves_nothing_after_the_next_run(
     assert left_in(desk_home) == []
 
 
-def wait_for_work_folder(home: Path, besides: Path | None = None) -> Path:
-    """A download work folder an install has made in `home`, other than `besides`."""
-    for _ in range(400):
-        for path in (home / "engines").glob(".download-*"):
+def test_a_kill_while_unpacking_leaves_nothing_after_the_next_run(
+    desk: DeskCli, desk_home: Path, tmp_path: Path
+) -> None:
+    """SIGKILL while a real `desk engine install FILE` unpacks a 300 MB model leaves its
+    `.installing-*` folder; the next `desk engine list` removes it."""
+    archive = tmp_path / "translate-ar_en-big.argosmodel"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("translate-ar_en-big/metadata.json", json.dumps(BASE_META))
+        zf.writestr("translate-ar_en-big/sentencepiece.model", b"placeholder")
+        with zf.open("translate-ar_en-big/model/model.bin", "w", force_zip64=True) as out:
+            for _ in range(300):
+                out.write(bytes(1024**2))
+    command = [sys.executable, "-m", "desk", "engine", "install", str(archive)]
+    with subprocess.Popen(command, stderr=subprocess.DEVNULL) as install:
+        folder = wait_for_work_folder(desk_home, prefix=".installing-")
+        install.kill()
+    assert folder.exists()
+    desk("engine", "list")
+    assert left_in(desk_home) == []
+
+
+def wait_for_work_folder(
+    home: Path, besides: Path | None = None, prefix: str = ".download-"
+) -> Path:
+    """A work folder an install has made in `home`, other than `besides`."""
+    for _ in range(2000):
+        for path in (home / "engines").glob(prefix + "*"):
             if path != besides and (path / ".owner").exists():
                 return path
-        time.sleep(0.05)
+        time.sleep(0.01)
     raise AssertionError("the install never made its work folder")
 
 
