@@ -397,10 +397,21 @@ def wait_for_work_folder(
 @pytest.fixture
 def small_engine_dir(desk_home: Path) -> Iterator[Path]:
     """desk's engine folder on a 256 KB tmpfs (skipped where this test cannot mount one)."""
+    yield from engine_dir_on_tmpfs(desk_home, "size=256k")
+
+
+@pytest.fixture
+def read_only_engine_dir(desk_home: Path) -> Iterator[Path]:
+    """desk's engine folder on a read-only tmpfs (skipped where this test cannot mount)."""
+    yield from engine_dir_on_tmpfs(desk_home, "size=256k,ro")
+
+
+def engine_dir_on_tmpfs(desk_home: Path, options: str) -> Iterator[Path]:
+    """Mount a tmpfs with `options` on desk's engine folder for one test."""
     folder = desk_home / "engines"
     folder.mkdir(parents=True)
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)],
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
         capture_output=True,
         text=True,
     )
@@ -620,3 +631,13 @@ def test_a_full_disk_during_a_download_is_said_as_such(
     message = fails(desk, "engine", "install", "ar", "en")
     assert f"cannot save {base}big.argosmodel in" in message and "the disk is full" in message
     assert list(small_engine_dir.iterdir()) == []
+
+
+def test_a_read_only_engine_dir_is_a_clear_error(
+    desk: DeskCli, read_only_engine_dir: Path, tmp_path: Path
+) -> None:
+    """Installing into a read-only engine folder fails in one line naming it (exit 7);
+    listing still works."""
+    message = fails(desk, "engine", "install", str(make_package(tmp_path / "dl")))
+    assert f"cannot work in {read_only_engine_dir}: Read-only file system" in message
+    assert "No packages installed" in desk("engine", "list").output

@@ -11,7 +11,6 @@ from the environment is used: desk talks to the URL it was given.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import http.client
 import os
@@ -26,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from desk.core.engine.base import EngineError
+from desk.core.engine.packages import disk_problem
 from desk.core.errors import InputError
 
 TIMEOUT_VARIABLE = "DESK_FETCH_TIMEOUT"
@@ -325,10 +325,3 @@ def _write(fd: int, chunk: bytes, url: str, dest: Path) -> None:
         raise EngineError(
             f"cannot save {printable(url)} in {dest.parent}: {disk_problem(exc)}"
         ) from None
-
-
-def disk_problem(exc: OSError) -> str:
-    """A few words for an error writing to disk (a full disk named as one)."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "the disk is full (no space left on device)"
-    return exc.strerror or str(exc)

@@ -151,7 +151,6 @@ def install_from_index(
         )
     url = index_url()
     work_root = desk_engine_dir(home)
-    work_root.mkdir(parents=True, exist_ok=True)
     clean_leftovers(work_root)
     with work_folder(work_root, ".download-") as tmp:
         index_file = tmp / "index.json"

@@ -224,7 +224,6 @@ def install_file(
     if not archive.is_file():
         raise EngineError(f"{archive}: no such file")
     target_root = desk_engine_dir(home)
-    target_root.mkdir(parents=True, exist_ok=True)
     clean_leftovers(target_root)
     with work_folder(target_root, ".installing-") as tmp:
         top = _unpack(archive, tmp, label)
@@ -240,10 +239,12 @@ def install_file(
                 f"{top} is already installed in {target_root}; "
                 f"remove it first (`desk engine remove {top}`) or use --replace"
             )
-        if final.exists():
-            old = tmp / ".replaced"
-            final.rename(old)
-        (tmp / top).rename(final)
+        try:
+            if final.exists():
+                final.rename(tmp / ".replaced")
+            (tmp / top).rename(final)
+        except OSError as exc:
+            raise EngineError(f"cannot install {top} into {target_root}: {exc.strerror}") from None
     return read_package(final)
 
 
@@ -251,14 +252,28 @@ def install_file(
 def work_folder(root: Path, prefix: str) -> Iterator[Path]:
     """A temporary folder in `root`, held by this process (a locked owner file inside)
     and removed when done; one left by a killed run is removed by `clean_leftovers`."""
-    path = Path(tempfile.mkdtemp(dir=root, prefix=prefix))
-    owner = os.open(path / OWNER_FILE, os.O_CREAT | os.O_WRONLY, 0o600)
     try:
-        fcntl.flock(owner, fcntl.LOCK_EX)
+        root.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(dir=root, prefix=prefix))
+        owner = os.open(path / OWNER_FILE, os.O_CREAT | os.O_WRONLY, 0o600)
+    except OSError as exc:
+        raise EngineError(f"cannot work in {shown(str(root))}: {disk_problem(exc)}") from None
+    try:
+        try:
+            fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a new file: nobody holds it
+        except OSError:  # a file system without locks: let the folder's age judge it
+            (path / OWNER_FILE).unlink(missing_ok=True)
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
         os.close(owner)
+
+
+def disk_problem(exc: OSError) -> str:
+    """A few words for an error writing to disk (a full disk named as one)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full (no space left on device)"
+    return exc.strerror or str(exc)
 
 
 def clean_leftovers(root: Path) -> list[str]:
@@ -290,7 +305,7 @@ def _unowned(path: Path) -> bool:
         return time.time() - path.stat().st_mtime > STALE_UNOWNED_SECONDS
     try:
         fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    except OSError:  # held by a running install (or no locks here: leave it be)
         return False
     finally:
         os.close(owner)
@@ -325,14 +340,10 @@ def _unpack(archive: Path, into: Path, label: str) -> str:
             try:
                 zf.extractall(into)
             except OSError as exc:
-                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                writing = (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS)
+                if exc.errno in writing:
                     raise EngineError(
-                        f"cannot unpack {label} into {into.parent}: the disk is full "
-                        "(no space left on device)"
-                    ) from None
-                if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-                    raise EngineError(
-                        f"cannot unpack {label} into {into.parent}: {exc.strerror}"
+                        f"cannot unpack {label} into {into.parent}: {disk_problem(exc)}"
                     ) from None
                 raise
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
@@ -352,9 +363,12 @@ def remove_package(home: Path, name: str) -> Path:
         if not found:
             raise
         path = found[0]
-    trash = Path(tempfile.mkdtemp(dir=path.parent, prefix=".removing-"))
-    path.rename(trash / path.name)
-    shutil.rmtree(trash)
+    try:
+        trash = Path(tempfile.mkdtemp(dir=path.parent, prefix=".removing-"))
+        path.rename(trash / path.name)
+        shutil.rmtree(trash)
+    except OSError as exc:
+        raise EngineError(f"cannot remove {shown(str(path))}: {exc.strerror}") from None
     return path
 
 
