@@ -68,9 +68,10 @@ class _Skip(Exception):
     """An index entry desk cannot use, and why."""
 
 
-def read_index(data: bytes, where: str) -> tuple[list[IndexEntry], list[str]]:
-    """The usable translation packages in an index file's bytes, and a line per skipped
-    entry; EngineError when the whole index is unreadable (`where` names it)."""
+def read_index(data: bytes, where: str) -> tuple[list[IndexEntry], int, str]:
+    """The usable translation packages in an index file's bytes, how many entries were
+    skipped and why the first was; EngineError when the whole index is unreadable
+    (`where` names it)."""
     try:
         index = json.loads(data.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
@@ -80,16 +81,17 @@ def read_index(data: bytes, where: str) -> tuple[list[IndexEntry], list[str]]:
     if not isinstance(index, list):
         raise EngineError(f"the package index {where} is not a JSON list of packages")
     entries: list[IndexEntry] = []
-    skipped: list[str] = []
+    skipped, first = 0, ""
     for n, raw in enumerate(index, start=1):
         try:
             entry = _entry(raw)
         except _Skip as exc:
-            skipped.append(f"entry {n}: {exc}")
+            skipped += 1
+            first = first or f"entry {n}: {exc}"
             continue
         if entry is not None:
             entries.append(entry)
-    return entries, skipped
+    return entries, skipped, first
 
 
 def _text(raw: dict[str, Any], key: str, default: str | None = None) -> str:
@@ -160,11 +162,11 @@ def install_from_index(
             raise EngineError(
                 f"cannot download the Argos package index {printable(exc.url)}: {exc.reason}"
             ) from None
-        entries, skipped = read_index(index_file.read_bytes(), printable(url) + "index.json")
+        entries, skipped, first = read_index(index_file.read_bytes(), printable(url) + "index.json")
         matches = [e for e in entries if (e.from_code, e.to_code) == (from_code, to_code)]
         if not matches:
             pairs = sorted({f"{e.from_code}→{e.to_code}" for e in entries})
-            note = f"; skipped {len(skipped)} malformed entries ({skipped[0]})" if skipped else ""
+            note = f"; skipped {skipped} malformed entries ({first})" if skipped else ""
             raise EngineError(
                 f"the package index at {printable(url)} has no {from_code}→{to_code} package "
                 f"(it has {len(pairs)} pairs: {', '.join(pairs[:12]) or 'none'}{note})"
