@@ -133,7 +133,7 @@ def emit_json(data: Any) -> None:
 def say_notices(home: Home) -> None:
     """Print (on stderr) what desk did on its own, once each."""
     while home.notices:
-        click.echo(home.notices.pop(0), err=True)
+        click.echo(safe(home.notices.pop(0)), err=True)
 
 
 def parse_numbers(values: tuple[str, ...]) -> list[int]:

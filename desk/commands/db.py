@@ -8,6 +8,7 @@ import click
 
 from desk.app.home import busy_timeout_ms
 from desk.commands.common import DeskFailure, Home, emit_json, json_option, pass_home
+from desk.commands.output import say
 from desk.core.store.maintenance import backup, check
 from desk.locations import database_path
 
@@ -42,9 +43,9 @@ def check_command(home: Home, as_json: bool) -> None:
         emit_json({"database": str(path), "ok": not found.problems,
                    "problems": found.problems, "schema": found.schema})  # fmt: skip
     else:
-        click.echo(f"schema: {found.schema}")
+        say(f"schema: {found.schema}")
         for problem in found.problems:
-            click.echo(problem)
+            say(problem)
     if found.problems:
         raise DeskFailure(
             f"the desk database {path} is damaged: {len(found.problems)} problem(s) listed; "
@@ -52,7 +53,7 @@ def check_command(home: Home, as_json: bool) -> None:
             6,
         )
     if not as_json:
-        click.echo(f"{path}: sound (integrity and foreign keys check out)")
+        say(f"{path}: sound (integrity and foreign keys check out)")
 
 
 @db_group.command("backup")
@@ -72,7 +73,7 @@ def backup_command(home: Home, file: Path, force: bool) -> None:
     """
     path = database_path(home.path)
     size = backup(path, file, force=force, busy_timeout_ms=busy_timeout_ms())
-    click.echo(f"Backed up {path} to {file} ({size:,} bytes)")
+    say(f"Backed up {path} to {file} ({size:,} bytes)")
 
 
 COMMANDS = [db_group]

@@ -28,7 +28,7 @@ from desk.commands.common import (
     resolve_author,
     say_notices,
 )
-from desk.commands.output import safe
+from desk.commands.output import say
 from desk.core.engine.base import Draft, Engine
 from desk.core.engine.packages import (
     BrokenPackage,
@@ -111,18 +111,18 @@ def list_cmd(home: Home, as_json: bool) -> None:
     engine = home.desk.store.setting(ENGINE_SETTING, "argos")
     if engine == "libretranslate":
         engine += f" at {home.desk.store.setting(LIBRETRANSLATE_URL_SETTING)}"
-    click.echo(f"Engine: {engine}" + (f" (package {in_use})" if in_use else ""))
-    click.echo(f"desk's packages: {desk_engine_dir(home.path)}")
-    click.echo(f"Argos packages:  {argos_packages_dir()}")
+    say(f"Engine: {engine}" + (f" (package {in_use})" if in_use else ""))
+    say(f"desk's packages: {desk_engine_dir(home.path)}")
+    say(f"Argos packages:  {argos_packages_dir()}")
     if not packages:
-        click.echo("No packages installed; the first draft installs desk's demo model.")
+        say("No packages installed; the first draft installs desk's demo model.")
     for p in packages:
         mark = "*" if p.name == in_use else " "
         label = " (demo model)" if p.demo else ""
         line = f"{mark} {p.name:36} {p.from_code}→{p.to_code} {p.version:8} {p.where}{label}"
-        click.echo(safe(line))
+        say(line)
     for problem in problems:
-        click.echo(safe(f"! {problem.name:36} broken ({problem.where}): {problem.reason}"))
+        say(f"! {problem.name:36} broken ({problem.where}): {problem.reason}")
 
 
 @engine_group.command("install")
@@ -148,7 +148,7 @@ def install_cmd(home: Home, what: tuple[str, ...], replace: bool) -> None:
     if len(what) == 1:
         package = install_file(Path(what[0]), home.path, replace=replace)
     elif len(what) == 2:
-        click.echo(safe(f"Fetching the package index {index_url()}index.json"), err=True)
+        say(f"Fetching the package index {index_url()}index.json", err=True)
         progress = DownloadProgress() if sys.stderr.isatty() else None
         try:
             package = install_from_index(
@@ -159,7 +159,7 @@ def install_cmd(home: Home, what: tuple[str, ...], replace: bool) -> None:
                 progress.close()
     else:
         raise InputError("give a language pair (ar en) or one .argosmodel file")
-    click.echo(f"Installed {package.name} {package.version} into {package.path.parent}")
+    say(f"Installed {package.name} {package.version} into {package.path.parent}")
 
 
 class DownloadProgress:
@@ -203,7 +203,7 @@ def remove_cmd(home: Home, name: str) -> None:
     removed = remove_package(home.path, name)
     if home.desk.store.setting(PACKAGE_SETTING) == name:
         home.desk.store.set_setting(PACKAGE_SETTING, None, resolve_author(None))
-    click.echo(f"Removed {name} from {removed.parent}")
+    say(f"Removed {name} from {removed.parent}")
 
 
 @engine_group.command("use")
@@ -236,21 +236,19 @@ def use_cmd(home: Home, name: str, url: str | None, author: str | None) -> None:
         store.set_setting(ENGINE_SETTING, name, who)
         store.set_setting(LIBRETRANSLATE_URL_SETTING, check_url(url), who)
         store.set_setting(PACKAGE_SETTING, None, who)
-        click.echo(f"Drafting with the LibreTranslate server at {check_url(url)}")
+        say(f"Drafting with the LibreTranslate server at {check_url(url)}")
         return
     if name in ENGINES:
         store.set_setting(ENGINE_SETTING, name, who)
         store.set_setting(PACKAGE_SETTING, None, who)
-        click.echo(
-            f"Drafting with {name}" + (" (best installed package)" if name == "argos" else "")
-        )
+        say(f"Drafting with {name}" + (" (best installed package)" if name == "argos" else ""))
         return
     package = find_package(home.path, name)
     if (package.from_code, package.to_code) != ("ar", "en"):
         raise InputError(f"{name} translates {package.from_code}→{package.to_code}, not ar→en")
     store.set_setting(ENGINE_SETTING, "argos", who)
     store.set_setting(PACKAGE_SETTING, name, who)
-    click.echo(f"Drafting with {name}")
+    say(f"Drafting with {name}")
 
 
 def engine_options(func: Any) -> Any:
@@ -292,7 +290,7 @@ def run_draft(
     def started(engine: Engine, total: int) -> None:
         """Say which engine drafts; a progress bar for more than one segment."""
         nonlocal bar, start
-        click.echo(f"Drafting {slug} with {engine.describe()}", err=True)
+        say(f"Drafting {slug} with {engine.describe()}", err=True)
         start = time.perf_counter()
         if sys.stderr.isatty() and total > 1:
             bar = click.progressbar(length=total, label="Drafting", file=sys.stderr)
@@ -307,7 +305,7 @@ def run_draft(
         report = home.draft(
             slug, author=author, options=options, numbers=numbers, force=force,
             glossary=glossary, skip_none=skip_none,
-            on_notice=lambda notice: click.echo(notice, err=True),
+            on_notice=lambda notice: say(notice, err=True),
             on_start=started, on_draft=advance,
         )  # fmt: skip
     finally:
@@ -317,14 +315,14 @@ def run_draft(
     if report is None:
         return None
     seconds = time.perf_counter() - start
-    click.echo(f"Drafted {len(report.drafted)} segment(s) in {seconds:.1f} s")
+    say(f"Drafted {len(report.drafted)} segment(s) in {seconds:.1f} s")
     if report.glossary_fixed:
-        click.echo(
+        say(
             f"Applied the glossary's house spellings in {len(report.glossary_fixed)} "
             f"segment(s): {number_ranges(report.glossary_fixed)} (see `desk log --kind glossary`)"
         )
     if report.skipped:
-        click.echo(
+        say(
             f"Left {len(report.skipped)} segment(s) people have worked on: "
             f"{number_ranges(report.skipped)} (--force overwrites them)"
         )

@@ -21,6 +21,7 @@ from desk.commands.common import (
     resolve_author,
     say_notices,
 )
+from desk.commands.output import say
 from desk.core.errors import DeskError, InputError
 from desk.core.glossary.model import Entry, Kind
 
@@ -105,8 +106,8 @@ def list_cmd(g: HomeGlossary, kind: str | None, as_json: bool) -> None:
         emit_json([entry_json(e) for e in entries])
         return
     for entry in entries:
-        click.echo(entry_line(entry))
-    click.echo(f"{len(entries)} entries in {g.folder}", err=True)
+        say(entry_line(entry))
+    say(f"{len(entries)} entries in {g.folder}", err=True)
 
 
 @glossary_group.command("show")
@@ -124,16 +125,16 @@ def show_cmd(g: HomeGlossary, entry_id: str, as_json: bool) -> None:
     if as_json:
         emit_json(entry_json(entry))
         return
-    click.echo(f"{entry.id} ({entry.kind.value}) {entry.where()}")
-    click.echo(f"  canonical: {entry.canonical}")
-    click.echo(f"  arabic:    {'، '.join(entry.arabic)}")
-    click.echo(f"  variants:  {', '.join(entry.variants) or '-'}")
+    say(f"{entry.id} ({entry.kind.value}) {entry.where()}")
+    say(f"  canonical: {entry.canonical}")
+    say(f"  arabic:    {'، '.join(entry.arabic)}")
+    say(f"  variants:  {', '.join(entry.variants) or '-'}")
     if entry.only_with_arabic:
-        click.echo(f"  only with: {'، '.join(entry.only_with_arabic)}")
+        say(f"  only with: {'، '.join(entry.only_with_arabic)}")
     if entry.not_variants:
-        click.echo(f"  never:     {', '.join(entry.not_variants)} (other names: never suggested)")
+        say(f"  never:     {', '.join(entry.not_variants)} (other names: never suggested)")
     if entry.notes:
-        click.echo(f"  notes:     {entry.notes}")
+        say(f"  notes:     {entry.notes}")
 
 
 @glossary_group.command("search")
@@ -155,9 +156,9 @@ def search_cmd(g: HomeGlossary, text: str, as_json: bool) -> None:
         emit_json([entry_json(e) for e in found])
         return
     for entry in found:
-        click.echo(entry_line(entry))
+        say(entry_line(entry))
     if not found:
-        click.echo(f"No entry matches {text!r}.", err=True)
+        say(f"No entry matches {text!r}.", err=True)
 
 
 @glossary_group.command("add")
@@ -206,7 +207,7 @@ def add_cmd(
         only_with_arabic=only_with_arabic,
     )
     files.add_entry(path, entry, existing.entries)
-    click.echo(f"Added {entry_id} to {path}")
+    say(f"Added {entry_id} to {path}")
 
 
 @glossary_group.command("edit")
@@ -255,10 +256,10 @@ def edit_cmd(
         notes=notes if notes is not None else entry.notes,
     )
     if updated == entry:
-        click.echo(f"{entry_id}: nothing to change")
+        say(f"{entry_id}: nothing to change")
         return
     files.replace_entry(Path(entry.source), updated)
-    click.echo(f"Updated {entry_id} in {entry.source}")
+    say(f"Updated {entry_id} in {entry.source}")
 
 
 def _merge(
@@ -284,7 +285,7 @@ def remove_cmd(g: HomeGlossary, entry_id: str) -> None:
 
     entry = g.entry(entry_id)
     files.remove_entry(Path(entry.source), entry_id)
-    click.echo(f"Removed {entry_id} from {entry.source}")
+    say(f"Removed {entry_id} from {entry.source}")
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
@@ -358,8 +359,8 @@ def check_cmd(g: HomeGlossary, target: str, source: Path | None, as_json: bool) 
                 line = f"{label}:{r.n}: {f.kind.value}: {f.message}"
                 if number and not f.automatic and story_slug:
                     line += f" (to accept: desk glossary accept {story_slug} {r.n} {number})"
-                click.echo(line)
-        click.echo(
+                say(line)
+        say(
             f"{count} finding(s) in {len(results)} segment(s)" if count else "No findings.",
             err=True,
         )
@@ -401,11 +402,11 @@ def fix_cmd(g: HomeGlossary, slug: str, segments: str | None, author: str | None
     )
     for n, applied in sorted(report.fixed.items()):
         changes = ", ".join(f"{f.found} → {f.suggestion}" for f in applied)
-        click.echo(f"[{n}] {changes}")
+        say(f"[{n}] {changes}")
     fixes = sum(len(a) for a in report.fixed.values())
-    click.echo(f"Applied {fixes} fix(es) in {len(report.fixed)} segment(s)")
+    say(f"Applied {fixes} fix(es) in {len(report.fixed)} segment(s)")
     if report.left:
-        click.echo(f"{report.left} finding(s) need a person: desk glossary check {slug}")
+        say(f"{report.left} finding(s) need a person: desk glossary check {slug}")
 
 
 @glossary_group.command("accept")
@@ -426,7 +427,7 @@ def accept_cmd(g: HomeGlossary, slug: str, segment: int, number: int, author: st
       desk glossary accept lattakia-offensive 12 1 --as rania
     """
     done = g.home.desk.accept(slug, segment, number, g.enforcer(), author=resolve_author(author))
-    click.echo(f"[{segment}] {done.found} → {done.suggestion} ({done.kind.value}, accepted)")
+    say(f"[{segment}] {done.found} → {done.suggestion} ({done.kind.value}, accepted)")
 
 
 @glossary_group.command("lint")
@@ -447,8 +448,8 @@ def lint_cmd(g: HomeGlossary, as_json: bool) -> None:
         emit_json([{"entry": p.entry_id, "code": p.code, "message": p.message} for p in problems])
     else:
         for p in problems:
-            click.echo(f"{p.where}: {p.code}: {p.message}")
-        click.echo(
+            say(f"{p.where}: {p.code}: {p.message}")
+        say(
             f"{len(glossary.entries)} entries in {len(g.paths())} file(s), "
             f"{len(problems)} problem(s)",
             err=True,
@@ -505,8 +506,8 @@ def import_cmd(g: HomeGlossary, path: Path, fmt: str | None, into: str | None) -
     target = g.target_file(into or "imported.toml", "other")
     files.add_entries(target, new, glossary.entries)
     for entry in skipped:
-        click.echo(f"skipped {entry.id} ({entry.canonical}): already in the glossary", err=True)
-    click.echo(f"Imported {len(new)} of {len(entries)} entries into {target}")
+        say(f"skipped {entry.id} ({entry.canonical}): already in the glossary", err=True)
+    say(f"Imported {len(new)} of {len(entries)} entries into {target}")
 
 
 @glossary_group.command("export")
@@ -533,13 +534,13 @@ def export_cmd(g: HomeGlossary, path: Path, fmt: str | None) -> None:
         data = to_tbx_bytes(entries) if kind == "tbx" else to_table_text(entries, kind).encode()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-        click.echo(f"Wrote {len(entries)} entries to standard output", err=True)
+        say(f"Wrote {len(entries)} entries to standard output", err=True)
         return
     if kind == "tbx":
         write_tbx(entries, path)
     else:
         write_table(entries, path, kind)
-    click.echo(f"Wrote {len(entries)} entries to {path}")
+    say(f"Wrote {len(entries)} entries to {path}")
 
 
 def _read_stdin(kind: str) -> list[Entry]:
@@ -585,7 +586,7 @@ def audit_cmd(g: HomeGlossary, min_stories: int, limit: int, as_json: bool) -> N
     store = g.home.desk.store
     waiting = pending(store.conn)
     if waiting > 5_000:
-        click.echo(f"Indexing the names of {waiting:,} segments (once; later audits reuse it)...",
+        say(f"Indexing the names of {waiting:,} segments (once; later audits reuse it)...",
                    err=True)  # fmt: skip
     clusters = audit(store, g.load(), min_stories=min_stories)
     shown = clusters[:limit] if limit else clusters
@@ -594,9 +595,9 @@ def audit_cmd(g: HomeGlossary, min_stories: int, limit: int, as_json: bool) -> N
         emit_json([c.to_json() for c in shown])
         return
     for cluster in shown:
-        click.echo(cluster.describe())
+        say(cluster.describe())
     more = f", the {len(shown)} most used shown" if len(shown) < len(clusters) else ""
-    click.echo(f"{len(clusters)} cluster(s) in {store.count_stories()} stories{more}", err=True)
+    say(f"{len(clusters)} cluster(s) in {store.count_stories()} stories{more}", err=True)
 
 
 COMMANDS = [glossary_group]

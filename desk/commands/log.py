@@ -75,7 +75,7 @@ def diff_cmd(
             )
             return
         if not changes:
-            click.echo(f"No changes by {by} between {start} and {end}.")
+            output.say(f"No changes by {by} between {start} and {end}.")
         for c in changes:
             rev = c.revision
             click.echo(

@@ -49,6 +49,12 @@ def _mark(match: re.Match[str]) -> str:
     return "␡" if code == 0x7F else f"<U+{code:04X}>"
 
 
+def say(text: str, err: bool = False) -> None:
+    """Print one message that may quote a story, a glossary, a package, a server or a
+    path, with its control characters made visible (`safe`)."""
+    click.echo(safe(text), err=err)
+
+
 def shorten(text: str, width: int = 60) -> str:
     """One line of at most `width` characters (control characters made visible)."""
     flat = " ".join(safe(text).split())

@@ -15,6 +15,7 @@ from desk.commands.common import (
     pass_home,
     resolve_author,
 )
+from desk.commands.output import say
 from desk.core.qa import Problem
 
 
@@ -57,10 +58,8 @@ def qa_cmd(home: Home, slug: str, as_json: bool) -> None:
         )
     else:
         for p, number in numbered:
-            click.echo(f"{slug}: {p}" + (f"  (item {number})" if number else ""))
-        click.echo(
-            f"{len(problems)} open item(s)" if problems else "The QA gate is open.", err=True
-        )
+            say(f"{slug}: {p}" + (f"  (item {number})" if number else ""))
+        say(f"{len(problems)} open item(s)" if problems else "The QA gate is open.", err=True)
     if problems:
         sys.exit(1)
 
@@ -83,7 +82,7 @@ def dismiss_cmd(
       desk dismiss lattakia-offensive 17 1 --reason "The repetition is in the quote." --as omar
     """
     item = home.desk.dismiss(slug, segment, number, reason, author=resolve_author(author))
-    click.echo(f"Dismissed {item}")
+    say(f"Dismissed {item}")
 
 
 COMMANDS = [qa_cmd, dismiss_cmd]

@@ -96,7 +96,7 @@ def import_cmd(
         + (f", {drafted} with a draft from {draft.name}" if draft else "")
     )
     for note in result.notes:
-        click.echo(f"  note: {note}", err=True)
+        output.say(f"  note: {note}", err=True)
     glossary = home.glossary()
     if not no_glossary and not glossary.paths():
         click.echo(
@@ -137,7 +137,7 @@ def get_ready_to_draft(home: Home, *, glossary: bool) -> None:
     import with nothing stored, and the same command works once it is fixed."""
     choice = home.engine()
     for notice in choice.notices:
-        click.echo(notice, err=True)
+        output.say(notice, err=True)
     if glossary and not isinstance(choice.engine, NoneEngine):
         home.enforcer()
 
@@ -324,10 +324,10 @@ def warn_open_items(home: Home, slug: str) -> None:
     try:
         items = [p for p in home.desk.open_items(slug) if p.code != "unconfirmed"]
     except DeskError as exc:  # e.g. a broken glossary file: the move stands
-        click.echo(f"Warning: could not check the QA gate: {exc}", err=True)
+        output.say(f"Warning: could not check the QA gate: {exc}", err=True)
         return
     if items:
-        click.echo(
+        output.say(
             f"Warning: {len(items)} open QA item(s) will block approval: {describe(items)} "
             f"(`desk qa {slug}` lists them)",
             err=True,

@@ -1,6 +1,8 @@
 """Text from stories reaches the terminal visible, never acted on: an ESC, OSC or BEL in
 a story's Arabic or English (a title-setting or clipboard sequence, a screen clear) is
-printed as a mark by `desk show`, `list`, `search`, `log` and `diff`."""
+printed as a mark by `desk show`, `list`, `search`, `log` and `diff`; so is one in a
+glossary's variants or notes by the glossary commands and `desk qa`, and one in an error
+message, whatever it quotes."""
 
 from __future__ import annotations
 
@@ -76,3 +78,63 @@ def test_an_error_quoting_hostile_text_shows_it_visible(desk: DeskCli, tmp_path:
     assert "no such source file" in result.stderr
     assert not ACTED_ON.search(result.stderr), repr(result.stderr)
     assert "␛]0;PWNED␇␛[2J.md" in result.stderr
+
+
+HOSTILE_GLOSSARY = """\
+[lattakia]
+canonical = "Lattakia"
+arabic = ["اللاذقية"]
+variants = ["Lata\\u001b[2Jkia"]
+kind = "place"
+notes = "house spelling \\u001b]0;PWNED\\u0007 since 2014"
+"""
+
+
+@pytest.fixture
+def hostile_glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, desk: DeskCli) -> str:
+    """A glossary whose variant and notes hold terminal sequences (a hand-edited TOML file
+    can hold any character in those fields), and a story that uses the variant."""
+    folder = tmp_path / "hostile-glossary"
+    folder.mkdir()
+    (folder / "places.toml").write_text(HOSTILE_GLOSSARY, encoding="utf-8")
+    monkeypatch.setenv("DESK_GLOSSARY", str(folder))
+    source = tmp_path / "g.ar.md"
+    source.write_text("# قصف على اللاذقية\n\nقال المرصد إن القصف استمر في اللاذقية.\n",
+                      encoding="utf-8")  # fmt: skip
+    draft = tmp_path / "g.draft.en.md"
+    draft.write_text(
+        f"# Shelling of Lata{CLEAR}kia\n\nThe Observatory said it went on in Lata{CLEAR}kia.\n",
+        encoding="utf-8",
+    )
+    desk("import", str(source), "--draft", str(draft), "--slug", "g", "--as", "rania")
+    return "g"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("glossary", "list"),
+        ("glossary", "show", "lattakia"),
+        ("glossary", "search", "Lata"),
+        ("glossary", "check", "g"),
+        ("qa", "g"),
+    ],
+)
+def test_no_sequence_from_a_glossary_reaches_the_terminal(
+    desk: DeskCli, hostile_glossary: str, command: tuple[str, ...]
+) -> None:
+    """The glossary commands and the QA list print a glossary's names and notes, and the
+    story text a finding quotes, with their control characters as marks, on stdout and
+    stderr alike."""
+    result = desk(*command, ok=False)
+    assert result.exit_code in (0, 1), result.output
+    printed = result.stdout + result.stderr
+    assert not ACTED_ON.search(printed), repr(printed)
+    assert "␛" in printed, printed
+
+
+def test_a_log_filter_quoting_hostile_text_shows_it_visible(desk: DeskCli, story: str) -> None:
+    """`desk log --by NAME` quotes the name it was given when nothing matches."""
+    result = desk("diff", "esc", "--by", f"x{TITLE}")
+    assert not ACTED_ON.search(result.output), repr(result.output)
+    assert "x␛]0;PWNED␇" in result.output
