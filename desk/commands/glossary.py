@@ -504,7 +504,7 @@ def import_cmd(g: HomeGlossary, path: Path, fmt: str | None, into: str | None) -
         known = entry.id in known_ids or entry.canonical in known_canonicals
         (skipped if known else new).append(entry)
     target = g.target_file(into or "imported.toml", "other")
-    files.add_entries(target, new, glossary.entries)
+    files.add_entries(target, new, glossary.entries, parsed=True)  # read by parse_entry
     for entry in skipped:
         say(f"skipped {entry.id} ({entry.canonical}): already in the glossary", err=True)
     say(f"Imported {len(new)} of {len(entries)} entries into {target}")

@@ -311,45 +311,45 @@ class _Term:
     status: str
 
 
-def _term(holder: _Node, lang: str, core: set[str]) -> _Term | None:
-    """The term of a tig/ntig/termSec, with its administrative status."""
-    status = "admitted"
-    text = ""
-    for node in holder.walk():
-        if node.name == "term" and node.ns in core and not text:
-            text = node.text()
-        elif _category(node, core) in _STATUS:
-            value = node.text().lower()
-            if value.startswith("preferred"):
-                status = "preferred"
-            elif value.startswith(_DEPRECATED_WORDS):
-                status = "deprecated"
-    return _Term(lang, text, status) if text else None
+def _read_status(node: _Node, term: _Term) -> None:
+    """Set the term's status from an administrativeStatus/normativeAuthorization element."""
+    value = node.text().lower()
+    if value.startswith("preferred"):
+        term.status = "preferred"
+    elif value.startswith(_DEPRECATED_WORDS):
+        term.status = "deprecated"
 
 
 def _concept(concept: _Node, core: set[str], source: str, taken: IdPool) -> Entry:
     """One entry from a termEntry/conceptEntry."""
     raw_id = concept.attrs.get("id", "")
     where = f"{source}:{concept.line} (entry {raw_id or 'without id'})"
-    terms: list[_Term] = []
+    # One walk of the concept: each term holder (tig, ntig, termSec) starts a term, which
+    # the first <term> below it names and a status element below it qualifies; notes,
+    # definitions and subject fields are gathered wherever they are.
+    held: list[_Term] = []
     notes: dict[str, None] = {}  # in order, each once
     only: list[str] = []
     subjects: list[str] = []
-    stack: list[tuple[_Node, str]] = [(concept, "")]
+    stack: list[tuple[_Node, str, _Term | None]] = [(concept, "", None)]
     while stack:
-        node, lang = stack.pop()
+        node, lang, term = stack.pop()
         name, in_core = node.name, node.ns in core
         if in_core and name in _LANGS:
             lang = _language(node)
         if lang not in ("", "en", "ar") or name == "transacGrp":
             continue
         if in_core and lang and name in _HOLDERS:
-            term = _term(node, lang, core)
-            if term:
-                terms.append(term)
+            term = _Term(lang, "", "admitted")
+            held.append(term)
+        elif term is not None and in_core and name == "term":
+            if not term.text:
+                term.text = node.text()
         else:
             category = _category(node, core)
-            if category == "subjectField" and (text := node.text()):
+            if term is not None and category in _STATUS:
+                _read_status(node, term)
+            elif category == "subjectField" and (text := node.text()):
                 subjects.append(text)
             elif category in ("definition", "note") and (text := node.text()):
                 if category == "note" and text.startswith(ONLY_WITH_ARABIC):
@@ -358,7 +358,8 @@ def _concept(concept: _Node, core: set[str], source: str, taken: IdPool) -> Entr
                     notes.setdefault(text)
         children = node.children()
         if children:
-            stack += [(child, lang) for child in reversed(children)]
+            stack += [(child, lang, term) for child in reversed(children)]
+    terms = [t for t in held if t.text]
     english = [t for t in terms if t.lang == "en"]
     canonical = next((t for t in english if t.status == "preferred"), None)
     canonical = canonical or next((t for t in english if t.status != "deprecated"), None)
