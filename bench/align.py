@@ -32,11 +32,12 @@ from pathlib import Path
 
 from bench.table import Row, write_rows
 from desk.core import align as aligner
+from desk.core import gale_church
 
 SIZES = (500, 1_000, 2_000, 4_000)
 RUNS, QUICK_RUNS = 3, 1
 TARGET_SIZE, TARGET_S = 2_000, 2.0
-Steps = list[tuple[int, int, aligner.Bead]]
+Steps = list[tuple[int, int, gale_church.Bead]]
 
 
 def paragraph(n: int, seed: int = 13) -> tuple[list[str], list[str]]:
@@ -68,25 +69,27 @@ def full_table_dp(
     src: Sequence[int],
     dst: Sequence[int],
     ratio: float,
-    extra: Callable[[int, int, aligner.Bead], float] | None,
+    extra: Callable[[int, int, gale_church.Bead], float] | None,
 ) -> tuple[float, Steps]:
     """The previous programme: every cell of the (n+1) x (m+1) table."""
     n, m = len(src), len(dst)
     inf = math.inf
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[aligner.Bead | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    back: list[list[gale_church.Bead | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0.0
     for i in range(n + 1):
         for j in range(m + 1):
             if i == 0 and j == 0:
                 continue
-            for bead, prior in aligner._PRIORS.items():
+            for bead, prior in gale_church.PRIORS.items():
                 di, dj = bead
                 if di > i or dj > j or cost[i - di][j - dj] == inf:
                     continue
                 step = -math.log(prior)
                 if di and dj:
-                    step += aligner._length_cost(sum(src[i - di : i]), sum(dst[j - dj : j]), ratio)
+                    step += gale_church.length_cost(
+                        sum(src[i - di : i]), sum(dst[j - dj : j]), ratio
+                    )
                 if extra is not None:
                     step += extra(i - di, j - dj, bead)
                 total = cost[i - di][j - dj] + step
@@ -107,20 +110,20 @@ def full_table_dp(
 def full_table_align(
     src: Sequence[int],
     dst: Sequence[int],
-    extra: Callable[[int, int, aligner.Bead], float] | None = None,
+    extra: Callable[[int, int, gale_church.Bead], float] | None = None,
 ) -> Steps:
     """The previous `_align`: the same ratio search, each ratio's table filled whole."""
     best: tuple[float, Steps] | None = None
-    for start in (aligner._ratio(sum(src), sum(dst)), aligner._DEFAULT_RATIO):
+    for start in (gale_church.ratio_of(sum(src), sum(dst)), gale_church.DEFAULT_RATIO):
         ratio = start
-        for _ in range(aligner._REESTIMATES + 1):
+        for _ in range(gale_church.REESTIMATES + 1):
             cost, steps = full_table_dp(src, dst, ratio, extra)
             if best is None or cost < best[0]:
                 best = (cost, steps)
             ones = [(i, j) for i, j, bead in steps if bead == (1, 1)]
             if not ones:
                 break
-            new = aligner._ratio(sum(src[i] for i, _ in ones), sum(dst[j] for _, j in ones))
+            new = gale_church.ratio_of(sum(src[i] for i, _ in ones), sum(dst[j] for _, j in ones))
             if abs(new - ratio) < 0.01:
                 break
             ratio = new
@@ -159,7 +162,9 @@ def main() -> None:
             start = time.perf_counter()
             whole = full_table_align(src, dst)
             base = time.perf_counter() - start
-            assert whole == aligner._align(src, dst), f"{n} sentences: the results differ"
+            assert whole == gale_church.align_lengths(src, dst), (
+                f"{n} sentences: the results differ"
+            )
             first = first or value
         else:
             name = "500-sentence time x N/500 (linear)"

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bench.align import full_table_align
-from desk.core.align import Aligned, AlignmentError, _align, align_paragraphs, align_sentences
+from desk.core.align import Aligned, AlignmentError, align_paragraphs, align_sentences
+from desk.core.gale_church import align_lengths
 from desk.core.segment import Block, parse_document, split_sentences
 from desk.core.story import Role
 
@@ -288,7 +289,7 @@ def test_banded_alignment_equals_the_whole_table(
     assume(source or draft)
     src, dst = [n for n, _ in source], [n for n, _ in draft]
     extra = _role_cost([r for _, r in source], [r for _, r in draft]) if with_roles else None
-    assert _align(src, dst, extra) == full_table_align(src, dst, extra)
+    assert align_lengths(src, dst, extra) == full_table_align(src, dst, extra)
 
 
 @st.composite
@@ -322,4 +323,4 @@ def test_banded_alignment_follows_a_drifting_draft(
     """A draft that drifts from the source's order (drops, additions, splits, merges) pulls
     a narrow band wider; the result is still the whole table's."""
     src, dst = pair
-    assert _align(src, dst, band=band) == full_table_align(src, dst)
+    assert align_lengths(src, dst, band=band) == full_table_align(src, dst)
