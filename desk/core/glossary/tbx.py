@@ -216,7 +216,8 @@ class _Reader:
                 )
             self.core = {"", ns}
             return
-        if not self.stack and not (name in _CONCEPTS and ns in self.core):
+        stack = self.stack
+        if not stack and not (name in _CONCEPTS and ns in self.core):
             return  # outside any concept: nothing to keep
         found: dict[str, str] = {}
         if attrs:
@@ -224,21 +225,22 @@ class _Reader:
                 uri, _, local = key.rpartition(" ")
                 found["xml:" + local if uri == XML_NS else local] = value
         node = _Node(ns, name, found, self.parser.CurrentLineNumber)
-        if self.stack:
+        if stack:
             self.concept_elements += 1
-            self.nested = self.nested or name in _CONCEPTS
+            if name in _CONCEPTS:
+                self.nested = True
             if self.concept_elements > MAX_CONCEPT_ELEMENTS:
-                where = f"{self.source}:{self.stack[0].line}"
+                where = f"{self.source}:{stack[0].line}"
                 raise InputError(
-                    f"{where} (entry {self.stack[0].attrs.get('id') or 'without id'}): "
+                    f"{where} (entry {stack[0].attrs.get('id') or 'without id'}): "
                     f"more than {MAX_CONCEPT_ELEMENTS:,} elements in one concept"
                 )
-            parent = self.stack[-1]
+            parent = stack[-1]
             parent.parts.append(node)
             parent.kids.append(node)
         else:
             self.concept_elements, self.nested = 0, False
-        self.stack.append(node)
+        stack.append(node)
 
     def end(self, tag: str) -> None:
         """Close an element; a concept that closes becomes entries."""
