@@ -7,16 +7,27 @@ from pathlib import Path
 
 import platformdirs
 
+from desk.core.errors import InputError
+
 APP_NAME = "desk"
+
+
+def expand(text: str | os.PathLike[str], what: str) -> Path:
+    """A folder setting as a path, `~` and `~user` expanded; InputError naming `what`
+    (the option, variable or config key it came from) when the user has no home."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        raise InputError(f"{what} = {str(text)!r}: cannot find that home folder (`~`)") from None
 
 
 def desk_home(override: str | os.PathLike[str] | None = None) -> Path:
     """The desk home: `override` (from --home), else $DESK_HOME, else the platform data dir."""
     if override:
-        return Path(override).expanduser()
+        return expand(override, "--home")
     env = os.environ.get("DESK_HOME")
     if env:
-        return Path(env).expanduser()
+        return expand(env, "$DESK_HOME")
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -32,7 +43,7 @@ def config_path(home: Path) -> Path:
 
 def export_dir(home: Path, configured: str = "") -> Path:
     """The folder for CMS exports: the configured one, else `export/` in the desk home."""
-    return Path(configured).expanduser() if configured else home / "export"
+    return expand(configured, "[export] folder") if configured else home / "export"
 
 
 def house_glossary_dir() -> Path:
@@ -48,9 +59,12 @@ def glossary_dir(home: Path, override: str | os.PathLike[str] | None, configured
     desk's repository), else `glossaries/` in the desk home (which desk fills with its
     house glossary on first use, see desk.app.glossary).
     """
-    for candidate in (override, os.environ.get("DESK_GLOSSARY"), configured):
+    names = ("--glossary", "$DESK_GLOSSARY", "[glossary] folder")
+    for candidate, what in zip(
+        (override, os.environ.get("DESK_GLOSSARY"), configured), names, strict=True
+    ):
         if candidate:
-            return Path(candidate).expanduser()
+            return expand(candidate, what)
     here = Path("glossaries")
     if here.is_dir():
         return here

@@ -251,12 +251,20 @@ def busy_timeout_ms() -> int:
     return int(given)
 
 
+MAX_AUTHOR_CHARS = 200
+"""An author is a person's name or handle; it is stored on every revision they make."""
+
+
 def resolve_author(given: str | None) -> str:
     """Who makes a change: `given` (--as), else $DESK_USER, else the OS login name."""
-    name = given or os.environ.get("DESK_USER") or _login_name()
-    name = unicodedata.normalize("NFC", " ".join(name.split()))
+    if given is None:
+        given = os.environ.get("DESK_USER") or _login_name()
+    name = unicodedata.normalize("NFC", " ".join(given.split()))
     if not name:
         raise InputError("--as: the author name is empty")
+    if len(name) > MAX_AUTHOR_CHARS:
+        raise InputError(f"--as: the author name is {len(name):,} characters long "
+                         f"(at most {MAX_AUTHOR_CHARS})")  # fmt: skip
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
         raise InputError(
             f"--as: {name.encode('unicode_escape').decode()!r} holds control, bidi or "
@@ -267,7 +275,7 @@ def resolve_author(given: str | None) -> str:
 
 def author_is_login_name(given: str | None) -> bool:
     """Whether `resolve_author(given)` falls back to the OS login name (no --as, no $DESK_USER)."""
-    return not given and not os.environ.get("DESK_USER")
+    return given is None and not os.environ.get("DESK_USER")
 
 
 def _login_name() -> str:

@@ -14,7 +14,8 @@ import click
 
 from desk.app.home import Home, resolve_author
 from desk.commands.output import safe
-from desk.core.errors import DeskError, InputError
+from desk.core.errors import DeskError, InputError, NotFoundError
+from desk.core.importer import MAX_IMPORT_BYTES
 from desk.core.store.opening import failure
 from desk.core.story import StoryStatus
 from desk.locations import database_path
@@ -22,6 +23,7 @@ from desk.locations import database_path
 F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
+    "ROW_NUMBER",
     "DeskFailure",
     "DeskGroup",
     "Home",
@@ -126,8 +128,15 @@ def status_option(func: F) -> F:
 
 
 def emit_json(data: Any) -> None:
-    """Print data as indented UTF-8 JSON."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """Print data as indented UTF-8 JSON, with C1 controls escaped as ESC and the other C0
+    controls already are (a terminal acts on them; JSON readers read them back the same)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    click.echo(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+_C1 = re.compile("[\x7f-\x9f\u2028\u2029]")
+"""What json.dumps(ensure_ascii=False) leaves raw that a terminal or a JavaScript reader
+acts on: DEL, the C1 controls and the line and paragraph separators."""
 
 
 def say_notices(home: Home) -> None:
@@ -136,14 +145,34 @@ def say_notices(home: Home) -> None:
         click.echo(safe(home.notices.pop(0)), err=True)
 
 
+MAX_SEGMENT = MAX_IMPORT_BYTES
+"""No story has more segments than this (each takes at least a character of a source
+file of at most MAX_IMPORT_BYTES), so a larger number is out of range for every story."""
+
+ROW_NUMBER = click.IntRange(min=0, max=2**63 - 1)
+"""A count or a version as SQLite stores it (a larger one cannot be asked for)."""
+
+
 def parse_numbers(values: tuple[str, ...]) -> list[int]:
-    """Segment numbers from arguments like `3`, `5-8` or `1,2`."""
-    numbers: list[int] = []
+    """Segment numbers from arguments like `3`, `5-8` or `1,2`, ascending, each once.
+
+    A range that runs backwards (`5-1`) is refused, and so is a number past MAX_SEGMENT:
+    `1-3000000000` would otherwise be a list of three billion numbers."""
+    ranges: list[tuple[int, int]] = []
     for value in values:
         for part in value.split(","):
             match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
             if not match:
                 raise InputError(f"{part!r} is not a segment number or range like 3-5")
-            low, high = int(match.group(1)), int(match.group(2) or match.group(1))
-            numbers.extend(range(low, high + 1))
+            low, high = match.group(1), match.group(2) or match.group(1)
+            if max(len(low), len(high)) > len(str(MAX_SEGMENT)) or int(high) > MAX_SEGMENT:
+                raise NotFoundError(f"segment {part.strip()} is out of range (no story has "
+                               f"{MAX_SEGMENT:,} segments)")  # fmt: skip
+            if int(low) > int(high):
+                raise InputError(f"{part.strip()!r} runs backwards; write it {high}-{low}")
+            ranges.append((int(low), int(high)))
+    numbers: list[int] = []
+    for low, high in sorted(ranges):  # overlapping ranges are joined, never repeated
+        start = max(low, numbers[-1] + 1) if numbers else low
+        numbers.extend(range(start, high + 1))
     return numbers

@@ -6,6 +6,7 @@ import click
 
 from desk.commands import output
 from desk.commands.common import (
+    ROW_NUMBER,
     Home,
     emit_json,
     json_option,
@@ -44,7 +45,7 @@ def log_cmd(home: Home, slug: str, by: str | None, kind: str | None, as_json: bo
 @click.option("--from", "start", default="draft", show_default=True, help=history.POINT_HELP)
 @click.option("--to", "end", default="now", show_default=True, help="As --from.")
 @click.option("--by", "by", metavar="AUTHOR", help="Only the changes this author made.")
-@click.option("--segment", "segment", type=int, metavar="N", help="Only segment N.")
+@click.option("--segment", "segment", type=ROW_NUMBER, metavar="N", help="Only segment N.")
 @json_option
 @pass_home
 def diff_cmd(

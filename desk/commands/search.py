@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 
 from desk.commands import output
-from desk.commands.common import Home, emit_json, json_option, pass_home, status_option
+from desk.commands.common import (
+    ROW_NUMBER,
+    Home,
+    emit_json,
+    json_option,
+    pass_home,
+    status_option,
+)
 from desk.core.fulltext import search
 from desk.core.story import StoryStatus
 
@@ -15,7 +22,7 @@ from desk.core.story import StoryStatus
 @status_option
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=ROW_NUMBER.max),
     default=20,
     show_default=True,
     help="Show at most this many segments (the newest).",

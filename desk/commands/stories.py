@@ -11,6 +11,7 @@ import click
 
 from desk.commands import output
 from desk.commands.common import (
+    ROW_NUMBER,
     Home,
     author_option,
     emit_json,
@@ -172,7 +173,7 @@ LIST_LIMIT = 100
 @status_option
 @click.option(
     "--limit",
-    type=click.IntRange(min=0),
+    type=ROW_NUMBER,
     default=LIST_LIMIT,
     show_default=True,
     help="Show at most this many (the most recently updated); 0 shows all.",
@@ -220,11 +221,11 @@ def show_cmd(home: Home, slug: str, as_json: bool) -> None:
 
 @click.command("edit")
 @click.argument("slug")
-@click.argument("n", type=int)
+@click.argument("n", type=ROW_NUMBER)
 @click.option("--text", help="The new English (default: read from standard input).")
 @click.option(
     "--expect-version",
-    type=int,
+    type=ROW_NUMBER,
     help="Refuse with a conflict unless the segment is still at this version.",
 )
 @author_option
@@ -250,14 +251,21 @@ def edit_cmd(
 
 
 def _stdin_text() -> str:
-    """The English piped on standard input: UTF-8 text of at most the import limit."""
+    """The English piped on standard input: UTF-8 text of at most the import limit, not
+    empty."""
     data = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
         raise InputError(f"standard input: over the limit of {MAX_IMPORT_BYTES:,} bytes")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"standard input: not UTF-8 text (byte {exc.start + 1})") from None
+    if not text.strip():
+        # A pipe that broke or a script that forgot its text: the segment keeps its words.
+        raise InputError(
+            "standard input is empty, so nothing was saved (to clear the English, --text '')"
+        )
+    return text
 
 
 @click.command("confirm")

@@ -20,7 +20,11 @@ def fixed_clock(start: str) -> Clock:
         raise InputError(f"DESK_CLOCK={start!r} is not an ISO 8601 date-time") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    state = {"t": moment.astimezone(UTC)}
+    try:  # room for a year of readings, in UTC
+        state = {"t": moment.astimezone(UTC)}
+        state["t"] + timedelta(days=366)
+    except OverflowError:
+        raise InputError(f"DESK_CLOCK={start!r} is too close to the end of the calendar") from None
 
     def read() -> str:
         now = state["t"]

@@ -62,12 +62,28 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+"""A config file is a few lines; one larger than this is refused rather than read."""
+
+
+def read_config_text(path: Path) -> str:
+    """The config file's text; InputError when it is larger than MAX_CONFIG_BYTES
+    (UnicodeDecodeError and OSError are the caller's to name)."""
+    with path.open("rb") as handle:
+        data = handle.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise InputError(f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KiB; not a desk config")
+    return data.decode("utf-8")
+
+
 def load_config(path: Path) -> Config:
     """Read the config file if it exists; errors name the file, line and field."""
     data: dict[str, object] = {}
     if path.exists():
+        if not path.is_file():  # a FIFO would hang every command; a folder cannot be read
+            raise InputError(f"{path}: the config is not a regular file")
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(read_config_text(path))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"{path}: {exc}") from None
         except RecursionError:

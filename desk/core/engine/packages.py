@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from desk.core.engine.base import EngineError
+from desk.core.errors import InputError
 
 MAX_UNPACKED_BYTES = 4 * 1024**3
 """Refuse archives that would unpack to more than this (real Argos models are ~100 MB)."""
@@ -66,7 +67,11 @@ def argos_packages_dir() -> Path:
     """Where Argos Translate keeps packages: $ARGOS_PACKAGES_DIR, else the XDG data dir."""
     env = os.environ.get("ARGOS_PACKAGES_DIR")
     if env:
-        return Path(env).expanduser()
+        try:
+            return Path(env).expanduser()
+        except RuntimeError:  # ~user with no such user
+            what = f"$ARGOS_PACKAGES_DIR = {env!r}"
+            raise InputError(f"{what}: cannot find that home folder") from None
     data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(data) / "argos-translate" / "packages"
 

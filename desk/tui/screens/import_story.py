@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -14,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static, Switch
 
 from desk.core.errors import DeskError
 from desk.core.importer import ImportOptions
+from desk.locations import expand
 from desk.tui.context import Workbench
 from desk.tui.screens.dialog import FormScreen
 
@@ -87,7 +87,7 @@ class ImportScreen(FormScreen[Imported | None]):
             source_url=self.value("source-url"),
             date=self.value("date"),
             byline=self.value("byline"),
-            draft=Path(draft).expanduser() if draft else None,
+            draft=expand(draft, "Draft file") if draft else None,
         )
 
     def show_error(self, message: str) -> None:
@@ -101,10 +101,10 @@ class ImportScreen(FormScreen[Imported | None]):
             self.show_error("Give the Arabic file to import.")
             self.query_one("#import-path", Input).focus()
             return
-        options = self.options()
         try:
+            options = self.options()
             result = self.workbench.desk.import_story(
-                Path(path).expanduser(), options, author=self.workbench.author
+                expand(path, "Arabic file"), options, author=self.workbench.author
             )
         except (DeskError, OSError) as exc:
             self.show_error(f"Not imported: {exc}")
