@@ -96,8 +96,11 @@ def import_cmd(
         f"Imported {story.slug}: {len(story.segments)} segments"
         + (f", {drafted} with a draft from {draft.name}" if draft else "")
     )
-    for note in result.notes:
+    for note in result.notes[:MAX_NOTES_SHOWN]:
         output.say(f"  note: {note}", err=True)
+    if len(result.notes) > MAX_NOTES_SHOWN:
+        more = len(result.notes) - MAX_NOTES_SHOWN
+        output.say(f"  ... and {more:,} more notes on how the draft lines up", err=True)
     glossary = home.glossary()
     if not no_glossary and not glossary.paths():
         click.echo(
@@ -164,6 +167,10 @@ def delete_cmd(home: Home, slug: str, yes: bool, author: str | None) -> None:
     home.desk.delete_story(slug, author=resolve_author(author))
     click.echo(f"Deleted {slug}")
 
+
+MAX_NOTES_SHOWN = 50
+"""Notes an import prints on how the draft lined up; a draft that matches nothing would
+otherwise print one line per sentence."""
 
 LIST_LIMIT = 100
 """Stories `desk list` shows unless told otherwise: a screenful or two, newest first."""

@@ -157,3 +157,19 @@ def test_json_escapes_the_controls_a_terminal_acts_on(desk: DeskCli, story: str)
     assert not any(c in printed for c in "\x9b\x85\u2028")
     assert "\\u009b" in printed
     assert text in json.dumps(json.loads(printed), ensure_ascii=False)
+
+
+def test_an_import_prints_at_most_fifty_alignment_notes(desk: DeskCli, tmp_path: Path) -> None:
+    """A draft that splits every sentence printed a note per sentence (200,000 lines for a
+    long enough story); the first 50 are shown and the rest counted."""
+    source, draft = tmp_path / "s.ar.md", tmp_path / "s.en.md"
+    sentences = range(80)
+    source.write_text("# عنوان الخبر\n\n" + " ".join(
+        f"قال المرصد إن القصف استمر في المدينة رقم {i}." for i in sentences) + "\n",
+        encoding="utf-8")  # fmt: skip
+    draft.write_text("# The headline\n\n" + " ".join(
+        f"The Observatory said. The shelling went on in town {i}." for i in sentences) + "\n",
+        encoding="utf-8")  # fmt: skip
+    result = desk("import", str(source), "--draft", str(draft))
+    assert result.stderr.count("  note: ") == 50
+    assert "... and 30 more notes on how the draft lines up" in result.stderr
