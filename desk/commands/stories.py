@@ -77,6 +77,10 @@ def import_cmd(
       desk import samples/lattakia-offensive.ar.md \\
           --draft samples/lattakia-offensive.draft.en.md --as rania
     """
+    for given in (file, draft):
+        if given is not None and str(given) == "-":
+            # A story keeps the name of the file it came from; a pipe has none.
+            raise InputError("desk import reads files; save standard input to a file first")
     keywords = meta.pop("keywords")
     options = ImportOptions(
         draft=draft,
