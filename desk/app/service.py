@@ -595,35 +595,34 @@ class Desk:
         deliver: Callable[[Export], T] | None = None,
     ) -> tuple[Export, T | None]:
         """The story as Markdown for the CMS, through the export gate, and what `deliver`
-        made of it (the file written).
-
-        Only an approved or published story that passes the QA gate is exported; an
-        editor's `force` exports it anyway, and the override is logged with what it
-        overrode once `deliver` has succeeded (nothing is logged for a failed write).
+        made of it (the file written). An editor's `force` exports past the gate, logged:
+        under the write lock (busy: nothing written) `deliver` runs, then the log row is
+        written; a failed write logs nothing, a failed log or commit removes the file.
         """
         story = self.store.load_story(slug)
         revisions = self.store.revisions(story.id or 0)
         problems = qa.export_gate(story, self.checks, _dismissed(revisions))
         rendered = build(story, revisions, profile, tz)
-        if problems and not force:
+        if not problems:
+            return rendered, deliver(rendered) if deliver is not None else None
+        if not force:
             raise GateRefused(f"cannot export {slug}: {qa.describe(problems)}", problems)
-        if problems:
-            self.roles.require_editor(author, "export past the QA gate (--force)")
-        delivered = deliver(rendered) if deliver is not None else None
-        if problems:
-            self._record_override(slug, author, f"export forced past the QA gate: "
-                                  f"{qa.describe(problems)}")  # fmt: skip
+        self.roles.require_editor(author, "export past the QA gate (--force)")
+        delivered: T | None = None
+        try:
+            with self.store.write() as conn:
+                story = self.store.load_story(slug)
+                delivered = deliver(rendered) if deliver is not None else None
+                self.store.record(
+                    conn, story.id or 0, author=author, at=self.clock(), kind=RevisionKind.STATUS,
+                    before=story.status.value, after=story.status.value,
+                    note=f"export forced past the QA gate: {qa.describe(problems)}",
+                )  # fmt: skip
+        except BaseException:
+            if isinstance(delivered, Path):  # written, but its override is not logged
+                delivered.unlink(missing_ok=True)
+            raise
         return rendered, delivered
-
-    def _record_override(self, slug: str, author: str, note: str) -> None:
-        """Log that someone overrode a check (e.g. exported past the QA gate)."""
-        with self.store.write() as conn:
-            story = self.store.load_story(slug)
-            assert story.id is not None
-            self.store.record(
-                conn, story.id, author=author, at=self.clock(), kind=RevisionKind.STATUS,
-                before=story.status.value, after=story.status.value, note=note,
-            )  # fmt: skip
 
     def _gate(self, story: Story, action: str, force: bool, note: str, author: str) -> str:
         """Refuse `action` on a story the QA gate blocks, unless an editor forces it (then

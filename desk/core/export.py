@@ -211,7 +211,11 @@ def _local(at: str, zinfo: ZoneInfo) -> str:
 
 
 def write_export(folder: Path, export: Export) -> Path:
-    """Write the export into `folder` whole or not at all (`atomic.write_atomic`)."""
-    target = folder / export.filename
+    """Write the export into `folder` whole or not at all (`atomic.write_atomic`); a file
+    name that is not one plain name in `folder` (a slug such as `../x`) is refused."""
+    name = export.filename
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        raise InputError(f"{name!r} is not a file name desk writes: export refused")
+    target = folder / name
     write_atomic(target, export.content)
     return target

@@ -116,6 +116,75 @@ def test_writer_past_busy_timeout_is_exit_6(write_lock: sqlite3.Connection) -> N
     assert_fails(result, 6, "is unavailable", "desk.sqlite3", "busy timeout")
 
 
+def forced_exports(slug: str = SLUG) -> int:
+    """How many "export forced past the QA gate" entries the story's log holds."""
+    log = json.loads(run("log", slug, "--json").stdout)
+    return sum("export forced past the QA gate" in entry["note"] for entry in log)
+
+
+def test_forced_export_on_a_busy_database_writes_nothing(database: Path, tmp_path: Path) -> None:
+    """Another process holds the write lock past the busy timeout: a forced export, which
+    must be logged, is exit 6 and writes no file (the lock is taken before the file is
+    written); once the lock is free it writes the file and logs the override."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], "
+         "isolation_level=None); c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); "
+         "sys.stdin.read()", str(database)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    out = tmp_path / "site"
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        failed = run("export", SLUG, "--force", "--out", str(out), "--as", "omar",
+                     DESK_BUSY_TIMEOUT_MS="300")  # fmt: skip
+        assert_fails(failed, 6, "busy timeout")
+    finally:
+        holder.communicate("", timeout=30)
+    assert not out.exists() or list(out.iterdir()) == []
+    assert forced_exports() == 0
+    written = run("export", SLUG, "--force", "--out", str(out), "--as", "omar")
+    assert written.returncode == 0, written.stderr
+    assert [p.name for p in out.iterdir()] == [f"{SLUG}.md"] and forced_exports() == 1
+
+
+class _CommitFails:
+    """A connection whose COMMIT fails (as on a disk that fills at that moment)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        """Wrap `conn`."""
+        self.conn = conn
+
+    def __getattr__(self, name: str) -> object:
+        """Everything else is the connection's."""
+        return getattr(self.conn, name)
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        """Run `sql`, failing a COMMIT."""
+        if sql == "COMMIT":
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.conn.execute(sql, *args)
+
+
+def test_forced_export_whose_log_is_not_committed_leaves_no_file(
+    home: Path, tmp_path: Path
+) -> None:
+    """The file is written under the write lock, before the override's log row commits;
+    when that commit fails, the file is removed again: no export without its log."""
+    env = Home(home)
+    out = tmp_path / "site"
+    store = env.desk.store
+    conn = store.conn
+    store.conn = _CommitFails(conn)  # type: ignore[assignment]
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+            env.export(SLUG, author="omar", out=out, force=True)
+    finally:
+        store.conn = conn
+        store.close()
+    assert list(out.iterdir()) == []
+    assert forced_exports() == 0
+
+
 def test_migration_waits_for_the_lock_like_a_writer(desk_home: Path) -> None:
     """A database one migration behind needs the write lock to be brought up to date:
     busy past the timeout it is exit 6, and migrated once the lock is free."""
@@ -239,6 +308,47 @@ def test_file_that_is_not_a_database_is_damaged(database: Path) -> None:
     assert digest(database) == before
 
 
+def tamper(database: Path, sql: str) -> None:
+    """Change rows behind desk's back, as another program (or a stray write) could."""
+    with sqlite3.connect(database) as conn:
+        conn.execute(sql)
+    conn.close()
+
+
+def test_keywords_of_the_wrong_shape_are_damage_and_stop_the_edit(database: Path) -> None:
+    """Keywords that are JSON but not a list of text: `show` and `edit` are exit 6
+    "damaged" naming the column, not a TypeError traceback, and the edit writes nothing."""
+    tamper(database, "UPDATE stories SET keywords = '[1,2]'")
+    before = digest(database)
+    assert_fails(run("show", SLUG), 6, "is damaged", "keywords holds '[1,2]'")
+    assert_fails(run("edit", SLUG, "2", "--text", "Changed.", "--as", "rania"), 6, "is damaged")
+    assert digest(database) == before
+    tamper(database, "UPDATE stories SET keywords = '[]'")
+    assert "Changed." not in run("show", SLUG, "--json").stdout
+
+
+def test_unparseable_time_is_damage_not_a_traceback(database: Path, tmp_path: Path) -> None:
+    """A `created_at` no desk writes: export is exit 6 "damaged", and writes no file."""
+    tamper(database, "UPDATE stories SET created_at = 'garbage'")
+    out = tmp_path / "site"
+    assert_fails(run("export", SLUG, "--force", "--out", str(out), "--as", "omar"), 6,
+                 "is damaged", "created_at holds 'garbage'")  # fmt: skip
+    assert not out.exists()
+
+
+def test_tampered_slug_never_leads_an_export_out_of_its_folder(
+    database: Path, tmp_path: Path
+) -> None:
+    """A slug rewritten to climb folders: damage (exit 6) for every command that reads
+    it, and nothing is written anywhere under the test's folder."""
+    escape = f"../../../{tmp_path.name}/pwn"
+    tamper(database, f"UPDATE stories SET slug = '{escape}'")
+    out = tmp_path / "o" / "a" / "b"
+    for args in (("export", escape, "--out", str(out), "--force", "--as", "omar"), ("list",)):
+        assert_fails(run(*args), 6, "is damaged", f"slug '{escape}' is not one desk makes")
+    assert [p for p in tmp_path.rglob("*") if "pwn" in p.name or p.suffix == ".md"] == []
+
+
 def test_db_check_lists_the_damage(database: Path) -> None:
     """`desk db check`: exit 0 on a sound database; exit 6 listing problems on a damaged
     one, which it leaves as it was."""
@@ -329,6 +439,53 @@ def test_backup_of_a_missing_database_is_not_found(desk_home: Path, tmp_path: Pa
     assert_fails(run("db", "backup", str(tmp_path / "b.sqlite3")), 3, "no desk database")
     assert_fails(run("db", "check"), 3, "no desk database")
     assert not (desk_home / "desk.sqlite3").exists()
+
+
+def test_backup_refuses_the_databases_own_files(database: Path, tmp_path: Path) -> None:
+    """The database's -wal, -shm and -journal, by their names, through a linked folder or
+    a hard link, and the database by another spelling of its path: refused with or
+    without --force (exit 1, naming the file), while another desk has it open; an edit
+    made meanwhile survives and the database stays sound."""
+    other = sqlite3.connect(database, isolation_level=None)
+    other.execute("SELECT COUNT(*) FROM stories").fetchone()  # -wal and -shm exist now
+    try:
+        wal = Path(f"{database}-wal")
+        linked = tmp_path / "linked-home"
+        linked.symlink_to(database.parent)
+        hard = tmp_path / "hard-link"
+        os.link(wal, hard)
+        cases = [(wal, "-wal file"), (Path(f"{database}-shm"), "-shm file"),
+                 (Path(f"{database}-journal"), "-journal file"), (linked / wal.name, "-wal file"),
+                 (hard, "-wal file"), (database.parent / ".." / database.parent.name /
+                                       database.name, "the desk database itself")]  # fmt: skip
+        for target, needle in cases:
+            for force in ((), ("--force",)):
+                assert_fails(run("db", "backup", str(target), *force), 1, needle, str(target))
+        edited = run("edit", SLUG, "2", "--text", "Kept after the backups.", "--as", "rania")
+        assert edited.returncode == 0, edited.stderr
+        assert not Path(f"{database}-journal").exists()
+    finally:
+        other.close()
+    assert "Kept after the backups." in run("show", SLUG, "--json").stdout
+    assert run("db", "check").returncode == 0
+
+
+def test_backup_onto_a_full_disk_says_so(database: Path, tmp_path: Path) -> None:
+    """A backup onto a full (small tmpfs) disk: exit 1 naming the backup file and saying
+    the disk is full, not "database unavailable"; nothing left there, the database sound."""
+    full = tmp_path / "full"
+    full.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(full)],
+                             capture_output=True, text=True, timeout=30)  # fmt: skip
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
+    try:
+        target = full / "backup.sqlite3"
+        assert_fails(run("db", "backup", str(target)), 1, str(target), "the disk is full")
+        assert list(full.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(full)], capture_output=True, timeout=30)
+    assert run("db", "check").returncode == 0
 
 
 # -- read-only ------------------------------------------------------------------------

@@ -220,3 +220,13 @@ def test_exports_are_readable_as_the_umask_says(tmp_path: Path) -> None:
         assert target.read_bytes() == b"two\n"
     finally:
         os.umask(old_umask)
+
+
+@pytest.mark.parametrize("name", ["../../../pwn.md", "a/b.md", "..", "", "x\\..\\y.md"])
+def test_export_never_writes_outside_its_folder(tmp_path: Path, name: str) -> None:
+    """Whatever the file name (a slug tampered in the database reads as damage before
+    this; this is the second line), nothing is written outside the folder, or in it."""
+    folder = tmp_path / "site" / "a" / "b"
+    with pytest.raises(InputError, match="not a file name desk writes"):
+        write_export(folder, Export(name, b"pwned\n"))
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

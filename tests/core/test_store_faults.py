@@ -123,6 +123,46 @@ def test_revision_kind_no_desk_writes_is_damage(path: Path) -> None:
     store.close()
 
 
+@pytest.mark.parametrize(
+    ("sql", "read", "what"),
+    [
+        ("UPDATE stories SET keywords = '[1, 2]'", "story", "keywords holds '[1, 2]'"),
+        ("UPDATE stories SET keywords = '{\"a\": \"b\"}'", "story", "not a list of text"),
+        ("UPDATE stories SET created_at = 'garbage'", "story", "created_at holds 'garbage'"),
+        ("UPDATE stories SET published_at = 'soon'", "story", "published_at holds 'soon'"),
+        ("UPDATE stories SET updated_at = '9999-12-31T23:59:59-23:00'", "list", "updated_at"),
+        ("UPDATE segments SET updated_at = '17 May'", "story", "updated_at holds '17 May'"),
+        ("UPDATE stories SET slug = '../../../tmp/x/pwn'", "list", "slug '../../../tmp/x/pwn'"),
+        ("UPDATE stories SET slug = 'Douma Raids'", "slug", "slug 'Douma Raids' is not one"),
+        ("INSERT INTO revisions (story_id, author, at, kind) VALUES (1, 'x', 'now', 'edit')",
+         "log", "the revision log: at holds 'now'"),
+    ],
+    ids=["keywords-numbers", "keywords-object", "created-at", "published-at", "year-10000",
+         "segment-updated-at", "slug-path", "slug-pattern", "revision-at"],
+)  # fmt: skip
+def test_rows_of_the_wrong_shape_are_damage_and_stop_writes(
+    path: Path, sql: str, read: str, what: str
+) -> None:
+    """JSON of the wrong shape, a time that is not ISO 8601 (or that a time zone would push
+    past the calendar), a slug desk would refuse: damage naming what was read, never a
+    TypeError or ValueError later (rendering, exporting, writing a file named after the
+    slug); and once read, the connection writes nothing more."""
+    with sqlite3.connect(path) as conn:
+        conn.execute(sql)
+        slug = conn.execute("SELECT slug FROM stories").fetchone()[0]
+    conn.close()
+    store = Store(path)
+    reads = {"story": lambda: store.load_story("douma-raids"), "list": store.list_stories,
+             "slug": lambda: store.load_story(slug), "log": lambda: store.revisions(1)}  # fmt: skip
+    with pytest.raises(DamagedError, match=f"desk database {path} is damaged") as caught:
+        reads[read]()
+    assert what in caught.value.what
+    with pytest.raises(DamagedError):
+        store.set_setting("engine", "argos", "rania")
+    assert store.setting("engine") == ""
+    store.close()
+
+
 def test_newer_migration_is_refused_before_anything_is_written(path: Path) -> None:
     """A migration this desk does not know: SchemaError with both versions; the database
     keeps exactly the migrations it had."""

@@ -7,6 +7,7 @@ mount and while another desk writes (a backup is one consistent snapshot).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import stat
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from desk.core.errors import DamagedError, InputError, RefusedError, UnavailableError
 from desk.core.store.migrations import MIGRATIONS, applied, known_upto
-from desk.core.store.opening import connect, damaged, failure, is_damage
+from desk.core.store.opening import connect, damaged, failure, is_damage, is_full
 
 MAX_PROBLEMS = 100
 """At most this many problems are listed (SQLite's own default for integrity_check)."""
@@ -79,7 +80,11 @@ def backup(path: Path, target: Path, *, force: bool, busy_timeout_ms: int) -> in
     """
     _refuse_target(path, target, force)
     source, _ = connect(path, busy_timeout_ms, read_only=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".backup", dir=target.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".backup", dir=target.parent)
+    except OSError as exc:
+        source.close()
+        raise _unwritable(target, exc) from None
     os.close(fd)
     temporary = Path(name)
     try:
@@ -96,9 +101,11 @@ def backup(path: Path, target: Path, *, force: bool, busy_timeout_ms: int) -> in
     except sqlite3.Error as exc:
         if is_damage(exc):
             raise damaged(path, str(exc)) from None
+        if is_full(exc, target.parent):
+            raise _full(target, str(exc)) from None
         raise UnavailableError(f"cannot back up {path} to {target}: {exc}") from None
     except OSError as exc:
-        raise InputError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
+        raise _unwritable(target, exc) from None
     finally:
         source.close()
         for leftover in (temporary, temporary.with_name(temporary.name + "-journal")):
@@ -108,12 +115,29 @@ def backup(path: Path, target: Path, *, force: bool, busy_timeout_ms: int) -> in
     return target.stat().st_size
 
 
+def _unwritable(target: Path, exc: OSError) -> InputError:
+    """The backup file cannot be written: a full disk said as such, else the reason."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _full(target, exc.strerror or str(exc))
+    return InputError(f"cannot write the backup {target}: {exc.strerror or exc}")
+
+
+def _full(target: Path, why: str) -> InputError:
+    """A backup that met a full disk: the target's, not the database's, trouble."""
+    return InputError(
+        f"cannot write the backup {target}: the disk is full ({why}); nothing was written "
+        "and the desk database is unchanged; make room or name a file on another disk"
+    )
+
+
 def _refuse_target(path: Path, target: Path, force: bool) -> None:
-    """Refuse a target that is not a new (or, with `force`, an existing regular) file."""
+    """Refuse a target that is not a new (or, with `force`, an existing regular) file,
+    or that is the database or one of SQLite's files beside it."""
     if str(target) == "-":
         raise InputError("a backup is an SQLite file: name a file, not - (standard output)")
     if not target.parent.is_dir():
         raise InputError(f"{target}: there is no folder {target.parent} to write the backup in")
+    _refuse_own_files(path, target)
     try:
         found = target.lstat()
     except FileNotFoundError:
@@ -127,10 +151,26 @@ def _refuse_target(path: Path, target: Path, force: bool) -> None:
     if not stat.S_ISREG(found.st_mode):
         kind = "a folder" if stat.S_ISDIR(found.st_mode) else "a device, FIFO or socket"
         raise InputError(f"{target} is {kind}, not a file: a backup is written to a file")
-    if path.exists() and os.path.samefile(path, target):
-        raise InputError(f"{target} is the desk database itself: name another file")
     if not force:
         raise RefusedError(f"{target} exists: --force replaces it")
+
+
+def _refuse_own_files(path: Path, target: Path) -> None:
+    """Refuse the database, or its -wal, -shm or -journal, as a target: by resolved path
+    (through symbolic links) and, where both exist, by file identity (hard links).
+    Replacing one under a desk that has the database open loses acknowledged edits."""
+    where = Path(os.path.realpath(target))
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        own = path.with_name(path.name + suffix)
+        try:
+            same = where == Path(os.path.realpath(own)) or os.path.samefile(own, target)
+        except OSError:  # one of them does not exist (or cannot be looked at)
+            same = False
+        if same:
+            what = (
+                "the desk database itself" if not suffix else f"the desk database's {suffix} file"
+            )
+            raise InputError(f"{target} is {what} ({own}): name another file")
 
 
 def _place(temporary: Path, target: Path, force: bool) -> None:

@@ -159,7 +159,7 @@ def failure(exc: sqlite3.Error | UnicodeDecodeError, path: Path) -> DeskError:
             f"the desk database {path} is read-only ({why}): this command changes it; "
             "reading commands still work"
         )
-    if code == _FULL or (code == _IOERR and _disk_full(path)):
+    if is_full(exc, path.parent):
         return UnavailableError(
             f"the desk database {path} is unavailable: the disk is full ({exc}); "
             "nothing of this command was saved"
@@ -167,11 +167,17 @@ def failure(exc: sqlite3.Error | UnicodeDecodeError, path: Path) -> DeskError:
     return UnavailableError(f"the desk database {path} is unavailable ({exc})")
 
 
-def _disk_full(path: Path) -> bool:
-    """Whether the disk holding `path` has (next to) no room left: SQLite reports a
-    full disk met while growing its shared-memory file as an I/O error."""
+def is_full(exc: sqlite3.Error, folder: Path) -> bool:
+    """Whether `exc` is a full disk, where the file SQLite was writing is in `folder`:
+    SQLite reports a full disk met while growing its shared-memory file as an I/O error,
+    so an I/O error on a disk with (next to) no room left counts too."""
+    code = _code(exc)
+    if code == _FULL:
+        return True
+    if code != _IOERR:
+        return False
     try:
-        return shutil.disk_usage(path.parent).free < 64 * 1024
+        return shutil.disk_usage(folder).free < 64 * 1024
     except OSError:
         return False
 

@@ -1,6 +1,7 @@
 """Rows as desk reads them: the log's and the list's records, and the builders that
 turn a row into a story, segment, summary or revision. A row no desk writes (a status it
-does not know, JSON that does not parse, bytes where it wrote text) is damage."""
+does not know, JSON that does not parse or is not the shape desk writes, a time that is
+not ISO 8601, a slug desk would refuse, bytes where it wrote text) is damage."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+from desk.core.errors import InputError
+from desk.core.slugs import check_slug
 from desk.core.store.opening import damaged
 from desk.core.story import RevisionKind, Role, Segment, SegmentStatus, Story, StoryStatus
 
@@ -64,7 +68,7 @@ def story_from_row(row: sqlite3.Row) -> Story:
     row = typed(row)
     return Story(
         id=row["id"],
-        slug=row["slug"],
+        slug=slug(row["slug"]),
         headline_ar=row["headline_ar"],
         status=StoryStatus(row["status"]),
         standfirst=row["standfirst"],
@@ -72,12 +76,12 @@ def story_from_row(row: sqlite3.Row) -> Story:
         source_url=row["source_url"],
         source_date=row["source_date"],
         byline=row["byline"],
-        keywords=list(json.loads(row["keywords"])),
+        keywords=keywords(row["keywords"]),
         credit=row["credit"],
         source_file=row["source_file"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        published_at=row["published_at"],
+        created_at=moment("created_at", row["created_at"]),
+        updated_at=moment("updated_at", row["updated_at"]),
+        published_at=moment("published_at", row["published_at"], empty=True),
     )
 
 
@@ -85,13 +89,13 @@ def summary_from_row(r: sqlite3.Row) -> StorySummary:
     """Build a StorySummary from a row of `list_stories`."""
     r = typed(r)
     return StorySummary(
-        slug=r["slug"],
+        slug=slug(r["slug"]),
         headline_ar=r["headline_ar"],
         headline_en=r["headline_en"],
         status=StoryStatus(r["status"]),
         segments=r["total"],
         confirmed=r["confirmed"],
-        updated_at=r["updated_at"],
+        updated_at=moment("updated_at", r["updated_at"]),
         last_author=r["last_author"],
     )
 
@@ -104,8 +108,8 @@ def revision_from_row(r: sqlite3.Row) -> Revision:
         story_id=r["story_id"],
         segment_n=r["segment_n"],
         author=r["author"],
-        at=r["at"],
         kind=RevisionKind(r["kind"]),
+        at=moment("at", r["at"]),
         before=r["before"],
         after=r["after"],
         note=r["note"],
@@ -144,8 +148,39 @@ def segment_from_row(row: sqlite3.Row) -> Segment:
         status=SegmentStatus(row["status"]),
         engine=row["engine"],
         model=row["model"],
-        drafted_at=row["drafted_at"],
+        drafted_at=moment("drafted_at", row["drafted_at"], empty=True),
         version=row["version"],
-        updated_at=row["updated_at"],
+        updated_at=moment("updated_at", row["updated_at"], empty=True),
         updated_by=row["updated_by"],
     )
+
+
+def slug(value: str) -> str:
+    """A story's slug as desk makes it; ValueError if not (a slug such as `../x` would
+    reach file names: an export's)."""
+    try:
+        return check_slug(value)
+    except InputError:
+        raise ValueError(f"slug {value!r:.60} is not one desk makes") from None
+
+
+def keywords(value: str) -> list[str]:
+    """The keywords' JSON as desk writes it, a list of text; ValueError if not."""
+    found = json.loads(value)
+    if not isinstance(found, list) or not all(isinstance(k, str) for k in found):
+        raise ValueError(f"keywords holds {value!r:.60}, not a list of text")
+    return found
+
+
+def moment(name: str, value: str, *, empty: bool = False) -> str:
+    """A stored time as desk writes it (ISO 8601; empty where `empty` allows: not yet);
+    ValueError if not, or if it lies so near the calendar's ends that a time zone would
+    push it past them."""
+    if value or not empty:
+        try:
+            year = datetime.fromisoformat(value).astimezone(UTC).year
+        except (ValueError, OverflowError):
+            year = 0
+        if not 1 < year < 9999:
+            raise ValueError(f"{name} holds {value!r:.60}, not an ISO 8601 time desk writes")
+    return value

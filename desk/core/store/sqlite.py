@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from desk.core.errors import ConflictError, DeskError, NotFoundError
+from desk.core.errors import ConflictError, DamagedError, DeskError, NotFoundError
 from desk.core.store.migrations import applied, migrate
 from desk.core.store.opening import connect, failure, is_damage
 from desk.core.store.rows import (
@@ -44,8 +44,9 @@ class Store:
         busy timeout, unreadable), DamagedError or SchemaError (a newer desk's database).
         """
         self.path = path
-        self.damage: sqlite3.Error | None = None
-        """The damage SQLite reported during a write, if any: no write follows it."""
+        self.damage: sqlite3.Error | DamagedError | None = None
+        """The damage SQLite reported during a write, or desk found in a row it read, if
+        any: no write follows it."""
         self.conn, self.read_only = connect(path, busy_timeout_ms)
         try:
             migrate(self.conn, self.write, path=path, upto=upto, read_only=self.read_only)
@@ -72,8 +73,8 @@ class Store:
     def write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction taken up front (BEGIN IMMEDIATE), so readers never deadlock it.
 
-        After SQLite has reported damage to this connection, nothing more is written:
-        the damage is raised again instead.
+        After SQLite has reported damage to this connection, or desk read a row no desk
+        writes, nothing more is written: the damage is raised again instead.
         """
         if self.damage is not None:
             raise self.damage
@@ -86,7 +87,24 @@ class Store:
             if self.conn.in_transaction:  # SQLite may have rolled back already
                 self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:  # e.g. a full disk: the transaction must not linger
+            if is_damage(exc):
+                self.damage = exc
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _decoding(self, what: str) -> Iterator[None]:
+        """`rows.decoding`, remembering the damage found so that no write follows it."""
+        try:
+            with decoding(self.path, what):
+                yield
+        except DamagedError as exc:
+            self.damage = exc
+            raise
 
     # -- reading ----------------------------------------------------------------
 
@@ -122,7 +140,7 @@ class Store:
         ).fetchone()
         if row is None:
             raise NotFoundError(f"no story with slug {slug!r} (see `desk list`)")
-        with decoding(self.path, f"story {slug!r}"):
+        with self._decoding(f"story {slug!r}"):
             story = story_from_row(row)
             rows = self.conn.execute(
                 "SELECT * FROM segments WHERE story_id = ? ORDER BY n", (story.id,)
@@ -167,7 +185,7 @@ class Store:
             """,
             params,
         ).fetchall()
-        with decoding(self.path, "the story list"):
+        with self._decoding("the story list"):
             return [summary_from_row(r) for r in rows]
 
     def revisions(self, story_id: int) -> list[Revision]:
@@ -180,7 +198,7 @@ class Store:
             """,
             (story_id,),
         ).fetchall()
-        with decoding(self.path, "the revision log"):
+        with self._decoding("the revision log"):
             return [revision_from_row(r) for r in rows]
 
     def setting(self, key: str, default: str = "") -> str:
