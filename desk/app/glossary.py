@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desk.core.errors import NotFoundError
+from desk.core.errors import InputError, NotFoundError
+from desk.core.glossary.folder import file_name, folder_lock
 from desk.core.glossary.model import Entry, Glossary, glossary_files, load_files
+from desk.core.store import BUSY_TIMEOUT_MS
 from desk.locations import glossary_dir, house_glossary_dir
 
 if TYPE_CHECKING:
@@ -22,11 +26,16 @@ KIND_FILES = {"place": "places.toml", "person": "people.toml", "organisation": "
 class GlossaryFolder:
     """One glossary folder, and its entries once loaded."""
 
-    def __init__(self, folder: Path, *, copied: bool = False) -> None:
+    def __init__(
+        self, folder: Path, *, copied: bool = False, lock_wait_ms: Callable[[], int] | None = None
+    ) -> None:
         """The glossary in `folder` (which may not exist: then it has no entries);
-        `copied`: desk has just filled it with its house glossary."""
+        `copied`: desk has just filled it with its house glossary; `lock_wait_ms`: how
+        long a change waits for another desk's (read when a change starts; 10 s if not
+        given, as the database's default)."""
         self.folder = folder
         self.copied = copied
+        self.lock_wait_ms = lock_wait_ms or (lambda: BUSY_TIMEOUT_MS)
         self._glossary: Glossary | None = None
 
     @classmethod
@@ -74,12 +83,85 @@ class GlossaryFolder:
 
         return Enforcer(self.load())
 
-    def target_file(self, name: str | None, kind: str) -> Path:
-        """The file an added entry goes into: `name` (--file), else the kind's file."""
-        if name:
-            path = Path(name)
-            return path if path.parent != Path(".") else self.folder / path.name
+    def target_file(self, name: str | None, kind: str, option: str = "--file") -> Path:
+        """The file an added entry goes into: `name` (--file, a bare `.toml` name in the
+        folder; see `folder.file_name`), else the kind's file."""
+        if name is not None:
+            return self.folder / file_name(name, option)
         return self.folder / KIND_FILES.get(kind, "other.toml")
+
+    @contextmanager
+    def changing(self, *, create: bool = False) -> Iterator[Glossary]:
+        """Hold the folder's lock; yield the glossary as read under it (not a copy read
+        before), so that its checks see every change made before this one. Afterwards
+        the next `load` reads the files again."""
+        with folder_lock(self.folder, self.lock_wait_ms(), create=create):
+            self._glossary = None
+            try:
+                yield self.load()
+            finally:
+                self._glossary = None
+
+    def add(self, entry: Entry, name: str | None = None) -> Entry:
+        """Add `entry` to file `name` (--file) or its kind's: refused if its id is taken
+        in any file of the folder. Returns the entry as written (file and line)."""
+        from desk.core.glossary import files
+
+        path = self.target_file(name, entry.kind.value)
+        with self.changing(create=True) as glossary:
+            other = glossary.by_id(entry.id)
+            if other is not None:
+                raise InputError(f"entry {entry.id!r} exists already at {other.where()}")
+            return files.add_entry(path, entry, glossary.entries)
+
+    def update(self, entry_id: str, change: Callable[[Entry], Entry]) -> tuple[Entry, Entry]:
+        """Replace the entry `entry_id` with `change(entry)` (which may refuse with an
+        InputError), in its own file: (the entry before, after). Nothing is written
+        when the change gives the entry back unchanged."""
+        from desk.core.glossary import files
+
+        with self.changing():
+            old = self.entry(entry_id)
+            new = change(old)
+            if new != old:
+                new = files.replace_entry(Path(old.source), new)
+            return old, new
+
+    def add_variant(self, entry_id: str, variant: str) -> Entry:
+        """Add a spelling to replace to the entry `entry_id` (the workbench's Shift+V)."""
+        from desk.core.glossary import files
+
+        with self.changing():
+            return files.add_variant(Path(self.entry(entry_id).source), entry_id, variant)
+
+    def remove(self, entry_id: str) -> Entry:
+        """Remove the entry `entry_id` from its file; the entry it was."""
+        from desk.core.glossary import files
+
+        with self.changing():
+            entry = self.entry(entry_id)
+            files.remove_entry(Path(entry.source), entry_id)
+            return entry
+
+    def import_entries(
+        self, entries: Sequence[Entry], into: str | None
+    ) -> tuple[Path, list[Entry], list[Entry]]:
+        """Add the entries (made by `parse_entry`: the TBX and CSV/TSV readers) whose id
+        and canonical the glossary lacks to `into` (--into; imported.toml): the file, the
+        entries added, and those skipped as known."""
+        from desk.core.glossary import files
+
+        target = self.target_file("imported.toml" if into is None else into, "other", "--into")
+        with self.changing(create=True) as glossary:
+            known_ids = {e.id for e in glossary.entries}
+            known_canonicals = {e.canonical for e in glossary.entries}
+            new: list[Entry] = []
+            skipped: list[Entry] = []
+            for entry in entries:  # one pass: testing each against the list `new` was quadratic
+                known = entry.id in known_ids or entry.canonical in known_canonicals
+                (skipped if known else new).append(entry)
+            files.add_entries(target, new, glossary.entries, parsed=True)
+            return target, new, skipped
 
     def entry(self, entry_id: str) -> Entry:
         """The entry `entry_id`, or NotFoundError."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from desk.app.glossary import GlossaryFolder
+from desk.app.home import busy_timeout_ms
 from desk.commands.common import (
     DeskFailure,
     Home,
@@ -38,7 +39,7 @@ class HomeGlossary(GlossaryFolder):
 
     def __init__(self, home: Home, override: Path | None) -> None:
         """Resolve the folder as `Home.glossary` does."""
-        super().__init__(home.glossary(override).folder)
+        super().__init__(home.glossary(override).folder, lock_wait_ms=busy_timeout_ms)
         self.home = home
 
 
@@ -169,7 +170,12 @@ def search_cmd(g: HomeGlossary, text: str, as_json: bool) -> None:
 @click.option("--kind", type=click.Choice(KINDS), default="other", show_default=True)
 @click.option("--notes", default="", help="Notes for the desk.")
 @click.option("--only-with-arabic", multiple=True, help="Scope: only when the Arabic has this.")
-@click.option("--file", "file_name", help="Glossary file (default: by kind, e.g. places.toml).")
+@click.option(
+    "--file",
+    "file_name",
+    help="Glossary file in the folder, e.g. people.toml or people (.toml is added); "
+    "default: by kind, e.g. places.toml.",
+)
 @pass_glossary
 def add_cmd(
     g: HomeGlossary,
@@ -189,14 +195,6 @@ def add_cmd(
       desk glossary add tel-tamer --canonical "Tel Tamer" --arabic "تل تمر" \\
           --variant "Tal Tamr" --kind place
     """
-    from desk.core.glossary import files
-
-    existing = g.load()
-    if existing.by_id(entry_id) is not None:
-        other = existing.by_id(entry_id)
-        assert other is not None
-        raise InputError(f"entry {entry_id!r} exists already at {other.where()}")
-    path = g.target_file(file_name, kind)
     entry = Entry(
         id=entry_id,
         canonical=canonical,
@@ -206,8 +204,8 @@ def add_cmd(
         notes=notes,
         only_with_arabic=only_with_arabic,
     )
-    files.add_entry(path, entry, existing.entries)
-    say(f"Added {entry_id} to {path}")
+    written = g.add(entry, file_name)
+    say(f"Added {entry_id} to {written.source}")
 
 
 @glossary_group.command("edit")
@@ -237,29 +235,29 @@ def edit_cmd(
     Example:
       desk glossary edit hassakeh --add-variant Hasake
     """
-    from desk.core.glossary import files
 
-    entry = g.entry(entry_id)
-    for name, values, current in (
-        ("variant", remove_variant, entry.variants),
-        ("Arabic form", remove_arabic, entry.arabic),
-    ):
-        for value in values:
-            if value not in current:
-                raise InputError(f"{entry.where()}: has no {name} {value!r}")
-    updated = replace(
-        entry,
-        canonical=canonical if canonical is not None else entry.canonical,
-        variants=_merge(entry.variants, add_variant, remove_variant),
-        arabic=_merge(entry.arabic, add_arabic, remove_arabic),
-        kind=Kind(kind) if kind else entry.kind,
-        notes=notes if notes is not None else entry.notes,
-    )
-    if updated == entry:
+    def change(entry: Entry) -> Entry:
+        for name, values, current in (
+            ("variant", remove_variant, entry.variants),
+            ("Arabic form", remove_arabic, entry.arabic),
+        ):
+            for value in values:
+                if value not in current:
+                    raise InputError(f"{entry.where()}: has no {name} {value!r}")
+        return replace(
+            entry,
+            canonical=canonical if canonical is not None else entry.canonical,
+            variants=_merge(entry.variants, add_variant, remove_variant),
+            arabic=_merge(entry.arabic, add_arabic, remove_arabic),
+            kind=Kind(kind) if kind else entry.kind,
+            notes=notes if notes is not None else entry.notes,
+        )
+
+    old, new = g.update(entry_id, change)
+    if new == old:
         say(f"{entry_id}: nothing to change")
         return
-    files.replace_entry(Path(entry.source), updated)
-    say(f"Updated {entry_id} in {entry.source}")
+    say(f"Updated {entry_id} in {old.source}")
 
 
 def _merge(
@@ -281,10 +279,7 @@ def remove_cmd(g: HomeGlossary, entry_id: str) -> None:
     Example:
       desk glossary remove tel-tamer
     """
-    from desk.core.glossary import files
-
-    entry = g.entry(entry_id)
-    files.remove_entry(Path(entry.source), entry_id)
+    entry = g.remove(entry_id)
     say(f"Removed {entry_id} from {entry.source}")
 
 
@@ -474,7 +469,12 @@ def _exchange_format(path: Path, given: str | None) -> str:
 @glossary_group.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "tsv"]))
-@click.option("--into", "into", help="Glossary file to add to (default: imported.toml).")
+@click.option(
+    "--into",
+    "into",
+    help="Glossary file in the folder to add to, e.g. people.toml or people (.toml is "
+    "added); default: imported.toml.",
+)
 @pass_glossary
 def import_cmd(g: HomeGlossary, path: Path, fmt: str | None, into: str | None) -> None:
     """Add entries from TBX (v2 or v3) or CSV/TSV (OmegaT's columns).
@@ -486,7 +486,6 @@ def import_cmd(g: HomeGlossary, path: Path, fmt: str | None, into: str | None) -
     Example:
       desk glossary import names.tbx --into people.toml
     """
-    from desk.core.glossary import files
     from desk.core.glossary.tabular import read_table
     from desk.core.glossary.tbx import read_tbx
 
@@ -495,16 +494,7 @@ def import_cmd(g: HomeGlossary, path: Path, fmt: str | None, into: str | None) -
         entries = _read_stdin(kind)
     else:
         entries = read_tbx(path) if kind == "tbx" else read_table(path, kind)
-    glossary = g.load()
-    known_ids = {e.id for e in glossary.entries}
-    known_canonicals = {e.canonical for e in glossary.entries}
-    new: list[Entry] = []
-    skipped: list[Entry] = []
-    for entry in entries:  # one pass: testing each entry against the list `new` was quadratic
-        known = entry.id in known_ids or entry.canonical in known_canonicals
-        (skipped if known else new).append(entry)
-    target = g.target_file(into or "imported.toml", "other")
-    files.add_entries(target, new, glossary.entries, parsed=True)  # read by parse_entry
+    target, new, skipped = g.import_entries(entries, into)
     for entry in skipped:
         say(f"skipped {entry.id} ({entry.canonical}): already in the glossary", err=True)
     say(f"Imported {len(new)} of {len(entries)} entries into {target}")

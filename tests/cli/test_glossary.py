@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from desk.core.glossary.folder import folder_lock
+from desk.core.glossary.model import load_folder
 from tests.helpers.cli import DeskCli
 from tests.helpers.paths import FIXTURES, ROOT, SAMPLES
 
@@ -373,3 +377,138 @@ def test_tbx_on_standard_input_is_streamed_and_bounded(desk: DeskCli) -> None:
     refused = desk("glossary", "import", "-", "--format", "tbx", input=flood, ok=False)
     assert refused.exit_code == 1 and "Traceback" not in refused.stderr
     assert "standard input:1: more than 5,000,000 XML elements" in refused.stderr
+
+
+def run_desk(*args: str, **env: str) -> subprocess.Popen[str]:
+    """Start `desk ARGS` as its own process (the test's environment, plus `env`)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "desk", *args], cwd=ROOT, env=os.environ | env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def finish(processes: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:
+    """Wait for every process: (exit code, stdout, stderr) of each."""
+    outputs = [p.communicate(timeout=120) for p in processes]
+    return [(p.returncode, out, err) for p, (out, err) in zip(processes, outputs, strict=True)]
+
+
+def test_concurrent_adds_keep_every_acknowledged_entry(tmp_path: Path) -> None:
+    """Several `desk glossary add` processes at once: each that says "Added" is in the
+    file, and the glossary loads (the edits were not serialised: about one trial in
+    two lost an entry, written over by another process's rename)."""
+    for trial in range(4):
+        folder = tmp_path / f"g{trial}"
+        folder.mkdir()
+        done = finish([
+            run_desk("glossary", "--glossary", str(folder), "add", f"r3-{i}",
+                     "--canonical", f"Rthree{i}", "--arabic", f"ثلاث{i}", "--kind", "place")
+            for i in range(4)
+        ])  # fmt: skip
+        assert all(code == 0 and "Added" in out for code, out, _ in done), done
+        ids = {e.id for e in load_folder(folder).entries}
+        assert ids == {f"r3-{i}" for i in range(4)}, f"trial {trial}: {ids}"
+
+
+def test_one_id_added_to_two_files_at_once_is_added_once(tmp_path: Path) -> None:
+    """The same id added at the same moment to places.toml and people.toml: both said
+    "Added", and from then on every glossary command failed with "duplicate id". Now one
+    process adds it, the others are refused, and the glossary loads."""
+    kinds = ["place", "person", "organisation", "other"]
+    for trial in range(5):
+        folder = tmp_path / f"g{trial}"
+        folder.mkdir()
+        done = finish([
+            run_desk("glossary", "--glossary", str(folder), "add", "dupe", "--canonical",
+                     f"Dupe {kind}", "--arabic", "ثلاث", "--kind", kind)
+            for kind in kinds
+        ])  # fmt: skip
+        codes = sorted(code for code, _, _ in done)
+        assert codes == [0, 1, 1, 1], done
+        assert all("exists already" in err for code, _, err in done if code), done
+        assert [e.id for e in load_folder(folder).entries] == ["dupe"]
+
+
+def test_a_change_waits_for_the_lock_then_fails_in_one_line(tmp_path: Path) -> None:
+    """While another desk holds the glossary's lock, a change waits $DESK_BUSY_TIMEOUT_MS
+    and fails with exit 6 and one line; reading commands do not wait."""
+    folder = tmp_path / "g"
+    folder.mkdir()
+    (folder / "places.toml").write_text(SMALL, encoding="utf-8")
+    before = (folder / "places.toml").read_bytes()
+    with folder_lock(folder, 1000):
+        waited = run_desk("glossary", "--glossary", str(folder), "edit", "lattakia",
+                          "--notes", "x", DESK_BUSY_TIMEOUT_MS="300")  # fmt: skip
+        reader = run_desk("glossary", "--glossary", str(folder), "list")
+        [(code, _, err), (read_code, listed, _)] = finish([waited, reader])
+    assert code == 6 and len(err.strip().splitlines()) == 1, err
+    assert "another desk is changing the glossary" in err and "Traceback" not in err
+    assert read_code == 0 and "lattakia" in listed
+    assert (folder / "places.toml").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "name", ["x.txt", "../f.toml", "../../f.toml", "sub/y.toml", "/tmp/z.toml", ".hidden.toml",
+             "..", "x.TOML", "a\\b.toml", ""],
+)  # fmt: skip
+def test_file_and_into_must_name_a_toml_file_in_the_folder(
+    desk: DeskCli, glossary: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """`--file x.txt` said "Added" to a file desk never reads; `--file ../../f.toml` or
+    `sub/y.toml` wrote wherever the current folder pointed. Both are refused, naming the
+    value, exit 1, nothing written; `import --into` the same."""
+    work = tmp_path / "work" / "deep"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    before = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    added = desk("glossary", "add", "e1", "--canonical", "Eone", "--arabic", "ا",
+                 "--file", name, ok=False)  # fmt: skip
+    assert added.exit_code == 1 and f"--file {name!r}" in added.stderr, added.stderr
+    table = tmp_path / "in.tsv"
+    table.write_text("عين\tEin\n", encoding="utf-8")
+    imported = desk("glossary", "import", str(table), "--into", name, ok=False)
+    assert imported.exit_code == 1 and f"--into {name!r}" in imported.stderr, imported.stderr
+    table.unlink()
+    assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == before
+
+
+def test_file_names_in_the_folder_are_taken(desk: DeskCli, glossary: Path) -> None:
+    """A bare name is a file in the glossary folder; one without a suffix gets `.toml`."""
+    desk("glossary", "add", "e1", "--canonical", "Eone", "--arabic", "ا", "--file", "extra")
+    desk("glossary", "add", "e2", "--canonical", "Etwo", "--arabic", "ب", "--file", "more.toml")
+    assert {e.id: Path(e.source).name for e in load_folder(glossary).entries if e.id[0] == "e"} == {
+        "e1": "extra.toml",
+        "e2": "more.toml",
+    }
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("edit", "lattakia", "--add-variant", "Q\x1b"),
+        ("edit", "lattakia", "--add-variant", "La\x85takia"),
+        ("edit", "lattakia", "--notes", "\x1b[2J cleared"),
+        ("add", "x1", "--canonical", "Xone", "--arabic", "ا", "--variant", "X\x07"),
+        ("add", "x1", "--canonical", "Xone", "--arabic", "ا", "--only-with-arabic", "ا\x1b"),
+    ],
+)
+def test_control_characters_in_any_name_are_refused(
+    desk: DeskCli, glossary: Path, args: tuple[str, ...]
+) -> None:
+    """A variant holding ESC or NEL was accepted, though a canonical holding one was not."""
+    before = (glossary / "places.toml").read_bytes()
+    result = desk("glossary", *args, ok=False)
+    assert result.exit_code == 1 and "control character" in result.stderr, result.stderr
+    assert (glossary / "places.toml").read_bytes() == before
+    assert not (glossary / "other.toml").exists()
+
+
+def test_an_import_with_a_control_character_in_a_variant_is_refused(
+    desk: DeskCli, glossary: Path, tmp_path: Path
+) -> None:
+    """A CSV variant holding U+0085 was imported; now nothing is written."""
+    table = tmp_path / "in.csv"
+    table.write_text("عين,Ein,id=ein; variants=E\x85in|Eyn\n", encoding="utf-8")
+    result = desk("glossary", "import", str(table), ok=False)
+    assert result.exit_code == 1 and "U+0085" in result.stderr, result.stderr
+    assert not (glossary / "imported.toml").exists()

@@ -215,10 +215,11 @@ def refusal(name: str, value: Any) -> str | None:
 
     The format of glossaries/README.md: canonical a non-blank string; kind one of four
     words; notes a string; arabic, variants and only_with_arabic a list of strings (or
-    one string). A name (canonical, variant, Arabic form) has at most MAX_NAME_CHARS. A
-    canonical spelling or an Arabic form is one line: no C0 or C1 control character (tab,
-    CR, LF among them), DEL, U+2028 or U+2029 once its ends are stripped (each is a cell of
-    a CSV/TSV export, which could not hold it).
+    one string). A name (canonical, variant, Arabic form, not_variants, only_with_arabic)
+    has at most MAX_NAME_CHARS and is one line: no C0 or C1 control character (tab, CR, LF,
+    ESC, NEL among them), DEL, U+2028 or U+2029 once its ends are stripped (each is a cell
+    of a CSV/TSV export, and one line on a screen). Notes may hold tabs and line breaks
+    (LF, CR, NEL), no other C0 or C1 control, nor DEL.
     """
     value = loads(value)
     names: list[str] = []
@@ -228,14 +229,17 @@ def refusal(name: str, value: Any) -> str | None:
     elif name == "kind":
         ok = isinstance(value, str) and value in {"person", "place", "organisation", "other"}
     elif name == "notes":
-        ok = isinstance(value, str)
+        ok = isinstance(value, str) and not any(
+            (ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F) and ch not in "\t\n\r\x85"
+            for ch in value.strip()
+        )
     else:
         ok = isinstance(value, str) or (
             isinstance(value, list) and all(isinstance(v, str) for v in value)
         )
         names = ([value] if isinstance(value, str) else value) if ok else []
     too_long = any(len(n.strip()) > MAX_NAME_CHARS for n in names)
-    not_one_line = name in ("canonical", "arabic") and any(
+    not_one_line = any(
         ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029"
         for n in names
         for ch in n.strip()
@@ -696,17 +700,18 @@ def test_enormous_values_load_lint_and_enforce(tmp_path: Path) -> None:
 
 
 def test_hidden_characters_in_names_are_linted(tmp_path: Path) -> None:
-    """A right-to-left override or zero-width space in a name loads, and lint reports it."""
+    """A right-to-left override or zero-width space in a name loads, and lint reports it
+    (a control character such as NUL is refused when the file is read)."""
     path = tmp_path / "x.toml"
     path.write_text(
         '[lattakia]\ncanonical = "Latt\u202eakia"\narabic = ["اللاذ\u200bقية"]\n'
-        'variants = ["Lata\u2066kia", "Latakiya\\u0000"]\n',
+        'variants = ["Lata\u2066kia", "Latakiya\\u2060"]\n',
         encoding="utf-8",
     )
     messages = [p.message for p in lint(load_files([path])) if p.code == HIDDEN_CHARACTER]
     assert len(messages) == 4
     assert "(U+202E)" in messages[0] and "(U+2066)" in messages[1]
-    assert "(U+0000)" in messages[2] and "(U+200B)" in messages[3]
+    assert "(U+2060)" in messages[2] and "(U+200B)" in messages[3]
     assert all(m.isprintable() for m in messages)
 
 
@@ -771,9 +776,9 @@ def test_deep_nesting_is_an_input_error_not_a_recursion_error() -> None:
 @pytest.mark.parametrize(
     ("text", "line"),
     [
-        # U+2028 and NEL are line breaks to str.splitlines, not to TOML (a canonical may
-        # not hold them: they are in a variant).
-        ('[a]\ncanonical = "A"\nvariants = ["A\u2028B\x85C"]\n\n[x]\nkind = 5\n', 5),
+        # U+2028 and NEL are line breaks to str.splitlines, not to TOML (a name may not
+        # hold them: they are in the notes).
+        ('[a]\ncanonical = "A"\nnotes = "A\u2028B\x85C"\n\n[x]\nkind = 5\n', 5),
         # A line inside a multi-line string only looks like a header.
         ('[a]\ncanonical = "A"\nnotes = """\n[x]\n"""\n\n[x]\nkind = 5\n', 7),
         ("[a]\ncanonical = 'A'\nnotes = '''\n[x]\n'''\n# [x] \"\"\"\n[x]\nkind = 5\n", 7),

@@ -185,26 +185,37 @@ def _strings(value: Any, what: str, where: str) -> tuple[str, ...]:
 
 
 def _check_length(name: str, what: str, where: str) -> None:
-    """InputError if a name is longer than MAX_NAME_CHARS, or if a canonical spelling or
-    an Arabic form holds a line break, a tab or another control character (each is one
-    cell of a CSV/TSV row, which no export could then write, and one line on a screen)."""
+    """InputError if a name is longer than MAX_NAME_CHARS, or if it holds a line break, a
+    tab or another control character: every name (canonical, Arabic form, variant,
+    not_variants, only_with_arabic) is one line of text, on a screen and in a CSV/TSV
+    cell, and an escape sequence in one would act on a terminal that shows it."""
     if len(name) > MAX_NAME_CHARS:
         raise InputError(
             f"{where}: {what} {_shown(name)} is {len(name)} characters long "
             f"(a name has at most {MAX_NAME_CHARS})"
         )
-    if what in ONE_LINE_FIELDS and (bad := CONTROL.search(name)):
+    if bad := CONTROL.search(name):
         raise InputError(
             f"{where}: {what} {_shown(name)} holds U+{ord(bad.group()):04X} (a line break, "
             "tab or control character); a name is one line of text"
         )
 
 
-ONE_LINE_FIELDS = ("canonical", "arabic")
-"""The fields whose names must be one line of text: the CSV/TSV columns of an export."""
+def _check_notes(notes: str, where: str) -> None:
+    """InputError if the notes hold a control character other than a tab or line break."""
+    if bad := NOTES_CONTROL.search(notes):
+        raise InputError(
+            f"{where}: notes {_shown(notes)} hold U+{ord(bad.group()):04X} (a control "
+            "character); notes may hold tabs and line breaks, no other controls"
+        )
+
+
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-"""What such a name may not hold: C0 and C1 controls (tab, CR, LF among them), DEL, and
-the Unicode line and paragraph separators."""
+"""What a name may not hold: C0 and C1 controls (tab, CR, LF, ESC, NEL among them), DEL,
+and the Unicode line and paragraph separators."""
+NOTES_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+"""What notes may not hold: C0 controls but tab, LF and CR; DEL; C1 controls but NEL
+(ESC among the refused: it would act on a terminal showing the notes)."""
 
 
 _FIELD_SET = frozenset(FIELDS)
@@ -245,6 +256,7 @@ def parse_entry(entry_id: str, table: Any, source: str = "", line: int = 0) -> E
     notes = table.get("notes", "")
     if not isinstance(notes, str):
         raise InputError(f"{where}: notes must be a string, not {_shown(notes)}")
+    _check_notes(notes.strip(), where)
     return Entry(
         id=entry_id,
         canonical=canonical.strip(),

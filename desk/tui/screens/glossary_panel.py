@@ -1,8 +1,8 @@
 """The glossary panel: the house glossary's entries named in this story, and adding to it.
 
-Entries and variants are written through desk.core.glossary.files, the code behind
-`desk glossary add` and `desk glossary edit --add-variant`, into the glossary folder the
-workbench checks against.
+Entries and variants are written through desk.app.glossary's GlossaryFolder, as
+`desk glossary add` and `desk glossary edit --add-variant` are (under the folder's lock),
+into the glossary folder the workbench checks against.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from desk.core.errors import DeskError
-from desk.core.glossary import files
+from desk.core.glossary.files import new_id
 from desk.core.glossary.model import Entry, Kind
 from desk.core.story import Story
 from desk.tui.arabic import DEFAULT_ARABIC_DISPLAY, display_arabic
@@ -107,7 +107,7 @@ class AddEntryScreen(FormScreen[Entry | None]):
                 markup=False,
             )
             for key, label, value, placeholder in (
-                ("id", "Id", files.new_id(self.text, taken), "lowercase, e.g. lattakia"),
+                ("id", "Id", new_id(self.text, taken), "lowercase, e.g. lattakia"),
                 ("canonical", "Canonical", self.text, "the house spelling"),
                 ("arabic", "Arabic", "", "Arabic forms, separated by commas"),
             ):
@@ -138,7 +138,7 @@ class AddEntryScreen(FormScreen[Entry | None]):
         )
         g = self.workbench.home.glossary()
         try:
-            written = files.add_entry(g.target_file(None, kind), entry, g.load().entries)
+            written = g.add(entry)
         except (DeskError, OSError) as exc:
             self.query_one("#entry-error", Static).update(f"Not added: {exc}")
             return
@@ -272,9 +272,10 @@ class GlossaryPanelScreen(Screen[bool]):
             return
         g = self.workbench.home.glossary()
         try:
-            path = files.find_entry_file(g.paths(), entry_id)
-            entry = files.add_variant(path, entry_id, self.selected)
+            entry = g.add_variant(entry_id, self.selected)
         except (DeskError, OSError) as exc:
             self.say(f"Not added: {exc}")
             return
-        self.glossary_changed(f"Added {self.selected!r} as a variant of {entry.id} in {path}")
+        self.glossary_changed(
+            f"Added {self.selected!r} as a variant of {entry.id} in {entry.source}"
+        )

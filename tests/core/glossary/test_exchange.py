@@ -433,7 +433,9 @@ TEXT = st.text(
 COLUMN = TEXT.filter(
     lambda s: not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029]", s) and not s.strip().startswith("#")
 )
-"""A canonical spelling or an Arabic form: one line, no control characters."""
+"""A name (canonical, Arabic form, variant...): one line, no control characters."""
+NOTES = TEXT.filter(lambda s: not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]", s))
+"""Notes: tabs and line breaks, no other control characters."""
 
 
 @st.composite
@@ -450,10 +452,10 @@ def glossaries(draw: st.DrawFn) -> list[Entry]:
             {
                 "canonical": draw(COLUMN.filter(str.strip)),
                 "arabic": draw(st.lists(COLUMN, max_size=3)),
-                "variants": draw(st.lists(TEXT, max_size=3)),
+                "variants": draw(st.lists(COLUMN, max_size=3)),
                 "kind": draw(st.sampled_from([k.value for k in Kind])),
-                "notes": draw(TEXT),
-                "only_with_arabic": draw(st.lists(TEXT, max_size=2)),
+                "notes": draw(NOTES),
+                "only_with_arabic": draw(st.lists(COLUMN, max_size=2)),
             },
         )
         for entry_id in ids

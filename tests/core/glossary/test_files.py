@@ -350,7 +350,9 @@ TEXT = st.text(
     max_size=30,
 )
 NAME = TEXT.filter(lambda s: not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029]", s))
-"""A canonical spelling or an Arabic form: one line, no control characters."""
+"""A name (canonical, Arabic form, variant...): one line, no control characters."""
+NOTES = TEXT.filter(lambda s: not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]", s))
+"""Notes: tabs and line breaks, no other control characters."""
 
 
 @st.composite
@@ -359,10 +361,10 @@ def entries(draw: st.DrawFn) -> Entry:
     table = {
         "canonical": draw(NAME.filter(str.strip)),
         "arabic": draw(st.lists(NAME, max_size=3)),
-        "variants": draw(st.lists(TEXT, max_size=3)),
+        "variants": draw(st.lists(NAME, max_size=3)),
         "kind": draw(st.sampled_from([k.value for k in Kind])),
-        "notes": draw(TEXT),
-        "only_with_arabic": draw(st.lists(TEXT, max_size=2)),
+        "notes": draw(NOTES),
+        "only_with_arabic": draw(st.lists(NAME, max_size=2)),
     }
     return parse_entry(draw(st.from_regex(r"[a-z0-9][a-z0-9_-]{0,12}", fullmatch=True)), table)
 
