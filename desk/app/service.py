@@ -55,6 +55,22 @@ _UNPRINTABLE = re.compile(
 )
 """Control, bidi and zero-width characters: no place in a name or a reason."""
 
+
+def one_line(text: str, what: str, option: str, *, required: str = "") -> str:
+    """A reason or note a person gives (logged; a correction note is also published), its
+    whitespace runs made single spaces. InputError when it holds control, bidi or
+    zero-width characters or runs past MAX_REASON_CHARS, and with the message `required`
+    when it is empty and that message is given."""
+    text = " ".join(text.split())
+    if required and not _UNPRINTABLE.sub("", text).strip():
+        raise InputError(required)
+    if _UNPRINTABLE.search(text):
+        raise InputError(f"{what} may not hold control, bidi or zero-width characters")
+    if len(text) > MAX_REASON_CHARS:
+        raise InputError(f"{what} holds at most {MAX_REASON_CHARS:,} characters ({option})")
+    return text
+
+
 TEXT_KINDS = (RevisionKind.EDIT, RevisionKind.MT, RevisionKind.GLOSSARY, RevisionKind.CORRECTION)
 """Revision kinds that change a segment's English (status revisions only confirm it)."""
 
@@ -489,6 +505,7 @@ class Desk:
         self, slug: str, target: StoryStatus, *, author: str, note: str = "", force: bool = False
     ) -> StoryStatus:
         """Move a story through the workflow; publishing and correcting have their own calls."""
+        note = one_line(note, "a status note", "--note")
         if target == StoryStatus.PUBLISHED:
             return self.publish(slug, author=author, force=force)
         if target == StoryStatus.CORRECTING:
@@ -518,9 +535,8 @@ class Desk:
 
     def correct(self, slug: str, note: str, *, author: str) -> StoryStatus:
         """Open a correction of a published story; the note is published with it."""
-        note = " ".join(note.split())
-        if not note:
-            raise InputError("a correction needs a note saying what is corrected (--note)")
+        needed = "a correction needs a note saying what is corrected (--note)"
+        note = one_line(note, "a correction note", "--note", required=needed)
         self.roles.require_editor(author, "start a correction")
         with self.store.write():
             story = self.store.load_story(slug)
@@ -660,14 +676,8 @@ class Desk:
     def dismiss(self, slug: str, n: int, number: int, reason: str, *, author: str) -> qa.Problem:
         """An editor closes segment `n`'s open item number `number` (1-based, as `desk qa`
         numbers them) with `reason`, without changing the text: a `dismiss` revision."""
-        reason = " ".join(reason.split())
-        if not _UNPRINTABLE.sub("", reason).strip():
-            raise InputError("a dismissal needs a reason (--reason)")
-        if _UNPRINTABLE.search(reason):
-            raise InputError("a dismissal's reason may not hold control, bidi or zero-width "
-                             "characters")  # fmt: skip
-        if len(reason) > MAX_REASON_CHARS:
-            raise InputError(f"a dismissal's reason holds at most {MAX_REASON_CHARS:,} characters")
+        reason = one_line(reason, "a dismissal's reason", "--reason",
+                          required="a dismissal needs a reason (--reason)")  # fmt: skip
         self.roles.require_editor(author, "dismiss a QA item")
         with self.store.write() as conn:
             story = self.store.load_story(slug)

@@ -181,3 +181,21 @@ def test_import_says_it_does_not_read_standard_input(desk: DeskCli, tmp_path: Pa
     for args in (("-",), (str(source), "--draft", "-")):
         result = desk("import", *args, "--no-mt", ok=False)
         assert_clean_failure(result, 1, "desk import reads files")
+
+
+@pytest.mark.parametrize(
+    ("command", "needle"),
+    [
+        (("correct", "douma-raids", "--note", "Fixed \x1b]0;x\x07 the name"), "control, bidi"),
+        (("correct", "douma-raids", "--note", "x" * 1001), "at most 1,000 characters"),
+        (("status", "douma-raids", "translating", "--note", "a\x9bb"), "control, bidi"),
+    ],
+)
+def test_a_note_is_a_line_of_text(
+    desk: DeskCli, story: str, command: tuple[str, ...], needle: str
+) -> None:
+    """A correction note (published with the story) and a status note (logged) took an
+    ESC and 100,000 characters; they are held to a dismissal reason's rules."""
+    before = desk("log", story).output
+    assert_clean_failure(desk(*command, "--as", "omar", ok=False), 1, needle)
+    assert desk("log", story).output == before

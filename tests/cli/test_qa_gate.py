@@ -190,7 +190,9 @@ def test_a_config_that_is_not_a_file_is_a_clear_error(desk: DeskCli) -> None:
     home = Path(os.environ["DESK_HOME"])
     (home / "config.toml").mkdir(parents=True)
     result = desk("list", ok=False)
-    assert result.exit_code == 1 and "config.toml: the config is not a regular file" in result.stderr
+    assert (
+        result.exit_code == 1 and "config.toml: the config is not a regular file" in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 
