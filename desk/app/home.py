@@ -110,6 +110,7 @@ class Home:
         """The glossary folder: `override` (--glossary), else $DESK_GLOSSARY, the config's
         `[glossary] folder`, ./glossaries, or glossaries/ in the desk home."""
         folder = GlossaryFolder.resolve(self.path, override, self.config.glossary_folder)
+        folder.lock_wait_ms = busy_timeout_ms  # $DESK_BUSY_TIMEOUT_MS, as for the database
         if folder.copied:
             self.notices.append(
                 f"desk copied its house glossary into {folder.folder}: it is this desk's to "
