@@ -84,16 +84,17 @@ HOSTILE_GLOSSARY = """\
 [lattakia]
 canonical = "Lattakia"
 arabic = ["اللاذقية"]
-variants = ["Lata\\u001b[2Jkia"]
+variants = ["Latakia"]
 kind = "place"
-notes = "house spelling \\u001b]0;PWNED\\u0007 since 2014"
+notes = "house spelling\\r since\\u0085 2014"
 """
 
 
 @pytest.fixture
 def hostile_glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, desk: DeskCli) -> str:
-    """A glossary whose variant and notes hold terminal sequences (a hand-edited TOML file
-    can hold any character in those fields), and a story that uses the variant."""
+    """A glossary whose notes hold a carriage return and a NEL (a C1 control), which notes
+    may hold as line breaks (names and other controls are refused when a glossary is
+    read), and a story that uses its variant beside terminal sequences."""
     folder = tmp_path / "hostile-glossary"
     folder.mkdir()
     (folder / "places.toml").write_text(HOSTILE_GLOSSARY, encoding="utf-8")
@@ -103,7 +104,7 @@ def hostile_glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, desk: Desk
                       encoding="utf-8")  # fmt: skip
     draft = tmp_path / "g.draft.en.md"
     draft.write_text(
-        f"# Shelling of Lata{CLEAR}kia\n\nThe Observatory said it went on in Lata{CLEAR}kia.\n",
+        f"# Shelling of Latakia{CLEAR}\n\nThe Observatory said it went on in {TITLE}Latakia.\n",
         encoding="utf-8",
     )
     desk("import", str(source), "--draft", str(draft), "--slug", "g", "--as", "rania")
@@ -111,26 +112,26 @@ def hostile_glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, desk: Desk
 
 
 @pytest.mark.parametrize(
-    "command",
+    ("command", "mark"),
     [
-        ("glossary", "list"),
-        ("glossary", "show", "lattakia"),
-        ("glossary", "search", "Lata"),
-        ("glossary", "check", "g"),
-        ("qa", "g"),
+        (("glossary", "list"), ""),
+        (("glossary", "show", "lattakia"), "house spelling␍ since<U+0085> 2014"),
+        (("glossary", "search", "Lata"), ""),
+        (("glossary", "check", "g"), ""),
+        (("qa", "g"), ""),
     ],
 )
-def test_no_sequence_from_a_glossary_reaches_the_terminal(
-    desk: DeskCli, hostile_glossary: str, command: tuple[str, ...]
+def test_no_control_from_a_glossary_reaches_the_terminal(
+    desk: DeskCli, hostile_glossary: str, command: tuple[str, ...], mark: str
 ) -> None:
-    """The glossary commands and the QA list print a glossary's names and notes, and the
-    story text a finding quotes, with their control characters as marks, on stdout and
-    stderr alike."""
+    """The glossary commands and the QA list print a glossary's names and notes, and
+    findings in story text, with no character a terminal acts on, on stdout and stderr
+    alike; `glossary show` prints the notes' carriage return and NEL as marks."""
     result = desk(*command, ok=False)
     assert result.exit_code in (0, 1), result.output
     printed = result.stdout + result.stderr
     assert not ACTED_ON.search(printed), repr(printed)
-    assert "␛" in printed, printed
+    assert mark in printed, printed
 
 
 def test_a_log_filter_quoting_hostile_text_shows_it_visible(desk: DeskCli, story: str) -> None:
