@@ -470,6 +470,28 @@ def test_backup_refuses_the_databases_own_files(database: Path, tmp_path: Path) 
     assert run("db", "check").returncode == 0
 
 
+def test_backup_refuses_the_own_files_of_a_linked_database(database: Path, tmp_path: Path) -> None:
+    """Where desk.sqlite3 is a symbolic link, SQLite keeps its -wal and -shm beside the
+    file it points to; a backup over them is refused too (it replaced the live -wal and
+    lost an acknowledged edit)."""
+    real = tmp_path / "real" / "db.sqlite"
+    real.parent.mkdir()
+    database.rename(real)
+    database.symlink_to(real)
+    other = sqlite3.connect(database, isolation_level=None)
+    other.execute("SELECT COUNT(*) FROM stories").fetchone()
+    try:
+        edited = run("edit", SLUG, "2", "--text", "Kept through the link.", "--as", "rania")
+        assert edited.returncode == 0, edited.stderr
+        assert Path(f"{real}-wal").exists()
+        for suffix in ("-wal", "-shm", "-journal"):
+            target = Path(f"{real}{suffix}")
+            assert_fails(run("db", "backup", str(target), "--force"), 1, f"{suffix} file")
+    finally:
+        other.close()
+    assert "Kept through the link." in run("show", SLUG, "--json").stdout
+
+
 def test_backup_onto_a_full_disk_says_so(database: Path, tmp_path: Path) -> None:
     """A backup onto a full (small tmpfs) disk: exit 1 naming the backup file and saying
     the disk is full, not "database unavailable"; nothing left there, the database sound."""

@@ -155,13 +155,20 @@ def _refuse_target(path: Path, target: Path, force: bool) -> None:
         raise RefusedError(f"{target} exists: --force replaces it")
 
 
+_OWN_SUFFIXES = ("", "-wal", "-shm", "-journal")
+"""The database file, and the files SQLite keeps beside it."""
+
+
 def _refuse_own_files(path: Path, target: Path) -> None:
     """Refuse the database, or its -wal, -shm or -journal, as a target: by resolved path
     (through symbolic links) and, where both exist, by file identity (hard links).
     Replacing one under a desk that has the database open loses acknowledged edits."""
     where = Path(os.path.realpath(target))
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        own = path.with_name(path.name + suffix)
+    # SQLite names its -wal, -shm and -journal after the database's resolved path: where
+    # desk.sqlite3 is a symbolic link, they sit beside the file it points to.
+    real = Path(os.path.realpath(path))
+    for base, suffix in ((b, s) for b in dict.fromkeys((path, real)) for s in _OWN_SUFFIXES):
+        own = base.with_name(base.name + suffix)
         try:
             same = where == Path(os.path.realpath(own)) or os.path.samefile(own, target)
         except OSError:  # one of them does not exist (or cannot be looked at)
