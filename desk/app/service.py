@@ -8,6 +8,7 @@ written in one transaction; every revision goes through the store's one writer,
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -612,8 +613,10 @@ class Desk:
     ) -> tuple[Export, T | None]:
         """The story as Markdown for the CMS, through the export gate, and what `deliver`
         made of it (the file written). An editor's `force` exports past the gate, logged:
-        under the write lock (busy: nothing written) `deliver` runs, then the log row is
-        written; a failed write logs nothing, a failed log or commit removes the file.
+        under the write lock (busy: nothing written) the log row is written, then
+        `deliver` runs, in one transaction: a log that cannot be written leaves any earlier
+        export as it was, a failed write logs nothing, and a commit that fails after the
+        write removes the file written.
         """
         story = self.store.load_story(slug)
         revisions = self.store.revisions(story.id or 0)
@@ -628,15 +631,15 @@ class Desk:
         try:
             with self.store.write() as conn:
                 story = self.store.load_story(slug)
-                delivered = deliver(rendered) if deliver is not None else None
                 self.store.record(
                     conn, story.id or 0, author=author, at=self.clock(), kind=RevisionKind.STATUS,
                     before=story.status.value, after=story.status.value,
                     note=f"export forced past the QA gate: {qa.describe(problems)}",
                 )  # fmt: skip
+                delivered = deliver(rendered) if deliver is not None else None
         except BaseException:
-            if isinstance(delivered, Path):  # written, but its override is not logged
-                delivered.unlink(missing_ok=True)
+            if isinstance(delivered, Path):  # written, but the commit of its log failed
+                Path(os.path.realpath(delivered)).unlink(missing_ok=True)
             raise
         return rendered, delivered
 

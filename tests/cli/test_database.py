@@ -168,8 +168,9 @@ class _CommitFails:
 def test_forced_export_whose_log_is_not_committed_leaves_no_file(
     home: Path, tmp_path: Path
 ) -> None:
-    """The file is written under the write lock, before the override's log row commits;
-    when that commit fails, the file is removed again: no export without its log."""
+    """The file is written under the write lock, after the override's log row and before
+    it commits; when that commit fails, the file is removed again: no export without its
+    log."""
     env = Home(home)
     out = tmp_path / "site"
     store = env.desk.store
@@ -182,6 +183,31 @@ def test_forced_export_whose_log_is_not_committed_leaves_no_file(
         store.conn = conn
         store.close()
     assert list(out.iterdir()) == []
+    assert forced_exports() == 0
+
+
+def test_forced_export_whose_log_fails_keeps_the_earlier_export(
+    home: Path, database: Path, tmp_path: Path
+) -> None:
+    """The override's log row is written before the file: when the log cannot be written
+    (here a trigger refuses it), the earlier export stays as it was, through a symbolic
+    link too, and nothing new is written."""
+    out = tmp_path / "site"
+    out.mkdir()
+    outside = tmp_path / "outside.md"
+    outside.write_text("PREVIOUS GOOD EXPORT\n", encoding="utf-8")
+    (out / f"{SLUG}.md").symlink_to(outside)
+    conn = sqlite3.connect(database)
+    conn.execute("CREATE TRIGGER refuse BEFORE INSERT ON revisions "
+                 "BEGIN SELECT RAISE(ABORT, 'refused'); END")  # fmt: skip
+    conn.commit()
+    conn.close()
+    failed = run("export", SLUG, "--force", "--out", str(out), "--as", "omar")
+    assert failed.returncode != 0 and "Traceback" not in failed.stderr, failed.stderr
+    assert outside.read_text(encoding="utf-8") == "PREVIOUS GOOD EXPORT\n"
+    assert (out / f"{SLUG}.md").is_symlink() and sorted(p.name for p in out.iterdir()) == [
+        f"{SLUG}.md"
+    ]
     assert forced_exports() == 0
 
 
