@@ -449,7 +449,7 @@ def test_a_change_waits_for_the_lock_then_fails_in_one_line(tmp_path: Path) -> N
 
 @pytest.mark.parametrize(
     "name", ["x.txt", "../f.toml", "../../f.toml", "sub/y.toml", "/tmp/z.toml", ".hidden.toml",
-             "..", "x.TOML", "a\\b.toml", ""],
+             "..", "x.TOML", "a\\b.toml", "", "a" * 300],
 )  # fmt: skip
 def test_file_and_into_must_name_a_toml_file_in_the_folder(
     desk: DeskCli, glossary: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
@@ -512,3 +512,15 @@ def test_an_import_with_a_control_character_in_a_variant_is_refused(
     result = desk("glossary", "import", str(table), ok=False)
     assert result.exit_code == 1 and "U+0085" in result.stderr, result.stderr
     assert not (glossary / "imported.toml").exists()
+
+
+def test_a_glossary_file_that_is_a_pipe_is_refused_at_once(glossary: Path) -> None:
+    """A FIFO named by --file was read under the folder's lock: the command waited for a
+    writer forever and every other desk's change timed out behind it."""
+    os.mkfifo(glossary / "f.toml")
+    done = subprocess.run(
+        [sys.executable, "-m", "desk", "glossary", "add", "a4", "--canonical", "Aaa Fou",
+         "--arabic", "ااد", "--kind", "place", "--file", "f.toml"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1 and "not a regular file" in done.stderr, done.stderr

@@ -287,6 +287,8 @@ class _State:
         """Read and parse the file; a missing one is empty when `missing_ok`."""
         if missing_ok and not path.exists():
             return cls(path, None, "", [])
+        if path.exists() and not path.is_file():  # a FIFO would be a wait under the lock
+            raise InputError(f"{path}: not a regular file; a glossary file is a TOML file")
         text = read_text(path)
         raw = path.read_bytes()  # compared again just before writing
         return cls(path, raw, text, parse_file(text, str(path)))

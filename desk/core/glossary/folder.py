@@ -91,6 +91,10 @@ def _acquire(fd: int, folder: Path, wait_ms: int) -> None:
             ) from None
 
 
+MAX_FILE_NAME_BYTES = 255
+"""The longest file name the usual file systems (ext4, XFS, APFS, NTFS) hold."""
+
+
 def file_name(value: str, option: str) -> str:
     """The glossary file `value` names: a bare name directly in the glossary folder.
 
@@ -112,6 +116,8 @@ def file_name(value: str, option: str) -> str:
         name += SUFFIX
     elif not name.endswith(SUFFIX):
         problem = "is not a .toml file (desk reads only *.toml in the glossary folder)"
+    if not problem and len(name.encode("utf-8", "surrogateescape")) > MAX_FILE_NAME_BYTES:
+        problem = f"is longer than a file name may be ({MAX_FILE_NAME_BYTES} bytes)"
     if problem:
         raise InputError(f"{option} {value!r} {problem}")
     return name
