@@ -85,8 +85,9 @@ class DeskGroup(click.Group):
         return super().main(given, *rest, **options)
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; DeskError and SQLite's failures (locked, read-only, damaged,
-        a full disk), wherever in the command they happen, become DeskFailure."""
+        """Run the command; DeskError, SQLite's failures (locked, read-only, damaged, a
+        full disk) and the file system's, wherever in the command they happen, become
+        DeskFailure."""
         try:
             return super().invoke(ctx)
         except DeskError as exc:
@@ -97,10 +98,23 @@ class DeskGroup(click.Group):
             home = ctx.obj if isinstance(ctx.obj, Home) else Home.at()
             error = failure(exc, database_path(home.path))
             raise DeskFailure(str(error), error.exit_code) from None
+        except OSError as exc:
+            # A file system refusal no check foresaw (a name or path too long, a disk that
+            # fills, a permission): one line naming the file, exit 1, not a traceback.
+            raise DeskFailure(os_message(exc), 1) from None
 
 
 pass_home = click.make_pass_decorator(Home)
 """Hand a command the desk home `desk --home` (or the default) names."""
+
+
+def os_message(exc: OSError) -> str:
+    """An OSError as one line: the file (shortened when very long), what went wrong."""
+    name = str(exc.filename) if exc.filename is not None else ""
+    if len(name) > 200:
+        name = name[:100] + "…" + name[-60:]
+    what = exc.strerror or str(exc)
+    return f"{name}: {what}" if name else what
 
 
 def author_option(func: F) -> F:

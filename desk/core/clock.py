@@ -20,11 +20,12 @@ def fixed_clock(start: str) -> Clock:
         raise InputError(f"DESK_CLOCK={start!r} is not an ISO 8601 date-time") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    try:  # room for a year of readings, in UTC
+    try:
         state = {"t": moment.astimezone(UTC)}
-        state["t"] + timedelta(days=366)
     except OverflowError:
-        raise InputError(f"DESK_CLOCK={start!r} is too close to the end of the calendar") from None
+        state = {"t": datetime.min.replace(tzinfo=UTC)}
+    if not 1 < state["t"].year < 9999:  # room for a year of readings either way, in UTC
+        raise InputError(f"DESK_CLOCK={start!r} is too close to an end of the calendar")
 
     def read() -> str:
         now = state["t"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -115,9 +116,11 @@ def test_a_home_folder_that_does_not_exist_is_named(
 def test_a_clock_at_the_end_of_the_calendar_is_refused(
     desk: DeskCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """$DESK_CLOCK near year 9999 was an OverflowError at the first reading."""
-    monkeypatch.setenv("DESK_CLOCK", "9999-12-31T23:59:59")
-    assert_clean_failure(desk("list", ok=False), 1, "DESK_CLOCK", "end of the calendar")
+    """$DESK_CLOCK near year 9999 was an OverflowError at the first reading; near year 1
+    it wrote times that read back as damage."""
+    for moment in ("9999-12-31T23:59:59", "0002-01-01T00:00:00+14:00", "0001-01-01T00:00:00"):
+        monkeypatch.setenv("DESK_CLOCK", moment)
+        assert_clean_failure(desk("list", ok=False), 1, "DESK_CLOCK", "end of the calendar")
 
 
 def test_a_config_that_is_a_pipe_fails_at_once(desk_home: Path) -> None:
@@ -199,3 +202,27 @@ def test_a_note_is_a_line_of_text(
     before = desk("log", story).output
     assert_clean_failure(desk(*command, "--as", "omar", ok=False), 1, needle)
     assert desk("log", story).output == before
+
+
+def test_a_path_too_long_for_the_file_system_is_one_line(desk: DeskCli, story: str) -> None:
+    """A path past PATH_MAX was an OSError traceback from db backup, export and glossary
+    export; any file system refusal no check foresaw is now one line naming the file."""
+    deep = "c/" * 3000
+    for args in (
+        ("db", "backup", deep + "x"),
+        ("glossary", "export", deep + "x.tsv"),
+        ("export", story, "--force", "--as", "omar", "--out", deep),
+    ):
+        result = desk(*args, ok=False)
+        assert_clean_failure(result, 1, "File name too long")
+        assert len(result.stderr) < 400
+
+
+def test_a_damaged_segment_text_stops_the_audit_as_damage(
+    desk: DeskCli, story: str, desk_home: Path, glossary: Path
+) -> None:
+    """A segment's text that reads back as bytes was a TypeError traceback from the
+    glossary audit, while every other command called it damage."""
+    with sqlite3.connect(desk_home / "desk.sqlite3") as conn:
+        conn.execute("UPDATE segments SET text = x'414243' WHERE n = 3")
+    assert_clean_failure(desk("glossary", "audit", ok=False), 6, "is damaged", "segment")

@@ -19,7 +19,10 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import NamedTuple
+
+from desk.core.store.opening import damaged
 
 BATCH = 500
 """Segments brought up to date per write transaction."""
@@ -95,6 +98,9 @@ def _refresh_batch(
             change[(int(old_story), key, surface)] -= int(n)
         if story_id is None or deleted_at:
             continue
+        if not isinstance(text, str):  # a damaged cell reads back as bytes or a number
+            where = Path(conn.execute("PRAGMA database_list").fetchone()[2])
+            raise damaged(where, f"segment {segment_id}'s text holds {type(text).__name__}")
         for (key, surface), n in Counter(extract(text)).items():
             inserts.append((segment_id, story_id, key, surface, n))
             change[(int(story_id), key, surface)] += n
