@@ -142,8 +142,9 @@ def status_option(func: F) -> F:
 
 
 def emit_json(data: Any) -> None:
-    """Print data as indented UTF-8 JSON, with C1 controls escaped as ESC and the other C0
-    controls already are (a terminal acts on them; JSON readers read them back the same)."""
+    """Print data as indented UTF-8 JSON; DEL, the C1 controls and U+2028/9 are escaped
+    as json.dumps escapes ESC and the other C0 controls (a terminal acts on them; a JSON
+    reader reads the escapes back as the same text)."""
     text = json.dumps(data, ensure_ascii=False, indent=2)
     click.echo(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
@@ -179,7 +180,8 @@ def parse_numbers(values: tuple[str, ...]) -> list[int]:
             if not match:
                 raise InputError(f"{part!r} is not a segment number or range like 3-5")
             low, high = match.group(1), match.group(2) or match.group(1)
-            if max(len(low), len(high)) > len(str(MAX_SEGMENT)) or int(high) > MAX_SEGMENT:
+            digits = max(len(low.lstrip("0")), len(high.lstrip("0")))  # int() of 10**6 digits
+            if digits > len(str(MAX_SEGMENT)) or int(high) > MAX_SEGMENT:
                 raise NotFoundError(f"segment {part.strip()} is out of range (no story has "
                                f"{MAX_SEGMENT:,} segments)")  # fmt: skip
             if int(low) > int(high):

@@ -52,8 +52,8 @@ def test_a_segment_range_past_any_story_is_refused_at_once(
 
 
 def test_ranges_are_joined_not_repeated(desk: DeskCli, story: str) -> None:
-    """Overlapping ranges confirm each segment once."""
-    result = desk("confirm", story, "1-3", "2-4,4", "--as", "rania")
+    """Overlapping ranges confirm each segment once; leading zeros are only zeros."""
+    result = desk("confirm", story, "1-3", "2-4,4", "0000000000000003", "--as", "rania")
     assert "Confirmed 4 segment(s): 1-4" in result.output
 
 
