@@ -90,7 +90,8 @@ def audit(store: Store, glossary: Glossary, *, min_stories: int = 1) -> list[Clu
     The stories using each spelling are left for `name_stories`, for the clusters shown.
     """
     if pending(store.conn):  # an index already current needs no write lock
-        refresh(store.write, extract=spellings_in)
+        with store.decoding("the spelling index"):
+            refresh(store.write, extract=spellings_in)
     clusters: dict[str, Cluster] = {}
     for total in totals(store.conn):
         cluster = clusters.setdefault(total.key, Cluster(total.key))

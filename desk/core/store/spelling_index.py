@@ -19,10 +19,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import NamedTuple
-
-from desk.core.store.opening import damaged
 
 BATCH = 500
 """Segments brought up to date per write transaction."""
@@ -69,7 +66,8 @@ def refresh(
 def _refresh_batch(
     conn: sqlite3.Connection, extract: Callable[[str], Iterable[Spelling]], batch: int
 ) -> int:
-    """Process up to `batch` queued segments inside the caller's transaction.
+    """Process up to `batch` queued segments inside the caller's transaction (TypeError for
+    a text no desk writes: the caller reads it as damage).
 
     Each segment's old rows and new names give a difference per (story, spelling); the
     story rows and the totals move by it. Every read and write is a primary-key lookup,
@@ -99,8 +97,7 @@ def _refresh_batch(
         if story_id is None or deleted_at:
             continue
         if not isinstance(text, str):  # a damaged cell reads back as bytes or a number
-            where = Path(conn.execute("PRAGMA database_list").fetchone()[2])
-            raise damaged(where, f"segment {segment_id}'s text holds {type(text).__name__}")
+            raise TypeError(f"segment {segment_id}'s text holds {type(text).__name__}")
         for (key, surface), n in Counter(extract(text)).items():
             inserts.append((segment_id, story_id, key, surface, n))
             change[(int(story_id), key, surface)] += n

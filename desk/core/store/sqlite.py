@@ -97,8 +97,9 @@ class Store:
             raise
 
     @contextmanager
-    def _decoding(self, what: str) -> Iterator[None]:
-        """`rows.decoding`, remembering the damage found so that no write follows it."""
+    def decoding(self, what: str) -> Iterator[None]:
+        """Rows desk cannot make sense of, read in the block, are damage (`rows.decoding`),
+        remembered so that no write follows it."""
         try:
             with decoding(self.path, what):
                 yield
@@ -140,7 +141,7 @@ class Store:
         ).fetchone()
         if row is None:
             raise NotFoundError(f"no story with slug {slug!r} (see `desk list`)")
-        with self._decoding(f"story {slug!r}"):
+        with self.decoding(f"story {slug!r}"):
             story = story_from_row(row)
             rows = self.conn.execute(
                 "SELECT * FROM segments WHERE story_id = ? ORDER BY n", (story.id,)
@@ -185,7 +186,7 @@ class Store:
             """,
             params,
         ).fetchall()
-        with self._decoding("the story list"):
+        with self.decoding("the story list"):
             return [summary_from_row(r) for r in rows]
 
     def revisions(self, story_id: int) -> list[Revision]:
@@ -198,7 +199,7 @@ class Store:
             """,
             (story_id,),
         ).fetchall()
-        with self._decoding("the revision log"):
+        with self.decoding("the revision log"):
             return [revision_from_row(r) for r in rows]
 
     def setting(self, key: str, default: str = "") -> str:
