@@ -58,7 +58,8 @@ async def test_import_with_a_draft_file_lists_and_selects_the_story(env: Home) -
 
 @synchronous
 async def test_import_refusals_are_shown_in_the_dialog(env: Home, tmp_path: Path) -> None:
-    """Missing file, not UTF-8, duplicate slug: the core's message, nothing imported."""
+    """Missing file, not UTF-8, duplicate slug, `~user` for a user this machine lacks (a
+    RuntimeError that closed the workbench): the core's message, nothing imported."""
     latin1 = tmp_path / "latin1.ar.md"
     latin1.write_bytes("# caf\xe9\n".encode("latin-1"))
     app = make_app(env, author="rania")
@@ -73,6 +74,7 @@ async def test_import_refusals_are_shown_in_the_dialog(env: Home, tmp_path: Path
             (tmp_path / "missing.ar.md", "no such source file"),
             (latin1, "UTF-8"),
             (SAMPLES / f"{SLUG}.ar.md", "already exists"),
+            ("~no-such-user-desk/x.ar.md", "cannot find that home folder"),
         ):
             fill(screen, path=str(path), draft=str(SAMPLES / f"{SLUG}.draft.en.md"))
             await pilot.press("enter")
