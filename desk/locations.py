@@ -36,6 +36,19 @@ def database_path(home: Path) -> Path:
     return home / "desk.sqlite3"
 
 
+def database_location(home: Path, configured: str = "") -> Path | str:
+    """Where the store is: $DESK_DATABASE_URL, else the config's `[desk] database_url`
+    (a PostgreSQL URL, checked), else the SQLite file in the desk home."""
+    from desk.core.store.postgres import check_url
+
+    env = os.environ.get("DESK_DATABASE_URL", "").strip()
+    if env:
+        return check_url(env, "$DESK_DATABASE_URL")
+    if configured.strip():
+        return check_url(configured.strip(), "[desk] database_url")
+    return database_path(home)
+
+
 def config_path(home: Path) -> Path:
     """The optional TOML config file of this desk home."""
     return home / "config.toml"

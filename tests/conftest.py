@@ -1,4 +1,10 @@
-"""Shared fixtures: every test gets its own desk home, author and clock."""
+"""Shared fixtures: every test gets its own desk home, author and clock.
+
+Tests marked `both_backends` (a module's `pytestmark`) run twice: on the SQLite file in
+the desk home, and on a fresh PostgreSQL database of a throw-away cluster the session
+starts (tests/helpers/postgres.py), named by $DESK_DATABASE_URL. A test of such a module
+that only makes sense on SQLite (it opens the file itself) is marked `sqlite_only`.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,66 @@ import pytest
 
 from desk.app.home import Home
 from tests.helpers.cli import DeskCli
+from tests.helpers.postgres import Cluster, binaries
 from tests.helpers.stories import import_sample
+
+BACKENDS = ("sqlite", "postgresql")
+TEMPLATE = "desk_template"
+"""A database migrated once per session; each test's database is a copy of it."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Declare the markers."""
+    config.addinivalue_line("markers", "both_backends: run on SQLite and on PostgreSQL")
+    config.addinivalue_line("markers", "sqlite_only: in a both_backends module, SQLite only")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run `both_backends` tests once per store."""
+    marked = metafunc.definition.get_closest_marker("both_backends")
+    if marked and not metafunc.definition.get_closest_marker("sqlite_only"):
+        if "backend" not in metafunc.fixturenames:
+            metafunc.fixturenames.append("backend")
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store this test runs on: "sqlite" (the default) or "postgresql"."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """The session's PostgreSQL cluster, with a migrated template database."""
+    if binaries() is None:
+        pytest.skip("PostgreSQL is not installed (initdb, pg_ctl): `.ci/run` installs it")
+    cluster = Cluster.start(tmp_path_factory.mktemp("postgres"))
+    try:
+        from desk.core.store import Store
+
+        Store(cluster.create_database(TEMPLATE), migrate_schema=True).close()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Cluster) -> Iterator[str]:
+    """A fresh desk database (migrated) on the session's cluster, dropped afterwards."""
+    url = pg_cluster.create_database(template=TEMPLATE)
+    yield url
+    pg_cluster.drop_database(url.rsplit("/", 1)[1].split("?", 1)[0])
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Path]:
     """Keep the tester's own home, config, user and clock out of every test."""
+    monkeypatch.delenv("DESK_DATABASE_URL", raising=False)
+    if "backend" in request.fixturenames and request.getfixturevalue("backend") == "postgresql":
+        monkeypatch.setenv("DESK_DATABASE_URL", request.getfixturevalue("pg_url"))
     home = tmp_path / "desk-home"
     monkeypatch.setenv("DESK_HOME", str(home))
     monkeypatch.setenv("HOME", str(tmp_path / "user-home"))

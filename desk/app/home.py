@@ -29,7 +29,7 @@ from desk.core.errors import InputError, UnavailableError
 from desk.core.export import write_export
 from desk.core.store import BUSY_TIMEOUT_MS, Store
 from desk.core.story import Roles
-from desk.locations import config_path, database_path, desk_home, export_dir
+from desk.locations import config_path, database_location, desk_home, export_dir
 
 if TYPE_CHECKING:
     from desk.core.glossary.enforce import Enforcer
@@ -75,10 +75,16 @@ class Home:
 
     # -- the store ----------------------------------------------------------------
 
+    @property
+    def database(self) -> Path | str:
+        """The store's location: the SQLite file in this home, or the shared desk's
+        PostgreSQL URL ($DESK_DATABASE_URL or `[desk] database_url`)."""
+        return database_location(self.path, self.config.database_url)
+
     def _new_desk(self) -> Desk:
         """A fresh store connection and the operations over it."""
-        store = Store(database_path(self.path), busy_timeout_ms=busy_timeout_ms())
         config = self.config
+        store = Store(self.database, busy_timeout_ms=busy_timeout_ms())
         return Desk(
             store,
             clock=clock_from_env(),

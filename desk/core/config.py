@@ -40,6 +40,9 @@ class Config:
     self_approve: bool = False
     """Whether an editor may approve a story whose English they wrote most of
     (`[desk] self_approve`, for a one-person desk)."""
+    database_url: str = ""
+    """The shared desk's PostgreSQL database (`[desk] database_url`, a `postgresql://`
+    URL; env DESK_DATABASE_URL); empty: the SQLite file in the desk home."""
     spelling: str = "en-GB"
     """The dictionary the English is spell-checked against, `en-GB` or `en-US`; `off`
     checks nothing (`[desk] spelling`)."""
@@ -95,7 +98,7 @@ def load_config(path: Path) -> Config:
         "export": {"profile", "folder", "timezone"},
         "glossary": {"folder"},
         "tui": {"arabic_display", "theme"},
-        "desk": {"editors", "self_approve", "spelling"},
+        "desk": {"editors", "self_approve", "spelling", "database_url"},
     }
     values: dict[str, str] = {}
     values_keys: dict[str, str] = {}
@@ -119,7 +122,7 @@ def load_config(path: Path) -> Config:
             allowed = CHOICES.get((table, key))
             if allowed and value not in allowed:
                 raise InputError(f"{path}: [{table}] {key} must be one of {', '.join(allowed)}")
-            name = key if key in ("credit", "timezone", "spelling") else f"{table}_{key}"
+            name = key if key in ("credit", "timezone", "spelling", "database_url") else f"{table}_{key}"
             values[name] = value
     if os.environ.get("DESK_TZ"):
         values["timezone"] = os.environ["DESK_TZ"]

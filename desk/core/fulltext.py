@@ -1,4 +1,5 @@
-"""Full-text search over every story's Arabic and English (SQLite FTS5).
+"""Full-text search over every story's Arabic and English (SQLite FTS5, or PostgreSQL's
+full text on the shared desk, with the same words, folds and query semantics).
 
 The index (`segment_search`, migration 005) holds each segment's Arabic, folded as
 below, and its English (the current text, or the draft while there is none). Triggers
@@ -9,18 +10,28 @@ Arabic is folded before it is indexed and before it is searched, as the glossary
 it: harakat and tatweel are dropped and the hamza carriers, alef, ta marbuta, alef
 maqsura and Persian yeh and keheh forms are unified, so اللاذقية finds
 اللَّاذِقِيَّة and إدلب finds ادلب. FTS5 folds case and Latin diacritics itself.
+
+On PostgreSQL the same document is a `tsvector` that desk builds itself (`document`):
+its own tokenizer splits as FTS5's unicode61 does (runs of letters and digits, case
+folded, diacritics dropped), the Arabic first and the English after a gap so that no
+phrase spans the two, and queries become a `tsquery` of the same words, phrases and
+prefixes (`ts_query`). Building the tokens in Python, not with PostgreSQL's parser,
+makes the result independent of the server's locale and text-search configuration.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from desk.core.arabic_folds import ARABIC_LETTER_FOLDS
 from desk.core.errors import InputError
 from desk.core.story import StoryStatus
+
+if TYPE_CHECKING:
+    from desk.core.store import Store
 
 # What the index folds, one character to one replacement ("" drops it): the glossary's
 # letter folds (`normalise_arabic`) and the common marks: harakat, superscript alef and
@@ -71,32 +82,122 @@ _TERM = re.compile(r'"([^"]*)"|([^\s"]+)')
 _WORD_CHAR = re.compile(r"\w", re.UNICODE)
 
 
-def match_expression(query: str) -> str:
-    """The FTS5 MATCH expression for what a person typed.
+def _terms(query: str) -> list[tuple[str, bool]]:
+    """The terms of what a person typed, folded: (text, whether it is a prefix).
 
     Words must all occur (in any order); "quoted words" must occur together, in that
     order; a word ending in `*` matches any word it starts (`Hass*`). Everything else
-    is taken literally: FTS5's own operators (AND, OR, NEAR, column filters) are not
-    parsed from the query, so no input can make the search fail.
+    is taken literally: no operators are parsed from the query, so no input can make
+    the search fail.
     """
     # Control characters and lone surrogates (from undecodable arguments) separate words.
     query = "".join(" " if unicodedata.category(c) in ("Cc", "Cs") else c for c in query)
-    parts: list[str] = []
+    terms: list[tuple[str, bool]] = []
     for phrase, word in _TERM.findall(query):
         term = phrase if phrase else word
         prefix = not phrase and term.endswith("*") and len(term) > 1
         term = fold(term.rstrip("*") if prefix else term)
         if not _WORD_CHAR.search(term):
             continue
+        terms.append((term, prefix))
+    if not terms:
+        raise InputError(f"nothing to search for in {query!r}: type a word or a name")
+    return terms
+
+
+def match_expression(query: str) -> str:
+    """The FTS5 MATCH expression for what a person typed (see `_terms`): FTS5's own
+    operators (AND, OR, NEAR, column filters) are quoted, never parsed."""
+    parts = []
+    for term, prefix in _terms(query):
         literal = '"' + term.replace('"', '""') + '"'
         parts.append(literal + ("*" if prefix else ""))
-    if not parts:
-        raise InputError(f"nothing to search for in {query!r}: type a word or a name")
     return " AND ".join(parts)
 
 
+# -- PostgreSQL: desk's own tokens, as FTS5's unicode61 makes them ----------------------
+
+MAX_LEXEME_BYTES = 2000
+"""PostgreSQL refuses a lexeme over 2 KiB; a longer token is cut (here and in queries)."""
+MAX_POSITION = 16_383
+"""The largest position a tsvector holds (later words share it)."""
+MAX_POSITIONS_PER_LEXEME = 256
+"""A tsvector keeps at most this many positions per lexeme."""
+MAX_DOCUMENT_BYTES = 900_000
+"""A tsvector is at most 1 MiB; lexemes past this budget are left out of the index."""
+
+
+def tokens(text: str) -> list[str]:
+    """The words of `text` as the index holds them: runs of letters, digits and private
+    use characters, lower-cased, with diacritics (combining marks) dropped."""
+    out: list[str] = []
+    current: list[str] = []
+    for ch in unicodedata.normalize("NFD", text.casefold()):
+        category = unicodedata.category(ch)
+        if category[0] in "LN" or category == "Co":
+            current.append(ch)
+        elif category[0] == "M":
+            continue
+        elif current:
+            out.append(_cut("".join(current)))
+            current = []
+    if current:
+        out.append(_cut("".join(current)))
+    return out
+
+
+def _cut(token: str) -> str:
+    """A token cut to MAX_LEXEME_BYTES of UTF-8, on a character boundary."""
+    data = token.encode("utf-8")
+    if len(data) <= MAX_LEXEME_BYTES:
+        return token
+    return data[:MAX_LEXEME_BYTES].decode("utf-8", "ignore")
+
+
+def _lexeme(token: str) -> str:
+    """A token as a quoted tsvector/tsquery lexeme."""
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def document(source: str, english: str) -> str:
+    """A segment's tsvector (as text, cast by the caller): its folded Arabic, then its
+    English two positions on, so that no phrase spans the two."""
+    positions: dict[str, list[int]] = {}
+    arabic = tokens(fold(source))
+    for i, token in enumerate(arabic, start=1):
+        positions.setdefault(token, []).append(min(i, MAX_POSITION))
+    for i, token in enumerate(tokens(english), start=len(arabic) + 2):
+        positions.setdefault(token, []).append(min(i, MAX_POSITION))
+    parts: list[str] = []
+    size = 0
+    for token, where in positions.items():
+        kept = sorted(set(where))[:MAX_POSITIONS_PER_LEXEME]
+        size += len(token.encode("utf-8")) + 2 * len(kept) + 8
+        if size > MAX_DOCUMENT_BYTES:
+            break
+        parts.append(_lexeme(token) + ":" + ",".join(map(str, kept)))
+    return " ".join(parts)
+
+
+def ts_query(query: str) -> str:
+    """The tsquery (as text) for what a person typed, with `_terms`' semantics: each
+    term is a phrase of its tokens (adjacent, in order), the last a prefix for `word*`."""
+    parts: list[str] = []
+    for term, prefix in _terms(query):
+        words = tokens(term)
+        if not words:
+            continue
+        lexemes = [_lexeme(w) for w in words]
+        if prefix:
+            lexemes[-1] += ":*"
+        parts.append("(" + " <-> ".join(lexemes) + ")")
+    if not parts:
+        raise InputError(f"nothing to search for in {query!r}: type a word or a name")
+    return " & ".join(parts)
+
+
 def search(
-    conn: sqlite3.Connection,
+    store: Store,
     query: str,
     *,
     status: StoryStatus | None = None,
@@ -109,21 +210,27 @@ def search(
     """
     if limit < 1:
         raise InputError(f"--limit must be at least 1 (got {limit})")
-    where = ["segment_search MATCH ?", "s.deleted_at = ''"]
-    params: list[object] = [match_expression(query)]
+    params: list[object]
+    if store.dialect == "postgresql":
+        where = ["g.search @@ ?::tsquery", "s.deleted_at = ''"]
+        params = [ts_query(query)]
+        source, order = "segments g", "g.id"
+    else:
+        where = ["segment_search MATCH ?", "s.deleted_at = ''"]
+        params = [match_expression(query)]
+        source, order = "segment_search f JOIN segments g ON g.id = f.rowid", "f.rowid"
     if status is not None:
         where.append("s.status = ?")
         params.append(status.value)
     params.append(limit)
-    rows = conn.execute(
+    rows: list[Any] = store.conn.execute(
         f"""
         SELECT s.slug, s.status, g.n, g.source, g.updated_at,
                {sql_english("g")} AS english
-        FROM segment_search f
-        JOIN segments g ON g.id = f.rowid
+        FROM {source}
         JOIN stories s ON s.id = g.story_id
         WHERE {" AND ".join(where)}
-        ORDER BY f.rowid DESC
+        ORDER BY {order} DESC
         LIMIT ?
         """,
         params,

@@ -14,7 +14,7 @@ from desk.app.service import Desk
 UI_BUSY_TIMEOUT_MS = 750
 """How long a save from the UI thread waits for another process's write lock. A save
 runs on the UI thread, so the screen is frozen while it waits: a command may wait
-10 s (desk.core.store.sqlite.BUSY_TIMEOUT_MS), the workbench gives up sooner, says
+10 s (desk.core.store.store.BUSY_TIMEOUT_MS), the workbench gives up sooner, says
 why, keeps the English in the box and retries a few seconds later."""
 
 

@@ -41,12 +41,12 @@ def test_no_module_outside_the_store_writes_sql() -> None:
 
 def test_the_check_sees_a_write() -> None:
     """The scan above finds the store's own writes (it can fail)."""
-    assert sql_writes(STORE / "sqlite.py")
+    assert sql_writes(STORE / "store.py")
 
 
 def test_one_function_inserts_revisions() -> None:
     """Only `Store.record` holds an `INSERT INTO revisions`; no other name writes one."""
-    tree = ast.parse((STORE / "sqlite.py").read_text(encoding="utf-8"))
+    tree = ast.parse((STORE / "store.py").read_text(encoding="utf-8"))
     writers = set()
     for func in ast.walk(tree):
         if isinstance(func, ast.FunctionDef):

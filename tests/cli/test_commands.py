@@ -15,6 +15,8 @@ from tests.helpers.cli import DeskCli
 from tests.helpers.paths import SAMPLES
 from tests.helpers.stories import import_sample, write_small
 
+pytestmark = pytest.mark.both_backends
+
 COMMANDS = sorted(main.commands)
 
 

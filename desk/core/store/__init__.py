@@ -9,6 +9,6 @@ the check and backup of `desk db`, `spelling_index.py` the audit's index.
 
 from __future__ import annotations
 
-from desk.core.store.sqlite import BUSY_TIMEOUT_MS, Revision, Store, StorySummary, utc_now
+from desk.core.store.store import BUSY_TIMEOUT_MS, Revision, Store, StorySummary, utc_now
 
 __all__ = ["BUSY_TIMEOUT_MS", "Revision", "Store", "StorySummary", "utc_now"]

@@ -182,7 +182,7 @@ def is_full(exc: sqlite3.Error, folder: Path) -> bool:
         return False
 
 
-def damaged(path: Path, what: str) -> DamagedError:
+def damaged(path: Path | str, what: str) -> DamagedError:
     """The one message for a damaged database: what was found, and what to do."""
     error = DamagedError(
         f"the desk database {path} is damaged ({what}); desk writes nothing more to it: "

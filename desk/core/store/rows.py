@@ -55,7 +55,7 @@ class StorySummary:
 
 
 @contextmanager
-def decoding(path: Path, what: str) -> Iterator[None]:
+def decoding(path: Path | str, what: str) -> Iterator[None]:
     """Rows desk cannot make sense of (a status or JSON no desk writes) are damage."""
     try:
         yield

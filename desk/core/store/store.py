@@ -1,4 +1,11 @@
-"""The SQLite store: one file per desk home, migrated on open, with an append-only log."""
+"""The store: an SQLite file per desk home (the embedded default), or one PostgreSQL
+database a whole desk shares; the same tables, SQL and behaviour on both.
+
+The SQL here is written once, with `?` placeholders; `PgConnection` takes it to
+PostgreSQL. Where the two differ (opening, the write lock, the search index) `dialect`
+says which. Every write is a transaction taken up front, and writes are serialised on
+both: SQLite's BEGIN IMMEDIATE, PostgreSQL's transaction-scoped advisory lock.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from desk.core.errors import ConflictError, DamagedError, DeskError, NotFoundError
+from desk.core.fulltext import document
+from desk.core.store.connection import Connection
 from desk.core.store.migrations import applied, migrate
 from desk.core.store.opening import connect, failure, is_damage
+from desk.core.store.postgres import WRITE_LOCK, PgConnection, is_url
 from desk.core.store.rows import (
     Revision,
     StorySummary,
@@ -31,31 +41,70 @@ locked"): a command can wait this long; the workbench sets a shorter one."""
 
 
 class Store:
-    """Stories, segments and revisions in one SQLite file (WAL, foreign keys, busy timeout)."""
+    """Stories, segments and revisions in one SQLite file (WAL, foreign keys, busy
+    timeout) or one PostgreSQL database (`postgresql://` URL)."""
 
     def __init__(
-        self, path: Path, *, upto: str | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+        self,
+        path: Path | str,
+        *,
+        upto: str | None = None,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        migrate_schema: bool | None = None,
     ) -> None:
         """Open (creating if needed) and migrate the database; `upto` stops at a migration.
+
+        `path` is the SQLite file, or a PostgreSQL URL. An SQLite database is migrated
+        as it opens; a PostgreSQL one only with `migrate_schema` (`desk db migrate`:
+        many people share it), and is refused while it lacks a migration.
 
         An up-to-date database is only read here: no write lock, so a reader opens while
         another desk writes. A read-only file or mount opens read-only (`read_only` says
         why) and serves every reading command. Raises UnavailableError (locked past the
-        busy timeout, unreadable), DamagedError or SchemaError (a newer desk's database).
+        busy timeout, unreadable, the server unreachable), DamagedError or SchemaError
+        (a newer desk's database, or a shared one that needs `desk db migrate`).
         """
-        self.path = path
         self.damage: sqlite3.Error | DamagedError | None = None
         """The damage SQLite reported during a write, or desk found in a row it read, if
         any: no write follows it."""
-        self.conn, self.read_only = connect(path, busy_timeout_ms)
+        self.conn: Connection
+        self.dialect = "postgresql" if isinstance(path, str) and is_url(path) else "sqlite"
+        self.migrated: list[str] = []
+        """The migrations this opening applied."""
+        if self.dialect == "postgresql":
+            assert isinstance(path, str)
+            pg = PgConnection(path, lock_timeout_ms=busy_timeout_ms)
+            self.path: Path | str = pg.where
+            self.url = path
+            self.conn, self.read_only = pg, ""
+            try:
+                self.migrated = migrate(
+                    pg, self.write, path=pg.where, upto=upto,
+                    apply=bool(migrate_schema) or upto is not None,
+                )  # fmt: skip
+            except DeskError:
+                pg.close()
+                raise
+            return
+        self.path = Path(path)
+        self.url = ""
+        self.conn, self.read_only = connect(self.path, busy_timeout_ms)
         try:
-            migrate(self.conn, self.write, path=path, upto=upto, read_only=self.read_only)
+            self.migrated = migrate(
+                self.conn, self.write, path=self.path, upto=upto, read_only=self.read_only,
+                apply=migrate_schema is not False,
+            )  # fmt: skip
         except (sqlite3.Error, UnicodeDecodeError) as exc:
             self.conn.close()
-            raise failure(exc, path) from None
+            raise failure(exc, self.path) from None
         except DeskError:
             self.conn.close()
             raise
+
+    @property
+    def where(self) -> str:
+        """The database as messages name it (a PostgreSQL URL without its password)."""
+        return str(self.path)
 
     def close(self) -> None:
         """Close the connection."""
@@ -63,21 +112,33 @@ class Store:
 
     def set_busy_timeout(self, ms: int) -> None:
         """From now on a write waits at most `ms` ms for another writer's lock."""
-        self.conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
+        if isinstance(self.conn, PgConnection):
+            self.conn.lock_timeout_ms = int(ms)
+            self.conn.execute(f"SET lock_timeout = {int(ms)}")
+        else:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
 
     def applied_migrations(self) -> list[str]:
         """Names of the migrations recorded in this database, in order applied."""
         return applied(self.conn)
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction taken up front (BEGIN IMMEDIATE), so readers never deadlock it.
+    def write(self) -> Iterator[Connection]:
+        """A write transaction taken up front (SQLite's BEGIN IMMEDIATE; on PostgreSQL
+        the desk's advisory write lock), so readers never deadlock it and writers take
+        turns.
 
         After SQLite has reported damage to this connection, or desk read a row no desk
-        writes, nothing more is written: the damage is raised again instead.
+        writes, nothing more is written: the damage is raised again instead. On
+        PostgreSQL a failed COMMIT (the connection lost) means nothing was saved, as far
+        as anyone may count on: the error says so.
         """
         if self.damage is not None:
             raise self.damage
+        if isinstance(self.conn, PgConnection):
+            with self._pg_write(self.conn) as conn:
+                yield conn
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -94,6 +155,22 @@ class Store:
                 self.damage = exc
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _pg_write(self, conn: PgConnection) -> Iterator[Connection]:
+        """`write` on PostgreSQL: BEGIN, the advisory write lock, COMMIT."""
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+            yield conn
+        except BaseException:
+            conn.rollback_quietly()
+            raise
+        try:
+            conn.execute("COMMIT")
+        except DeskError:
+            conn.rollback_quietly()
             raise
 
     @contextmanager
@@ -222,13 +299,14 @@ class Store:
 
     # -- writing (call inside `write()`) ----------------------------------------
 
-    def insert_story(self, conn: sqlite3.Connection, story: Story) -> int:
+    def insert_story(self, conn: Connection, story: Story) -> int:
         """Insert a story and its segments; returns the story id."""
         cur = conn.execute(
             """
             INSERT INTO stories (slug, headline_ar, status, standfirst, outlet, source_url,
                 source_date, byline, keywords, credit, source_file, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            RETURNING id
             """,
             (
                 story.slug,
@@ -246,13 +324,14 @@ class Store:
                 story.updated_at,
             ),
         )
-        story_id = int(cur.lastrowid or 0)
+        story_id = int(cur.fetchone()[0])
         for seg in story.segments:
             cur = conn.execute(
                 """
                 INSERT INTO segments (story_id, n, paragraph, role, source, draft, text, status,
                     engine, model, drafted_at, updated_at, updated_by, version)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                RETURNING id
                 """,
                 (
                     story_id,
@@ -271,13 +350,14 @@ class Store:
                     seg.version,
                 ),
             )
-            seg.id = int(cur.lastrowid or 0)
+            seg.id = int(cur.fetchone()[0])
+            self.index_segment(conn, seg)
         story.id = story_id
         return story_id
 
     def record(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         story_id: int,
         *,
         author: str,
@@ -304,6 +384,7 @@ class Store:
             INSERT INTO revisions
                 (story_id, segment_id, author, at, kind, before, after, note, visit)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            RETURNING id
             """,
             (
                 story_id,
@@ -317,11 +398,12 @@ class Store:
                 visit,
             ),
         )
+        revision_id = int(cur.fetchone()[0])
         conn.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (at, story_id))
-        return int(cur.lastrowid or 0)
+        return revision_id
 
     def _save_segment(
-        self, conn: sqlite3.Connection, seg: Segment, *, expected_version: int
+        self, conn: Connection, seg: Segment, *, expected_version: int
     ) -> None:
         """Write a segment's text and status if nobody changed it since `expected_version`."""
         if seg.id is None:
@@ -356,8 +438,18 @@ class Store:
                 f"their text: {row['text'] if row else ''!r}"
             )
         seg.version = expected_version + 1
+        self.index_segment(conn, seg)
 
-    def set_story_fields(self, conn: sqlite3.Connection, story_id: int, **fields: str) -> None:
+    def index_segment(self, conn: Connection, seg: Segment) -> None:
+        """Bring a written segment's search document up to date. SQLite's triggers keep
+        its FTS5 index; on PostgreSQL desk builds the tsvector itself (`document`)."""
+        if self.dialect == "postgresql":
+            conn.execute(
+                "UPDATE segments SET search = ?::tsvector WHERE id = ?",
+                (document(seg.source, seg.text or seg.draft), seg.id),
+            )
+
+    def set_story_fields(self, conn: Connection, story_id: int, **fields: str) -> None:
         """Update columns of one story row (names are fixed by callers, never user input)."""
         allowed = {
             "status",
