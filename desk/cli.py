@@ -41,6 +41,7 @@ def main(ctx: click.Context, home: Path | None, arabic_display: str | None) -> N
       desk                              # the workbench (TUI); `desk open SLUG` opens a story
     """
     ctx.obj = Home.at(home)
+    ctx.call_on_close(ctx.obj.close)
     ctx.meta["desk.arabic_display"] = arabic_display  # `desk open` falls back to it
     if ctx.invoked_subcommand is None:
         workbench.run(ctx.obj, arabic_display=arabic_display)

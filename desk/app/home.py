@@ -103,6 +103,13 @@ class Home:
         """
         return self._new_desk()
 
+    def close(self) -> None:
+        """Close the store connection `desk` opened, if it did (a shared desk's server
+        counts its connections: each command gives its own back when it ends)."""
+        opened = self.__dict__.pop("desk", None)
+        if opened is not None:
+            opened.store.close()
+
     @contextmanager
     def open(self) -> Iterator[Desk]:
         """The operations over a connection of its own, closed afterwards (for a worker)."""

@@ -22,6 +22,8 @@ from desk.core.story import RevisionKind, SegmentStatus
 from tests.helpers.libretranslate import FakeServer, fake_libretranslate, translations
 from tests.helpers.paths import SAMPLES
 
+pytestmark = pytest.mark.both_backends
+
 SLUG = "hassakeh-water"
 CLOCK = "2015-05-17T06:00:00+00:00"
 PROVENANCE = Provenance(engine="test-engine", package="reversing", at=CLOCK)

@@ -12,6 +12,8 @@ from desk.app.service import GateRefused
 from desk.core.errors import ConflictError, RefusedError
 from desk.core.story import RevisionKind, SegmentStatus, StoryStatus, WorkflowError
 
+pytestmark = pytest.mark.both_backends
+
 SLUG = "lattakia-offensive"
 
 

@@ -12,6 +12,8 @@ from desk.core.engine.packages import demo_package_file
 from tests.helpers.cli import DeskCli
 from tests.helpers.paths import SAMPLES
 
+pytestmark = pytest.mark.both_backends
+
 SLUG = "hassakeh-water"
 SOURCE = SAMPLES / f"{SLUG}.ar.md"
 

@@ -12,6 +12,8 @@ import pytest
 from tests.helpers.cli import DeskCli
 from tests.helpers.stories import KINDS_AR, KINDS_EN, KINDS_EXPECTED, kinds_glossary
 
+pytestmark = pytest.mark.both_backends
+
 SLUG = "kinds"
 
 

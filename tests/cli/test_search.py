@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from desk.app.home import Home
 from tests.helpers.cli import DeskCli
+
+pytestmark = pytest.mark.both_backends
 
 
 def test_search_command(desk: DeskCli, env: Home) -> None:

@@ -11,6 +11,8 @@ import pytest
 from tests.helpers.cli import DeskCli
 from tests.helpers.paths import GOLDEN, SAMPLES
 
+pytestmark = pytest.mark.both_backends
+
 SLUG = "lattakia-offensive"
 UPDATE = os.environ.get("DESK_UPDATE_GOLDEN") == "1"
 

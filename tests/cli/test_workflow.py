@@ -10,6 +10,8 @@ import pytest
 from tests.helpers.cli import DeskCli
 from tests.helpers.stories import write_small
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def story(desk: DeskCli, tmp_path: Path) -> str:

@@ -21,6 +21,8 @@ from desk.core.story import StoryStatus
 from tests.helpers.paths import FIXTURES
 from tests.helpers.stories import import_sample
 
+pytestmark = pytest.mark.both_backends
+
 
 def slugs_and_numbers(env: Home, query: str, **kwargs: object) -> list[tuple[str, int]]:
     """(slug, segment) of every hit, in order."""

@@ -22,9 +22,13 @@ import time
 from itertools import pairwise
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.cli import DeskCli
 from tests.helpers.paths import ROOT
 from tests.helpers.stories import write_small
+
+pytestmark = pytest.mark.both_backends
 
 EDITED = "douma-raids"
 EXPORTED = "douma-export"
