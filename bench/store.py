@@ -37,7 +37,6 @@ import argparse
 import os
 import random
 import resource
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -54,6 +53,7 @@ from bench.table import Row, write_rows
 from desk.core.glossary.model import load_folder
 from desk.core.glossary.spellings import spellings_in
 from desk.core.store import Store
+from desk.core.store.connection import Connection
 from desk.core.store.spelling_index import Spelling, refresh
 from desk.locations import database_path
 
@@ -187,7 +187,7 @@ def composed_extractor() -> Callable[[str], list[Spelling]]:
     return extract
 
 
-def check_index(conn: sqlite3.Connection, rng: random.Random) -> None:
+def check_index(conn: Connection, rng: random.Random) -> None:
     """Fail unless the index holds desk's own extraction for CHECKED random segments."""
     top = conn.execute("SELECT MAX(id) FROM segments").fetchone()[0]
     for segment_id in rng.sample(range(1, top + 1), min(CHECKED, top)):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -64,7 +65,7 @@ def pg_url(pg_cluster: Cluster) -> Iterator[str]:
     """A fresh desk database (migrated) on the session's cluster, dropped afterwards."""
     url = pg_cluster.create_database(template=TEMPLATE)
     yield url
-    pg_cluster.drop_database(url.rsplit("/", 1)[1].split("?", 1)[0])
+    pg_cluster.drop_database(urlsplit(url).path.lstrip("/"))
 
 
 @pytest.fixture(autouse=True)

@@ -122,7 +122,11 @@ def load_config(path: Path) -> Config:
             allowed = CHOICES.get((table, key))
             if allowed and value not in allowed:
                 raise InputError(f"{path}: [{table}] {key} must be one of {', '.join(allowed)}")
-            name = key if key in ("credit", "timezone", "spelling", "database_url") else f"{table}_{key}"
+            name = (
+                key
+                if key in ("credit", "timezone", "spelling", "database_url")
+                else f"{table}_{key}"
+            )
             values[name] = value
     if os.environ.get("DESK_TZ"):
         values["timezone"] = os.environ["DESK_TZ"]

@@ -41,7 +41,7 @@ def check(path: Path, *, busy_timeout_ms: int) -> Checked:
     schema = ""
     try:
         try:
-            schema = _schema(applied(conn))
+            schema = describe_schema(applied(conn))
             rows = conn.execute(f"PRAGMA integrity_check({MAX_PROBLEMS})").fetchall()
             problems += [str(row[0]) for row in rows if str(row[0]) != "ok"]
             for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchmany(
@@ -58,7 +58,7 @@ def check(path: Path, *, busy_timeout_ms: int) -> Checked:
     return Checked(problems[:MAX_PROBLEMS], schema)
 
 
-def _schema(done: list[str]) -> str:
+def describe_schema(done: list[str]) -> str:
     """The schema's state in words: current, older (missing migrations) or newer."""
     known = [m.name for m in MIGRATIONS]
     unknown = [name for name in done if name not in known]

@@ -363,7 +363,7 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 
 def dialect_of(conn: Connection) -> str:
-    """"postgresql" for the shared desk's connection, else "sqlite"."""
+    """ "postgresql" for the shared desk's connection, else "sqlite"."""
     return str(getattr(conn, "dialect", "sqlite"))
 
 
@@ -413,9 +413,9 @@ def migrate(
             f"the desk database {path} {what}: it needs migration {missing[0].name!r}{more}; "
             "`desk db migrate` applies them (once, for everyone using it)"
         )
-    if missing and dialect == "sqlite":
-        if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+    wal = dialect != "sqlite" or conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    if missing and not wal:
+        conn.execute("PRAGMA journal_mode = WAL")
     if missing:
         with begin() as tx:
             tx.execute(

@@ -158,6 +158,21 @@ class PgConnection:
         except psycopg.Error as exc:
             raise self.failure(exc) from None
 
+    def stream(self, sql: str, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of a query, `batch` at a time, through a server-side cursor (inside a
+        transaction): a table of any size without holding it all in memory."""
+        import psycopg
+
+        self._ensure()
+        try:
+            with self._conn.cursor(name="desk_stream") as cur:
+                cur.itersize = batch
+                cur.execute(sql)
+                while rows := cur.fetchmany(batch):
+                    yield [tuple(r) for r in rows]
+        except psycopg.Error as exc:
+            raise self.failure(exc) from None
+
     @property
     def in_transaction(self) -> bool:
         """Whether a transaction is open (False on a broken connection: nothing to undo)."""
@@ -226,9 +241,7 @@ def statement_timeout_ms() -> int:
     if not raw:
         return STATEMENT_TIMEOUT_MS
     if not raw.isdigit() or not 1 <= int(raw) <= 86_400_000:
-        raise InputError(
-            f"$DESK_STATEMENT_TIMEOUT_MS = {raw!r}: give milliseconds, 1 to 86400000"
-        )
+        raise InputError(f"$DESK_STATEMENT_TIMEOUT_MS = {raw!r}: give milliseconds, 1 to 86400000")
     return int(raw)
 
 

@@ -15,11 +15,12 @@ totals, however large the archive.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import NamedTuple
+
+from desk.core.store.connection import Connection
 
 BATCH = 500
 """Segments brought up to date per write transaction."""
@@ -37,13 +38,13 @@ class Total(NamedTuple):
     stories: int
 
 
-def pending(conn: sqlite3.Connection) -> int:
+def pending(conn: Connection) -> int:
     """How many segments wait to be brought into the index."""
     return int(conn.execute("SELECT COUNT(*) FROM spelling_queue").fetchone()[0])
 
 
 def refresh(
-    begin: Callable[[], AbstractContextManager[sqlite3.Connection]],
+    begin: Callable[[], AbstractContextManager[Connection]],
     *,
     extract: Callable[[str], Iterable[Spelling]],
     batch: int = BATCH,
@@ -64,7 +65,7 @@ def refresh(
 
 
 def _refresh_batch(
-    conn: sqlite3.Connection, extract: Callable[[str], Iterable[Spelling]], batch: int
+    conn: Connection, extract: Callable[[str], Iterable[Spelling]], batch: int
 ) -> int:
     """Process up to `batch` queued segments inside the caller's transaction (TypeError for
     a text no desk writes: the caller reads it as damage).
@@ -115,7 +116,7 @@ def _refresh_batch(
     return len(rows)
 
 
-def _move(conn: sqlite3.Connection, story_id: int, key: str, surface: str, delta: int) -> None:
+def _move(conn: Connection, story_id: int, key: str, surface: str, delta: int) -> None:
     """Add `delta` occurrences of a spelling to a story and to the archive's totals."""
     row = conn.execute(
         "SELECT occurrences FROM story_spellings WHERE story_id = ? AND key = ? AND surface = ?",
@@ -151,7 +152,7 @@ def _move(conn: sqlite3.Connection, story_id: int, key: str, surface: str, delta
     )
 
 
-def totals(conn: sqlite3.Connection) -> list[Total]:
+def totals(conn: Connection) -> list[Total]:
     """Every spelling in the archive (as of the last refresh)."""
     return [
         Total(key, surface, int(occurrences), int(stories))
@@ -161,7 +162,7 @@ def totals(conn: sqlite3.Connection) -> list[Total]:
     ]
 
 
-def stories_using(conn: sqlite3.Connection, key: str, surface: str, limit: int) -> list[str]:
+def stories_using(conn: Connection, key: str, surface: str, limit: int) -> list[str]:
     """Slugs of up to `limit` stories using a spelling, newest story first."""
     rows = conn.execute(
         """
@@ -173,7 +174,7 @@ def stories_using(conn: sqlite3.Connection, key: str, surface: str, limit: int) 
     return [str(row[0]) for row in rows]
 
 
-def stories_with_key(conn: sqlite3.Connection, key: str) -> int:
+def stories_with_key(conn: Connection, key: str) -> int:
     """How many stories use any spelling with this key."""
     row = conn.execute(
         "SELECT COUNT(DISTINCT story_id) FROM story_spellings WHERE key = ?", (key,)

@@ -402,9 +402,7 @@ class Store:
         conn.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (at, story_id))
         return revision_id
 
-    def _save_segment(
-        self, conn: Connection, seg: Segment, *, expected_version: int
-    ) -> None:
+    def _save_segment(self, conn: Connection, seg: Segment, *, expected_version: int) -> None:
         """Write a segment's text and status if nobody changed it since `expected_version`."""
         if seg.id is None:
             raise ValueError("segment has no id")
