@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,11 +23,12 @@ from desk.app.home import Home
 from desk.app.segment_filter import SegmentFilter, matches, shown
 from desk.app.service import Desk, EditResult, GateRefused
 from desk.app.spelling import Spelling
-from desk.core.errors import DeskError, InputError, RefusedError
+from desk.core.errors import DeskError, InputError, RefusedError, UnavailableError
 from desk.core.glossary.findings import Finding
 from desk.core.glossary.stories import check_story
 from desk.core.qa import Problem
 from desk.core.store import Revision
+from desk.core.store.live import LEASE_SECONDS
 from desk.core.story import (
     EDITABLE_STATUSES,
     Segment,
@@ -66,6 +68,12 @@ class EditorSession:
         """The present visit to the current segment: its saves undo as one change."""
         self.spelling = Spelling()
         """Words of the English the dictionary does not know (advice, not a gate item)."""
+        self.session_id = uuid.uuid4().hex
+        """This editor's session, as its leases name it."""
+        self.others: dict[int, str] = {}
+        """Segments others are typing in now (their leases), by number: who."""
+        self._leased: tuple[int, float] | None = None
+        """The segment this session holds a lease on, and when it was last renewed."""
 
     @property
     def desk(self) -> Desk:
@@ -89,10 +97,45 @@ class EditorSession:
         seg = self.story.segment(n)
         if n != self.current or not self.visit:
             self.new_visit()
+        if n != self.current:
+            self.leave()
         self.current = n
         self.numbers.start(n)
         self.base_version = seg.version
         return seg
+
+    # -- the live desk: leases -------------------------------------------------------
+
+    def typing(self) -> str | None:
+        """The person typed in the current segment: take or renew its lease (at most
+        every third of its life); the name of someone else who holds it, if anyone."""
+        now = time.monotonic()
+        leased = self._leased
+        if leased and leased[0] == self.current and now - leased[1] < LEASE_SECONDS / 3:
+            return None
+        try:
+            other = self.desk.store.take_lease(
+                self.story.id or 0, self.current, self.author, self.session_id
+            )
+        except DeskError:
+            return None  # a lease is a courtesy: the save says what is wrong with the store
+        if other is None:
+            self._leased = (self.current, now)
+        return other
+
+    def leave(self) -> None:
+        """Drop this session's lease, if it holds one (never fails the caller)."""
+        if self._leased is None:
+            return
+        self._leased = None
+        with contextlib.suppress(DeskError, sqlite3.Error, OSError):
+            self.desk.store.drop_lease(self.story.id or 0, self.session_id)
+
+    def refresh_leases(self) -> dict[int, str]:
+        """Read who else is typing where (kept in `others`; unchanged if the store is away)."""
+        with contextlib.suppress(DeskError, sqlite3.Error):
+            self.others = self.desk.store.leases(self.story.id or 0, besides=self.session_id)
+        return self.others
 
     def new_visit(self) -> None:
         """Saves from now on are a change of their own (an undo is never folded into the
@@ -111,7 +154,7 @@ class EditorSession:
         opened, or that segment is gone)."""
         try:
             n = int(self.desk.store.setting(self._position_key, "0"))
-        except (ValueError, sqlite3.Error):
+        except (ValueError, sqlite3.Error, DeskError):
             return None
         return n if any(s.n == n for s in self.story.segments) else None
 
@@ -278,7 +321,7 @@ class EditorSession:
                 self.slug, n, text, author=self.author, expected_version=self.base_version,
                 visit=self.visit,
             )  # fmt: skip
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError, UnavailableError) as exc:
             where = self.keep(n, text)
             kept = f"kept in {where}" if where else "the disk refused to keep it too"
             raise NotSaved(

@@ -44,7 +44,7 @@ def search_cmd(home: Home, query: str, status: str | None, limit: int, as_json: 
       desk search 'Hass*'
     """
     hits = search(
-        home.desk.store, query, status=StoryStatus(status) if status else None, limit=limit
+        home.desk.store.conn, query, status=StoryStatus(status) if status else None, limit=limit
     )
     if as_json:
         emit_json([output.hit_json(hit) for hit in hits])

@@ -24,14 +24,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from desk.core.arabic_folds import ARABIC_LETTER_FOLDS
 from desk.core.errors import InputError
 from desk.core.story import StoryStatus
 
-if TYPE_CHECKING:
-    from desk.core.store import Store
+
+class Reader(Protocol):
+    """A store connection (SQLite's, or the shared desk's with `dialect` "postgresql")."""
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> Any:
+        """Run one statement."""
+
 
 # What the index folds, one character to one replacement ("" drops it): the glossary's
 # letter folds (`normalise_arabic`) and the common marks: harakat, superscript alef and
@@ -197,7 +202,7 @@ def ts_query(query: str) -> str:
 
 
 def search(
-    store: Store,
+    conn: Reader,
     query: str,
     *,
     status: StoryStatus | None = None,
@@ -211,7 +216,7 @@ def search(
     if limit < 1:
         raise InputError(f"--limit must be at least 1 (got {limit})")
     params: list[object]
-    if store.dialect == "postgresql":
+    if getattr(conn, "dialect", "sqlite") == "postgresql":
         where = ["g.search @@ ?::tsquery", "s.deleted_at = ''"]
         params = [ts_query(query)]
         source, order = "segments g", "g.id"
@@ -223,7 +228,7 @@ def search(
         where.append("s.status = ?")
         params.append(status.value)
     params.append(limit)
-    rows: list[Any] = store.conn.execute(
+    rows: list[Any] = conn.execute(
         f"""
         SELECT s.slug, s.status, g.n, g.source, g.updated_at,
                {sql_english("g")} AS english

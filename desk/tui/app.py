@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from desk.app.home import Home, author_is_login_name, resolve_author
+from desk.core.errors import DeskError
+from desk.core.store.live import Change, Listener
 from desk.tui.context import Workbench
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.help import HelpScreen
@@ -24,6 +28,11 @@ from desk.tui.signals import catch_stops, end_later, guard_resume, release_stops
 if TYPE_CHECKING:
     from desk.core.engine.base import Engine
     from desk.core.glossary.enforce import Enforcer
+
+LISTEN_SECONDS = 0.25
+"""How long the shared desk's listener waits for news before it looks again."""
+RECONNECT_SECONDS = 2.0
+"""While the shared desk's server is away, how often the listener tries it again."""
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 """The `[tui] theme` setting's values and the Textual themes they name."""
@@ -102,6 +111,32 @@ class DeskApp(App[None]):
         self.push_screen(StoryListScreen(self.workbench))
         if self.start_slug is not None:
             self.push_screen(EditorScreen(self.workbench, self.start_slug))
+        listener = self.workbench.desk.store.listener()
+        if listener is not None:
+            self.listen(listener)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="live")
+    def listen(self, listener: Listener) -> None:
+        """A shared desk's news: others' saves and leases, handed to the screen shown
+        within LISTEN_SECONDS; while the server is away, tried again every few seconds."""
+        worker = get_current_worker()
+        try:
+            while not worker.is_cancelled:
+                try:
+                    changes = listener.wait(LISTEN_SECONDS)
+                except DeskError:
+                    time.sleep(RECONNECT_SECONDS)
+                    continue
+                if changes and not worker.is_cancelled:
+                    self.call_from_thread(self.others_changed, changes)
+        finally:
+            listener.close()
+
+    def others_changed(self, changes: list[Change]) -> None:
+        """Tell the screen shown (the story list, an editor) what others changed."""
+        screen = self.screen
+        if isinstance(screen, StoryListScreen | EditorScreen):
+            screen.others_changed(changes)
 
     def action_toggle_theme(self) -> None:
         """Dark to light and back (Textual's built-in themes; the layout is in desk.tcss)."""

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.both_backends
 
 def slugs_and_numbers(env: Home, query: str, **kwargs: object) -> list[tuple[str, int]]:
     """(slug, segment) of every hit, in order."""
-    return [(h.slug, h.n) for h in search(env.desk.store, query, **kwargs)]  # type: ignore[arg-type]
+    return [(h.slug, h.n) for h in search(env.desk.store.conn, query, **kwargs)]  # type: ignore[arg-type]
 
 
 def test_arabic_is_found_with_or_without_harakat_and_alef_forms(env: Home) -> None:
@@ -77,7 +77,7 @@ def test_newest_first_and_limit(env: Home) -> None:
     assert len(hits) == 5
     assert hits[0][0] == "hassakeh-water"
     with pytest.raises(InputError, match="at least 1"):
-        search(env.desk.store, "the", limit=0)
+        search(env.desk.store.conn, "the", limit=0)
 
 
 def test_edits_status_and_deletion_reach_the_index(env: Home) -> None:
@@ -105,7 +105,7 @@ def test_no_query_makes_the_search_fail(env: Home, query: str) -> None:
         expression = match_expression(query)
     except InputError:
         return
-    search(env.desk.store, query, limit=3)
+    search(env.desk.store.conn, query, limit=3)
     assert expression
 
 
@@ -114,8 +114,8 @@ def test_old_database_is_indexed_when_migrated(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     shutil.copy(FIXTURES / "schema-001.sqlite", path)
     store = Store(path)
-    assert [h.n for h in search(store, "Lattakia")] == [1]
-    assert [h.n for h in search(store, "regime forces")] == [2]
+    assert [h.n for h in search(store.conn, "Lattakia")] == [1]
+    assert [h.n for h in search(store.conn, "regime forces")] == [2]
 
 
 def test_the_index_is_plain_sqlite(env: Home) -> None:

@@ -412,6 +412,19 @@ include_if_exists = 'port.conf'
             raise RuntimeError("the cluster is stopped")
         self._pg_ctl("restart", "-m", mode, "-w", "-t", "60")
 
+    def pause(self, mode: str = "immediate") -> None:
+        """Stop the server as a crash or an administrator would, keeping its folders,
+        socket and port for `resume`: clients meanwhile find no server."""
+        if self._stopped:
+            raise RuntimeError("the cluster is stopped")
+        self._pg_ctl("stop", "-m", mode, "-w", "-t", "60")
+
+    def resume(self) -> None:
+        """Start the server `pause` stopped, waiting until it accepts connections."""
+        if self._stopped:
+            raise RuntimeError("the cluster is stopped")
+        self._pg_ctl("start", "-w", "-t", "60")
+
     def stop(self) -> None:
         """Stop the server (pg_ctl stop -m fast) and remove its socket folder. Safe to call
         again, and called at exit."""

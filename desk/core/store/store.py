@@ -18,6 +18,7 @@ from pathlib import Path
 
 from desk.core.errors import ConflictError, DamagedError, DeskError, NotFoundError
 from desk.core.fulltext import document
+from desk.core.store import live
 from desk.core.store.connection import Connection
 from desk.core.store.migrations import applied, migrate
 from desk.core.store.opening import connect, failure, is_damage
@@ -297,6 +298,28 @@ class Store:
                     (key, value, utc_now(), author),
                 )
 
+    # -- the live desk: leases and news of others' saves (desk/core/store/live.py) ----
+
+    def take_lease(self, story_id: int, n: int, holder: str, session: str) -> str | None:
+        """Take or renew the lease of segment `n`; the name of another holder, if any."""
+        with self.write() as conn:
+            return live.take(conn, story_id, n, holder, session)
+
+    def drop_lease(self, story_id: int, session: str, n: int | None = None) -> None:
+        """Drop this session's lease of segment `n` (all of the story's with None)."""
+        with self.write() as conn:
+            live.drop(conn, story_id, session, n)
+
+    def leases(self, story_id: int, *, besides: str = "") -> dict[int, str]:
+        """Segment → holder of the story's live leases, other than session `besides`."""
+        return live.held(self.conn, story_id, besides=besides)
+
+    def listener(self) -> live.Listener | None:
+        """A listener for others' changes (None on SQLite, which sends no news)."""
+        if isinstance(self.conn, PgConnection):
+            return live.Listener(self.conn)
+        return None
+
     # -- writing (call inside `write()`) ----------------------------------------
 
     def insert_story(self, conn: Connection, story: Story) -> int:
@@ -400,6 +423,7 @@ class Store:
         )
         revision_id = int(cur.fetchone()[0])
         conn.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (at, story_id))
+        live.announce(conn, story_id, segment.n if segment else None, author, "revision")
         return revision_id
 
     def _save_segment(self, conn: Connection, seg: Segment, *, expected_version: int) -> None:

@@ -13,11 +13,12 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, TextArea
 
 from desk.app.editing import EditorSession, NotSaved
 from desk.app.segment_filter import SegmentFilter, Show
 from desk.core.errors import ConflictError, DeskError
+from desk.core.store.live import Change
 from desk.core.story import Story, StoryStatus
 from desk.tui.context import Workbench
 from desk.tui.screens import editor_messages as messages
@@ -85,6 +86,7 @@ class EditorScreen(Screen[None]):
         self.show_segment(first)
         self.editor.focus()
         self.scan(self.session.story)
+        self.show_leases()
 
     def on_resize(self, event: events.Resize) -> None:
         """Below COMPACT_ROWS rows, the compact layout (desk.tcss `-compact`)."""
@@ -100,7 +102,9 @@ class EditorScreen(Screen[None]):
         """Redraw the header and the current segment's read-only panes."""
         s = self.session
         showing = "" if s.filter.show == Show.ALL else f"showing {s.filter.label} (F7)"
-        activity = " │ ".join(filter(None, (showing, self.redrafter.activity)))
+        typing = ", ".join(f"{who} in {n}" for n, who in sorted(s.others.items()))
+        typing = f"✎ {typing}" if typing else ""
+        activity = " │ ".join(filter(None, (showing, typing, self.redrafter.activity)))
         self.query_one(StatusHeader).show(
             s.story, s.total_findings(), self.workbench.author, activity
         )
@@ -127,6 +131,43 @@ class EditorScreen(Screen[None]):
         """Redraw segment `n`'s row of the table."""
         count = len((self.session.findings or {}).get(n, []))
         self.query_one(SegmentTable).update_segment(self.session.segment(n), count)
+
+    # -- the live desk: others' saves and leases --------------------------------------
+
+    def others_changed(self, changes: list[Change]) -> None:
+        """Someone on the shared desk saved or started typing: for this story, read its
+        segments and leases again. The English in the box stays as typed; when it was
+        unchanged and someone saved the segment, their text comes into the box."""
+        mine = [c for c in changes if c.story_id == self.session.story.id]
+        if not mine:
+            return
+        if any(c.what == "revision" for c in mine):
+            try:
+                self.session.reload()
+            except DeskError:
+                return  # the store is away: the next news or save tries again
+            seg = self.session.segment()
+            if not self.editor.dirty and seg.version != self.session.base_version:
+                self.session.rebase(seg)
+                self.editor.load(seg.text)
+        self.show_leases()
+
+    def show_leases(self) -> None:
+        """Show who else is typing where (their name in the row, and in the header)."""
+        self.query_one(SegmentTable).leases = self.session.refresh_leases()
+        self.refresh_all()
+
+    @on(TextArea.Changed)
+    def _typed(self, event: TextArea.Changed) -> None:
+        """Typing takes (or renews) the segment's lease; someone else's is said."""
+        if not self.editor.dirty:
+            return
+        other = self.session.typing()
+        if other is not None:
+            self.notify(
+                f"{other} is editing segment {self.session.current} too: whoever saves "
+                "second sees both texts and chooses.", severity="warning", timeout=6,
+            )  # fmt: skip
 
     def attempt(self, action: str, call: Callable[[], T]) -> T | None:
         """Save, then run an action; None when either was refused (and the refusal told)."""
@@ -197,6 +238,7 @@ class EditorScreen(Screen[None]):
         if self.editor.dirty:
             self.session.save_or_keep(self.editor.text)
         self.session.remember_position()
+        self.session.leave()
 
     def conflict(self, n: int, mine: str) -> None:
         """Someone else saved segment `n` first: show both texts and let the person choose."""
@@ -271,6 +313,7 @@ class EditorScreen(Screen[None]):
         """Save and return to the story list (the next open starts here again)."""
         if self.save():
             self.session.remember_position()
+            self.session.leave()
             self.app.pop_screen()
 
     @on(SegmentTable.RowSelected)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -19,6 +20,7 @@ from desk.core.errors import DeskError, NotFoundError
 from desk.core.glossary.normalise import normalise_arabic
 from desk.core.glossary.stories import check_story
 from desk.core.store import StorySummary
+from desk.core.store.live import Change
 from desk.core.story import StoryStatus
 from desk.tui.context import Workbench
 from desk.tui.screens.confirm_delete import ConfirmDeleteScreen
@@ -165,6 +167,12 @@ class StoryListScreen(Screen[None]):
         left = self.workbench.last_story
         if left is not None and left in table.rows:
             table.move_cursor(row=table.get_row_index(left))
+
+    def others_changed(self, changes: list[Change]) -> None:
+        """Someone on the shared desk changed a story: read the list again."""
+        if any(change.what == "revision" for change in changes):
+            with contextlib.suppress(DeskError):
+                self.action_reload()
 
     def action_reload(self) -> None:
         """Read the stories again."""

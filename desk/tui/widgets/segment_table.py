@@ -62,6 +62,9 @@ class SegmentTable(DataTable[str | Text]):
         """The segment to put the cursor on once its row is added."""
         self._arabic: dict[tuple[str, str, int], list[Text]] = {}
         """Drawn Arabic by (source, mode, width): shaping is the costly part of a row."""
+        self.leases: dict[int, str] = {}
+        """Segments someone else is typing in (a shared desk): their name shows as the
+        row's status."""
 
     def on_mount(self) -> None:
         """Set up the columns."""
@@ -182,7 +185,9 @@ class SegmentTable(DataTable[str | Text]):
         arabic = Text("\n", justify="right").join(lines)
         arabic.justify, arabic.no_wrap = "right", True
         mark = f" !{findings}" if findings else ""
-        return (f"{seg.n}{mark}", seg.status.value, self._english(seg.text), arabic)
+        holder = self.leases.get(seg.n)
+        status = f"✎ {holder}" if holder else seg.status.value
+        return (f"{seg.n}{mark}", status, self._english(seg.text), arabic)
 
     def _english(self, text: str) -> Text:
         """The English wrapped to its column, cut with `…` after ROW_LINES lines."""
