@@ -326,3 +326,13 @@ def test_sample_import_runs_on_a_shared_desk(desk: DeskCli, shared: str) -> None
     home.close()
     listed = json.loads(desk("list", "--json").output)
     assert [s["slug"] for s in listed] == ["lattakia-offensive"]
+
+
+def test_check_and_backup_on_a_shared_desk(desk: DeskCli, shared: str, tmp_path: Path) -> None:
+    """`desk db check` says what it checks on PostgreSQL; `desk db backup` points to
+    `desk db copy --to FILE` and writes nothing."""
+    checked = desk("db", "check").output
+    assert "up to date" in checked and "PostgreSQL checks its own pages" in checked
+    refused = desk("db", "backup", str(tmp_path / "b.sqlite3"), ok=False)
+    assert refused.exit_code == 1 and "desk db copy --to FILE" in refused.stderr
+    assert not (tmp_path / "b.sqlite3").exists()
