@@ -179,6 +179,7 @@ def test_the_shipped_glossary_is_found_and_lints_clean(
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.both_backends
 def test_audit_proposes_unlisted_spellings(desk: DeskCli, glossary: Path) -> None:
     """The audit finds a spelling of Hassakeh no entry lists and proposes it as a variant."""
     for story in ("hassakeh-water", "lattakia-offensive"):
@@ -274,6 +275,7 @@ Activists said the clashes went on until the evening in Latakia.
 """
 
 
+@pytest.mark.both_backends
 def test_fix_applies_only_listed_spellings(
     desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,6 +14,8 @@ from desk.core.store import Store
 from desk.core.store.spelling_index import refresh, totals
 from tests.helpers.stories import import_sample
 
+pytestmark = pytest.mark.both_backends
+
 
 def from_scratch(store: Store) -> dict[tuple[str, str], tuple[int, int]]:
     """Every spelling's (occurrences, stories), counted over the live stories directly."""
