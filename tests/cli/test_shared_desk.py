@@ -336,3 +336,50 @@ def test_check_and_backup_on_a_shared_desk(desk: DeskCli, shared: str, tmp_path:
     refused = desk("db", "backup", str(tmp_path / "b.sqlite3"), ok=False)
     assert refused.exit_code == 1 and "desk db copy --to FILE" in refused.stderr
     assert not (tmp_path / "b.sqlite3").exists()
+
+
+def test_a_connection_dropped_mid_save_writes_nothing(
+    desk: DeskCli, shared: str, pg_cluster: Cluster, desk_home: Path, tmp_path: Path
+) -> None:
+    """The server ends desk's connection while a save is inside its transaction (the
+    segment written, the revision not yet): exit 6, one clear line, and neither the new
+    text nor a revision of it in the database."""
+    source, draft = write_small(tmp_path / "in")
+    desk("import", str(source), "--draft", str(draft), "--as", "rania")
+    before = json.loads(desk("show", SLUG, "--json").output)["segments"][1]
+    revisions = len(json.loads(desk("log", SLUG, "--json").output))
+    name = _name(shared)
+    # Every revision insert waits 3 s inside the save's transaction: time to cut it.
+    pg_cluster.sql(
+        "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN PERFORM pg_sleep(3); RETURN NEW; END $$",
+        name,
+    )
+    pg_cluster.sql(
+        "CREATE TRIGGER slow BEFORE INSERT ON revisions FOR EACH ROW EXECUTE FUNCTION slow()",
+        name,
+    )
+    env = dict(os.environ, DESK_HOME=str(desk_home), PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "desk", "edit", SLUG, "2", "--text", "Cut off mid-save.",
+         "--as", "omar"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    query = (
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'desk' "
+        "AND query LIKE '%INSERT INTO revisions%' AND state = 'active'"
+    )
+    deadline = time.monotonic() + 20
+    while not (rows := pg_cluster.sql(query)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert rows, "the save never reached the revision insert"
+    pg_cluster.sql(f"SELECT pg_terminate_backend({rows[0][0]})")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 6, (out, err)
+    assert "is unavailable" in err and "nothing of this command was saved" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    pg_cluster.sql("DROP TRIGGER slow ON revisions", name)
+    after = json.loads(desk("show", SLUG, "--json").output)["segments"][1]
+    assert after["text"] == before["text"] and after["version"] == before["version"]
+    log = json.loads(desk("log", SLUG, "--json").output)
+    assert len(log) == revisions
