@@ -117,7 +117,7 @@ class EditorSession:
             other = self.desk.store.take_lease(
                 self.story.id or 0, self.current, self.author, self.session_id
             )
-        except DeskError:
+        except (DeskError, sqlite3.Error, OSError):
             return None  # a lease is a courtesy: the save says what is wrong with the store
         if other is None:
             self._leased = (self.current, now)

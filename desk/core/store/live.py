@@ -9,7 +9,8 @@ text is the conflict it always was. It only lets others see the name in time.
 On PostgreSQL every revision the store writes, and every lease taken or dropped, sends a
 notification on CHANNEL (delivered when its transaction commits), which a `Listener`
 hears: the workbench refreshes its story list and the open story within a second. An
-SQLite desk keeps leases too (two workbenches on one machine) but sends no news.
+SQLite desk (one person's) has the table but takes no leases and sends no news: a lease
+there would take the file's write lock as the person types.
 """
 
 from __future__ import annotations

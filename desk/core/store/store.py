@@ -159,11 +159,13 @@ class Store:
             raise
 
     @contextmanager
-    def _pg_write(self, conn: PgConnection) -> Iterator[Connection]:
-        """`write` on PostgreSQL: BEGIN, the advisory write lock, COMMIT."""
+    def _pg_write(self, conn: PgConnection, *, lock: bool = True) -> Iterator[Connection]:
+        """`write` on PostgreSQL: BEGIN, the advisory write lock, COMMIT. Without `lock`
+        (a lease), the transaction never waits for a long write (a copy, an import)."""
         conn.execute("BEGIN")
         try:
-            conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+            if lock:
+                conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
             yield conn
         except BaseException:
             conn.rollback_quietly()
@@ -301,17 +303,23 @@ class Store:
     # -- the live desk: leases and news of others' saves (desk/core/store/live.py) ----
 
     def take_lease(self, story_id: int, n: int, holder: str, session: str) -> str | None:
-        """Take or renew the lease of segment `n`; the name of another holder, if any."""
-        with self.write() as conn:
+        """Take or renew the lease of segment `n`; the name of another holder, if any.
+        Only a shared desk keeps leases (an SQLite desk has one person at a time)."""
+        if not isinstance(self.conn, PgConnection):
+            return None
+        with self._pg_write(self.conn, lock=False) as conn:
             return live.take(conn, story_id, n, holder, session)
 
     def drop_lease(self, story_id: int, session: str, n: int | None = None) -> None:
         """Drop this session's lease of segment `n` (all of the story's with None)."""
-        with self.write() as conn:
-            live.drop(conn, story_id, session, n)
+        if isinstance(self.conn, PgConnection):
+            with self._pg_write(self.conn, lock=False) as conn:
+                live.drop(conn, story_id, session, n)
 
     def leases(self, story_id: int, *, besides: str = "") -> dict[int, str]:
         """Segment → holder of the story's live leases, other than session `besides`."""
+        if not isinstance(self.conn, PgConnection):
+            return {}
         return live.held(self.conn, story_id, besides=besides)
 
     def listener(self) -> live.Listener | None:
