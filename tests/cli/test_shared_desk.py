@@ -383,3 +383,24 @@ def test_a_connection_dropped_mid_save_writes_nothing(
     assert after["text"] == before["text"] and after["version"] == before["version"]
     log = json.loads(desk("log", SLUG, "--json").output)
     assert len(log) == revisions
+
+
+def test_the_revision_log_is_append_only_in_postgresql_too(
+    desk: DeskCli, shared: str, tmp_path: Path
+) -> None:
+    """The database itself refuses to change or remove a revision (UPDATE, DELETE,
+    TRUNCATE), as SQLite's triggers do."""
+    source, draft = write_small(tmp_path / "in")
+    desk("import", str(source), "--draft", str(draft), "--as", "rania")
+    for statement in (
+        "UPDATE revisions SET author = 'someone else'",
+        "DELETE FROM revisions WHERE id = 1",
+        "TRUNCATE revisions CASCADE",
+    ):
+        with (
+            psycopg.connect(shared, autocommit=True) as conn,
+            pytest.raises(psycopg.errors.RaiseException, match="append-only"),
+        ):
+            conn.execute(statement)
+    log = json.loads(desk("log", SLUG, "--json").output)
+    assert log and {r["author"] for r in log} == {"rania"}
