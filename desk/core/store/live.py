@@ -16,6 +16,7 @@ there would take the file's write lock as the person types.
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,6 +29,10 @@ CHANNEL = "desk"
 
 LEASE_SECONDS = 15
 """How long a lease lasts unless renewed."""
+
+ORIGIN = uuid.uuid4().hex[:12]
+"""This process, as its notifications name it: a listener skips its own process's news
+(the workbench redraws after its own writes already)."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,9 @@ class Change:
 def announce(conn: Connection, story_id: int, n: int | None, by: str, what: str) -> None:
     """Tell listeners of a change, when the transaction commits (PostgreSQL only)."""
     if isinstance(conn, PgConnection):
-        payload = json.dumps({"story": story_id, "n": n, "by": by[:200], "what": what})
+        payload = json.dumps(
+            {"story": story_id, "n": n, "by": by[:200], "what": what, "origin": ORIGIN}
+        )
         conn.execute("SELECT pg_notify(?, ?)", (CHANNEL, payload))
 
 
@@ -136,6 +143,8 @@ class Listener:
         for note in notes:
             try:
                 data = json.loads(note.payload)
+                if data.get("origin") == ORIGIN:
+                    continue
                 changes.append(
                     Change(int(data["story"]), data.get("n"), str(data.get("by", "")),
                            str(data.get("what", "revision")))
