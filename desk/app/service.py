@@ -408,6 +408,8 @@ class Desk:
                 f"segment {n}: the English has {len(text):,} characters; a segment holds at "
                 f"most {MAX_SEGMENT_CHARS:,} (one sentence)"
             )
+        if "\x00" in text:  # PostgreSQL cannot store it; no story needs it
+            raise InputError(f"segment {n}: the English holds a NUL character (U+0000)")
         with self.store.write() as conn:
             story = self.store.load_story(slug)
             check_editable(story.status)

@@ -133,22 +133,33 @@ MAX_DOCUMENT_BYTES = 900_000
 
 
 def tokens(text: str) -> list[str]:
-    """The words of `text` as the index holds them: runs of letters, digits and private
-    use characters, lower-cased, with diacritics (combining marks) dropped."""
+    """The words of `text` as FTS5's unicode61 (remove_diacritics 2) makes them: runs of
+    letters, digits and private use characters, lower-cased; Latin letters lose their
+    diacritics (precomposed or combining); any other mark separates words, as there."""
     out: list[str] = []
     current: list[str] = []
-    for ch in unicodedata.normalize("NFD", text.casefold()):
-        category = unicodedata.category(ch)
-        if category[0] in "LN" or category == "Co":
-            current.append(ch)
-        elif category[0] == "M":
-            continue
-        elif current:
-            out.append(_cut("".join(current)))
-            current = []
+    for ch in text.lower():
+        for c in unicodedata.normalize("NFD", ch) if _latin(ch) else ch:
+            if _COMBINING_LOW <= ord(c) <= _COMBINING_HIGH:
+                continue  # a Latin diacritic: part of the word, dropped
+            if unicodedata.category(c)[0] in "LN" or unicodedata.category(c) == "Co":
+                current.append(c)
+            elif current:
+                out.append(_cut("".join(current)))
+                current = []
     if current:
         out.append(_cut("".join(current)))
     return out
+
+
+_COMBINING_LOW, _COMBINING_HIGH = 0x0300, 0x036F
+"""The combining diacritical marks FTS5 drops from Latin words."""
+
+
+def _latin(ch: str) -> bool:
+    """Whether `ch` is a Latin letter FTS5 takes the diacritics off."""
+    code = ord(ch)
+    return 0x00C0 <= code <= 0x024F or 0x1E00 <= code <= 0x1EFF
 
 
 def _cut(token: str) -> str:

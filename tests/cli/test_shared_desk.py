@@ -404,3 +404,56 @@ def test_the_revision_log_is_append_only_in_postgresql_too(
             conn.execute(statement)
     log = json.loads(desk("log", SLUG, "--json").output)
     assert log and {r["author"] for r in log} == {"rania"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://alice:hun/ter2-SECRET@127.0.0.1:1/db",
+        "postgresql://127.0.0.1:1/db?user=alice&pass%77ord=hunter2-SECRET",
+        "postgresql://127.0.0.1:1/db?user=alice&sslpassword=hunter2-SECRET&sslmode=require",
+    ],
+)
+def test_secrets_in_odd_urls_stay_hidden(
+    desk: DeskCli, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A password however the URL carries it (unencoded `/`, a percent-encoded key,
+    `sslpassword`): the error names the database with *** instead."""
+    monkeypatch.setenv("DESK_DATABASE_URL", url)
+    result = desk("db", "status", ok=False)
+    assert result.exit_code in (1, 6)
+    assert "SECRET" not in result.output + result.stderr and "***" in result.stderr
+
+
+def test_odd_urls_and_timeouts_are_input_errors(
+    desk: DeskCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scheme libpq does not take, an unknown parameter, a non-ASCII digit: exit 1."""
+    for url in ("PostgreSQL://desk@/x", "postgresql://desk@/x?frobnicate=1"):
+        monkeypatch.setenv("DESK_DATABASE_URL", url)
+        result = desk("list", ok=False)
+        assert result.exit_code == 1, (url, result.stderr)
+    monkeypatch.setenv("DESK_DATABASE_URL", "postgresql://desk@/x")
+    monkeypatch.setenv("DESK_STATEMENT_TIMEOUT_MS", "²")
+    result = desk("list", ok=False)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+
+
+def test_nul_is_refused_and_a_desk_holding_one_is_named(
+    desk: DeskCli, pg_cluster: Cluster, desk_home: Path, tmp_path: Path
+) -> None:
+    """NUL in typed English: exit 1 on every store. An old SQLite desk holding one: the
+    copy names the row and keeps nothing."""
+    source, draft = write_small(tmp_path / "in")
+    desk("import", str(source), "--draft", str(draft), "--as", "rania")
+    refused = desk("edit", SLUG, "2", "--text", "a\x00b", "--as", "omar", ok=False)
+    assert refused.exit_code == 1 and "NUL" in refused.stderr
+    import sqlite3
+
+    with sqlite3.connect(desk_home / "desk.sqlite3") as conn:
+        conn.execute("UPDATE segments SET text = 'a' || char(0) || 'b' WHERE n = 3")
+    target = pg_cluster.create_database()
+    result = desk("db", "copy", "--to", target, ok=False)
+    assert result.exit_code == 1 and "segments row" in result.stderr and "NUL" in result.stderr
+    assert pg_cluster.sql("SELECT count(*) FROM stories", _name(target)) == [(0,)]
+    pg_cluster.drop_database(_name(target))

@@ -126,3 +126,13 @@ def test_the_index_is_plain_sqlite(env: Home) -> None:
         other.execute("UPDATE segments SET text = 'Qamishli xylophone' WHERE n = 4")
     other.close()
     assert slugs_and_numbers(env, "xylophone") == [("lattakia-offensive", 4)]
+
+
+@pytest.mark.sqlite_only
+def test_the_shared_desks_tokens_split_as_fts5_does() -> None:
+    """PostgreSQL's index is built from desk's tokens: lower case without case folding
+    (ß and ligatures stay), Latin diacritics dropped, other marks separating words."""
+    from desk.core.fulltext import tokens
+
+    text = "Straße ﬁnance Café cafe\u0301 ربهٖا al-Akrad"
+    assert tokens(text) == ["straße", "ﬁnance", "cafe", "cafe", "ربه", "ا", "al", "akrad"]

@@ -109,13 +109,13 @@ def _copy_to_file(source: Store, target: Path, busy_timeout_ms: int) -> Copied:
 
 def _copy_into(source: Store, into: Store) -> Copied:
     """Copy every table of `source` into the freshly migrated, empty `into`, and prove it."""
-    for table in TABLES:
-        if into.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None:
-            raise RefusedError(
-                f"{into.where} already holds a desk ({table} has rows): a copy goes into an "
-                "empty database; desk changed nothing in it"
-            )
     with _snapshot(source.conn), into.write() as conn:
+        for table in TABLES:  # under the write lock: two copies at once cannot both pass
+            if conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None:
+                raise RefusedError(
+                    f"{into.where} already holds a desk ({table} has rows): a copy goes "
+                    "into an empty database; desk changed nothing in it"
+                )
         hasher = hashlib.sha256()
         counts: dict[str, int] = {}
         for table, columns in TABLES.items():
@@ -153,7 +153,16 @@ def _insert_sql(into: Store, table: str, columns: tuple[str, ...]) -> str:
 
 
 def _params(into: Store, table: str, row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """One row's parameters for `_insert_sql`."""
+    """One row's parameters for `_insert_sql` (InputError for a NUL character, which
+    PostgreSQL cannot store: the row is named, nothing is kept)."""
+    if into.dialect == "postgresql" and any(isinstance(v, str) and "\x00" in v for v in row):
+        column = next(
+            c for c, v in zip(TABLES[table], row, strict=True) if isinstance(v, str) and "\x00" in v
+        )
+        raise InputError(
+            f"{table} row {row[0]}: {column} holds a NUL character (U+0000), which "
+            "PostgreSQL cannot store; change it in the SQLite desk first; nothing was copied"
+        )
     if into.dialect == "postgresql" and table == "segments":
         columns = TABLES["segments"]
         source, text, draft = (row[columns.index(c)] for c in ("source", "text", "draft"))

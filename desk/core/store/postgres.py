@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
-from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from desk.core.errors import InputError, UnavailableError
 
@@ -36,8 +36,9 @@ SQLite's BEGIN IMMEDIATE serialises them, so both stores behave the same."""
 
 
 def is_url(text: str) -> bool:
-    """Whether `text` names a PostgreSQL database (a `postgresql://` URL)."""
-    return text.split("://", 1)[0].lower() in SCHEMES and "://" in text
+    """Whether `text` names a PostgreSQL database (a `postgresql://` URL; libpq takes
+    the scheme in lower case only)."""
+    return "://" in text and text.split("://", 1)[0] in SCHEMES
 
 
 def check_url(url: str, what: str) -> str:
@@ -47,46 +48,51 @@ def check_url(url: str, what: str) -> str:
             f"{what}: {redact(url)!r} is not a PostgreSQL URL "
             "(postgresql://user@host:port/database)"
         )
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - parsing the port is the check
-    except ValueError as exc:
-        raise InputError(f"{what}: {redact(url)!r} is not a usable URL ({exc})") from None
     if any(ord(c) < 32 or ord(c) == 127 for c in url):
         raise InputError(f"{what}: the URL holds control characters")
+    if len(url) > 4096:
+        raise InputError(f"{what}: the URL is longer than 4096 characters")
     return url
 
 
+SECRET_KEYS = ("password", "sslpassword")
+"""Connection parameters whose values are secrets."""
+
+
 def redact(url: str) -> str:
-    """`url` with its password (in the address or a `password=` parameter) replaced by
-    `***`: what messages and `desk db status` show."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return re.sub(r"//[^@/]*@", "//***@", url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        user, host = netloc.rsplit("@", 1)
-        if ":" in user:
-            user = user.split(":", 1)[0] + ":***"
-        netloc = f"{user}@{host}"
-    query = re.sub(r"(?i)(^|&)(password)=[^&]*", r"\1\2=***", parts.query)
-    return SplitResult(parts.scheme, netloc, parts.path, query, parts.fragment).geturl()
+    """`url` with its password (in the address, or a `password=`/`sslpassword=`
+    parameter, percent-encoded or not) replaced by `***`: what messages and `desk db
+    status` show. Works on URLs libpq would refuse too (they reach error messages)."""
+    head, sep, query = url.partition("?")
+    head = re.sub(r"(://[^@/?#:]*):[^@]*@", r"\1:***@", head)
+    if sep:
+        pairs = []
+        for pair in query.split("&"):
+            key, eq, _ = pair.partition("=")
+            pairs.append(f"{key}=***" if eq and unquote(key).lower() in SECRET_KEYS else pair)
+        query = "&".join(pairs)
+    return head + sep + query
 
 
 def _secrets(url: str) -> list[str]:
-    """The password(s) in `url`, to scrub from any message that might quote them."""
+    """The secrets in `url` (as libpq reads it), to scrub from any message that might
+    quote them."""
     found: list[str] = []
     try:
-        parts = urlsplit(url)
-    except ValueError:
-        return found
-    if parts.password:
-        found += [parts.password, unquote(parts.password)]
-    found += [v for k, v in parse_qsl(parts.query) if k.lower() == "password" and v]
+        from psycopg.conninfo import conninfo_to_dict
+
+        found += [str(v) for k, v in conninfo_to_dict(url).items() if k in SECRET_KEYS and v]
+    except Exception:  # a URL libpq cannot read: fall back to our own parse
+        try:
+            parts = urlsplit(url)
+            if parts.password:
+                found += [parts.password, unquote(parts.password)]
+            found += [v for k, v in parse_qsl(parts.query) if k.lower() in SECRET_KEYS and v]
+        except ValueError:
+            pass
     if os.environ.get("PGPASSWORD"):
         found.append(os.environ["PGPASSWORD"])
-    return [s for s in found if s]
+    return sorted({s for s in found if s}, key=len, reverse=True)
 
 
 def describe(url: str) -> str:
@@ -125,7 +131,17 @@ class PgConnection:
                     " -c client_min_messages=warning"
                 ),
                 row_factory=_row_factory,
+                # A dropped network is noticed within seconds, not when TCP gives up.
+                keepalives=1,
+                keepalives_idle=5,
+                keepalives_interval=2,
+                keepalives_count=3,
+                tcp_user_timeout=timeout + 10_000,
             )
+        except psycopg.ProgrammingError as exc:  # libpq refused the URL itself
+            raise InputError(
+                f"the database URL {self.where} is not usable: {self._scrub(exc)}"
+            ) from None
         except psycopg.Error as exc:
             raise self.failure(exc) from None
         except ValueError as exc:  # libpq refused the URL's form (an unknown parameter...)
@@ -209,14 +225,19 @@ class PgConnection:
                 self._conn.close()
             self._conn = self._connect()
 
+    def _scrub(self, exc: Exception) -> str:
+        """An error's message on one line, without the URL's secrets."""
+        text = " ".join(str(exc).split()) or type(exc).__name__
+        for secret in _secrets(self.url):
+            text = text.replace(secret, "***")
+        return text[:2000]
+
     def failure(self, exc: Exception) -> UnavailableError:
         """What a psycopg error means for the person at the desk (exit 6), without the
         password and on one line."""
         import psycopg
 
-        text = " ".join(str(exc).split()) or type(exc).__name__
-        for secret in _secrets(self.url):
-            text = text.replace(secret, "***")
+        text = self._scrub(exc)
         if isinstance(exc, psycopg.errors.QueryCanceled):
             return UnavailableError(
                 f"the desk database {self.where} did not answer in time ({text}); "
@@ -240,7 +261,7 @@ def statement_timeout_ms() -> int:
     raw = os.environ.get("DESK_STATEMENT_TIMEOUT_MS", "").strip()
     if not raw:
         return STATEMENT_TIMEOUT_MS
-    if not raw.isdigit() or not 1 <= int(raw) <= 86_400_000:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 86_400_000:
         raise InputError(f"$DESK_STATEMENT_TIMEOUT_MS = {raw!r}: give milliseconds, 1 to 86400000")
     return int(raw)
 
