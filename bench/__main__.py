@@ -3,7 +3,8 @@
 Each benchmark runs as `python -m bench.<module> --json FILE [--quick]`, one after the
 other, so none measures while another is running: engine (bench.engine), glossary
 (bench.glossary), glossary_import (bench.glossary_import), tui (bench.tui), store
-(bench.store), export (bench.import_export) and align (bench.align).
+(bench.store), shared_desk (bench.shared_desk: PostgreSQL beside SQLite), export
+(bench.import_export) and align (bench.align).
 Their own output (their detailed tables) goes to stderr as they run; stdout holds only
 the suite's report, at the end:
 
@@ -19,7 +20,8 @@ A missed target is reported, not an error: these are measurements, not tests.
 Options:
 - --quick: passed to every benchmark (fewer repetitions; the same inputs and targets);
 - --only NAME[,NAME...]: run only these benchmarks, in the suite's order;
-- --stories N: passed to the store benchmark only (its own default otherwise);
+- --stories N: passed to the store and shared_desk benchmarks only (their own default
+  otherwise);
 - --out FILE: also write the report, as printed, to FILE.
 
 Run: python -m bench [--quick] [--only engine,glossary] [--stories N] [--out FILE]
@@ -47,11 +49,18 @@ BENCHES = {
     "glossary_import": "bench.glossary_import",
     "tui": "bench.tui",
     "store": "bench.store",
+    "shared_desk": "bench.shared_desk",
     "export": "bench.import_export",
     "align": "bench.align",
 }
 """Suite name -> module, in the order they run."""
-ALIASES = {"import_export": "export", "import": "export"}
+ALIASES = {
+    "import_export": "export",
+    "import": "export",
+    "shared": "shared_desk",
+    "postgres": "shared_desk",
+    "postgresql": "shared_desk",
+}
 
 
 @dataclass
@@ -80,7 +89,7 @@ def command(name: str, json_path: Path, quick: bool, stories: int | None) -> lis
     line = [sys.executable, "-m", BENCHES[name], "--json", str(json_path)]
     if quick:
         line.append("--quick")
-    if name == "store" and stories is not None:
+    if name in ("store", "shared_desk") and stories is not None:
         line += ["--stories", str(stories)]
     return line
 
@@ -156,7 +165,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, every bench")
     parser.add_argument("--only", metavar="NAME[,NAME...]", help=", ".join(BENCHES))
-    parser.add_argument("--stories", type=int, metavar="N", help="for the store bench only")
+    parser.add_argument(
+        "--stories", type=int, metavar="N", help="for the store and shared_desk benches only"
+    )
     parser.add_argument("--out", type=Path, metavar="FILE", help="also write the report here")
     args = parser.parse_args()
     names = selected(args.only, parser)
