@@ -35,7 +35,7 @@ EXPORTED = "douma-export"
 
 
 def test_sigkill_never_loses_an_acknowledged_edit(
-    desk: DeskCli, desk_home: Path, tmp_path: Path
+    desk: DeskCli, desk_home: Path, tmp_path: Path, backend: str
 ) -> None:
     """Hundreds of killed `desk edit` and `desk export` processes; the store stays whole."""
     source, draft = write_small(tmp_path / "in")
@@ -66,7 +66,12 @@ def test_sigkill_never_loses_an_acknowledged_edit(
             [sys.executable, "-m", "desk", *args], cwd=ROOT, env=env,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
-        time.sleep(rng.uniform(0.02, 0.45))
+        pause = rng.uniform(0.02, 0.45)
+        # Every eighth process runs to its end, however slow the machine is today: the
+        # test needs acknowledged edits and finished exports as well as killed ones.
+        if run % 8 in (3, 4):
+            proc.wait(timeout=120)
+        time.sleep(pause)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
@@ -83,8 +88,9 @@ def test_sigkill_never_loses_an_acknowledged_edit(
 
     assert kills >= want
     assert acknowledged and exports_done  # both kinds also finished sometimes
-    with sqlite3.connect(desk_home / "desk.sqlite3") as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    if backend == "sqlite":
+        with sqlite3.connect(desk_home / "desk.sqlite3") as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
     log = json.loads(desk("log", EDITED, "--json").output)
     ids = [r["id"] for r in log]
