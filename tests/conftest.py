@@ -68,6 +68,18 @@ def pg_url(pg_cluster: Cluster) -> Iterator[str]:
     pg_cluster.drop_database(urlsplit(url).path.lstrip("/"))
 
 
+@pytest.fixture
+def own_cluster(tmp_path: Path) -> Iterator[Cluster]:
+    """A durable cluster (fsync on) of this test's own, to restart, pause and stop."""
+    if binaries() is None:
+        pytest.skip("PostgreSQL is not installed (initdb, pg_ctl): `.ci/run` installs it")
+    cluster = Cluster.start(tmp_path / "pg", fsync=True)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -225,16 +224,6 @@ def test_config_names_the_shared_desk(desk: DeskCli, pg_url: str, desk_home: Pat
 
 
 # -- the server going away --------------------------------------------------------------
-
-
-@pytest.fixture
-def own_cluster(tmp_path: Path) -> Iterator[Cluster]:
-    """A cluster of this test's own, durable (fsync on), to restart and stop at will."""
-    cluster = Cluster.start(tmp_path / "pg", fsync=True)
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
 
 
 def test_the_server_gone_is_exit_6_without_a_traceback(

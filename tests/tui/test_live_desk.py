@@ -91,16 +91,6 @@ def test_two_workbenches_see_each_other(
     wait_for("the lease released", lambda: "omar in 2" not in term.capture("rania"), term.seen)
 
 
-@pytest.fixture
-def own_cluster(tmp_path: Path) -> Iterator[Cluster]:
-    """A durable cluster of this test's own, to stop and start."""
-    cluster = Cluster.start(tmp_path / "pg", fsync=True)
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
-
-
 def test_the_workbench_keeps_typing_while_the_server_is_away(
     world: tuple[dict[str, str], Terminal], own_cluster: Cluster
 ) -> None:

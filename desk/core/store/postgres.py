@@ -315,9 +315,3 @@ def _row_factory(cursor: Any) -> Any:
     if description is None:
         return tuple
     return _row_class(tuple(column.name for column in description))
-
-
-def notifications(conn: Any, timeout: float) -> Iterator[tuple[str, str]]:
-    """(channel, payload) of the notifications that arrive on `conn` within `timeout` s."""
-    for note in conn.notifies(timeout=timeout, stop_after=64):
-        yield note.channel, note.payload

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from desk.core.errors import ConflictError, DamagedError, DeskError, NotFoundError
 from desk.core.fulltext import document
-from desk.core.store import live
 from desk.core.store.connection import Connection
+from desk.core.store.live import Listener, announce, drop, held, take
 from desk.core.store.migrations import applied, migrate
 from desk.core.store.opening import connect, failure, is_damage
 from desk.core.store.postgres import WRITE_LOCK, PgConnection, is_url
@@ -308,24 +308,24 @@ class Store:
         if not isinstance(self.conn, PgConnection):
             return None
         with self._pg_write(self.conn, lock=False) as conn:
-            return live.take(conn, story_id, n, holder, session)
+            return take(conn, story_id, n, holder, session)
 
     def drop_lease(self, story_id: int, session: str, n: int | None = None) -> None:
         """Drop this session's lease of segment `n` (all of the story's with None)."""
         if isinstance(self.conn, PgConnection):
             with self._pg_write(self.conn, lock=False) as conn:
-                live.drop(conn, story_id, session, n)
+                drop(conn, story_id, session, n)
 
     def leases(self, story_id: int, *, besides: str = "") -> dict[int, str]:
         """Segment → holder of the story's live leases, other than session `besides`."""
         if not isinstance(self.conn, PgConnection):
             return {}
-        return live.held(self.conn, story_id, besides=besides)
+        return held(self.conn, story_id, besides=besides)
 
-    def listener(self) -> live.Listener | None:
+    def listener(self) -> Listener | None:
         """A listener for others' changes (None on SQLite, which sends no news)."""
         if isinstance(self.conn, PgConnection):
-            return live.Listener(self.conn)
+            return Listener(self.conn)
         return None
 
     # -- writing (call inside `write()`) ----------------------------------------
@@ -431,7 +431,7 @@ class Store:
         )
         revision_id = int(cur.fetchone()[0])
         conn.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (at, story_id))
-        live.announce(conn, story_id, segment.n if segment else None, author, "revision")
+        announce(conn, story_id, segment.n if segment else None, author, "revision")
         return revision_id
 
     def _save_segment(self, conn: Connection, seg: Segment, *, expected_version: int) -> None:
