@@ -150,12 +150,17 @@ class EditorScreen(Screen[None]):
             if not self.editor.dirty and seg.version != self.session.base_version:
                 self.session.rebase(seg)
                 self.editor.load(seg.text)
+            self.refresh_all()
         self.show_leases()
 
     def show_leases(self) -> None:
-        """Show who else is typing where (their name in the row, and in the header)."""
-        self.query_one(SegmentTable).leases = self.session.refresh_leases()
-        self.refresh_all()
+        """Show who else is typing where (their name in the row, and in the header);
+        the table is drawn again only when that changed."""
+        table = self.query_one(SegmentTable)
+        leases = dict(self.session.refresh_leases())
+        if leases != table.leases:
+            table.leases = leases
+            self.refresh_all()
 
     @on(TextArea.Changed)
     def _typed(self, event: TextArea.Changed) -> None:
