@@ -193,16 +193,22 @@ class Home:
         `on_notice` hears what desk did to get an engine (installing the demo model);
         `on_start` the engine and the number of segments; `on_draft` each draft as it is
         made (all are saved together at the end). With `skip_none`, the `none` engine
-        drafts nothing and None is returned.
+        drafts nothing: only the translation memory's exact matches are drafted, and
+        None is returned when there were none.
         """
         desk = desk or self.desk
         choice = self.engine(desk, options)
         for notice in choice.notices:
             if on_notice is not None:
                 on_notice(notice)
-        if skip_none and isinstance(choice.engine, NoneEngine):
-            return None
         enforcer = self.enforcer() if glossary else None
+        if skip_none and isinstance(choice.engine, NoneEngine):
+            # No engine drafts; the translation memory's exact matches still do.
+            report = desk.draft(
+                slug, choice.engine, requested_by=author, numbers=numbers, force=force,
+                on_draft=on_draft, enforcer=enforcer,
+            )  # fmt: skip
+            return report if report.drafted else None
         if on_start is not None:
             total = (
                 len(numbers) if numbers is not None else len(desk.store.load_story(slug).segments)

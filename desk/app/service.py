@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from desk.app.memory import pretranslations
 from desk.core import qa
 from desk.core.clock import Clock
 from desk.core.engine.base import Draft, Engine, EngineError, draft_problem
@@ -72,7 +73,13 @@ def one_line(text: str, what: str, option: str, *, required: str = "") -> str:
     return text
 
 
-TEXT_KINDS = (RevisionKind.EDIT, RevisionKind.MT, RevisionKind.GLOSSARY, RevisionKind.CORRECTION)
+TEXT_KINDS = (
+    RevisionKind.EDIT,
+    RevisionKind.MT,
+    RevisionKind.GLOSSARY,
+    RevisionKind.CORRECTION,
+    RevisionKind.TM,
+)
 """Revision kinds that change a segment's English (status revisions only confirm it)."""
 
 
@@ -219,9 +226,14 @@ class Desk:
         force: bool = False,
         on_draft: Callable[[Draft], None] | None = None,
         enforcer: Enforcer | None = None,
+        memory: bool = True,
     ) -> DraftReport:
         """Draft the story's segments with `engine`, each draft an `mt` revision: all of
         them in one write once the engine has made every one, or none.
+
+        With `memory`, a segment with an exact match in the translation memory (100 or
+        101 %) takes that unit's English as its draft (engine `tm`, the unit named), and
+        the engine drafts only the rest (desk/app/memory.py `pretranslations`).
 
         `on_draft` hears each draft as the engine makes it (progress; it is not saved yet).
         An engine that fails, or makes a draft that is no text or too long for its source
@@ -243,9 +255,16 @@ class Desk:
                 report.skipped.append(seg.n)
             else:
                 todo.append(seg)
-        sources = {seg.n: seg.source for seg in todo}
         drafts: list[Draft] = []
-        for draft in engine.translate([(seg.n, seg.source) for seg in todo]):
+        if memory and todo:
+            drafts = pretranslations(self, story, [seg.n for seg in todo])
+            for draft in drafts:
+                if on_draft is not None:
+                    on_draft(draft)
+        taken = {draft.n for draft in drafts}
+        todo_engine = [seg for seg in todo if seg.n not in taken]
+        sources = {seg.n: seg.source for seg in todo_engine}
+        for draft in engine.translate([(seg.n, seg.source) for seg in todo_engine]):
             if draft.n not in sources:
                 raise EngineError(f"{engine.describe()}: drafted segment {draft.n}, not asked for")
             problem = draft_problem(sources[draft.n], draft.text)
@@ -272,7 +291,7 @@ class Desk:
         since `versions` (then it is reported skipped)."""
         if not drafts:
             return
-        with self.store.write() as conn:
+        with self.store.write(story=slug) as conn:
             story = self.store.load_story(slug)
             check_editable(story.status)
             assert story.id is not None
@@ -330,7 +349,7 @@ class Desk:
         (`accept`). A published story is refused, as for any edit.
         """
         report = FixReport()
-        with self.store.write():
+        with self.store.write(story=slug):
             story = self.store.load_story(slug)
             check_editable(story.status)
             targets = story.segments if numbers is None else [story.segment(n) for n in numbers]
@@ -348,7 +367,7 @@ class Desk:
         """Accept segment `n`'s suggestion number `number` (1-based, among its findings that
         suggest a change, as `desk glossary check` and the workbench number them), as a
         `glossary` revision by `author`; returns the finding applied."""
-        with self.store.write():
+        with self.store.write(story=slug):
             story = self.store.load_story(slug)
             check_editable(story.status)
             seg = story.segment(n)
@@ -397,10 +416,16 @@ class Desk:
         author: str,
         expected_version: int | None = None,
         visit: str = "",
+        kind: RevisionKind = RevisionKind.EDIT,
+        note: str = "",
+        keep_status: bool = False,
     ) -> EditResult:
         """Set segment `n`'s English; a conflict if it changed since `expected_version`.
 
         `visit` names the workbench's visit to the segment: its saves undo as one.
+        `kind` and `note` say where the text came from (`tm`: the translation memory,
+        desk/app/memory.py); `keep_status` leaves the segment's status as it was (a
+        repeat filled by propagation still waits for a person).
         """
         text = text.strip()
         if len(text) > MAX_SEGMENT_CHARS:
@@ -410,10 +435,9 @@ class Desk:
             )
         if "\x00" in text:  # PostgreSQL cannot store it; no story needs it
             raise InputError(f"segment {n}: the English holds a NUL character (U+0000)")
-        with self.store.write() as conn:
-            story = self.store.load_story(slug)
+        with self.store.write(story=slug) as conn:
+            story, seg = self.store.load_segment(slug, n)
             check_editable(story.status)
-            seg = story.segment(n)
             version = seg.version if expected_version is None else expected_version
             if text == seg.text and version == seg.version:
                 return EditResult(n, False, story.status)
@@ -423,13 +447,14 @@ class Desk:
             seg.text = text
             seg.updated_at, seg.updated_by = now, author
             # During a correction the editor's change is itself the sign-off.
-            if not correcting:
+            if not correcting and not keep_status:
                 seg.status = SegmentStatus.EDITED
             assert story.id is not None
-            kind = RevisionKind.CORRECTION if correcting else RevisionKind.EDIT
+            if correcting and kind == RevisionKind.EDIT:
+                kind = RevisionKind.CORRECTION
             self.store.record(
                 conn, story.id, author=author, at=now, kind=kind, segment=seg,
-                expected_version=version, before=before, after=text, visit=visit,
+                expected_version=version, before=before, after=text, visit=visit, note=note,
             )  # fmt: skip
             status = story.status
             if status == StoryStatus.NEW:
@@ -473,7 +498,7 @@ class Desk:
 
     def confirm(self, slug: str, numbers: Sequence[int] | None, *, author: str) -> list[int]:
         """Confirm the given segments (all when None); returns those newly confirmed."""
-        with self.store.write() as conn:
+        with self.store.write(story=slug) as conn:
             story = self.store.load_story(slug)
             check_editable(story.status)
             targets = story.segments if numbers is None else [story.segment(n) for n in numbers]
@@ -513,7 +538,7 @@ class Desk:
             return self.publish(slug, author=author, force=force)
         if target == StoryStatus.CORRECTING:
             return self.correct(slug, note, author=author)
-        with self.store.write():
+        with self.store.write(story=slug):
             story = self.store.load_story(slug)
             check_transition(story.status, target)
             if target == StoryStatus.APPROVED:
@@ -524,7 +549,7 @@ class Desk:
 
     def publish(self, slug: str, *, author: str, force: bool = False) -> StoryStatus:
         """Publish an approved story, or close a correction; the QA gate applies."""
-        with self.store.write() as conn:
+        with self.store.write(story=slug) as conn:
             story = self.store.load_story(slug)
             check_transition(story.status, StoryStatus.PUBLISHED)
             self.roles.require_editor(author, "publish")
@@ -541,7 +566,7 @@ class Desk:
         needed = "a correction needs a note saying what is corrected (--note)"
         note = one_line(note, "a correction note", "--note", required=needed)
         self.roles.require_editor(author, "start a correction")
-        with self.store.write():
+        with self.store.write(story=slug):
             story = self.store.load_story(slug)
             check_transition(story.status, StoryStatus.CORRECTING)
             return self._move(
@@ -631,7 +656,7 @@ class Desk:
         self.roles.require_editor(author, "export past the QA gate (--force)")
         delivered: T | None = None
         try:
-            with self.store.write() as conn:
+            with self.store.write(story=slug) as conn:
                 story = self.store.load_story(slug)
                 self.store.record(
                     conn, story.id or 0, author=author, at=self.clock(), kind=RevisionKind.STATUS,
@@ -684,7 +709,7 @@ class Desk:
         reason = one_line(reason, "a dismissal's reason", "--reason",
                           required="a dismissal needs a reason (--reason)")  # fmt: skip
         self.roles.require_editor(author, "dismiss a QA item")
-        with self.store.write() as conn:
+        with self.store.write(story=slug) as conn:
             story = self.store.load_story(slug)
             check_editable(story.status)
             seg = story.segment(n)

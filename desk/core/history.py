@@ -20,6 +20,7 @@ TEXT_KINDS = frozenset(
         RevisionKind.GLOSSARY,
         RevisionKind.EDIT,
         RevisionKind.CORRECTION,
+        RevisionKind.TM,
     }
 )
 DRAFT_KINDS = frozenset({RevisionKind.IMPORT, RevisionKind.MT})

@@ -61,6 +61,9 @@ class RevisionKind(StrEnum):
     CORRECTION = "correction"
     DISMISS = "dismiss"
     """An editor closed a QA gate item without changing the text, with a reason."""
+    TM = "tm"
+    """English from the translation memory: a match a person inserted, or a repeat
+    filled from the story's confirmed segment; the note names the unit and its origin."""
 
 
 # The story workflow. Moves back (review -> translating, approved -> review) let an
@@ -182,9 +185,7 @@ class Story:
     def segment(self, n: int) -> Segment:
         """The segment numbered `n` (1-based); NotFoundError names the valid range."""
         if not 1 <= n <= len(self.segments):
-            raise NotFoundError(
-                f"segment {n} is out of range: {self.slug} has segments 1-{len(self.segments)}"
-            )
+            raise out_of_range(self.slug, n, len(self.segments))
         return self.segments[n - 1]
 
     @property
@@ -235,3 +236,8 @@ class Roles:
                 f"{len(story.segments)} segments): another editor{who} approves it "
                 "([desk] self_approve = true allows it on a one-person desk)"
             )
+
+
+def out_of_range(slug: str, n: int, count: int) -> NotFoundError:
+    """The error for segment `n` of a story `slug` of `count` segments."""
+    return NotFoundError(f"segment {n} is out of range: {slug} has segments 1-{count}")

@@ -217,6 +217,15 @@ class Enforcer:
             found.update(index for index, scope in self._arabic.find(arabic) if not scope)
         return [self.entries[i] for i in sorted(found)]
 
+    def arabic_names(self, arabic: str) -> list[tuple[int, int, Entry]]:
+        """The names in an Arabic text: (first word, number of words, entry), words
+        counted as `arabic_words` lists them; scoped forms left out."""
+        return [
+            (word, count, self.entries[index])
+            for word, count, (index, scope) in self._arabic.occurrences(arabic)
+            if not scope
+        ]
+
     def check(self, english: str, arabic: str = "", *, unlisted: bool = True) -> list[Finding]:
         """Findings on one segment's English, with its Arabic as evidence, sorted by span.
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, NamedTuple, TypeVar
@@ -139,8 +140,33 @@ class ArabicNameIndex(Generic[K]):
     def find(self, text: str) -> dict[K, str]:
         """Keys of the forms that occur in `text` on whole words, each with the form found."""
         found: dict[K, str] = {}
+        for _, _, form in self._hits(text):
+            # Longest first: a key found by two of its forms is shown with the longer.
+            if form.key not in found:
+                found[form.key] = form.text
+        return found
+
+    def occurrences(self, text: str) -> list[tuple[int, int, K]]:
+        """Where forms occur in `text`: (first word, number of words, key), left to right,
+        the longest at each word, none overlapping. Words are counted as
+        `arabic_words(text)` lists them."""
+        longest: dict[int, tuple[int, K]] = {}
+        for i, length, form in self._hits(text):
+            if i not in longest or length + 1 > longest[i][0]:
+                longest[i] = (length + 1, form.key)
+        taken: list[tuple[int, int, K]] = []
+        end = 0
+        for i, (count, key) in sorted(longest.items()):
+            if i >= end:
+                taken.append((i, count, key))
+                end = i + count
+        return taken
+
+    def _hits(self, text: str) -> Iterator[tuple[int, int, _Form[K]]]:
+        """(word, words after it, form) for every form at every word of `text`: words in
+        order, longer forms first at each word."""
         if not self._by_stem:
-            return found
+            return
         normal = normalise_arabic(text)
         matches = list(_ARABIC_WORD.finditer(normal))
         words = [_fold_word(m.group()) for m in matches]
@@ -160,14 +186,12 @@ class ArabicNameIndex(Generic[K]):
                 forms = self._by_stem.get(stem)
                 if forms is None:
                     continue
-                # Longest first: a key found by two of its forms is shown with the longer.
                 for length in forms.lengths:
                     if length > run[i]:
                         continue
                     for form in forms.by_rest.get(tuple(words[i + 1 : i + 1 + length]), ()):
-                        if form.key not in found and (has_article or not form.article):
-                            found[form.key] = form.text
-        return found
+                        if has_article or not form.article:
+                            yield i, length, form
 
 
 def contains_arabic_name(segment: str, name: str) -> bool:

@@ -1,9 +1,10 @@
 """`desk db copy`: move a desk between SQLite and PostgreSQL, and prove the copy whole.
 
-A desk's record is four tables: stories, segments, the revision log and the desk's
-settings. They are read from one consistent snapshot of the source and written to the
-target in one transaction with their ids, so every revision still points at its story
-and segment; the indexes (search, spellings) are rebuilt by the target as rows arrive.
+A desk's record is five tables: stories, segments, the revision log, the desk's
+settings and the translation memory's units. They are read from one consistent
+snapshot of the source and written to the target in one transaction with their ids, so
+every revision still points at its story and segment; the indexes (search, spellings,
+the memory's) are rebuilt by the target.
 Before that transaction commits, the target's rows are read back: the counts and a
 SHA-256 over every row must equal the source's, or nothing is kept. Leases (who is
 typing where) are not part of the record and stay behind.
@@ -26,6 +27,7 @@ from typing import Any
 
 from desk.core.errors import InputError, RefusedError
 from desk.core.fulltext import document
+from desk.core.store import memory
 from desk.core.store.connection import Connection
 from desk.core.store.postgres import PgConnection
 from desk.core.store.store import Store
@@ -45,10 +47,17 @@ TABLES: dict[str, tuple[str, ...]] = {
         "visit",
     ),
     "settings": ("key", "value", "updated_at", "updated_by"),
+    "tm_units": (
+        "id", "segment_id", "story_id", "segment_n", "origin", "source", "target", "key",
+        "key_hash", "context", "author", "created_at", "updated_at", "published", "story",
+        "props",
+    ),
 }  # fmt: skip
 """The tables that make a desk's record, in the order they are copied, and their columns."""
 
-ORDER = {"stories": "id", "segments": "id", "revisions": "id", "settings": "key"}
+ORDER = {
+    "stories": "id", "segments": "id", "revisions": "id", "settings": "key", "tm_units": "id",
+}  # fmt: skip
 BATCH = 1000
 """Rows read and written at a time: memory stays flat however large the desk."""
 
@@ -126,8 +135,9 @@ def _copy_into(source: Store, into: Store) -> Copied:
                     _hash_row(hasher, table, row)
                 conn.executemany(insert, [_params(into, table, row) for row in rows])
                 counts[table] += len(rows)
+        memory.reindex(conn)
         if into.dialect == "postgresql":
-            for table in ("stories", "segments", "revisions"):
+            for table in ("stories", "segments", "revisions", "tm_units"):
                 conn.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"COALESCE(MAX(id), 0) + 1, false) FROM {table}"

@@ -31,8 +31,13 @@ STATEMENT_TIMEOUT_MS = 60_000
 """The longest one statement may run ($DESK_STATEMENT_TIMEOUT_MS changes it)."""
 
 WRITE_LOCK = 0x6465736B  # "desk"
-"""The advisory lock every write transaction takes first: writes are serialised as
-SQLite's BEGIN IMMEDIATE serialises them, so both stores behave the same."""
+"""The advisory lock every write transaction takes first. A write that may touch any
+story (an import, a rename, a copy, the spelling index) holds it alone, as SQLite's
+BEGIN IMMEDIATE does; a write to one story shares it and holds that story's lock
+(STORY_LOCK), so saves to different stories go side by side and every read-check-write
+sees the same order as on SQLite."""
+
+STORY_LOCK = 0x64736B73  # "dsks": the first key of a story's lock; its id is the second
 
 
 def is_url(text: str) -> bool:

@@ -18,11 +18,12 @@ from pathlib import Path
 
 from desk.core.errors import ConflictError, DamagedError, DeskError, NotFoundError
 from desk.core.fulltext import document
+from desk.core.store import memory
 from desk.core.store.connection import Connection
 from desk.core.store.live import Listener, announce, drop, held, take
 from desk.core.store.migrations import applied, migrate
 from desk.core.store.opening import connect, failure, is_damage
-from desk.core.store.postgres import WRITE_LOCK, PgConnection, is_url
+from desk.core.store.postgres import STORY_LOCK, WRITE_LOCK, PgConnection, is_url
 from desk.core.store.rows import (
     Revision,
     StorySummary,
@@ -32,7 +33,14 @@ from desk.core.store.rows import (
     story_from_row,
     summary_from_row,
 )
-from desk.core.story import RevisionKind, Segment, Story, StoryStatus
+from desk.core.story import (
+    RevisionKind,
+    Segment,
+    SegmentStatus,
+    Story,
+    StoryStatus,
+    out_of_range,
+)
 
 __all__ = ["BUSY_TIMEOUT_MS", "Revision", "Store", "StorySummary", "utc_now"]
 
@@ -124,10 +132,15 @@ class Store:
         return applied(self.conn)
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
+    def write(self, *, story: str = "") -> Iterator[Connection]:
         """A write transaction taken up front (SQLite's BEGIN IMMEDIATE; on PostgreSQL
         the desk's advisory write lock), so readers never deadlock it and writers take
         turns.
+
+        `story` (a slug) says the transaction reads and writes that story alone (its
+        segments, revisions and row, never its slug): on PostgreSQL it then waits only
+        for writes to the same story and for desk-wide ones (`STORY_LOCK`). SQLite has
+        one writer at a time either way.
 
         After SQLite has reported damage to this connection, or desk read a row no desk
         writes, nothing more is written: the damage is raised again instead. On
@@ -137,7 +150,7 @@ class Store:
         if self.damage is not None:
             raise self.damage
         if isinstance(self.conn, PgConnection):
-            with self._pg_write(self.conn) as conn:
+            with self._pg_write(self.conn, story=story) as conn:
                 yield conn
             return
         self.conn.execute("BEGIN IMMEDIATE")
@@ -159,12 +172,24 @@ class Store:
             raise
 
     @contextmanager
-    def _pg_write(self, conn: PgConnection, *, lock: bool = True) -> Iterator[Connection]:
-        """`write` on PostgreSQL: BEGIN, the advisory write lock, COMMIT. Without `lock`
-        (a lease), the transaction never waits for a long write (a copy, an import)."""
+    def _pg_write(
+        self, conn: PgConnection, *, lock: bool = True, story: str = ""
+    ) -> Iterator[Connection]:
+        """`write` on PostgreSQL: BEGIN, the advisory write lock (shared, and the story's
+        own, for a write to one `story`), COMMIT. Without `lock` (a lease), the
+        transaction never waits for a long write (a copy, an import)."""
         conn.execute("BEGIN")
         try:
-            if lock:
+            if lock and story:
+                # Slugs change only under the desk-wide lock, which the shared one keeps
+                # out: the story found here stays the story `story` names until COMMIT.
+                conn.execute("SELECT pg_advisory_xact_lock_shared(?)", (WRITE_LOCK,))
+                conn.execute(
+                    "SELECT pg_advisory_xact_lock(?::int4, id::int4) FROM stories"
+                    " WHERE slug = ? AND deleted_at = ''",
+                    (STORY_LOCK, story),
+                ).fetchall()
+            elif lock:
                 conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
             yield conn
         except BaseException:
@@ -228,6 +253,26 @@ class Store:
             ).fetchall()
             story.segments = [segment_from_row(r) for r in rows]
         return story
+
+    def load_segment(self, slug: str, n: int) -> tuple[Story, Segment]:
+        """The story `slug` without its segments (`segments` is empty) and its segment
+        `n`: what a save reads, in an archive of long stories as in one of short ones."""
+        row = self.conn.execute(
+            "SELECT * FROM stories WHERE slug = ? AND deleted_at = ''", (slug,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no story with slug {slug!r} (see `desk list`)")
+        with self.decoding(f"story {slug!r}"):
+            story = story_from_row(row)
+            found = self.conn.execute(
+                "SELECT * FROM segments WHERE story_id = ? AND n = ?", (story.id, n)
+            ).fetchone()
+            if found is None:
+                count = self.conn.execute(
+                    "SELECT COUNT(*) FROM segments WHERE story_id = ?", (story.id,)
+                ).fetchone()[0]
+                raise out_of_range(slug, n, int(count))
+            return story, segment_from_row(found)
 
     def count_stories(self, status: StoryStatus | None = None) -> int:
         """How many stories there are (or of one status)."""
@@ -383,6 +428,8 @@ class Store:
             )
             seg.id = int(cur.fetchone()[0])
             self.index_segment(conn, seg)
+            if seg.status == SegmentStatus.CONFIRMED:
+                memory.sync_segment(conn, seg.id)
         story.id = story_id
         return story_id
 
@@ -438,10 +485,14 @@ class Store:
         """Write a segment's text and status if nobody changed it since `expected_version`."""
         if seg.id is None:
             raise ValueError("segment has no id")
+        # SQLite's triggers keep its FTS5 index; PostgreSQL's document comes along.
+        search, doc = "", tuple[str, ...]()  # SQLite: nothing more to set
+        if self.dialect == "postgresql":
+            search, doc = ", search = ?::tsvector", (document(seg.source, seg.text or seg.draft),)
         cur = conn.execute(
-            """
+            f"""
             UPDATE segments SET text = ?, status = ?, draft = ?, engine = ?, model = ?,
-                drafted_at = ?, updated_at = ?, updated_by = ?, version = version + 1
+                drafted_at = ?, updated_at = ?, updated_by = ?, version = version + 1{search}
             WHERE id = ? AND version = ?
             """,
             (
@@ -453,6 +504,7 @@ class Store:
                 seg.drafted_at,
                 seg.updated_at,
                 seg.updated_by,
+                *doc,
                 seg.id,
                 expected_version,
             ),
@@ -468,7 +520,7 @@ class Store:
                 f"their text: {row['text'] if row else ''!r}"
             )
         seg.version = expected_version + 1
-        self.index_segment(conn, seg)
+        memory.sync_segment(conn, seg.id, confirmed=seg.status == SegmentStatus.CONFIRMED)
 
     def index_segment(self, conn: Connection, seg: Segment) -> None:
         """Bring a written segment's search document up to date. SQLite's triggers keep
@@ -500,6 +552,10 @@ class Store:
             raise ValueError(f"not a story field: {sorted(unknown)}")
         assignments = ", ".join(f"{name} = ?" for name in fields)
         conn.execute(f"UPDATE stories SET {assignments} WHERE id = ?", (*fields.values(), story_id))
+        if fields.get("deleted_at"):
+            memory.drop_story(conn, story_id)
+        elif "status" in fields:
+            memory.set_story_status(conn, story_id, fields["status"])
 
 
 def utc_now() -> str:
