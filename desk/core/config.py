@@ -46,6 +46,9 @@ class Config:
     spelling: str = "en-GB"
     """The dictionary the English is spell-checked against, `en-GB` or `en-US`; `off`
     checks nothing (`[desk] spelling`)."""
+    memory_threshold: int = 70
+    """The lowest fuzzy match the translation memory shows, in percent (`[memory]
+    threshold`, an integer from 50 to 100)."""
 
 
 TUI_ACTIONS = (
@@ -99,6 +102,7 @@ def load_config(path: Path) -> Config:
         "glossary": {"folder"},
         "tui": {"arabic_display", "theme"},
         "desk": {"editors", "self_approve", "spelling", "database_url"},
+        "memory": {"threshold"},
     }
     values: dict[str, str] = {}
     values_keys: dict[str, str] = {}
@@ -114,6 +118,9 @@ def load_config(path: Path) -> Config:
                 continue
             if table == "desk" and key in ("editors", "self_approve"):
                 roles[key] = _role_setting(path, key, value)
+                continue
+            if (table, key) == ("memory", "threshold"):
+                roles["memory_threshold"] = _threshold(path, value)
                 continue
             if key not in known[table]:
                 raise InputError(f"{path}: [{table}] has no setting {key!r}")
@@ -164,3 +171,12 @@ def _role_setting(path: Path, key: str, value: object) -> object:
     if names is None or not all(isinstance(n, str) and " ".join(n.split()) for n in names):
         raise InputError(f'{path}: [desk] editors must be a list of names, e.g. ["omar"]')
     return tuple(unicodedata.normalize("NFC", " ".join(n.split())) for n in names)
+
+
+def _threshold(path: Path, value: object) -> int:
+    """`[memory] threshold`, checked: an integer percentage from 50 to 100."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 50 <= value <= 100:
+        raise InputError(
+            f"{path}: [memory] threshold must be a whole percentage from 50 to 100, e.g. 70"
+        )
+    return value
