@@ -9,20 +9,48 @@ are desk/core/tm/match.py.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
+from desk.app.results import EditResult
+from desk.core.clock import Clock
 from desk.core.engine.base import Draft, Provenance
 from desk.core.errors import InputError, NotFoundError, RefusedError
+from desk.core.glossary.repair import fixed_tokens, repairer
+from desk.core.store import Revision, Store
 from desk.core.store import memory as store_memory
 from desk.core.story import RevisionKind, SegmentStatus, Story, check_editable
 from desk.core.tm.match import EXACT, Match, Unit, match, rank
 from desk.core.tm.text import arabic_tokens, key
 
 if TYPE_CHECKING:
-    from desk.app.service import Desk, EditResult
     from desk.core.glossary.enforce import Enforcer
+
+
+class Desk(Protocol):
+    """What the memory's operations need of the desk (desk/app/service.py `Desk`, which
+    calls them: a protocol, so that the two modules do not import each other)."""
+
+    store: Store
+    clock: Clock
+    glossary: Callable[[], Enforcer | None]
+
+    def edit(
+        self,
+        slug: str,
+        n: int,
+        text: str,
+        *,
+        author: str,
+        expected_version: int | None = None,
+        visit: str = "",
+        kind: RevisionKind = RevisionKind.EDIT,
+        note: str = "",
+        keep_status: bool = False,
+    ) -> EditResult:
+        """Set segment `n`'s English (as `service.Desk.edit`)."""
+
 
 DEFAULT_THRESHOLD = 70
 """Fuzzy matches below this percentage are not shown (`[memory] threshold`)."""
@@ -58,11 +86,10 @@ def lookup(
     conn = desk.store.conn
     sentence = " ".join(tokens)
     found = {u.id: u for u in store_memory.exact(conn, sentence)}
-    masked_also: list[str] = []
-    if enforcer is not None:
-        masked_also = _unmasked(source, tokens, enforcer)
-    for unit in store_memory.candidates(conn, tokens, threshold, masked_also):
+    fixed = fixed_tokens(source, enforcer) if enforcer is not None else []
+    for unit in store_memory.candidates(conn, tokens, threshold, fixed):
         found.setdefault(unit.id, unit)
+    repair = repairer(enforcer)
     matches: list[Match] = []
     for unit in found.values():
         if exclude_segment is not None and (unit.origin, unit.story, unit.segment) == (
@@ -70,19 +97,10 @@ def lookup(
             *exclude_segment,
         ):
             continue
-        m = match(unit, source, tokens, around, enforcer)
+        m = match(unit, source, tokens, around, repair)
         if m.score >= threshold:
             matches.append(m)
     return rank(matches)[:limit]
-
-
-def _unmasked(source: str, tokens: Sequence[str], enforcer: Enforcer) -> list[str]:
-    """The tokens of `source` that are neither numbers nor glossary names: a unit that
-    differs only in those holds them all."""
-    from desk.core.tm.match import _masked
-
-    masked, _ = _masked(source, enforcer)
-    return [t for t in masked if not t.startswith("\x00")]
 
 
 def matches(
@@ -130,7 +148,7 @@ def insert(
     if not found:
         raise NotFoundError(f"no unit {unit_id} in the translation memory (see `desk tm search`)")
     tokens = [t.text for t in arabic_tokens(seg.source)]
-    m = match(found[0], seg.source, tokens, context(story, n), desk.glossary())
+    m = match(found[0], seg.source, tokens, context(story, n), repairer(desk.glossary()))
     result = desk.edit(
         slug, n, m.target, author=author, expected_version=expected_version, visit=visit,
         kind=RevisionKind.TM, note=note_for(m, "inserted"),
@@ -231,29 +249,32 @@ class Leverage:
         self.segments[category] = self.segments.get(category, 0) + 1
 
 
-def leverage(story: Story, revisions: Sequence[object]) -> Leverage:
+def leverage(story: Story, revisions: Sequence[Revision]) -> Leverage:
     """What the memory gave a story: each segment's Arabic words counted under how its
-    English began: an exact match (pre-translated, or 100 % inserted), a repaired
-    match, a fuzzy match, the engine's draft, or from scratch. A match inserted later
-    over a draft counts for the match."""
+    English began: an exact match (pre-translated, or a 100 % match inserted, or a
+    repeat filled), a repaired match, a fuzzy match, the engine's (or an imported)
+    draft, or from scratch. A match inserted over a draft counts for the match."""
     origin: dict[int, str] = {}
     for rev in revisions:
-        n = getattr(rev, "segment_n", None)
-        kind = getattr(rev, "kind", None)
-        note = str(getattr(rev, "note", ""))
+        n = rev.segment_n
         if n is None:
             continue
-        if kind == RevisionKind.MT:
-            origin[n] = "exact" if _tm_engine(note) else "engine"
-        elif kind == RevisionKind.IMPORT and getattr(rev, "after", ""):
+        if rev.kind == RevisionKind.MT:
+            origin[n] = "exact" if _tm_engine(rev.note) else "engine"
+        elif rev.kind == RevisionKind.IMPORT and rev.after:
             origin.setdefault(n, "engine")
-        elif kind == RevisionKind.TM:
-            origin[n] = _tm_category(note)
+        elif rev.kind == RevisionKind.TM:
+            origin[n] = _tm_category(rev.note)
     result = Leverage({c: 0 for c in Leverage.CATEGORIES}, {c: 0 for c in Leverage.CATEGORIES})
     for seg in story.segments:
-        words = len([t for t in arabic_tokens(seg.source) if t.text not in ("و", "ف", "ال", "لل")])
-        result.add(origin.get(seg.n, "scratch"), words)
+        result.add(origin.get(seg.n, "scratch"), source_words(seg.source))
     return result
+
+
+def source_words(source: str) -> int:
+    """The Arabic words of a sentence as leverage counts them (numbers included; the
+    clitics the memory cuts off are part of their word)."""
+    return len({(t.start, t.end) for t in arabic_tokens(source)})
 
 
 def _tm_engine(note: str) -> bool:

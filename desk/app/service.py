@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from desk.app.memory import pretranslations
+from desk.app.memory import pretranslations, propagate
+from desk.app.results import EditResult as EditResult  # callers import it from here
 from desk.core import qa
 from desk.core.clock import Clock
 from desk.core.engine.base import Draft, Engine, EngineError, draft_problem
@@ -90,15 +91,6 @@ class GateRefused(RefusedError):
         """Carry the refusal and the problems behind it."""
         super().__init__(message)
         self.problems = list(problems)
-
-
-@dataclass(frozen=True)
-class EditResult:
-    """What an edit did: the segment number, whether the text changed, the story's status."""
-
-    n: int
-    changed: bool
-    status: StoryStatus
 
 
 @dataclass
@@ -497,7 +489,19 @@ class Desk:
         return last
 
     def confirm(self, slug: str, numbers: Sequence[int] | None, *, author: str) -> list[int]:
-        """Confirm the given segments (all when None); returns those newly confirmed."""
+        """Confirm the given segments (all when None); returns those newly confirmed.
+
+        Each newly confirmed segment becomes a unit of the translation memory in the same
+        transaction; then its English goes to the story's repeats of the same sentence
+        that nobody has worked on yet (`memory.propagate`: `tm` revisions, undoable).
+        """
+        done = self._confirm(slug, numbers, author=author)
+        for n in done:
+            propagate(self, slug, n, author=author)
+        return done
+
+    def _confirm(self, slug: str, numbers: Sequence[int] | None, *, author: str) -> list[int]:
+        """`confirm` without the propagation of repeats."""
         with self.store.write(story=slug) as conn:
             story = self.store.load_story(slug)
             check_editable(story.status)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from desk.app import memory
 from desk.commands import output
 from desk.commands.common import (
     ROW_NUMBER,
@@ -109,7 +110,8 @@ def diff_cmd(
 @json_option
 @pass_home
 def stats_cmd(home: Home, slug: str, start: str, end: str, as_json: bool) -> None:
-    """Post-edit distance per segment and story, share edited, work by author.
+    """Post-edit distance per segment and story, share edited, work by author, and the
+    translation memory's leverage (Arabic words by where their English began).
 
     \b
     Example:
@@ -117,11 +119,43 @@ def stats_cmd(home: Home, slug: str, start: str, end: str, as_json: bool) -> Non
     """
     store = home.desk.store
     story = store.load_story(slug)
-    stats = history.story_stats(story, store.revisions(story.id or 0), start, end)
+    revisions = store.revisions(story.id or 0)
+    stats = history.story_stats(story, revisions, start, end)
+    used = memory.leverage(story, revisions)
     if as_json:
-        emit_json(output.stats_json(stats, start, end))
+        emit_json(output.stats_json(stats, start, end) | {"leverage": leverage_json(used)})
     else:
-        click.echo(output.stats_text(stats, start, end))
+        click.echo(output.stats_text(stats, start, end) + "\n\n" + leverage_text(used))
+
+
+LEVERAGE_NAMES = {
+    "exact": "exact matches (100-101%)",
+    "repaired": "repaired matches",
+    "fuzzy": "fuzzy matches",
+    "engine": "machine draft",
+    "scratch": "from scratch",
+}
+
+
+def leverage_text(used: memory.Leverage) -> str:
+    """Translation-memory leverage: Arabic words and segments by where the English began."""
+    total = sum(used.words.values())
+    lines = [f"{'TM LEVERAGE':28} {'WORDS':>6} {'SHARE':>6} {'SEGMENTS':>8}"]
+    for category in memory.Leverage.CATEGORIES:
+        words = used.words[category]
+        share = words / total if total else 0.0
+        lines.append(
+            f"{LEVERAGE_NAMES[category]:28} {words:>6} {share:>6.0%} {used.segments[category]:>8}"
+        )
+    return "\n".join(lines)
+
+
+def leverage_json(used: memory.Leverage) -> dict[str, dict[str, int]]:
+    """Leverage as JSON-ready data: category → words and segments."""
+    return {
+        category: {"words": used.words[category], "segments": used.segments[category]}
+        for category in memory.Leverage.CATEGORIES
+    }
 
 
 COMMANDS = [log_cmd, diff_cmd, stats_cmd]

@@ -20,23 +20,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, NamedTuple, TypeVar
 
-from desk.core.arabic_folds import ARABIC_LETTER_FOLDS
+from desk.core.arabic_folds import normalise_arabic as normalise_arabic  # re-exported
 
-# Harakat, Quranic annotation marks, superscript alef (U+0670) and tatweel (U+0640):
-# sources use them unevenly, so they never distinguish two names.
-_ARABIC_MARKS = re.compile(
-    "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]"
-)
-_ARABIC_FOLD = str.maketrans(ARABIC_LETTER_FOLDS)
 _ARABIC_WORD = re.compile("[\u0621-\u063a\u0641-\u064a\u066e-\u066f\u0671-\u06d3]+")
 # The kunya "Abu" declines: أبو همام (nominative), أبا همام, بأبي عمار. One name, one key.
 _ABU_FORMS = {"ابا": "ابو", "ابي": "ابو"}
 ARTICLE = "ال"
-
-
-def normalise_arabic(text: str) -> str:
-    """`text` without diacritics and tatweel, with alef, hamza, ta marbuta and ya forms folded."""
-    return _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
 
 
 def arabic_words(text: str) -> list[str]:

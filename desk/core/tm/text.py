@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from hashlib import blake2b
 
-from desk.core.glossary.normalise import normalise_arabic
+from desk.core.arabic_folds import normalise_arabic
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
 # A number: digits with inner separators (1,200  3.5  ١٢٫٥); an Arabic word; nothing else.

@@ -1,0 +1,165 @@
+"""Repair of a near match from the translation memory: what no anchor does well for names.
+
+When a unit's Arabic differs from a segment's only in numbers (whatever digits they are
+written in) and in names of the glossary (اللاذقية / إدلب), the unit's English is given
+the segment's numbers and the house spellings of the segment's names, each replaced
+where the unit's English has the old one (its house spelling, or a listed variant). A
+difference the English does not show where expected (a number written out in words, a
+name spelt otherwise) leaves the match fuzzy: a repair is made only where it is certain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from desk.core.glossary.enforce import Enforcer
+from desk.core.glossary.model import Entry
+from desk.core.glossary.normalise import at_sentence_start, cased
+from desk.core.tm.match import Repairer, Unit
+from desk.core.tm.text import NUMBER, arabic_tokens
+
+
+def repairer(enforcer: Enforcer | None) -> Repairer | None:
+    """A repairer for `tm.match.match` by this glossary (None without one)."""
+    if enforcer is None:
+        return None
+    return lambda unit, source: repair(unit, source, enforcer)
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """A number or a glossary name in a sentence: what the repair may exchange."""
+
+    kind: str
+    """NUMBER or "name"."""
+    value: str
+    """The number in Latin digits, or the entry's id."""
+    entry: Entry | None = None
+
+
+def _masked(source: str, enforcer: Enforcer) -> tuple[list[str], list[_Slot]]:
+    """The sentence's tokens with each number and glossary name replaced by a slot
+    marker, and the slots in order."""
+    tokens = arabic_tokens(source)
+    # Word numbers as `arabic_words` counts them: numbers are not words there.
+    word_of: list[int] = []
+    words = -1
+    last_start = -1
+    for token in tokens:
+        if token.kind != NUMBER and token.start != last_start:
+            words += 1
+            last_start = token.start
+        word_of.append(words if token.kind != NUMBER else -1)
+    names: dict[int, tuple[int, Entry]] = {}
+    for first, count, entry in enforcer.arabic_names(source):
+        names[first] = (count, entry)
+    out: list[str] = []
+    slots: list[_Slot] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.kind == NUMBER:
+            out.append("\x00#")
+            slots.append(_Slot(NUMBER, token.text))
+            i += 1
+            continue
+        found = names.get(word_of[i])
+        if found is not None and (i == 0 or word_of[i - 1] != word_of[i]):
+            count, entry = found
+            last_word = word_of[i] + count - 1
+            # A conjunction cut off the name's first word stays a word of the sentence.
+            if token.text in ("و", "ف") and i + 1 < len(tokens) and word_of[i + 1] == word_of[i]:
+                out.append(token.text)
+                i += 1
+            while i < len(tokens) and 0 <= word_of[i] <= last_word and tokens[i].kind != NUMBER:
+                i += 1
+            out.append("\x00name")
+            slots.append(_Slot("name", entry.id, entry))
+            continue
+        out.append(token.text)
+        i += 1
+    return out, slots
+
+
+def repair(unit: Unit, source: str, enforcer: Enforcer) -> tuple[str, tuple[str, ...]] | None:
+    """The unit's English with the segment's numbers and names, and what changed; None
+    when the two differ in more than numbers and names, or the English does not show
+    each old number or name where it can be exchanged."""
+    unit_tokens, unit_slots = _masked(unit.source, enforcer)
+    seg_tokens, seg_slots = _masked(source, enforcer)
+    if unit_tokens != seg_tokens:
+        return None
+    pairs = [(a, b) for a, b in zip(unit_slots, seg_slots, strict=True) if a.value != b.value]
+    if not pairs:
+        return None
+    # One old value must become one new value throughout, or the English cannot say which.
+    plan: dict[tuple[str, str], tuple[_Slot, _Slot]] = {}
+    for old, new in pairs:
+        if plan.setdefault((old.kind, old.value), (old, new))[1].value != new.value:
+            return None
+    unchanged = {(a.kind, a.value) for a, b in zip(unit_slots, seg_slots, strict=True) if a == b}
+    if unchanged & set(plan):
+        return None  # the same number or name stays in one place and changes in another
+    target = unit.target
+    changes: list[str] = []
+    for old, new in plan.values():
+        replaced = (
+            _exchange_number(target, old.value, new.value)
+            if old.kind == NUMBER
+            else _exchange_name(target, old.entry, new.entry)
+        )
+        if replaced is None:
+            return None
+        target, change = replaced
+        changes.append(change)
+    return target, tuple(changes)
+
+
+def _number_forms(value: str) -> list[str]:
+    """How an English text may write a number: as it is, and with thousands commas."""
+    forms = [value]
+    whole, dot, fraction = value.partition(".")
+    if whole.isdigit() and len(whole) > 3 and "," not in value:
+        forms.append(f"{int(whole):,}" + (dot + fraction))
+    return forms
+
+
+def _exchange_number(target: str, old: str, new: str) -> tuple[str, str] | None:
+    """`target` with the number `old` written as `new` (in the same style); None when
+    `old` is not in it as a whole number."""
+    for form in _number_forms(old):
+        pattern = re.compile(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)")
+        if pattern.search(target):
+            styled = new
+            if "," in form and new.isdigit() and len(new) > 3:
+                styled = f"{int(new):,}"
+            return pattern.sub(styled, target), f"{form} → {styled}"
+    return None
+
+
+def _exchange_name(target: str, old: Entry | None, new: Entry | None) -> tuple[str, str] | None:
+    """`target` with the old entry's house spelling (or a listed variant) replaced by the
+    new entry's; None when neither is in it."""
+    if old is None or new is None:
+        return None
+    for spelling in (old.canonical, *old.variants):
+        pattern = re.compile(rf"(?<![^\W_]){re.escape(spelling)}(?![^\W_])", re.IGNORECASE)
+        found = list(pattern.finditer(target))
+        if not found:
+            continue
+        out, last = [], 0
+        for hit in found:
+            out.append(target[last : hit.start()])
+            out.append(cased(new.canonical, at_sentence_start(target, hit.start())))
+            last = hit.end()
+        out.append(target[last:])
+        return "".join(out), f"{hit.group()} → {new.canonical}"
+    return None
+
+
+def fixed_tokens(source: str, enforcer: Enforcer) -> list[str]:
+    """The tokens of `source` that are neither numbers nor glossary names: a unit that
+    can be repaired for it holds every one of them."""
+    masked, _ = _masked(source, enforcer)
+    return [t for t in masked if not t.startswith("\x00")]
