@@ -51,7 +51,7 @@ def status_command(home: Home, as_json: bool) -> None:
     store = home.desk.store
     counts = {
         table: int(store.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
-        for table in ("stories", "segments", "revisions", "settings")
+        for table in ("stories", "segments", "revisions", "settings", "tm_units")
     }
     by_status = {
         str(row[0]): int(row[1])
@@ -73,7 +73,7 @@ def status_command(home: Home, as_json: bool) -> None:
     say(
         f"holds:     {counts['stories']:,} stories ({statuses}), "
         f"{counts['segments']:,} segments, {counts['revisions']:,} revisions, "
-        f"{counts['settings']:,} settings"
+        f"{counts['settings']:,} settings, {counts['tm_units']:,} translation memory units"
     )
 
 
@@ -131,7 +131,8 @@ def copy_command(home: Home, to: str) -> None:
     say(
         f"Copied {store.where} to {where}: {copied.counts['stories']:,} stories, "
         f"{copied.counts['segments']:,} segments, {copied.counts['revisions']:,} revisions, "
-        f"{copied.counts['settings']:,} settings; counts and SHA-256 {copied.digest[:16]} "
+        f"{copied.counts['settings']:,} settings, {copied.counts['tm_units']:,} translation "
+        f"memory units; counts and SHA-256 {copied.digest[:16]} "
         "match on both sides"
     )
     if again != copied:
