@@ -45,6 +45,7 @@ from typing import BinaryIO
 from desk.core.errors import InputError
 from desk.core.glossary.files import IdPool
 from desk.core.glossary.model import ID_PATTERN, Entry, Kind, parse_entry
+from desk.core.xmlsafe import CHUNK_BYTES, chunks, feed, refuse_entities
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 """The namespace of TBX v3 core elements."""
@@ -53,8 +54,6 @@ MAX_TBX_BYTES = 256 * 1024 * 1024
 """Larger files are refused. The reader streams (memory follows the largest concept, not
 the file), so this is room for 200,000 entries as desk exports them (about 800 bytes an
 entry, indented), not a bound on memory."""
-CHUNK_BYTES = 1024 * 1024
-"""How much of the file is read and parsed at a time."""
 MAX_DEPTH = 100
 """Deeper nesting than any TBX needs is refused (it would only slow the reader down)."""
 MAX_ENTRIES = 200_000
@@ -156,47 +155,12 @@ class _Reader:
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
         parser.CharacterDataHandler = self.characters
-        # What defusedxml forbids, refused here: a file that declares entities (billion
-        # laughs, external entities) never gets one expanded. An external DTD is named
-        # but never read (the handler says "done" without opening anything), and an
-        # entity it would have defined is refused where it is used.
-        parser.EntityDeclHandler = self.entity_declared
-        parser.UnparsedEntityDeclHandler = self.entity_declared
-        parser.ExternalEntityRefHandler = lambda *args: 1
-        parser.SkippedEntityHandler = self.entity_skipped
-        parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_UNLESS_STANDALONE)
-        size = 0
-        while True:
-            try:
-                chunk = stream.read(CHUNK_BYTES)
-            except OSError as exc:
-                raise InputError(f"{self.source}: cannot read ({exc.strerror})") from None
-            size += len(chunk)
-            if size > MAX_TBX_BYTES:
-                raise InputError(f"{self.source}: larger than {MAX_TBX_BYTES // 2**20} MiB")
-            try:
-                parser.Parse(chunk, not chunk)
-            except pyexpat.ExpatError as exc:
-                what = pyexpat.ErrorString(exc.code)
-                raise InputError(
-                    f"{self.source}:{exc.lineno}: not well-formed XML ({what})"
-                ) from None
-            if not chunk:
-                break
+        refuse_entities(parser, self.source)
+        for chunk in chunks(stream, self.source, MAX_TBX_BYTES, CHUNK_BYTES):
+            feed(parser, chunk, self.source)
         if self.root is None:
             raise InputError(f"{self.source}: no XML element")
         return self.entries
-
-    def entity_declared(self, *args: object) -> None:
-        """An <!ENTITY> declaration: refused, never expanded."""
-        raise self.error(
-            "refused: the file declares XML entities (<!ENTITY> in its DOCTYPE); "
-            "desk does not expand them"
-        )
-
-    def entity_skipped(self, name: str, is_parameter_entity: bool) -> None:
-        """An entity from a DTD desk does not read: refuse rather than drop text."""
-        raise self.error(f"refers to the entity &{name}; from a DTD, which desk does not read")
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         """Open an element: refused past MAX_DEPTH, MAX_ELEMENTS or MAX_CONCEPT_ELEMENTS."""
