@@ -22,6 +22,7 @@ import pytest
 
 from desk.core.store import Store
 from desk.core.store.copying import fingerprint
+from desk.core.store.migrations import MIGRATIONS
 from tests.helpers.cli import DeskCli
 from tests.helpers.paths import ROOT
 from tests.helpers.postgres import Cluster
@@ -73,7 +74,7 @@ def test_a_database_without_the_schema_needs_migrate(
     ) == [(0,)]
 
     out = desk("db", "migrate").output
-    assert "Applied 8 migration(s)" in out and "008_leases" in out
+    assert f"Applied {len(MIGRATIONS)} migration(s)" in out and MIGRATIONS[-1].name in out
     assert "Applied" not in desk("db", "migrate").output  # nothing twice
     assert desk("list").exit_code == 0
 
