@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from desk.app.home import Home
-from desk.commands import db, engine, export, glossary, log, qa, search, stories, workbench
+from desk.commands import db, engine, export, glossary, log, qa, search, stories, tm, workbench
 from desk.commands.common import DeskGroup
 
 
@@ -47,6 +47,6 @@ def main(ctx: click.Context, home: Path | None, arabic_display: str | None) -> N
         workbench.run(ctx.obj, arabic_display=arabic_display)
 
 
-for module in (stories, qa, engine, glossary, log, export, search, db, workbench):
+for module in (stories, qa, engine, glossary, log, export, search, tm, db, workbench):
     for command in module.COMMANDS:
         main.add_command(command)
