@@ -21,7 +21,7 @@ from desk.core.glossary.repair import fixed_tokens, repairer
 from desk.core.store import Revision, Store
 from desk.core.store import memory as store_memory
 from desk.core.story import RevisionKind, SegmentStatus, Story, check_editable
-from desk.core.tm.match import EXACT, Match, Unit, match, rank
+from desk.core.tm.match import EXACT, Match, Unit, match, rank, with_diff
 from desk.core.tm.text import arabic_tokens, key
 
 if TYPE_CHECKING:
@@ -97,10 +97,10 @@ def lookup(
             *exclude_segment,
         ):
             continue
-        m = match(unit, source, tokens, around, repair)
+        m = match(unit, source, tokens, around, repair, diff=False)
         if m.score >= threshold:
             matches.append(m)
-    return rank(matches)[:limit]
+    return [with_diff(m, source) for m in rank(matches)[:limit]]
 
 
 def matches(

@@ -21,10 +21,24 @@ from desk.core.tm.text import NUMBER, arabic_tokens
 
 
 def repairer(enforcer: Enforcer | None) -> Repairer | None:
-    """A repairer for `tm.match.match` by this glossary (None without one)."""
+    """A repairer for `tm.match.match` by this glossary (None without one). It reads
+    each segment's Arabic once however many units it is tried with, and masks a unit
+    only if it holds every word of the segment that is neither number nor name."""
     if enforcer is None:
         return None
-    return lambda unit, source: repair(unit, source, enforcer)
+    seen: dict[str, tuple[list[str], list[_Slot], set[str]]] = {}
+
+    def repair_for(unit: Unit, source: str) -> tuple[str, tuple[str, ...]] | None:
+        if source not in seen:
+            seen.clear()
+            masked, slots = _masked(source, enforcer)
+            seen[source] = (masked, slots, {t for t in masked if not t.startswith("\x00")})
+        masked, slots, fixed = seen[source]
+        if not slots or not fixed <= set(unit.key.split()):
+            return None
+        return _repaired(unit, masked, slots, enforcer)
+
+    return repair_for
 
 
 @dataclass(frozen=True)
@@ -86,8 +100,15 @@ def repair(unit: Unit, source: str, enforcer: Enforcer) -> tuple[str, tuple[str,
     """The unit's English with the segment's numbers and names, and what changed; None
     when the two differ in more than numbers and names, or the English does not show
     each old number or name where it can be exchanged."""
-    unit_tokens, unit_slots = _masked(unit.source, enforcer)
     seg_tokens, seg_slots = _masked(source, enforcer)
+    return _repaired(unit, seg_tokens, seg_slots, enforcer)
+
+
+def _repaired(
+    unit: Unit, seg_tokens: list[str], seg_slots: list[_Slot], enforcer: Enforcer
+) -> tuple[str, tuple[str, ...]] | None:
+    """`repair` with the segment's Arabic already masked."""
+    unit_tokens, unit_slots = _masked(unit.source, enforcer)
     if unit_tokens != seg_tokens:
         return None
     pairs = [(a, b) for a, b in zip(unit_slots, seg_slots, strict=True) if a.value != b.value]

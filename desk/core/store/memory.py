@@ -41,6 +41,10 @@ POSTINGS = 5_000
 common its tokens."""
 CANDIDATES = 300
 """Units a lookup hands to scoring."""
+MOST_TOKENS = 32
+"""Tokens whose units a lookup reads at most: a sentence of a few hundred words would
+otherwise read the units of a hundred tokens. Past it, the candidate guarantee holds
+only for the units sharing one of these (the rarest)."""
 COMMON = 20_000
 """A token in this many units is common: its count is no longer kept up to date."""
 CONCORDANCE_SCANNED = 20_000
@@ -360,7 +364,7 @@ def candidates(
     ids = {t: token_id(t, "ar") for t in set(tokens) | set(also)}
     counts = _counts(conn, list(ids.values()))
     rarest = sorted(set(tokens), key=lambda t: (counts[ids[t]], ids[t]))
-    chosen = rarest[: _prefix(tokens, threshold)]
+    chosen = rarest[: min(_prefix(tokens, threshold), MOST_TOKENS)]
     if also:
         chosen.append(min(set(also), key=lambda t: (counts[ids[t]], ids[t])))
     picked = sorted({ids[t] for t in chosen})

@@ -13,7 +13,7 @@ repaired.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz.distance import Levenshtein
 
@@ -101,18 +101,30 @@ cannot be (desk/core/glossary/repair.py makes one from the glossary)."""
 
 
 def match(
-    unit: Unit, source: str, tokens: Sequence[str], context: str, repairer: Repairer | None
+    unit: Unit,
+    source: str,
+    tokens: Sequence[str],
+    context: str,
+    repairer: Repairer | None,
+    *,
+    diff: bool = True,
 ) -> Match:
     """The unit scored against a segment (`source`, its `tokens`, its `context`), repaired
-    by `repairer` when it is not exact and can be."""
+    by `repairer` when it is not exact and can be; without `diff`, the word diff is left
+    out (`with_diff` adds it to the matches kept)."""
     percent = score(unit, tokens, context)
-    diff = word_diff(unit.source, source)
+    ops = word_diff(unit.source, source) if diff else []
     if percent < EXACT and repairer is not None:
         repaired = repairer(unit, source)
         if repaired is not None:
             target, changes = repaired
-            return Match(unit, EXACT, target, diff, changes)
-    return Match(unit, percent, unit.target, diff)
+            return Match(unit, EXACT, target, ops, changes)
+    return Match(unit, percent, unit.target, ops)
+
+
+def with_diff(found: Match, source: str) -> Match:
+    """The match with the word diff of its Arabic against the segment's `source`."""
+    return replace(found, diff=word_diff(found.unit.source, source))
 
 
 def rank(matches: Sequence[Match]) -> list[Match]:
