@@ -189,6 +189,13 @@ def test_a_tmx_written_by_translate_toolkit_imports(desk: DeskCli, tmp_path: Pat
     found = json.loads(desk("tm", "search", "regime forces", "--limit", "100", "--json").output)
     expected = {(ar, en) for ar, en in pairs if "regime forces" in en.lower()}
     assert expected and {(u["source"], u["target"]) for u in found["units"]} == expected
+    # The same file on standard input, under an origin of its own.
+    piped = desk("tm", "import", "-", "--origin", "piped", input=path.read_text(encoding="utf-8"))
+    assert f"Imported {len(pairs)} units from standard input as piped" in piped.output
+    assert stats(desk)["origins"] == {
+        "piped": {"units": len(pairs), "published": 0},
+        "tmx:toolkit.tmx": {"units": len(pairs), "published": 0},
+    }
 
 
 def test_matches_for_a_segment(desk: DeskCli, env: Home, tmp_path: Path) -> None:
