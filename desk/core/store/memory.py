@@ -106,31 +106,38 @@ def unit_from_row(row: Any) -> Unit:
 # -- writing (inside a write transaction) ------------------------------------------------
 
 
-def _add_postings(conn: Connection, unit_id: int, source: str, target: str) -> None:
-    """Index a unit, and count its tokens (the rare ones)."""
+Counts = dict[int, int]
+"""Token → how far its unit count moves: gathered over a whole write, applied once."""
+
+
+def _add_postings(conn: Connection, unit_id: int, source: str, target: str, counts: Counts) -> None:
+    """Index a unit; its tokens' counts move up in `counts`."""
     keys = sorted(index_keys(source, target))
-    if not keys:
-        return
     conn.executemany(
         "INSERT INTO tm_index (token, unit_id) VALUES (?, ?)", [(k, unit_id) for k in keys]
     )
-    _count(conn, keys, +1)
+    for k in keys:
+        counts[k] = counts.get(k, 0) + 1
 
 
-def _drop_postings(conn: Connection, unit_id: int, source: str, target: str) -> None:
-    """Take a unit out of the index (as it was indexed: from its stored text)."""
+def _drop_postings(
+    conn: Connection, unit_id: int, source: str, target: str, counts: Counts
+) -> None:
+    """Take a unit out of the index (as it was indexed: from its stored text); its
+    tokens' counts move down in `counts`."""
     keys = sorted(index_keys(source, target))
-    if not keys:
-        return
     conn.executemany(
         "DELETE FROM tm_index WHERE token = ? AND unit_id = ?", [(k, unit_id) for k in keys]
     )
-    _count(conn, keys, -1)
+    for k in keys:
+        counts[k] = counts.get(k, 0) - 1
 
 
-def _count(conn: Connection, keys: Sequence[int], step: int) -> None:
-    """Move the counts of `keys` by `step`, leaving common tokens alone. In key order,
-    so two saves counting the same tokens never wait for each other in a circle."""
+def _count(conn: Connection, counts: Counts) -> None:
+    """Move the tokens' counts, leaving common tokens alone. One statement per token,
+    in token order: two writes counting the same tokens (saves on a shared desk) never
+    wait for each other in a circle."""
+    keys = sorted(k for k, step in counts.items() if step)
     common: set[int] = set()
     for chunk in _chunks(keys, 500):
         marks = ", ".join("?" * len(chunk))
@@ -139,18 +146,12 @@ def _count(conn: Connection, keys: Sequence[int], step: int) -> None:
             (*chunk, COMMON),
         ).fetchall()
         common.update(int(r[0]) for r in rows)
-    rare = [k for k in keys if k not in common]
-    if step > 0:
-        conn.executemany(
-            "INSERT INTO tm_tokens (token, units) VALUES (?, 1) "
-            "ON CONFLICT (token) DO UPDATE SET units = tm_tokens.units + 1",
-            [(k,) for k in rare],
-        )
-    else:
-        conn.executemany(
-            "UPDATE tm_tokens SET units = units - 1 WHERE token = ? AND units > 0",
-            [(k,) for k in rare],
-        )
+    conn.executemany(
+        "INSERT INTO tm_tokens (token, units) VALUES (?, ?) ON CONFLICT (token) DO UPDATE "
+        "SET units = CASE WHEN tm_tokens.units + ? < 0 THEN 0 ELSE tm_tokens.units + ? END",
+        [(k, max(counts[k], 0), counts[k], counts[k]) for k in keys if k not in common],
+    )
+    counts.clear()
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
@@ -168,8 +169,10 @@ def sync_segment(conn: Connection, segment_id: int, *, confirmed: bool = True) -
             "SELECT id, source, target FROM tm_units WHERE segment_id = ?", (segment_id,)
         ).fetchone()
         if gone is not None:
-            _drop_postings(conn, int(gone["id"]), str(gone["source"]), str(gone["target"]))
+            counts: Counts = {}
+            _drop_postings(conn, int(gone["id"]), str(gone["source"]), str(gone["target"]), counts)
             conn.execute("DELETE FROM tm_units WHERE id = ?", (gone["id"],))
+            _count(conn, counts)
         return
     seg = conn.execute(
         "SELECT g.id, g.story_id, g.n, g.source, g.text, g.status, g.updated_at, "
@@ -180,6 +183,7 @@ def sync_segment(conn: Connection, segment_id: int, *, confirmed: bool = True) -
     old = conn.execute(
         "SELECT id, source, target FROM tm_units WHERE segment_id = ?", (segment_id,)
     ).fetchone()
+    changes: Counts = {}
     wanted = (
         seg is not None
         and seg["status"] == "confirmed"
@@ -194,9 +198,10 @@ def sync_segment(conn: Connection, segment_id: int, *, confirmed: bool = True) -
                 (seg["updated_by"], seg["updated_at"], _published(seg["story_status"]), old["id"]),
             )
             return
-        _drop_postings(conn, int(old["id"]), str(old["source"]), str(old["target"]))
+        _drop_postings(conn, int(old["id"]), str(old["source"]), str(old["target"]), changes)
         conn.execute("DELETE FROM tm_units WHERE id = ?", (old["id"],))
     if not wanted:
+        _count(conn, changes)
         return
     assert seg is not None
     around = conn.execute(
@@ -217,7 +222,8 @@ def sync_segment(conn: Connection, segment_id: int, *, confirmed: bool = True) -
             _published(seg["story_status"]),
         ),
     )  # fmt: skip
-    _add_postings(conn, int(cur.fetchone()[0]), str(seg["source"]), str(seg["text"]))
+    _add_postings(conn, int(cur.fetchone()[0]), str(seg["source"]), str(seg["text"]), changes)
+    _count(conn, changes)  # the old unit's and the new one's in one pass
 
 
 def _published(story_status: str) -> int:
@@ -238,15 +244,18 @@ def drop_story(conn: Connection, story_id: int) -> None:
     rows = conn.execute(
         "SELECT id, source, target FROM tm_units WHERE story_id = ?", (story_id,)
     ).fetchall()
+    counts: Counts = {}
     for row in rows:
-        _drop_postings(conn, int(row["id"]), str(row["source"]), str(row["target"]))
+        _drop_postings(conn, int(row["id"]), str(row["source"]), str(row["target"]), counts)
     conn.execute("DELETE FROM tm_units WHERE story_id = ?", (story_id,))
+    _count(conn, counts)
 
 
 def add_units(conn: Connection, units: Iterable[NewUnit]) -> int:
     """Add imported units; returns how many (a pair already held with the same origin
     is not added twice)."""
     added = 0
+    counts: Counts = {}
     for unit in units:
         sentence = key(unit.source)
         if not sentence or not unit.target.strip():
@@ -269,8 +278,9 @@ def add_units(conn: Connection, units: Iterable[NewUnit]) -> int:
                 json.dumps(unit.props, ensure_ascii=False, sort_keys=True),
             ),
         )  # fmt: skip
-        _add_postings(conn, int(cur.fetchone()[0]), unit.source, unit.target)
+        _add_postings(conn, int(cur.fetchone()[0]), unit.source, unit.target, counts)
         added += 1
+    _count(conn, counts)
     return added
 
 
@@ -281,9 +291,11 @@ def remove_origin(conn: Connection, origin: str) -> int:
         "SELECT id, source, target FROM tm_units WHERE origin = ? AND segment_id IS NULL",
         (origin,),
     ).fetchall()
+    counts: Counts = {}
     for row in rows:
-        _drop_postings(conn, int(row["id"]), str(row["source"]), str(row["target"]))
+        _drop_postings(conn, int(row["id"]), str(row["source"]), str(row["target"]), counts)
     conn.execute("DELETE FROM tm_units WHERE origin = ? AND segment_id IS NULL", (origin,))
+    _count(conn, counts)
     return len(rows)
 
 
@@ -292,12 +304,14 @@ def reindex(conn: Connection) -> int:
     conn.execute("DELETE FROM tm_index")
     conn.execute("DELETE FROM tm_tokens")
     last, count = 0, 0
+    counts: Counts = {}
     while rows := conn.execute(
         "SELECT id, source, target FROM tm_units WHERE id > ? ORDER BY id LIMIT 1000", (last,)
     ).fetchall():
         for row in rows:
-            _add_postings(conn, int(row["id"]), str(row["source"]), str(row["target"]))
+            _add_postings(conn, int(row["id"]), str(row["source"]), str(row["target"]), counts)
         last, count = int(rows[-1]["id"]), count + len(rows)
+    _count(conn, counts)
     return count
 
 
