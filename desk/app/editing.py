@@ -3,9 +3,10 @@
 A plain object, no UI: which segment is current, the version its English was read at
 (so a save over someone else's is a conflict, not a loss), the glossary findings, and
 every action the editor offers (save, confirm, move, fix, revert, undo, status moves,
-export, corrections). Each action calls the application service and raises DeskError
-when refused (ConflictError when someone else saved the segment first, GateRefused with
-the QA gate's problems); the screen shows the refusal and redraws.
+export, corrections, the translation memory's matches and inserting one). Each action
+calls the application service and raises DeskError when refused (ConflictError when
+someone else saved the segment first, GateRefused with the QA gate's problems); the
+screen shows the refusal and redraws.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
-from desk.app import recovery
+from desk.app import memory, recovery
 from desk.app.finding_numbers import FindingNumbers
 from desk.app.home import Home
 from desk.app.segment_filter import SegmentFilter, matches, shown
@@ -38,6 +39,10 @@ from desk.core.story import (
     check_editable,
     check_transition,
 )
+from desk.core.tm.match import Match
+
+MATCHES_SHOWN = 5
+"""The translation memory's matches the editor shows for a segment at most."""
 
 
 class EditorSession:
@@ -74,6 +79,13 @@ class EditorSession:
         """Segments others are typing in now (their leases), by number: who."""
         self._leased: tuple[int, float] | None = None
         """The segment this session holds a lease on, and when it was last renewed."""
+        self.matches: list[Match] | None = None
+        """The translation memory's matches for the current segment, best first (None:
+        not looked up yet)."""
+        self.matches_n = 0
+        """The segment `matches` were looked up for (0: none yet)."""
+        self.pick = 0
+        """The match chosen among `matches`: the one an insert takes (the best at first)."""
 
     @property
     def desk(self) -> Desk:
@@ -99,6 +111,8 @@ class EditorSession:
             self.new_visit()
         if n != self.current:
             self.leave()
+        if n != self.matches_n:
+            self.matches, self.matches_n, self.pick = None, 0, 0
         self.current = n
         self.numbers.start(n)
         self.base_version = seg.version
@@ -233,6 +247,60 @@ class EditorSession:
             return None
         later = [n for n in numbers if n > self.current]
         return (later or numbers)[0]
+
+    # -- the translation memory ---------------------------------------------------------
+
+    def find_matches(self, desk: Desk, n: int) -> list[Match]:
+        """The memory's matches for segment `n`, best first, down to `[memory] threshold`
+        (from a worker: it reads through `desk`, a connection of the worker's own)."""
+        threshold = self.home.config.memory_threshold
+        return memory.matches(desk, self.slug, n, threshold=threshold, limit=MATCHES_SHOWN)
+
+    def found_matches(self, n: int, found: list[Match]) -> bool:
+        """Take the matches looked up for segment `n`, the best one picked; False (and
+        dropped) when the person has left segment `n` meanwhile."""
+        if n != self.current:
+            return False
+        self.matches, self.matches_n, self.pick = found, n, 0
+        return True
+
+    def picked(self) -> Match | None:
+        """The match chosen among the current segment's (None: none, or not looked up)."""
+        if not self.matches:
+            return None
+        return self.matches[min(self.pick, len(self.matches) - 1)]
+
+    def pick_match(self, step: int) -> Match | None:
+        """Choose the next (`step` 1) or previous (-1) match, wrapping round; the one
+        chosen (None: there are none)."""
+        if not self.matches:
+            return None
+        self.pick = (self.pick + step) % len(self.matches)
+        return self.matches[self.pick]
+
+    def insert_match(self) -> tuple[EditResult, Match]:
+        """Put the chosen match's English (repaired where it was) into the current segment:
+        a `tm` revision naming the unit and its origin, expecting the version the English
+        was read at (ConflictError if someone else saved it meanwhile). It is a change of
+        its own: an undo takes it back alone. RefusedError when there is no match."""
+        chosen = self.picked()
+        if chosen is None:
+            raise RefusedError(f"segment {self.current} has no match in the translation memory")
+        self.new_visit()
+        try:
+            result, inserted = memory.insert(
+                self.desk, self.slug, self.current, chosen.unit.id, author=self.author,
+                expected_version=self.base_version, visit=self.visit,
+            )  # fmt: skip
+        except (sqlite3.Error, OSError) as exc:
+            raise NotSaved(
+                f"the desk database is unavailable: {exc}. The match was not inserted"
+            ) from None
+        finally:
+            self.new_visit()
+        self.saved(self.current)
+        self._after_write()
+        return result, inserted
 
     # -- the glossary ----------------------------------------------------------------
 
