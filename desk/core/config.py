@@ -55,7 +55,8 @@ TUI_ACTIONS = (
     "next", "previous", "confirm_next", "confirm_all", "fix", "next_finding", "revert",
     "toggle_diff", "review", "approve", "publish", "export", "correct", "history",
     "segment_history", "glossary", "back", "redraft", "redraft_story", "search", "undo_saved",
-    "help", "toggle_theme", "go_to", "filter", "quit", *(f"fix_{n}" for n in range(1, 10)),
+    "help", "toggle_theme", "go_to", "filter", "quit", "insert_match", "next_match",
+    "previous_match", "concordance", *(f"fix_{n}" for n in range(1, 10)),
 )  # fmt: skip
 """The workbench actions `[tui.keys]` may rebind (the ids of the TUI's bindings)."""
 

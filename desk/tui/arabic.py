@@ -20,6 +20,7 @@ English around them is never moved.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Literal, get_args
 
@@ -99,6 +100,35 @@ def display_arabic_lines(text: str, mode: str, width: int) -> list[str]:
 def display_arabic_texts(text: str, mode: str, width: int) -> list[Text]:
     """`display_arabic_lines` with the markers styled."""
     return [styled(line) for line in _drawn_lines(text, mode, width)]
+
+
+def display_arabic_runs(runs: Sequence[tuple[str, str]], mode: str, width: int) -> list[Text]:
+    """Arabic given as styled runs (a word diff: kept, deleted, inserted words), wrapped to
+    `width` cells in logical order, each line drawn in `mode` with every word keeping its
+    style.
+
+    In `shaped` mode each word is shaped on its own (letters join only inside a word) and
+    a line's words are laid right to left; in `raw` mode they stay in logical order for
+    the terminal to turn round. Markers as in `display_arabic_text`.
+    """
+    lines: list[list[Text]] = [[]]
+    used = 0
+    for run, style in runs:
+        for word in run.split():
+            drawn = display_arabic_text(word, mode)
+            if style:
+                drawn.stylize_before(style)  # under the markers' own look
+            size = drawn.cell_len
+            if lines[-1] and used + 1 + size > width:
+                lines.append([])
+                used = 0
+            used += size + (1 if lines[-1] else 0)
+            lines[-1].append(drawn)
+    out: list[Text] = []
+    for words in lines:
+        ordered = words[::-1] if mode != "raw" else words
+        out.append(Text(" ").join(ordered))
+    return out
 
 
 @lru_cache(maxsize=4096)  # the segment table redraws every row after each confirm

@@ -108,6 +108,16 @@ def visible_text(
     return out
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters but newline and tab: ESC among them."""
+
+
+def printable(text: str) -> str:
+    """`text` with each control character (ESC, BEL...; not newline or tab) as `�`: text
+    another tool wrote (a TMX file's units) never sends the terminal an escape sequence."""
+    return _CONTROLS.sub("\ufffd", text)
+
+
 def styled(drawn: str) -> Text:
     """A line made with `reveal(..., fenced=True)` (then reordered or not) as styled text."""
     out = Text()

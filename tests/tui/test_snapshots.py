@@ -19,11 +19,14 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets import Input
 
 from desk.app.home import Home
+from desk.core.store.memory import NewUnit, add_units
 from desk.tui import make_app
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.findings_list import FindingsList
+from desk.tui.widgets.matches_pane import MatchesPane
 from tests.helpers.paths import GLOSSARIES
 from tests.helpers.stories import import_sample
 
@@ -122,3 +125,42 @@ def test_editor_at_common_sizes(
         assert "3. " in str(findings.render())
 
     assert snap_compare(app, terminal_size=size, run_before=to_segment_2)
+
+
+def test_editor_with_memory_matches(env: Home, followup: str, snap_compare: SnapCompare) -> None:
+    """A story imported after the Lattakia sample was confirmed, at its fourth segment: two
+    matches (the desk's own 100% repaired one, 12 → 15, marked; a TMX unit's 83% one) with
+    the diff of their Arabic against the segment's and their English; the diff compares
+    with the marked match (Ctrl+T)."""
+    story = env.desk.store.load_story(followup)
+    with env.desk.store.write() as conn:
+        add_units(conn, [NewUnit(story.segment(4).source.replace("محلية", "طبية"),
+                                 "But medical sources put the dead at 12.", "tmx:wire.tmx")])  # fmt: skip
+    app = make_app(env, author="rania", slug=followup)
+
+    async def to_matches(pilot: Pilot[None]) -> None:
+        """Go to segment 4, compare with the match, scroll the matches into view."""
+        await settled(pilot)
+        await pilot.press("ctrl+j", *"4", "enter")
+        await settled(pilot)
+        await pilot.press("ctrl+t")
+        pilot.app.screen.query_one(MatchesPane).scroll_visible(animate=False)
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=to_matches)
+
+
+def test_concordance(env: Home, followup: str, snap_compare: SnapCompare) -> None:
+    """Shift+F12 in the editor, `regime forces` typed: the memory's units holding the
+    words, Arabic above English (the words found marked), where each came from."""
+    app = make_app(env, author="rania", slug=followup)
+
+    async def search(pilot: Pilot[None]) -> None:
+        """Open the concordance and search (the box's cursor does not blink)."""
+        await settled(pilot)
+        await pilot.press("shift+f12", *"regime forces")
+        pilot.app.screen.query_one(Input).cursor_blink = False
+        await pilot.pause(0.5)
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=search)

@@ -1,7 +1,8 @@
 """The editor: one story, segment by segment, from machine draft to publication.
 
 The screen composes the widgets, routes keys and draws; the editing state and every
-action live in `EditorSession` (desk/app/editing.py), which has no UI.
+action live in `EditorSession` (desk/app/editing.py), which has no UI. Its helpers
+(redrafting, publishing, the translation memory's matches) are non-visual widgets.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from desk.tui.screens.editor_keys import EDITOR_BINDINGS
 from desk.tui.screens.find_in_story import SearchScreen
 from desk.tui.screens.glossary_panel import GlossaryPanelScreen
 from desk.tui.screens.history_view import HistoryScreen
+from desk.tui.screens.memory_matches import MemoryMatches
 from desk.tui.screens.publishing import Publishing
 from desk.tui.screens.redraft import Redrafter
 from desk.tui.screens.segment_jump import filter_screen, go_to_screen
@@ -60,6 +62,10 @@ class EditorScreen(Screen[None]):
         self.session = EditorSession(workbench.home, slug, workbench.author)
         self.redrafter = Redrafter(workbench, self.session)
         self.publishing = Publishing(self.session, go=self.go, redraw=self.after_write)
+        self.memory = MemoryMatches(
+            workbench, self.session, save=self.save, conflict=self.conflict,
+            redraw=self.after_write,
+        )  # fmt: skip
 
     @property
     def editor(self) -> EnglishEditor:
@@ -75,6 +81,7 @@ class EditorScreen(Screen[None]):
         yield Footer()
         yield self.redrafter
         yield self.publishing
+        yield self.memory
 
     def on_mount(self) -> None:
         """Fill the table, open the segment with recovered English, else the one this
@@ -126,6 +133,7 @@ class EditorScreen(Screen[None]):
             self.notify(f"Your unsaved English of segment {n} ({back.at[:16]}) is back in the "
                         "box, saved as you go on.", title="Recovered", timeout=10)  # fmt: skip
         self.refresh_detail()
+        self.memory.opened(n)
 
     def redraw_row(self, n: int) -> None:
         """Redraw segment `n`'s row of the table."""
@@ -245,15 +253,20 @@ class EditorScreen(Screen[None]):
         self.session.remember_position()
         self.session.leave()
 
-    def conflict(self, n: int, mine: str) -> None:
-        """Someone else saved segment `n` first: show both texts and let the person choose."""
+    def conflict(self, n: int, mine: str, again: Callable[[], object] | None = None) -> None:
+        """Someone else saved segment `n` first: show both texts and let the person choose
+        (`again()` writes theirs over, where saving the box is not how: a match inserted)."""
         theirs = self.session.theirs(n)
 
         def chosen(choice: str | None) -> None:  # mine: saved over theirs, recorded
             self.session.rebase(theirs)
             if choice == "mine" and self.session.current == n:
                 self.editor.saved_text = theirs.text
-                self.save()
+                if again is None:
+                    self.save()
+                else:
+                    self.editor.load(theirs.text)
+                    again()
             elif self.session.current == n:
                 self.editor.load(theirs.text)
                 self.refresh_all()
@@ -426,8 +439,33 @@ class EditorScreen(Screen[None]):
             self.notify(f"Undid the {last.kind.value} by {last.author} (saved as an edit).")
 
     def action_toggle_diff(self) -> None:
-        """Show or hide the diff."""
-        self.query_one(DiffView).toggle_class("-hidden")
+        """Show the diff against the draft, then against the memory's match picked (when
+        there is one), then hide it."""
+        diff, detail = self.query_one(DiffView), self.query_one(SegmentDetail)
+        if diff.has_class("-hidden"):
+            diff.remove_class("-hidden")
+            detail.compare_with("draft")
+        elif diff.against == "draft" and self.session.picked() is not None:
+            detail.compare_with("match")
+        else:
+            diff.add_class("-hidden")
+            detail.compare_with("draft")
+
+    def action_insert_match(self) -> None:
+        """Save, then put the memory's match picked into the English (a `tm` revision)."""
+        self.memory.insert()
+
+    def action_next_match(self) -> None:
+        """Pick the memory's next match."""
+        self.memory.pick(1)
+
+    def action_previous_match(self) -> None:
+        """Pick the memory's previous match."""
+        self.memory.pick(-1)
+
+    def action_concordance(self) -> None:
+        """Search the whole memory; Enter copies a unit's English into the box."""
+        self.memory.concordance()
 
     def action_review(self) -> None:
         """Save, then send the story to review."""

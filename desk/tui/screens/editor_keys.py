@@ -2,10 +2,12 @@
 palette and `[tui.keys]`. The footer shows the keys of moving through a story (F1 first);
 the workflow and the rest are in the help (F1) and the palette (Ctrl+P).
 
-Ctrl+arrows, Ctrl+letters and F-keys: a focused TextArea takes every printable key and
-its own bindings (TextArea.BINDINGS: Ctrl+A/E/K/U/W/Z/Y..., F6, F7), but none of these;
-a test checks that each reaches the screen with the editor focused. `keyed` gives each
-binding its action as id, so the config's `[tui.keys]` rebinds them by action name.
+Ctrl+arrows (Ctrl+Shift+Up/Down pick among the memory's matches), Ctrl+letters and
+F-keys (Shift+F11 inserts a match, Shift+F12 opens the concordance): a focused TextArea
+takes every printable key and its own bindings (TextArea.BINDINGS: Ctrl+A/E/K/U/W/Z/Y...,
+F6, F7), but none of these; a test checks that each reaches the screen with the editor
+focused. `keyed` gives each binding its action as id, so the config's `[tui.keys]`
+rebinds them by action name.
 """
 
 from __future__ import annotations
@@ -146,6 +148,36 @@ EDITOR_BINDINGS: list[BindingType] = keyed(
             "Redraft story",
             show=False,
             tooltip="Draft every segment nobody has edited or confirmed again, row by row.",
+        ),
+        Binding(
+            "shift+f11",
+            "insert_match",
+            "Insert match",
+            show=False,
+            priority=True,  # before the English box, as Shift+F<N> are
+            tooltip="Put the memory's match marked ▶ into the English (a `tm` revision).",
+        ),
+        Binding(
+            "ctrl+shift+down",
+            "next_match",
+            "Next match",
+            show=False,
+            tooltip="Mark the memory's next match (the one Shift+F11 inserts).",
+        ),
+        Binding(
+            "ctrl+shift+up",
+            "previous_match",
+            "Prev match",
+            show=False,
+            tooltip="Mark the memory's previous match.",
+        ),
+        Binding(
+            "shift+f12",
+            "concordance",
+            "Concordance",
+            show=False,
+            priority=True,
+            tooltip="Search the whole memory for a word or phrase (the English selected).",
         ),
         Binding(
             "ctrl+underscore",

@@ -155,6 +155,24 @@ class EnglishEditor(TextArea):
             self.delete(start, end, maintain_selection_offset=False)
             self.history.checkpoint()
 
+    def insert_at_cursor(self, fragment: str) -> None:
+        """Put `fragment` in at the cursor (after a selection, which stays in the text), a
+        space either side where it would touch a word; one undoable edit, saved as typing
+        is."""
+        if self.read_only or not fragment:
+            return
+        end = self.selection.end
+        offset = self._plain.get_index_from_location(end)
+        text = self.text
+        if offset > 0 and not text[offset - 1].isspace():
+            fragment = " " + fragment
+        if offset < len(text) and not text[offset].isspace():
+            fragment += " "
+        self.move_cursor(end)
+        self.history.checkpoint()
+        self.insert(fragment, end, maintain_selection_offset=False)
+        self.history.checkpoint()
+
     @property
     def dirty(self) -> bool:
         """Whether the English differs from what was last saved."""

@@ -1,4 +1,5 @@
-"""The current segment in full: Arabic, machine draft, the English box, findings, diff."""
+"""The current segment in full: Arabic, machine draft, the English box, findings, diff, and
+the translation memory's matches."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from textual.containers import Vertical, VerticalScroll
 
 from desk.core.glossary.findings import Finding
 from desk.core.story import Segment
+from desk.core.tm.match import Match
+from desk.tui.visible import printable
 from desk.tui.widgets.diff_view import DiffView
 from desk.tui.widgets.draft_pane import DraftPane
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.findings_list import FindingsList
 from desk.tui.widgets.hidden_notice import HiddenNotice
+from desk.tui.widgets.matches_pane import MatchesPane
 from desk.tui.widgets.source_pane import SourcePane
 from desk.tui.widgets.spelling_notice import SpellingNotice
 
@@ -30,7 +34,7 @@ class SegmentDetail(VerticalScroll):
         """The segment shown."""
 
     def compose(self) -> ComposeResult:
-        """Arabic, draft, English box, then the notices, findings and diff below it."""
+        """Arabic, draft, English box, then the notices, findings, diff and matches below it."""
         yield SourcePane(arabic_display=self.arabic_display, id="source")
         yield DraftPane(id="draft")
         yield EnglishEditor(id="english")
@@ -39,6 +43,7 @@ class SegmentDetail(VerticalScroll):
             yield FindingsList(arabic_display=self.arabic_display, id="findings")
             yield SpellingNotice(id="spelling")
             yield DiffView(id="diff")
+            yield MatchesPane(arabic_display=self.arabic_display, id="matches")
 
     def show(
         self,
@@ -54,6 +59,22 @@ class SegmentDetail(VerticalScroll):
         self.query_one(DraftPane).show(seg)
         self.query_one(FindingsList).show(findings)
         self.query_one(SpellingNotice).show(spelling, variant)
+        self._follow(self.query_one(EnglishEditor).text)
+
+    def show_matches(
+        self, matches: Sequence[Match] | None, pick: int, *, note: str = "", keys: str = ""
+    ) -> None:
+        """Draw the memory's matches (None: being looked up), number `pick` marked; the
+        diff compares with that one when it is set to (Ctrl+T)."""
+        self.query_one(MatchesPane).show(matches, pick, note=note, keys=keys)
+        picked = matches[pick] if matches and 0 <= pick < len(matches) else None
+        diff = self.query_one(DiffView)
+        diff.match = None if picked is None else (picked.label(), printable(picked.target))
+        self._follow(self.query_one(EnglishEditor).text)
+
+    def compare_with(self, against: str) -> None:
+        """Diff the English against the `draft` or the `match` chosen."""
+        self.query_one(DiffView).against = against
         self._follow(self.query_one(EnglishEditor).text)
 
     @on(EnglishEditor.Changed)
