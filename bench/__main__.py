@@ -3,8 +3,9 @@
 Each benchmark runs as `python -m bench.<module> --json FILE [--quick]`, one after the
 other, so none measures while another is running: engine (bench.engine), glossary
 (bench.glossary), glossary_import (bench.glossary_import), tui (bench.tui), store
-(bench.store), shared_desk (bench.shared_desk: PostgreSQL beside SQLite), export
-(bench.import_export) and align (bench.align).
+(bench.store), shared_desk (bench.shared_desk: PostgreSQL beside SQLite), memory
+(bench.memory: the translation memory), export (bench.import_export) and align
+(bench.align).
 Their own output (their detailed tables) goes to stderr as they run; stdout holds only
 the suite's report, at the end:
 
@@ -50,6 +51,7 @@ BENCHES = {
     "tui": "bench.tui",
     "store": "bench.store",
     "shared_desk": "bench.shared_desk",
+    "memory": "bench.memory",
     "export": "bench.import_export",
     "align": "bench.align",
 }
@@ -60,6 +62,7 @@ ALIASES = {
     "shared": "shared_desk",
     "postgres": "shared_desk",
     "postgresql": "shared_desk",
+    "tm": "memory",
 }
 
 
