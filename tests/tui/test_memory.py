@@ -17,6 +17,7 @@ from desk.tui import make_app
 from desk.tui.screens.concordance import ConcordanceScreen, fragment
 from desk.tui.screens.conflict import ConflictScreen
 from desk.tui.screens.editor import EditorScreen
+from desk.tui.screens.help import HelpScreen
 from desk.tui.screens.memory_matches import MemoryMatches
 from desk.tui.widgets.diff_view import DELETED, INSERTED, DiffView
 from desk.tui.widgets.english_editor import EnglishEditor
@@ -260,8 +261,30 @@ async def test_text_from_the_memory_is_shown_never_obeyed(env: Home, followup: s
 
 
 def test_the_fragment_copied_is_the_sentence_holding_the_words() -> None:
-    """An English search copies the sentence it found; an Arabic one, the whole English."""
+    """An English search copies the sentence it found; an Arabic one, the whole English;
+    a control character never reaches the box."""
     english = "Shelling continued. The Syrian Observatory said 12 died. Schools closed."
     assert fragment(english, "syrian  OBSERVATORY") == "The Syrian Observatory said 12 died."
     assert fragment(english, "المرصد السوري") == english
     assert fragment(english, "not there") == english
+    assert fragment("Boom\x1b[2J here.", "boom") == "Boom\ufffd[2J here."
+
+
+@synchronous
+async def test_the_help_names_the_memory_keys(env: Home, followup: str) -> None:
+    """F1 in the editor lists the keys of the matches and the concordance; F1 in the
+    concordance lists its own."""
+    app = make_app(env, author="rania", slug=followup)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        keys = {d: k for k, d, _ in app.screen.lines}
+        assert keys["Insert match"] == "shift+f11" and keys["Concordance"] == "shift+f12"
+        assert {"Next match", "Prev match"} <= set(keys)
+        await pilot.press("escape", "shift+f12")
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and app.screen.title_text == "Concordance"
+        assert "Close" in {d for _, d, _ in app.screen.lines}

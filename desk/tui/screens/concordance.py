@@ -50,8 +50,9 @@ def _words(query: str) -> re.Pattern[str] | None:
 
 def fragment(english: str, query: str) -> str:
     """What Enter copies from a unit's English: for an English `query`, the sentence that
-    holds its words; for an Arabic one (or words not found as typed), all of it."""
-    english = english.strip()
+    holds its words; for an Arabic one (or words not found as typed), all of it. A control
+    character (ESC...) comes as `�`: it goes into the box, and the box draws what it holds."""
+    english = printable(english.strip())
     pattern = None if has_arabic(query) else _words(query)
     found = pattern.search(english) if pattern is not None else None
     if found is None:
@@ -93,6 +94,8 @@ class ConcordanceScreen(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Close", tooltip="Back to the editor, nothing copied."),
+        # A modal screen hides the app's keys: its own F1 opens the help.
+        Binding("f1", "app.help", "Help", tooltip="List every key of this screen."),
         Binding("down", "move(1)", "Next unit", show=False, tooltip="Mark the next unit."),
         Binding("up", "move(-1)", "Prev unit", show=False, tooltip="Mark the previous unit."),
     ]

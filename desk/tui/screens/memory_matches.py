@@ -27,6 +27,7 @@ from desk.tui.screens.editor_keys import EDITOR_BINDINGS
 from desk.tui.screens.editor_messages import tell_refusal
 from desk.tui.screens.keymap import keys_of
 from desk.tui.widgets.english_editor import EnglishEditor
+from desk.tui.widgets.matches_pane import MatchesPane
 from desk.tui.widgets.segment_detail import SegmentDetail
 
 ARROWS = {"up": "↑", "down": "↓", "left": "←", "right": "→"}
@@ -132,6 +133,7 @@ class MemoryMatches(Widget):
             self.notify("No match from the memory for this segment.")
             return
         self.draw()
+        self.screen.query_one(MatchesPane).scroll_visible(animate=False)
 
     def insert(self) -> None:
         """Save the English typed, then put the picked match's English in its place (a
