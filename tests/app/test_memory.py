@@ -271,3 +271,13 @@ def test_the_memory_travels_with_a_copy(home: Home, tmp_path: Path) -> None:
         assert found
     finally:
         copied.close()
+
+
+def test_imported_units_lose_their_control_characters(home: Home) -> None:
+    """A unit's English goes into segments: no escape or C1 control may ride along."""
+    desk = home.desk
+    hostile = store_memory.NewUnit(REAL, "Activists \x1b[2J fear\x9b for 12.5 \x07thousand.", "x")
+    with desk.store.write() as conn:
+        assert store_memory.add_units(conn, [hostile]) == 1
+    (unit,) = units(home)
+    assert unit.target == "Activists [2J fear for 12.5 thousand."

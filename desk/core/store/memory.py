@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from hashlib import blake2b
 from typing import Any
 
@@ -251,12 +252,20 @@ def drop_story(conn: Connection, story_id: int) -> None:
     _count(conn, counts)
 
 
+_CONTROLS = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f]")
+"""Control characters (tab and newline aside): no sentence needs one, and one that
+reached a segment from an imported unit could act on a terminal."""
+
+
 def add_units(conn: Connection, units: Iterable[NewUnit]) -> int:
-    """Add imported units; returns how many (a pair already held with the same origin
-    is not added twice)."""
+    """Add imported units, control characters left out; returns how many (a pair
+    already held with the same origin is not added twice)."""
     added = 0
     counts: Counts = {}
-    for unit in units:
+    for given in units:
+        unit = replace(
+            given, source=_CONTROLS.sub("", given.source), target=_CONTROLS.sub("", given.target)
+        )
         sentence = key(unit.source)
         if not sentence or not unit.target.strip():
             continue
