@@ -563,6 +563,17 @@ def concordance_queries(count: int, seed: int) -> list[Query]:
 # -- measuring --------------------------------------------------------------------------
 
 
+def spread(queries: list[Query], count: int) -> list[Query]:
+    """`count` of the queries, taken in turn from each way they were made."""
+    kinds: dict[str, list[Query]] = {}
+    for query in queries:
+        kinds.setdefault(query.made, []).append(query)
+    taken: list[Query] = []
+    for i in range(max((len(k) for k in kinds.values()), default=0)):
+        taken += [k[i] for k in kinds.values() if i < len(k)]
+    return taken[:count]
+
+
 def quantile(values: Sequence[float], q: float) -> float:
     """The q-quantile (0-1) of `values`, by nearest rank."""
     ordered = sorted(values)
@@ -697,14 +708,15 @@ def run_concordance(desk: Desk, queries: list[Query]) -> tuple[list[float], list
 
 
 def like_scan(store: Store, queries: list[Query]) -> list[float]:
-    """Seconds of a LIKE scan over every unit's key (Arabic) or English for each query."""
+    """Seconds of a LIKE scan over every unit's key (Arabic) or English for each query
+    (every unit that holds it, as the concordance would list them without its cap)."""
     times: list[float] = []
     for query in queries:
         arabic = key(query.text)
         column, needle = ("key", arabic) if arabic else ("target", query.text)
         start = time.perf_counter()
         store.conn.execute(
-            f"SELECT id FROM tm_units WHERE {column} LIKE ? ORDER BY id DESC LIMIT 50",
+            f"SELECT id FROM tm_units WHERE {column} LIKE ?",
             (f"%{needle}%",),
         ).fetchall()
         times.append(time.perf_counter() - start)
@@ -914,8 +926,7 @@ def main() -> None:
     store = desk.store
     looked = run_lookups(desk, enforcer, queries, warm)
     notes += lookup_lines(SQLITE, looked)
-    sampled = queries[:: max(1, len(queries) // (BASELINE_QUICK if quick else BASELINE_QUERIES))]
-    sampled = sampled[: BASELINE_QUICK if quick else BASELINE_QUERIES]
+    sampled = spread(queries, BASELINE_QUICK if quick else BASELINE_QUERIES)
     scan = full_scan(store, enforcer, sampled)
     recall = scan.recalled / scan.found if scan.found else 1.0
     notes += [
@@ -929,9 +940,7 @@ def main() -> None:
         *scan.lines,
     ]
     con_times, con_lines = run_concordance(desk, concordances)
-    likes = like_scan(
-        store, concordances[:: max(1, len(concordances) // LIKE_BASELINE)][:LIKE_BASELINE]
-    )
+    likes = like_scan(store, spread(concordances, LIKE_BASELINE))
     notes += [
         f"concordance ({len(con_times)} queries): p50 {quantile(con_times, 0.5):.1f} ms, p95 "
         f"{quantile(con_times, 0.95):.1f} ms, max {max(con_times):.1f} ms; baseline LIKE scan "
