@@ -38,6 +38,32 @@ def test_store_bench_runs_on_a_small_archive(tmp_path: Path) -> None:
     )
 
 
+def test_memory_bench_runs_on_a_small_memory(tmp_path: Path) -> None:
+    """Generate a memory of 2,000 units (its keys checked against desk's own), measure
+    lookup, the rapidfuzz scan, concordance, refresh and saves, on PostgreSQL too where
+    it is installed; write the suite's rows."""
+    out = tmp_path / "rows.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.memory", "--units", "2000", "--quick",
+         "--cache", str(tmp_path / "cache"), "--json", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = {r.figure: r for r in read_rows(out)}
+    assert {"lookup p95, 2,000 units", "concordance p95", "refresh: add_units, 1,000 units",
+            "sync_segment (per save) p95", "database size"} <= rows.keys()  # fmt: skip
+    for row in rows.values():
+        assert row.value > 0
+        if row.target == "< 50 ms":
+            assert row.met == (row.value < 50.0)
+    assert rows["lookup p95, 2,000 units"].baseline is not None
+    # Every kind of match occurs among the queries, and the scan's units were found.
+    assert "exact" in result.stdout and "repaired" in result.stdout
+    assert "fuzzy" in result.stdout and "none" in result.stdout
+    assert rows["recall of units >= 70 % (sampled)"].value == 100.0
+    assert "2000 units" in (tmp_path / "cache" / "memory-2000-v1" / "complete").read_text()
+
+
 def test_table_shows_value_target_baseline_and_ratio() -> None:
     """One line per row; the ratio is value over baseline; a miss says NO."""
     table = format_table(
