@@ -17,10 +17,12 @@ Tables (migration 009_memory):
 
 Lookup (`candidates`): a unit scoring at least t % shares at least k of the segment's
 distinct tokens (k from t and the token counts: see `_prefix`), so it holds at least
-one of any n − k + 1 of them. Those n − k + 1 are taken rarest first; their units
-(the newest POSTINGS of each) are counted, and the CANDIDATES that share the most are
-scored by the caller. Units that could be repaired (same sentence but for numbers and
-names) hold the rarest of the segment's other tokens: its units are counted too.
+one of any n − k + 1 of them. Those n − k + 1 are taken rarest first; their units are
+counted (all of them while they are COMPLETE or fewer together, else the newest
+POSTINGS of each: then an older unit sharing only common words can be missed), and the
+CANDIDATES that share the most are scored by the caller. Units that could be repaired
+(same sentence but for numbers and names) hold the rarest of the segment's other
+tokens: its units are counted too.
 """
 
 from __future__ import annotations
@@ -37,11 +39,15 @@ from desk.core.store.connection import Connection
 from desk.core.tm.match import Unit
 from desk.core.tm.text import english_words, index_keys, key, token_id
 
-POSTINGS = 5_000
-"""Units read per token of a lookup, the newest first: bounds a lookup's work however
-common its tokens."""
-CANDIDATES = 300
-"""Units a lookup hands to scoring."""
+POSTINGS = 2_000
+"""Units read per token of a lookup, the newest first, once its tokens are common
+(COMPLETE): bounds a lookup's work however common its tokens."""
+COMPLETE = 20_000
+"""A lookup whose chosen tokens are held by at most this many units together reads all
+of their units: the candidate guarantee then holds without exception."""
+CANDIDATES = 100
+"""Units a lookup hands to scoring: those sharing the most chosen tokens, the newest
+first among equals."""
 MOST_TOKENS = 32
 """Tokens whose units a lookup reads at most: a sentence of a few hundred words would
 otherwise read the units of a hundred tokens. Past it, the candidate guarantee holds
@@ -391,9 +397,11 @@ def candidates(
     if also:
         chosen.append(min(set(also), key=lambda t: (counts[ids[t]], ids[t])))
     picked = sorted({ids[t] for t in chosen})
+    # Rare tokens: every unit that holds one. Common ones: the newest POSTINGS of each.
+    limit = "" if sum(counts[t] for t in picked) <= COMPLETE else f" LIMIT {POSTINGS}"
     parts = " UNION ALL ".join(
         f"SELECT unit_id FROM (SELECT unit_id FROM tm_index WHERE token = ? "
-        f"ORDER BY unit_id DESC LIMIT {POSTINGS}) p{i}"
+        f"ORDER BY unit_id DESC{limit}) p{i}"
         for i in range(len(picked))
     )
     rows = conn.execute(
