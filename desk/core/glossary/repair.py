@@ -11,7 +11,9 @@ name spelt otherwise) leaves the match fuzzy: a repair is made only where it is 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from desk.core.glossary.enforce import Enforcer
 from desk.core.glossary.model import Entry
@@ -122,19 +124,35 @@ def _repaired(
     unchanged = {(a.kind, a.value) for a, b in zip(unit_slots, seg_slots, strict=True) if a == b}
     if unchanged & set(plan):
         return None  # the same number or name stays in one place and changes in another
-    target = unit.target
+    # Every place the English shows an old value, found on the English as it is and
+    # replaced in one pass (so values that trade places do not undo each other); each
+    # old value must show as often as the unit's Arabic has it, or it is not certain
+    # which place says what (a number that is part of an ordinal, a name inside a
+    # longer name).
+    in_arabic = Counter((slot.kind, slot.value) for slot in unit_slots)
+    hits: list[tuple[int, int, str]] = []
     changes: list[str] = []
-    for old, new in plan.values():
-        replaced = (
-            _exchange_number(target, old.value, new.value)
-            if old.kind == NUMBER
-            else _exchange_name(target, old.entry, new.entry)
+    for (kind, value), (old, new) in plan.items():
+        found = (
+            _number_places(unit.target, value, new.value)
+            if kind == NUMBER
+            else _name_places(unit.target, old.entry, new.entry)
         )
-        if replaced is None:
+        if len(found) != in_arabic[(kind, value)]:
             return None
-        target, change = replaced
-        changes.append(change)
-    return target, tuple(changes)
+        hits += found
+        start, end, text = found[0]
+        changes.append(f"{unit.target[start:end]} → {text}")
+    hits.sort()
+    if any(a[1] > b[0] for a, b in pairwise(hits)):
+        return None  # two values claim one place
+    out, last = [], 0
+    for start, end, text in hits:
+        out.append(unit.target[last:start])
+        out.append(text)
+        last = end
+    out.append(unit.target[last:])
+    return "".join(out), tuple(changes)
 
 
 def _number_forms(value: str) -> list[str]:
@@ -146,37 +164,32 @@ def _number_forms(value: str) -> list[str]:
     return forms
 
 
-def _exchange_number(target: str, old: str, new: str) -> tuple[str, str] | None:
-    """`target` with the number `old` written as `new` (in the same style); None when
-    `old` is not in it as a whole number."""
+def _number_places(target: str, old: str, new: str) -> list[tuple[int, int, str]]:
+    """Where `target` writes the number `old` as a number of its own (not a part of a
+    longer number, a word or an ordinal like 21st), with `new` in the same style."""
+    places: list[tuple[int, int, str]] = []
     for form in _number_forms(old):
-        pattern = re.compile(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)")
-        if pattern.search(target):
-            styled = new
-            if "," in form and new.isdigit() and len(new) > 3:
-                styled = f"{int(new):,}"
-            return pattern.sub(styled, target), f"{form} → {styled}"
-    return None
+        pattern = re.compile(rf"(?<![\w.,]){re.escape(form)}(?![\w]|[.,]\d)")
+        styled = f"{int(new):,}" if "," in form and new.isdigit() and len(new) > 3 else new
+        places += [(hit.start(), hit.end(), styled) for hit in pattern.finditer(target)]
+    return places
 
 
-def _exchange_name(target: str, old: Entry | None, new: Entry | None) -> tuple[str, str] | None:
-    """`target` with the old entry's house spelling (or a listed variant) replaced by the
-    new entry's; None when neither is in it."""
+def _name_places(target: str, old: Entry | None, new: Entry | None) -> list[tuple[int, int, str]]:
+    """Where `target` writes the old entry's name (its house spelling or a listed
+    variant, the longest first: al-Raqqa before Raqqa), with the new entry's house
+    spelling cased for each place."""
     if old is None or new is None:
-        return None
-    for spelling in (old.canonical, *old.variants):
-        pattern = re.compile(rf"(?<![^\W_]){re.escape(spelling)}(?![^\W_])", re.IGNORECASE)
-        found = list(pattern.finditer(target))
-        if not found:
-            continue
-        out, last = [], 0
-        for hit in found:
-            out.append(target[last : hit.start()])
-            out.append(cased(new.canonical, at_sentence_start(target, hit.start())))
-            last = hit.end()
-        out.append(target[last:])
-        return "".join(out), f"{hit.group()} → {new.canonical}"
-    return None
+        return []
+    spellings = sorted({old.canonical, *old.variants}, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<![\w\-‐‑])(?:" + "|".join(re.escape(x) for x in spellings) + r")(?![\w\-‐‑])",
+        re.IGNORECASE,
+    )
+    return [
+        (hit.start(), hit.end(), cased(new.canonical, at_sentence_start(target, hit.start())))
+        for hit in pattern.finditer(target)
+    ]
 
 
 def fixed_tokens(source: str, enforcer: Enforcer) -> list[str]:
