@@ -22,7 +22,7 @@ from desk.core.store import Revision, Store
 from desk.core.store import memory as store_memory
 from desk.core.story import RevisionKind, SegmentStatus, Story, check_editable
 from desk.core.tm.match import EXACT, Match, Unit, match, rank, with_diff
-from desk.core.tm.text import arabic_tokens, key
+from desk.core.tm.text import MARK, arabic_tokens, key
 
 if TYPE_CHECKING:
     from desk.core.glossary.enforce import Enforcer
@@ -274,7 +274,7 @@ def leverage(story: Story, revisions: Sequence[Revision]) -> Leverage:
 def source_words(source: str) -> int:
     """The Arabic words of a sentence as leverage counts them (numbers included; the
     clitics the memory cuts off are part of their word)."""
-    return len({(t.start, t.end) for t in arabic_tokens(source)})
+    return len({(t.start, t.end) for t in arabic_tokens(source) if t.kind != MARK})
 
 
 def _tm_engine(note: str) -> bool:

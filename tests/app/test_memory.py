@@ -281,3 +281,16 @@ def test_imported_units_lose_their_control_characters(home: Home) -> None:
         assert store_memory.add_units(conn, [hostile]) == 1
     (unit,) = units(home)
     assert unit.target == "Activists [2J fear for 12.5 thousand."
+
+
+def test_a_question_is_not_the_statement_of_the_same_words(home: Home, tmp_path: Path) -> None:
+    desk = home.desk
+    statement, question = "وقال المرصد إن القصف مستمر.", "وقال المرصد إن القصف مستمر؟"
+    with desk.store.write() as conn:
+        store_memory.add_units(
+            conn, [store_memory.NewUnit(statement, "The Observatory said the shelling goes on.", "x")]
+        )  # fmt: skip
+    slug = new_story(home, tmp_path, "asks", ["عنوان القصة", question, statement])
+    assert desk.draft(slug, NoneEngine(), requested_by="omar").drafted == [3]
+    (near, *_) = memory.matches(desk, slug, 2)
+    assert near.kind == "fuzzy" and near.score < 100

@@ -63,10 +63,10 @@ def _masked(source: str, enforcer: Enforcer) -> tuple[list[str], list[_Slot]]:
     words = -1
     last_start = -1
     for token in tokens:
-        if token.kind != NUMBER and token.start != last_start:
+        if token.kind == "" and token.start != last_start:
             words += 1
             last_start = token.start
-        word_of.append(words if token.kind != NUMBER else -1)
+        word_of.append(words if token.kind == "" else -1)
     names: dict[int, tuple[int, Entry]] = {}
     for first, count, entry in enforcer.arabic_names(source):
         names[first] = (count, entry)

@@ -7,7 +7,8 @@ folded: `normalise_arabic`). A conjunction و/ف and the article chains (ال, �
 لل, ولل) come off a word as tokens of their own when what is left is a word (two
 letters or more; three after a bare و), so والقوات and القوات differ by one token,
 not by a whole word. Numbers are tokens in Latin digits whatever digits the source
-used (٢٠٢٤ and 2024 are one number).
+used (٢٠٢٤ and 2024 are one number). A final question or exclamation mark is a token
+too; other punctuation is not.
 
 A token's index key is a signed 63-bit integer from BLAKE2b, with the language in it:
 one index serves the Arabic (matches) and the English (concordance).
@@ -44,6 +45,10 @@ _ENGLISH = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 NUMBER = "#"
 """The token kind of a number (`Token.kind`); a word's kind is ""."""
+MARK = "?"
+"""The token kind of a question or exclamation mark ending the sentence: a question is
+not the same sentence as the statement of the same words."""
+_END = re.compile(r"([?!؟])[\s\"'»”)\]]*$")
 
 
 class Token:
@@ -85,6 +90,10 @@ def arabic_tokens(source: str) -> list[Token]:
         word = normalise_arabic(match.group())
         if word:
             tokens.extend(Token(p, "", match.start(), match.end()) for p in _split_word(word))
+    end = _END.search(source)
+    if end is not None and tokens:
+        mark = "?" if end.group(1) in "?؟" else "!"
+        tokens.append(Token(mark, MARK, end.start(1), end.end(1)))
     return tokens
 
 
