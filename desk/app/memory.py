@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from desk.app.results import EditResult
 from desk.core.clock import Clock
-from desk.core.engine.base import Draft, Provenance
+from desk.core.engine.base import Draft, Provenance, draft_problem
 from desk.core.errors import InputError, NotFoundError, RefusedError
 from desk.core.glossary.repair import fixed_tokens, repairer
 from desk.core.store import Revision, Store
@@ -171,6 +171,8 @@ def pretranslations(desk: Desk, story: Story, numbers: Sequence[int]) -> list[Dr
             for u in store_memory.exact(desk.store.conn, sentence)
             if not (u.origin == store_memory.DESK and (u.story, u.segment) == (story.slug, n))
         ]
+        # An imported English far too long for its Arabic is no draft (as for an engine's).
+        units = [u for u in units if not draft_problem(seg.source, u.target)]
         if not units:
             continue
         tokens = sentence.split()

@@ -68,16 +68,17 @@ def _origin(given: str | None, path: Path) -> str:
 def import_cmd(home: Home, path: Path, origin: str | None, as_json: bool) -> None:
     """Add the units of a TMX file (1.4b, 1.4 or 1.1; Arabic source, English target).
 
-    The whole file goes in one transaction: a file that cannot be read in full adds
-    nothing. Pairs the memory already holds under the same origin are skipped; units
-    without both an Arabic and an English segment are left out.
+    The whole file is read and checked first, then goes in one transaction: a file that
+    cannot be read in full adds nothing, and saves wait only for the writing. Pairs the
+    memory already holds under the same origin are skipped; units without both an
+    Arabic and an English segment are left out.
 
     \b
     Example:
       desk tm import agency.tmx
       desk tm import omegat-project.tmx --origin omegat:aleppo
     """
-    from desk.core.tm.tmx import TmxReader, read_tmx
+    from desk.core.tm.tmx import STATUS, TmxReader, read_tmx
 
     name = _origin(origin, path)
     source = "standard input" if str(path) == "-" else str(path)
@@ -93,11 +94,14 @@ def import_cmd(home: Home, path: Path, origin: str | None, as_json: bool) -> Non
             yield store_memory.NewUnit(
                 source=unit.source, target=unit.target, origin=name, author=unit.author,
                 created_at=unit.created_at, updated_at=unit.updated_at, story=unit.story,
-                props=unit.props,
+                props=unit.props, published=unit.props.get(STATUS) == "published",
             )  # fmt: skip
 
+    # The whole file is read and checked before the write lock is taken: editors' saves
+    # wait for the writing only, never for a slow or stalled input.
+    ready = list(new_units())
     with home.desk.store.write() as conn:
-        added = store_memory.add_units(conn, new_units())
+        added = store_memory.add_units(conn, ready)
     held = reader.units - counts["no_arabic"] - added
     report = {
         "file": source,

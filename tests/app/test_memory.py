@@ -294,3 +294,23 @@ def test_a_question_is_not_the_statement_of_the_same_words(home: Home, tmp_path:
     assert desk.draft(slug, NoneEngine(), requested_by="omar").drafted == [3]
     (near, *_) = memory.matches(desk, slug, 2)
     assert near.kind == "fuzzy" and near.score < 100
+
+
+def test_the_desks_own_unit_beats_an_imported_one_and_no_oversized_draft(
+    home: Home, tmp_path: Path
+) -> None:
+    """At equal scores the desk's confirmed English wins over an import, whatever date
+    the import claims; an imported English far too long for its Arabic drafts nothing."""
+    desk = home.desk
+    n = segment_of(home, SAMPLE, REAL)
+    desk.confirm(SAMPLE, [n], author="rania")
+    english = desk.store.load_story(SAMPLE).segment(n).text
+    other = "وقالت مصادر محلية إن القصف استمر حتى المساء."
+    with desk.store.write() as conn:
+        store_memory.add_units(conn, [
+            store_memory.NewUnit(REAL, "FUTURE-DATED AGENCY TEXT.", "tmx:f", updated_at="2999"),
+            store_memory.NewUnit(other, "x" * 5_000, "tmx:f"),
+        ])  # fmt: skip
+    slug = new_story(home, tmp_path, "second", ["عنوان آخر للقصة", REAL, other])
+    assert desk.draft(slug, NoneEngine(), requested_by="omar").drafted == [2]
+    assert desk.store.load_story(slug).segment(2).text == english

@@ -5,6 +5,7 @@ broken files refused with their name and line, nothing stored."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -311,3 +312,31 @@ def test_a_huge_file_is_refused_by_its_size(
     assert stats(desk)["units"] == 0
     missing = desk("tm", "import", str(tmp_path / "none.tmx"), ok=False)
     assert missing.exit_code == 1 and "none.tmx: no such file" in missing.stderr
+
+
+@pytest.mark.sqlite_only
+def test_a_fifo_is_refused_not_waited_on(desk: DeskCli, tmp_path: Path) -> None:
+    fifo = tmp_path / "memory.tmx"
+    os.mkfifo(fifo)
+    result = desk("tm", "import", str(fifo), ok=False)
+    assert result.exit_code != 0 and "not a regular file" in result.stderr
+
+
+def test_published_units_come_back_published(desk: DeskCli, tmp_path: Path) -> None:
+    """A desk's export says which units are published; importing it keeps that rank."""
+    rows = NEWS[:3]
+    body = "".join(
+        f'<tu><prop type="x-desk-status">{status}</prop><tuv xml:lang="ar"><seg>{ar}</seg>'
+        f'</tuv><tuv xml:lang="en"><seg>{escape(en)}</seg></tuv></tu>\n'
+        for (ar, en), status in zip(rows, ("published", "unpublished", "published"), strict=True)
+    )
+    path = tmp_path / "desk.tmx"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="ar" '
+        'datatype="plaintext" segtype="sentence" adminlang="en" o-tmf="desk" creationtool="desk"'
+        f' creationtoolversion="1"/><body>\n{body}</body></tmx>\n',
+        encoding="utf-8",
+    )
+    desk("tm", "import", str(path))
+    origins = stats(desk)["origins"]
+    assert origins == {"tmx:desk.tmx": {"units": 3, "published": 2}}

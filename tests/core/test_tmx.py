@@ -291,3 +291,17 @@ def test_fixture_files_of_the_glossary_attacks_are_refused_too() -> None:
     for name in ("billion-laughs.tbx", "external-entity.tbx", "parameter-entity.tbx"):
         data = (FIXTURES / "glossary" / name).read_bytes()
         assert "declares XML entities" in refused(data, name)
+
+
+def test_a_unit_inside_a_unit_is_refused() -> None:
+    """Whose English would the outer unit's Arabic get? Neither: the file is refused."""
+    nested = '<tu><tuv xml:lang="ar"><seg>قصف أول</seg></tuv><tu>' + tu("قصف ثان", "second")
+    with pytest.raises(InputError, match=r"m\.tmx:\d+: a <tu> inside the <tu> of line"):
+        read(document(nested + "</tu>\n"))
+
+
+def test_an_author_is_cut_to_its_cap() -> None:
+    """A header's author goes to every unit: a long one cannot multiply the memory."""
+    long = "x" * 100_000
+    units, _ = read(document(tu(*ROWS[0]) + tu(*ROWS[1]), f'srclang="ar" changeid="{long}"'))
+    assert [len(u.author) for u in units] == [tmx.MAX_AUTHOR_CHARS] * 2

@@ -78,6 +78,9 @@ class NewUnit:
     updated_at: str = ""
     story: str = ""
     props: dict[str, str] = field(default_factory=dict)
+    published: bool = False
+    """Published where it comes from (a desk's export says so): ranks as the desk's
+    own published units do."""
 
 
 def key_hash(sentence_key: str) -> int:
@@ -286,10 +289,11 @@ def add_units(conn: Connection, units: Iterable[NewUnit]) -> int:
         cur = conn.execute(
             "INSERT INTO tm_units (origin, source, target, key, key_hash, context, author, "
             "created_at, updated_at, published, story, props) "
-            "VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, 0, ?, ?) RETURNING id",
+            "VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 unit.origin, unit.source, unit.target, sentence, digest, unit.author,
-                unit.created_at, unit.updated_at or unit.created_at, unit.story,
+                unit.created_at, unit.updated_at or unit.created_at, int(unit.published),
+                unit.story,
                 json.dumps(unit.props, ensure_ascii=False, sort_keys=True),
             ),
         )  # fmt: skip

@@ -129,6 +129,10 @@ def with_diff(found: Match, source: str) -> Match:
 
 def rank(matches: Sequence[Match]) -> list[Match]:
     """Best first: higher score, a true exact before a repaired one, published before
-    unpublished, then the newest."""
+    unpublished, the desk's own units before imported ones (whose dates are what the
+    file says), then the newest."""
     newest = sorted(matches, key=lambda m: m.unit.updated_at, reverse=True)
-    return sorted(newest, key=lambda m: (-m.score, bool(m.repairs), not m.unit.published))
+    return sorted(
+        newest,
+        key=lambda m: (-m.score, bool(m.repairs), not m.unit.published, m.unit.origin != "desk"),
+    )

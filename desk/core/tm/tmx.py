@@ -49,6 +49,9 @@ MAX_UNIT_ELEMENTS = 1_000
 """The most elements one `<tu>` may hold (inline codes included): what the reader keeps."""
 MAX_DEPTH = 100
 """Deeper nesting than any TMX needs is refused."""
+MAX_AUTHOR_CHARS = 200
+"""An author (`changeid`, `creationid`) is cut to this: a header's is copied to every
+unit, and a long one would multiply the memory's size."""
 MAX_TEXT_CHARS = 10_000
 """The longest segment or property kept, in characters (a long paragraph is 2,000)."""
 MAX_SILENT_BYTES = 8 * 1024 * 1024
@@ -267,6 +270,8 @@ class TmxReader:
                 self._check_source(attrs.get("srclang", ""))
                 self.tu = _Tu(self.parser.CurrentLineNumber, dict(attrs))
             return
+        if name == "tu":  # a unit inside a unit: whose English is whose?
+            raise self.error(f"a <tu> inside the <tu> of line {tu.line}")
         tu.elements += 1
         if tu.elements > MAX_UNIT_ELEMENTS:
             raise self.error(f"more than {MAX_UNIT_ELEMENTS:,} elements in one unit", tu.line)
@@ -351,7 +356,7 @@ class TmxReader:
             TmxUnit(
                 source=source,
                 target=target,
-                author=(attr("changeid") or attr("creationid")).strip(),
+                author=(attr("changeid") or attr("creationid")).strip()[:MAX_AUTHOR_CHARS],
                 created_at=created,
                 updated_at=tmx_date(attr("changedate")) or created,
                 story=tu.props.get(STORY, ""),
@@ -364,6 +369,8 @@ def read_tmx(path: Path, reader: TmxReader | None = None) -> Iterator[TmxUnit]:
     """The units of a TMX file as they are read; `reader` (made for the path if not
     given) counts them (see TmxReader)."""
     reader = reader or TmxReader(str(path))
+    if path.exists() and not path.is_file():  # a FIFO would wait for a writer for ever
+        raise InputError(f"{path}: not a regular file (`-` reads standard input)")
     try:
         handle = path.open("rb")
     except FileNotFoundError:
