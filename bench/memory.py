@@ -98,7 +98,15 @@ from desk.core.store import Store
 from desk.core.store import memory as store_memory
 from desk.core.store.memory import COMMON, NewUnit, key_hash
 from desk.core.tm.match import similarity
-from desk.core.tm.text import english_words, index_keys, key, token_id
+from desk.core.tm.text import (
+    MARK,
+    arabic_tokens,
+    english_words,
+    final_mark,
+    index_keys,
+    key,
+    token_id,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = "memory"
@@ -335,13 +343,18 @@ class Keys:
 
     def __init__(self) -> None:
         """Empty caches."""
-        self.arabic: Callable[[str], tuple[str, ...]] = cache(lambda w: tuple(key(w).split()))
+        self.arabic: Callable[[str], tuple[str, ...]] = cache(
+            lambda w: tuple(t.text for t in arabic_tokens(w) if t.kind != MARK)
+        )
         self.english: Callable[[str], tuple[str, ...]] = cache(lambda w: tuple(english_words(w)))
         self.token: Callable[[str, str], int] = cache(token_id)
 
     def of(self, source: str, target: str) -> tuple[str, int, set[int]]:
         """(key, key_hash, index keys) of a unit."""
         tokens = [t for piece in source.split() for t in self.arabic(piece)]
+        mark = final_mark(source)  # a question or exclamation mark ends the sentence only
+        if mark and tokens:
+            tokens.append(mark)
         sentence = " ".join(tokens)
         keys = {self.token(t, "ar") for t in tokens}
         keys.update(self.token(w, "en") for piece in target.split() for w in self.english(piece))

@@ -92,9 +92,18 @@ def arabic_tokens(source: str) -> list[Token]:
             tokens.extend(Token(p, "", match.start(), match.end()) for p in _split_word(word))
     end = _END.search(source)
     if end is not None and tokens:
-        mark = "?" if end.group(1) in "?؟" else "!"
-        tokens.append(Token(mark, MARK, end.start(1), end.end(1)))
+        tokens.append(Token(final_mark(source), MARK, end.start(1), end.end(1)))
     return tokens
+
+
+def final_mark(source: str) -> str:
+    """ "?" for a sentence that ends in a question mark (Arabic or Latin), "!" for one
+    that ends in an exclamation mark (closing quotes and brackets after it allowed);
+    "" otherwise."""
+    end = _END.search(source)
+    if end is None:
+        return ""
+    return "?" if end.group(1) in "?؟" else "!"
 
 
 def key(source: str) -> str:
