@@ -334,18 +334,64 @@ def reindex(conn: Connection) -> int:
     return count
 
 
+REBUILD_STORIES = 500
+"""Stories whose confirmed segments `rebuild` turns into units at a time."""
+
+
 def rebuild(conn: Connection) -> int:
     """Make the desk's units from every confirmed segment again and index every unit
-    (the migration that brings the memory); returns the unit count."""
+    (the migration that brings the memory); returns the unit count.
+
+    In bulk, for an archive of years: the stories' segments are read a few hundred
+    stories at a time, the units and their postings written with one statement per
+    batch (ids given here, under the write lock), the token counts once at the end."""
     conn.execute("DELETE FROM tm_units WHERE segment_id IS NOT NULL")
-    imported = reindex(conn)
-    ids = conn.execute(
-        "SELECT g.id FROM segments g JOIN stories s ON s.id = g.story_id "
-        "WHERE g.status = 'confirmed' AND s.deleted_at = '' ORDER BY g.id"
-    ).fetchall()
-    for row in ids:
-        sync_segment(conn, int(row[0]))
-    return imported + len(ids)
+    count = reindex(conn)
+    top = conn.execute("SELECT COALESCE(MAX(id), 0) FROM tm_units").fetchone()[0]
+    next_id, last_story, counts = int(top) + 1, 0, Counts()
+    while stories := conn.execute(
+        "SELECT id, status FROM stories WHERE id > ? AND deleted_at = '' ORDER BY id LIMIT ?",
+        (last_story, REBUILD_STORIES),
+    ).fetchall():
+        last_story = int(stories[-1]["id"])
+        status = {int(r["id"]): str(r["status"]) for r in stories}
+        marks = ", ".join("?" * len(status))
+        rows = conn.execute(
+            "SELECT id, story_id, n, source, text, status, updated_at, updated_by FROM segments "
+            f"WHERE story_id IN ({marks}) ORDER BY story_id, n",
+            tuple(status),
+        ).fetchall()
+        sources = {(int(r["story_id"]), int(r["n"])): str(r["source"]) for r in rows}
+        units, postings = [], []
+        for r in rows:
+            sentence = key(str(r["source"]))
+            if r["status"] != "confirmed" or not str(r["text"]).strip() or not sentence:
+                continue
+            story, n = int(r["story_id"]), int(r["n"])
+            around = context_of(sources.get((story, n - 1), ""), sources.get((story, n + 1), ""))
+            units.append((
+                next_id, r["id"], story, n, DESK, r["source"], r["text"], sentence,
+                key_hash(sentence), around, r["updated_by"], r["updated_at"], r["updated_at"],
+                _published(status[story]),
+            ))  # fmt: skip
+            for token in index_keys(str(r["source"]), str(r["text"])):
+                postings.append((token, next_id))
+                counts[token] = counts.get(token, 0) + 1
+            next_id += 1
+        conn.executemany(
+            "INSERT INTO tm_units (id, segment_id, story_id, segment_n, origin, source, target, "
+            "key, key_hash, context, author, created_at, updated_at, published) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            units,
+        )
+        conn.executemany("INSERT INTO tm_index (token, unit_id) VALUES (?, ?)", postings)
+        count += len(units)
+    _count(conn, counts)
+    if getattr(conn, "dialect", "sqlite") == "postgresql":  # ids were given: move the sequence on
+        conn.execute(
+            "SELECT setval(pg_get_serial_sequence('tm_units', 'id'), ?, false)", (next_id,)
+        )
+    return count
 
 
 # -- reading -------------------------------------------------------------------------
