@@ -342,3 +342,40 @@ def test_the_bulk_rebuild_makes_what_the_saves_made(home: Home, tmp_path: Path) 
     desk.edit(slug, 2, "A wholly new sentence here.", author="r")
     desk.confirm(slug, [2], author="r")
     assert len(units(home)) == len(before[0]) + 1  # type: ignore[arg-type]
+
+
+@pytest.mark.sqlite_only
+def test_upgrading_an_archive_makes_its_confirmed_segments_units(tmp_path: Path) -> None:
+    """A desk made before the memory: opening it migrates, and its confirmed pairs
+    become units (the others do not)."""
+    from desk.core.store import Store
+
+    path = tmp_path / "old.sqlite3"
+    old = Store(path, upto="008_leases")
+    with old.write() as conn:
+        conn.execute(
+            "INSERT INTO stories (id, slug, headline_ar, status, created_at, updated_at) "
+            "VALUES (1, 'old', 'عنوان', 'published', '2020', '2020')"
+        )
+        rows = [
+            (1, REAL, "Activists fear.", "confirmed"),
+            (2, "جملة أخرى هنا.", "Other.", "edited"),
+        ]
+        for n, source, text, status in rows:
+            conn.execute(
+                "INSERT INTO segments (story_id, n, paragraph, role, source, text, status, "
+                "updated_at, updated_by) VALUES (1, ?, 1, 'body', ?, ?, ?, '2020', 'rania')",
+                (n, source, text, status),
+            )
+    old.close()
+    store = Store(path)
+    try:
+        assert store.migrated == ["009_memory"]
+        (unit,) = store_memory.all_units(store.conn)
+        assert (unit.source, unit.target, unit.story, unit.published) == (
+            REAL, "Activists fear.", "old", True,
+        )  # fmt: skip
+        found, _ = store_memory.concordance(store.conn, "activists fear")
+        assert [u.id for u in found] == [unit.id]
+    finally:
+        store.close()
