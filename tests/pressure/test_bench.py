@@ -62,7 +62,10 @@ def test_memory_bench_runs_on_a_small_memory(tmp_path: Path) -> None:
     assert "exact" in result.stdout and "repaired" in result.stdout
     assert "fuzzy" in result.stdout and "none" in result.stdout
     assert rows["recall of units >= 70 % (sampled)"].value == 100.0
-    assert "2000 units" in (tmp_path / "cache" / f"memory-2000-v{memory_bench.VERSION}" / "complete").read_text()
+    assert (
+        "2000 units"
+        in (tmp_path / "cache" / f"memory-2000-v{memory_bench.VERSION}" / "complete").read_text()
+    )
 
 
 def test_table_shows_value_target_baseline_and_ratio() -> None:
