@@ -228,17 +228,13 @@ def search(
         raise InputError(f"--limit must be at least 1 (got {limit})")
     params: list[object]
     if getattr(conn, "dialect", "sqlite") == "postgresql":
-        # PostgreSQL would walk the segments newest first, testing each, until `limit`
-        # match: fast for a common word, a scan of the archive for a rare one (0.45 s on
-        # 3 million segments). So the newest NEWEST_FIRST segments are tried that way,
-        # and only when they hold too few hits are the matches taken from the index.
-        found = _pg_search(conn, query, limit, status, newest=NEWEST_FIRST)
-        if len(found) < limit:
-            found = _pg_search(conn, query, limit, status)
-        return found
-    where = ["segment_search MATCH ?", "s.deleted_at = ''"]
-    params = [match_expression(query)]
-    source, order = "segment_search f JOIN segments g ON g.id = f.rowid", "f.rowid"
+        where = ["g.search @@ ?::tsquery", "s.deleted_at = ''"]
+        params = [ts_query(query)]
+        source, order = "segments g", "g.id"
+    else:
+        where = ["segment_search MATCH ?", "s.deleted_at = ''"]
+        params = [match_expression(query)]
+        source, order = "segment_search f JOIN segments g ON g.id = f.rowid", "f.rowid"
     if status is not None:
         where.append("s.status = ?")
         params.append(status.value)
@@ -255,52 +251,14 @@ def search(
         """,
         params,
     ).fetchall()
-    return [_hit(r) for r in rows]
-
-
-def _hit(row: Any) -> Hit:
-    """A search hit from a row of the search's SELECT."""
-    return Hit(
-        slug=row["slug"],
-        status=StoryStatus(row["status"]),
-        n=row["n"],
-        source=row["source"],
-        english=row["english"],
-        updated_at=row["updated_at"],
-    )
-
-
-NEWEST_FIRST = 50_000
-"""Segments a PostgreSQL search tries newest first before it asks the index."""
-
-
-def _pg_search(
-    conn: Any, query: str, limit: int, status: StoryStatus | None, *, newest: int = 0
-) -> list[Hit]:
-    """`search` on PostgreSQL: among the `newest` segments (walked newest first), or with
-    0 among the matches the GIN index gives (materialised first, then newest first)."""
-    params: list[object] = [ts_query(query)]
-    if newest:
-        source = f"(SELECT * FROM segments ORDER BY id DESC LIMIT {int(newest)}) g"
-        head, where = "", "g.search @@ ?::tsquery"
-    else:
-        head = "WITH m AS MATERIALIZED (SELECT id FROM segments WHERE search @@ ?::tsquery) "
-        source, where = "m JOIN segments g ON g.id = m.id", "TRUE"
-    filters = ["s.deleted_at = ''"]
-    if status is not None:
-        filters.append("s.status = ?")
-        params.append(status.value)
-    params.append(limit)
-    rows: list[Any] = conn.execute(
-        f"""
-        {head}SELECT s.slug, s.status, g.n, g.source, g.updated_at,
-               {sql_english("g")} AS english
-        FROM {source}
-        JOIN stories s ON s.id = g.story_id
-        WHERE {where} AND {" AND ".join(filters)}
-        ORDER BY g.id DESC
-        LIMIT ?
-        """,
-        params,
-    ).fetchall()
-    return [_hit(r) for r in rows]
+    return [
+        Hit(
+            slug=r["slug"],
+            status=StoryStatus(r["status"]),
+            n=r["n"],
+            source=r["source"],
+            english=r["english"],
+            updated_at=r["updated_at"],
+        )
+        for r in rows
+    ]

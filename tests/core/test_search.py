@@ -136,18 +136,3 @@ def test_the_shared_desks_tokens_split_as_fts5_does() -> None:
 
     text = "Straße ﬁnance Café cafe\u0301 ربهٖا al-Akrad"
     assert tokens(text) == ["straße", "ﬁnance", "cafe", "cafe", "ربه", "ا", "al", "akrad"]
-
-
-@pytest.mark.parametrize("query", ["the", "regime forces", "Lattakia", "قوات", "nowhere-xyz"])
-def test_the_newest_window_and_the_index_give_the_same_hits(
-    env: Home, monkeypatch: pytest.MonkeyPatch, query: str
-) -> None:
-    """PostgreSQL tries the newest segments first, then the index: a window of any size
-    gives the same hits, newest first (on SQLite the window is not used)."""
-    import desk.core.fulltext as fulltext
-
-    conn = env.desk.store.conn
-    whole = search(conn, query, limit=7)
-    for window in (1, 3, 40):
-        monkeypatch.setattr(fulltext, "NEWEST_FIRST", window)
-        assert search(conn, query, limit=7) == whole
