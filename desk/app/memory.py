@@ -1,9 +1,10 @@
 """The translation memory's operations, for the CLI and the workbench alike: matches for a
-segment, inserting one, the concordance, pre-translation, propagation of repeats, TMX
-import and export, and what a story owes to the memory (leverage).
+segment, inserting one, the concordance, pre-translation, propagation of repeats,
+removing an origin, and what a story owes to the memory (leverage).
 
-The memory itself lives in the store (desk/core/store/memory.py); scoring and repair
-are desk/core/tm/match.py.
+The memory itself lives in the store (desk/core/store/memory.py); tokens and scoring
+are desk/core/tm/ (text.py, match.py), TMX reading and writing desk/core/tm/tmx.py (the
+CLI's `desk tm import/export` call it), repair desk/core/glossary/repair.py.
 """
 
 from __future__ import annotations
