@@ -27,8 +27,8 @@ from typing import Any
 
 from desk.core.errors import InputError, RefusedError
 from desk.core.fulltext import document
-from desk.core.store import memory
 from desk.core.store.connection import Connection
+from desk.core.store.memory import reindex
 from desk.core.store.postgres import PgConnection
 from desk.core.store.store import Store
 
@@ -135,7 +135,7 @@ def _copy_into(source: Store, into: Store) -> Copied:
                     _hash_row(hasher, table, row)
                 conn.executemany(insert, [_params(into, table, row) for row in rows])
                 counts[table] += len(rows)
-        memory.reindex(conn)
+        reindex(conn)
         if into.dialect == "postgresql":
             for table in ("stories", "segments", "revisions", "tm_units"):
                 conn.execute(

@@ -15,12 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from desk.core.errors import ConflictError, DamagedError, DeskError, NotFoundError
 from desk.core.fulltext import document
-from desk.core.store import memory
 from desk.core.store.connection import Connection
 from desk.core.store.live import Listener, announce, drop, held, take
+from desk.core.store.memory import drop_story, set_story_status, sync_segment
 from desk.core.store.migrations import applied, migrate
 from desk.core.store.opening import connect, failure, is_damage
 from desk.core.store.postgres import STORY_LOCK, WRITE_LOCK, PgConnection, is_url
@@ -239,13 +240,18 @@ class Store:
             is not None
         )
 
-    def load_story(self, slug: str) -> Story:
-        """The story `slug` with all its segments."""
+    def _story_row(self, slug: str) -> Any:
+        """The row of the story `slug`; NotFoundError if there is none."""
         row = self.conn.execute(
             "SELECT * FROM stories WHERE slug = ? AND deleted_at = ''", (slug,)
         ).fetchone()
         if row is None:
             raise NotFoundError(f"no story with slug {slug!r} (see `desk list`)")
+        return row
+
+    def load_story(self, slug: str) -> Story:
+        """The story `slug` with all its segments."""
+        row = self._story_row(slug)
         with self.decoding(f"story {slug!r}"):
             story = story_from_row(row)
             rows = self.conn.execute(
@@ -257,11 +263,7 @@ class Store:
     def load_segment(self, slug: str, n: int) -> tuple[Story, Segment]:
         """The story `slug` without its segments (`segments` is empty) and its segment
         `n`: what a save reads, in an archive of long stories as in one of short ones."""
-        row = self.conn.execute(
-            "SELECT * FROM stories WHERE slug = ? AND deleted_at = ''", (slug,)
-        ).fetchone()
-        if row is None:
-            raise NotFoundError(f"no story with slug {slug!r} (see `desk list`)")
+        row = self._story_row(slug)
         with self.decoding(f"story {slug!r}"):
             story = story_from_row(row)
             found = self.conn.execute(
@@ -429,7 +431,7 @@ class Store:
             seg.id = int(cur.fetchone()[0])
             self.index_segment(conn, seg)
             if seg.status == SegmentStatus.CONFIRMED:
-                memory.sync_segment(conn, seg.id)
+                sync_segment(conn, seg.id)
         story.id = story_id
         return story_id
 
@@ -520,7 +522,7 @@ class Store:
                 f"their text: {row['text'] if row else ''!r}"
             )
         seg.version = expected_version + 1
-        memory.sync_segment(conn, seg.id, confirmed=seg.status == SegmentStatus.CONFIRMED)
+        sync_segment(conn, seg.id, confirmed=seg.status == SegmentStatus.CONFIRMED)
 
     def index_segment(self, conn: Connection, seg: Segment) -> None:
         """Bring a written segment's search document up to date. SQLite's triggers keep
@@ -553,9 +555,9 @@ class Store:
         assignments = ", ".join(f"{name} = ?" for name in fields)
         conn.execute(f"UPDATE stories SET {assignments} WHERE id = ?", (*fields.values(), story_id))
         if fields.get("deleted_at"):
-            memory.drop_story(conn, story_id)
+            drop_story(conn, story_id)
         elif "status" in fields:
-            memory.set_story_status(conn, story_id, fields["status"])
+            set_story_status(conn, story_id, fields["status"])
 
 
 def utc_now() -> str:
