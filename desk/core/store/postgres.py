@@ -164,7 +164,10 @@ class PgConnection:
         try:
             if not params:  # a script (a migration) runs as it is written
                 return self._conn.execute(sql.encode("utf-8"), prepare=False)
-            return self._conn.execute(_placeholders(sql), tuple(params), prepare=False)
+            # A statement run a few times on this connection (psycopg's prepare_threshold)
+            # is prepared on the server: a save then costs half the server's CPU, since
+            # it is neither parsed nor planned again (bench/README, "Shared desk").
+            return self._conn.execute(_placeholders(sql), tuple(params))
         except psycopg.Error as exc:
             raise self.failure(exc) from None
 
