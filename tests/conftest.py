@@ -39,6 +39,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
+def on_postgresql(request: pytest.FixtureRequest) -> bool:
+    """Whether this test runs on PostgreSQL: its `backend` parameter (set by
+    pytest_generate_tests, so absent from `request.fixturenames`), or a test asking for
+    the `backend` fixture itself."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and "backend" in callspec.params:
+        return bool(callspec.params["backend"] == "postgresql")
+    return "backend" in request.fixturenames and request.getfixturevalue("backend") == "postgresql"
+
+
 @pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
     """The store this test runs on: "sqlite" (the default) or "postgresql"."""
@@ -86,7 +96,7 @@ def isolated_env(
 ) -> Iterator[Path]:
     """Keep the tester's own home, config, user and clock out of every test."""
     monkeypatch.delenv("DESK_DATABASE_URL", raising=False)
-    if "backend" in request.fixturenames and request.getfixturevalue("backend") == "postgresql":
+    if on_postgresql(request):
         monkeypatch.setenv("DESK_DATABASE_URL", request.getfixturevalue("pg_url"))
     home = tmp_path / "desk-home"
     monkeypatch.setenv("DESK_HOME", str(home))

@@ -9,6 +9,7 @@ would behave.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -166,17 +167,22 @@ def test_every_draft_lands_in_one_write(home: Home, desk_home: Path, fake: FakeS
     def heard(draft: Draft) -> None:
         seen_meanwhile.update(s.text for s in other.desk.store.load_story(SLUG).segments)
 
-    statements: list[str] = []
-    home.desk.store.conn.set_trace_callback(statements.append)
-    try:
+    store = home.desk.store
+    writes: list[str] = []
+    write = store.write
+
+    def counted(**kwargs: str) -> AbstractContextManager[object]:
+        writes.append(kwargs.get("story", ""))
+        return write(**kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store, "write", counted)
         report = home.desk.draft(SLUG, engine, requested_by="tr", on_draft=heard)
-    finally:
-        home.desk.store.conn.set_trace_callback(None)
     story = home.desk.store.load_story(SLUG)
     assert seen_meanwhile == {""}
     assert report.drafted == [s.n for s in story.segments] and report.skipped == []
     assert [s.text for s in story.segments] == [s.source[::-1] for s in story.segments]
-    assert [s.startswith("BEGIN") for s in statements].count(True) == 1
+    assert len(writes) == 1  # one write transaction (BEGIN ... COMMIT) for every draft
     mt = [r for r in home.desk.store.revisions(story.id or 0) if r.kind == RevisionKind.MT]
     assert [r.segment_n for r in mt] == [s.n for s in story.segments]
 

@@ -134,7 +134,7 @@ def test_news_import_search_export_read_back_by_translate_toolkit(
 
 
 def test_desk_units_export_with_story_segment_and_status(
-    desk: DeskCli, env: Home, tmp_path: Path
+    desk: DeskCli, env: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The desk's confirmed segments export as units of their story and segment, published
     once the story is; `--status published` keeps only those; imported into another desk
@@ -167,7 +167,9 @@ def test_desk_units_export_with_story_segment_and_status(
                 if p.get("type") == "x-desk-status"}  # fmt: skip
     assert statuses == {"published"}
 
-    # Into another desk: the units keep their story and origin as properties.
+    # Into another desk (its own SQLite file, not this test's database): the units keep
+    # their story and origin as properties.
+    monkeypatch.delenv("DESK_DATABASE_URL", raising=False)
     other = tmp_path / "other-home"
     desk("--home", str(other), "tm", "import", str(published), "--origin", "hq")
     found = json.loads(desk("--home", str(other), "tm", "search", "Lattakia", "--json").output)

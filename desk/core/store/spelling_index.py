@@ -141,8 +141,8 @@ def _move(conn: Connection, story_id: int, key: str, surface: str, delta: int) -
         """
         INSERT INTO spelling_totals (key, surface, occurrences, stories) VALUES (?, ?, ?, ?)
         ON CONFLICT (key, surface) DO UPDATE SET
-            occurrences = occurrences + excluded.occurrences,
-            stories = stories + excluded.stories
+            occurrences = spelling_totals.occurrences + excluded.occurrences,
+            stories = spelling_totals.stories + excluded.stories
         """,
         (key, surface, after - before, stories),
     )
