@@ -115,8 +115,12 @@ def match_expression(query: str) -> str:
     operators (AND, OR, NEAR, column filters) are quoted, never parsed."""
     parts = []
     for term, prefix in _terms(query):
+        if not tokens(term):  # punctuation alone: FTS5 would match nothing, so skip it
+            continue
         literal = '"' + term.replace('"', '""') + '"'
         parts.append(literal + ("*" if prefix else ""))
+    if not parts:
+        raise InputError(f"nothing to search for in {query!r}: type a word or a name")
     return " AND ".join(parts)
 
 
@@ -226,15 +230,10 @@ def search(
     """
     if limit < 1:
         raise InputError(f"--limit must be at least 1 (got {limit})")
-    params: list[object]
     if getattr(conn, "dialect", "sqlite") == "postgresql":
-        where = ["g.search @@ ?::tsquery", "s.deleted_at = ''"]
-        params = [ts_query(query)]
-        source, order = "segments g", "g.id"
-    else:
-        where = ["segment_search MATCH ?", "s.deleted_at = ''"]
-        params = [match_expression(query)]
-        source, order = "segment_search f JOIN segments g ON g.id = f.rowid", "f.rowid"
+        return _pg_search(conn, ts_query(query), status, limit)
+    where = ["segment_search MATCH ?", "s.deleted_at = ''"]
+    params: list[object] = [match_expression(query)]
     if status is not None:
         where.append("s.status = ?")
         params.append(status.value)
@@ -243,22 +242,72 @@ def search(
         f"""
         SELECT s.slug, s.status, g.n, g.source, g.updated_at,
                {sql_english("g")} AS english
-        FROM {source}
+        FROM segment_search f
+        JOIN segments g ON g.id = f.rowid
         JOIN stories s ON s.id = g.story_id
         WHERE {" AND ".join(where)}
-        ORDER BY {order} DESC
+        ORDER BY f.rowid DESC
         LIMIT ?
         """,
         params,
     ).fetchall()
-    return [
-        Hit(
-            slug=r["slug"],
-            status=StoryStatus(r["status"]),
-            n=r["n"],
-            source=r["source"],
-            english=r["english"],
-            updated_at=r["updated_at"],
-        )
-        for r in rows
-    ]
+    return [_hit(r) for r in rows]
+
+
+NEWEST_FIRST = 20_000
+"""How many of the newest segments a PostgreSQL search tests one by one before it asks
+the GIN index for every match instead."""
+
+
+def _pg_search(conn: Reader, tsquery: str, status: StoryStatus | None, limit: int) -> list[Hit]:
+    """`search` on PostgreSQL, in at most two steps.
+
+    PostgreSQL's planner cannot tell a rare name from a common word in a tsquery (it
+    guessed 14,000 matches for a name in 100), so left to itself it walks the segments
+    newest first testing each: instant for a common word, the whole archive for a rare
+    one (1.5 s at 3 million segments). So the walk is bounded: first the newest
+    NEWEST_FIRST segments, newest first (a common word has its hits there). When they
+    hold fewer than `limit` hits, the word is rare in the archive, and the GIN index's
+    matches are joined and sorted instead (`g.id + 0` keeps the planner from walking
+    the primary key again); those include the first step's hits, being the newest.
+    """
+    filters = ["s.deleted_at = ''"]
+    params: list[object] = [tsquery]
+    if status is not None:
+        filters.append("s.status = ?")
+        params.append(status.value)
+    params.append(limit)
+    steps = (
+        f"(SELECT * FROM segments ORDER BY id DESC LIMIT {NEWEST_FIRST}) g",
+        "segments g",
+    )
+    order = ("g.id", "g.id + 0")
+    rows: list[Any] = []
+    for source, by in zip(steps, order, strict=True):
+        rows = conn.execute(
+            f"""
+            SELECT s.slug, s.status, g.n, g.source, g.updated_at,
+                   {sql_english("g")} AS english
+            FROM {source}
+            JOIN stories s ON s.id = g.story_id
+            WHERE g.search @@ ?::tsquery AND {" AND ".join(filters)}
+            ORDER BY {by} DESC
+            LIMIT ?
+            """,
+            params,
+        ).fetchall()
+        if len(rows) >= limit:
+            break
+    return [_hit(r) for r in rows]
+
+
+def _hit(row: Any) -> Hit:
+    """A search hit from a row of the search's SELECT."""
+    return Hit(
+        slug=row["slug"],
+        status=StoryStatus(row["status"]),
+        n=row["n"],
+        source=row["source"],
+        english=row["english"],
+        updated_at=row["updated_at"],
+    )

@@ -118,6 +118,7 @@ def test_old_database_is_indexed_when_migrated(tmp_path: Path) -> None:
     assert [h.n for h in search(store.conn, "regime forces")] == [2]
 
 
+@pytest.mark.sqlite_only
 def test_the_index_is_plain_sqlite(env: Home) -> None:
     """Another SQLite client can write to segments: the triggers need no desk code."""
     path = env.desk.store.path
@@ -136,3 +137,34 @@ def test_the_shared_desks_tokens_split_as_fts5_does() -> None:
 
     text = "Straße ﬁnance Café cafe\u0301 ربهٖا al-Akrad"
     assert tokens(text) == ["straße", "ﬁnance", "cafe", "cafe", "ربه", "ا", "al", "akrad"]
+
+
+@pytest.mark.parametrize(
+    ("query", "hits"),
+    [("the", 7), ('"regime forces"', 2), ("al*", 7), ("اللاذقية", 4), ("nowhere", 0)],
+)
+@pytest.mark.parametrize("status", [None, StoryStatus.NEW, StoryStatus.REVIEW])
+def test_a_search_finds_the_same_newest_hits_whatever_the_first_window(
+    env: Home,
+    monkeypatch: pytest.MonkeyPatch,
+    query: str,
+    hits: int,
+    status: StoryStatus | None,
+) -> None:
+    """PostgreSQL tests the newest NEWEST_FIRST segments one by one, then asks the GIN
+    index when they hold too few hits: either way the hits are the newest, in order,
+    the same as a walk of every segment newest first (SQLite does not use the window)."""
+    import desk.core.fulltext as fulltext
+
+    conn = env.desk.store.conn
+    monkeypatch.setattr(fulltext, "NEWEST_FIRST", 10**9)  # one walk of the whole archive
+    walked = search(conn, query, status=status, limit=7)
+    assert len(walked) == (0 if status == StoryStatus.REVIEW else hits)
+    newest = [
+        int(r[0])
+        for r in conn.execute("SELECT id FROM segments ORDER BY id DESC LIMIT 3").fetchall()
+    ]
+    assert len(newest) == 3  # the windows below hold fewer segments than the hits sought
+    for window in (1, 3, 40):
+        monkeypatch.setattr(fulltext, "NEWEST_FIRST", window)
+        assert search(conn, query, status=status, limit=7) == walked

@@ -134,6 +134,9 @@ class PgConnection:
                     f"-c statement_timeout={timeout} -c lock_timeout={int(self.lock_timeout_ms)}"
                     " -c idle_in_transaction_session_timeout=600000 -c TimeZone=UTC"
                     " -c client_min_messages=warning"
+                    # JIT compiling pays off for long analytic queries; desk's are short,
+                    # and a misjudged one spent 0.57 s compiling (bench/README).
+                    " -c jit=off"
                 ),
                 row_factory=_row_factory,
                 # A dropped network is noticed within seconds, not when TCP gives up.
