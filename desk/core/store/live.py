@@ -49,10 +49,12 @@ class Change:
 def announce(conn: Connection, story_id: int, n: int | None, by: str, what: str) -> None:
     """Tell listeners of a change, when the transaction commits (PostgreSQL only)."""
     if isinstance(conn, PgConnection):
-        payload = json.dumps(
-            {"story": story_id, "n": n, "by": by[:200], "what": what, "origin": ORIGIN}
-        )
-        conn.execute("SELECT pg_notify(?, ?)", (CHANNEL, payload))
+        conn.execute("SELECT pg_notify(?, ?)", (CHANNEL, news(story_id, n, by, what)))
+
+
+def news(story_id: int, n: int | None, by: str, what: str) -> str:
+    """The payload of a notification on CHANNEL (what a `Listener` reads as a Change)."""
+    return json.dumps({"story": story_id, "n": n, "by": by[:200], "what": what, "origin": ORIGIN})
 
 
 def _now() -> datetime:

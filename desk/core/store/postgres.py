@@ -174,6 +174,14 @@ class PgConnection:
         except psycopg.Error as exc:
             raise self.failure(exc) from None
 
+    def literal(self, value: str) -> str:
+        """`value` as an SQL string literal, quoted by psycopg for this connection (for a
+        script of several statements, which cannot take parameters)."""
+        from psycopg import sql
+
+        self._ensure()
+        return str(sql.Literal(value).as_string(self._conn))
+
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         """Run one statement for each row of parameters."""
         import psycopg
