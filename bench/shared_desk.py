@@ -3,8 +3,9 @@ open and search in an archive of 100,000 stories (issue 14).
 
 The bench starts its own throw-away PostgreSQL cluster (tests/helpers/postgres.py,
 fsync and synchronous_commit on, as a server that keeps what it acknowledged must run;
-desk reaches it through its Unix socket) and stops it at the end. Without PostgreSQL's
-binaries (or psycopg) it says why and measures SQLite alone.
+the archive is copied in through its Unix socket, then desk reaches it over loopback
+TCP, 127.0.0.1 with a SCRAM password, as the target is stated) and stops it at the end.
+Without PostgreSQL's binaries (or psycopg) it says why and measures SQLite alone.
 
 The archive: bench.store's generated archive of --stories stories (the same generator
 and cache, bench/.cache; default 100,000, about 3 million segments, made once in about
@@ -32,9 +33,12 @@ Measured on each backend, with SQLite as the same-run baseline of every PostgreS
   new English with `desk.edit(..., expected_version=the version read)`, again, for
   --seconds. Every save call is timed (landed or refused as a conflict: both are the
   answer the translator waits for); p50 and p95 are over all of them. Conflicts are
-  counted, not errors; any other failure stops the bench. No pause between saves:
-  16 editors saving back to back is far more than 16 translators typing. Target: p95
-  < 50 ms with 16 editors on PostgreSQL.
+  counted, not errors; any other failure stops the bench. Two runs of 16 editors:
+  back to back (no pause: the desk's capacity; on two cores 16 editor processes and 16
+  server backends queue for the CPU, so there p95 is about 16 x a save's CPU / 2) and
+  at work (each pausing PAUSE_S, 0.5x to 1.5x, between saves: 64 saves a second, still
+  far more than 16 translators type). Target: p95 < 50 ms with 16 editors on
+  PostgreSQL, checked on both runs.
 
 The saves go into the cached SQLite archive too; at the end its spelling index catches
 up on them, so that bench.store's "audit: after 100 edits" still finds 100 to catch up.
@@ -55,6 +59,7 @@ import json
 import math
 import os
 import random
+import secrets
 import sqlite3
 import statistics
 import subprocess
@@ -541,7 +546,7 @@ def report(measured: Measured, editors: int) -> list[Row]:
     for i, (count, pause) in enumerate(groupings(editors)):
         groups: dict[str, Saves] = {n: measured[n]["saves"][i] for n in names}
         who = groups[SQLITE].name
-        target = SAVE_TARGET_MS if count == editors and count > 1 and not pause else None
+        target = SAVE_TARGET_MS if count == editors and count > 1 else None
         row(f"save p50, {who}", {n: g.quantile(0.5) for n, g in groups.items()}, "ms", None)
         row(f"save p95, {who}", {n: g.quantile(0.95) for n, g in groups.items()}, "ms", target)
         row(f"saves per second, {who}", {n: g.per_second for n, g in groups.items()}, "/s", None)
@@ -597,16 +602,20 @@ def main() -> None:
         if missing:
             print(f"PostgreSQL skipped: {missing}")
         else:
-            from tests.helpers.postgres import Cluster
+            from tests.helpers.postgres import SUPERUSER, Cluster
 
             cluster = Cluster.start(Path(tmp) / "cluster", fsync=True)
         try:
             if cluster is not None:
-                url = cluster.create_database("archive")
-                built = copy_archive(database_path(home), url)
+                built = copy_archive(database_path(home), cluster.create_database("archive"))
                 print(f"PostgreSQL archive: {built}", file=sys.stderr)
+                # Measured over loopback TCP, as the target is stated, with a password
+                # (SCRAM) as a desk server would ask for one.
+                password = secrets.token_hex(12)
+                cluster.sql(f"ALTER ROLE {SUPERUSER} PASSWORD '{password}'")
+                url = cluster.url("archive", password=password, tcp=True)
                 version = cluster.sql("SHOW server_version")[0][0]
-                server = f"PostgreSQL {version} (own cluster, fsync on, Unix socket): {built}"
+                server = f"PostgreSQL {version} (own cluster, fsync on, TCP 127.0.0.1): {built}"
                 (Path(tmp) / "pg-home").mkdir()
                 backends[POSTGRES] = (Path(tmp) / "pg-home", url)
             measured = measure(backends, runs, args.editors, seconds)
