@@ -8,12 +8,14 @@ import re
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.shell_completion import CompletionItem
 
 from desk.app.home import Home, resolve_author
-from desk.commands.output import safe
+from desk.commands.output import safe, shorten
 from desk.core.errors import DeskError, InputError, NotFoundError
 from desk.core.importer import MAX_IMPORT_BYTES
 from desk.core.store.opening import failure
@@ -28,6 +30,7 @@ __all__ = [
     "DeskGroup",
     "Home",
     "author_option",
+    "complete_slug",
     "emit_json",
     "json_option",
     "parse_numbers",
@@ -51,6 +54,7 @@ class DeskFailure(click.ClickException):
 ENVIRONMENT = (
     "DESK_USER", "DESK_HOME", "DESK_GLOSSARY", "DESK_TZ", "DESK_CLOCK", "DESK_BUSY_TIMEOUT_MS",
     "ARGOS_PACKAGE_INDEX", "ARGOS_PACKAGES_DIR", "DESK_LIBRETRANSLATE_API_KEY", "XDG_DATA_HOME",
+    "XDG_CONFIG_HOME", "NO_COLOR",
 )  # fmt: skip
 """The environment variables desk reads."""
 
@@ -115,6 +119,52 @@ def os_message(exc: OSError) -> str:
         name = name[:100] + "…" + name[-60:]
     what = exc.strerror or str(exc)
     return f"{name}: {what}" if name else what
+
+
+MAX_COMPLETIONS = 200
+"""Slugs offered for one Tab at most: a shell shows a screenful, and an archive of
+100,000 stories must not be read for a prefix of one letter."""
+
+_SLUG_PREFIX = re.compile(r"[a-z0-9-]*")
+"""What can begin a slug (lowercase ASCII words and hyphens, see desk.core.slugs)."""
+
+
+def complete_slug(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of a SLUG argument: the desk's stories whose slug starts with what
+    is typed, each with its status and headline (zsh and fish show them)."""
+    if not _SLUG_PREFIX.fullmatch(incomplete):
+        return []  # no slug holds capitals, spaces or quotes: nothing to look up
+    home_option = ctx.find_root().params.get("home")
+    try:
+        home = Home.at(home_option)
+        database = home.database
+        if isinstance(database, Path) and not database.is_file():
+            return []  # no desk here yet: pressing Tab must not create one
+        try:
+            rows = home.desk.store.conn.execute(
+                """
+                SELECT s.slug, s.status, s.headline_ar,
+                       COALESCE((SELECT text FROM segments g
+                                 WHERE g.story_id = s.id AND g.role = 'headline'
+                                 ORDER BY n LIMIT 1), '')
+                FROM stories s
+                WHERE s.deleted_at = '' AND substr(s.slug, 1, ?) = ?
+                ORDER BY s.slug LIMIT ?
+                """,
+                (len(incomplete), incomplete, MAX_COMPLETIONS),
+            ).fetchall()
+        finally:
+            home.close()
+    except (DeskError, sqlite3.Error, OSError, UnicodeDecodeError):
+        # A shell runs this on Tab, where a message would garble the command line being
+        # typed; the command itself, once run, says what is wrong with the desk.
+        return []
+    return [
+        CompletionItem(str(slug), help=f"{status} · {shorten(str(en or ar), 60)}")
+        for slug, status, ar, en in rows
+    ]
 
 
 def author_option(func: F) -> F:

@@ -9,6 +9,7 @@ from desk.commands import output
 from desk.commands.common import (
     ROW_NUMBER,
     Home,
+    complete_slug,
     emit_json,
     json_option,
     pass_home,
@@ -17,7 +18,7 @@ from desk.core import history
 
 
 @click.command("log")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @click.option("--by", "by", metavar="AUTHOR", help="Only this author's revisions.")
 @click.option("--kind", help="Only revisions of this kind (mt, glossary, edit, status, ...).")
 @json_option
@@ -42,7 +43,7 @@ def log_cmd(home: Home, slug: str, by: str | None, kind: str | None, as_json: bo
 
 
 @click.command("diff")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @click.option("--from", "start", default="draft", show_default=True, help=history.POINT_HELP)
 @click.option("--to", "end", default="now", show_default=True, help="As --from.")
 @click.option("--by", "by", metavar="AUTHOR", help="Only the changes this author made.")
@@ -104,7 +105,7 @@ def diff_cmd(
 
 
 @click.command("stats")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @click.option("--from", "start", default="draft", show_default=True, help=history.POINT_HELP)
 @click.option("--to", "end", default="now", show_default=True, help="As --from.")
 @json_option

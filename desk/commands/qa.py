@@ -10,6 +10,7 @@ import click
 from desk.commands.common import (
     Home,
     author_option,
+    complete_slug,
     emit_json,
     json_option,
     pass_home,
@@ -20,7 +21,7 @@ from desk.core.qa import Problem
 
 
 @click.command("qa")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @json_option
 @pass_home
 def qa_cmd(home: Home, slug: str, as_json: bool) -> None:
@@ -65,7 +66,7 @@ def qa_cmd(home: Home, slug: str, as_json: bool) -> None:
 
 
 @click.command("dismiss")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @click.argument("segment", type=int)
 @click.argument("number", type=int)
 @click.option("--reason", required=True, help="Why the item does not block (logged).")

@@ -14,6 +14,7 @@ from desk.commands.common import (
     ROW_NUMBER,
     Home,
     author_option,
+    complete_slug,
     emit_json,
     json_option,
     parse_numbers,
@@ -151,7 +152,7 @@ def get_ready_to_draft(home: Home, *, glossary: bool) -> None:
 
 
 @click.command("delete")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @author_option
 @pass_home
@@ -213,7 +214,7 @@ def list_cmd(home: Home, status: str | None, limit: int, as_json: bool) -> None:
 
 
 @click.command("show")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @json_option
 @pass_home
 def show_cmd(home: Home, slug: str, as_json: bool) -> None:
@@ -231,7 +232,7 @@ def show_cmd(home: Home, slug: str, as_json: bool) -> None:
 
 
 @click.command("edit")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @click.argument("n", type=ROW_NUMBER)
 @click.option("--text", help="The new English (default: read from standard input).")
 @click.option(
@@ -280,7 +281,7 @@ def _stdin_text() -> str:
 
 
 @click.command("confirm")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @click.argument("numbers", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Confirm every segment.")
 @author_option
@@ -308,7 +309,7 @@ def confirm_cmd(
 
 
 @click.command("status")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @click.argument("state", type=click.Choice([s.value for s in StoryStatus]))
 @click.option("--note", default="", help="Why (recorded in the log).")
 @click.option("--force", is_flag=True, help="Approve or publish past the QA gate (logged).")
@@ -354,7 +355,7 @@ def warn_open_items(home: Home, slug: str) -> None:
 
 
 @click.command("publish")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @click.option("--force", is_flag=True, help="Publish past the QA gate (logged).")
 @author_option
 @pass_home
@@ -370,7 +371,7 @@ def publish_cmd(home: Home, slug: str, force: bool, author: str | None) -> None:
 
 
 @click.command("correct")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @click.option("--note", required=True, help="The correction note published with the story.")
 @author_option
 @pass_home

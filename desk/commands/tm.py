@@ -14,7 +14,14 @@ import click
 from desk import __version__
 from desk.app import memory as app_memory
 from desk.commands import output
-from desk.commands.common import ROW_NUMBER, Home, emit_json, json_option, pass_home
+from desk.commands.common import (
+    ROW_NUMBER,
+    Home,
+    complete_slug,
+    emit_json,
+    json_option,
+    pass_home,
+)
 from desk.commands.output import say
 from desk.core.atomic import write_atomic
 from desk.core.errors import InputError, NotFoundError, RefusedError
@@ -277,7 +284,7 @@ def match_json(m: Match) -> dict[str, Any]:
 
 
 @tm_group.command("matches")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @click.argument("n", type=click.IntRange(min=1, max=ROW_NUMBER.max))
 @json_option
 @pass_home

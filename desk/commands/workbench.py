@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from desk.commands.common import Home, author_option, pass_home
+from desk.commands.common import Home, author_option, complete_slug, pass_home
 
 
 def has_terminal() -> bool:
@@ -40,7 +40,7 @@ def run(
 
 
 @click.command("open")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @author_option
 @click.option(
     "--arabic-display",
