@@ -3,15 +3,37 @@
 # glossary fixes its listed spellings), edit as a translator, meet the QA gate, which
 # refuses the story until the editor has fixed or dismissed what the machine got wrong,
 # then approve, publish, export for the CMS, and show the figures.
-# Uses $DESK (default: .venv/bin/desk) and $DESK_HOME (default: a new temporary folder).
+#
+# It works in a desk of its own, the demo's desk home, never in yours: by default
+# ${XDG_DATA_HOME:-~/.local/share}/desk-demo ($DESK_DEMO_HOME chooses another). Each run
+# starts that folder afresh (it holds a .desk-demo mark, and the script refuses to empty
+# a folder without one) and leaves it there, so that you can carry on with what the demo
+# made (the last lines it prints say how). A shared desk ($DESK_DATABASE_URL) and your
+# own glossary ($DESK_GLOSSARY) are left alone: the demo uses the house glossary of
+# glossaries/. Run it from the top of the checkout; $DESK is the desk to run (default:
+# .venv/bin/desk).
 set -eu
 DESK=${DESK:-.venv/bin/desk}
-DESK_HOME=${DESK_HOME:-$(mktemp -d)}
+demo_home=${DESK_DEMO_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/desk-demo}
+case $demo_home in
+  /*) ;;
+  *) demo_home=$PWD/$demo_home ;;
+esac
+if [ -e "$demo_home" ] && [ ! -e "$demo_home/.desk-demo" ] \
+  && [ -n "$(ls -A "$demo_home" 2>/dev/null || echo unreadable)" ]; then
+  echo "demo.sh: $demo_home is not the demo's desk home (it has no .desk-demo mark);" \
+    "set DESK_DEMO_HOME to an empty or new folder" >&2
+  exit 1
+fi
+rm -rf "$demo_home"
+mkdir -p "$demo_home"
+echo "made by samples/demo.sh, which empties this folder on each run" > "$demo_home/.desk-demo"
+DESK_HOME=$demo_home
 export DESK_HOME
+unset DESK_DATABASE_URL DESK_GLOSSARY
 story=lattakia-offensive
-echo "desk home: $DESK_HOME"
+echo "desk home: $DESK_HOME (the demo's own desk)"
 # Roles: only the editor approves and publishes.
-mkdir -p "$DESK_HOME"
 printf '[desk]\neditors = ["editor"]\n' > "$DESK_HOME/config.toml"
 
 "$DESK" import "samples/$story.ar.md" --as translator
@@ -46,10 +68,31 @@ echo "--- the editor fixes what the machine got wrong, and dismisses what is rig
 "$DESK" stats "$story" | head -n 4
 echo "--- $DESK_HOME/export/$story.md (front matter) ---"
 sed -n '1,/^---$/p' "$DESK_HOME/export/$story.md"
+
+carry_on() {
+  # How to go on with this desk: the README's next steps, with this run's folder.
+  cat <<MSG
+
+The demo's desk is kept in $DESK_HOME (run the demo again to start it afresh).
+To carry on with it, from this folder:
+
+  . .venv/bin/activate          # puts desk on your PATH
+  export DESK_HOME='$DESK_HOME'
+  desk list
+
+Your own desk is separate and starts empty: unset DESK_HOME (or open a new terminal),
+then follow docs/getting-started.md.
+MSG
+}
+
 # On a terminal, go on in the workbench with a second sample, drafted on import
-# (when run without a terminal, as in CI, the script ends here).
+# (when run without a terminal, as in CI, the script ends after its last lines).
 if [ -t 0 ] && [ -t 1 ]; then
   "$DESK" import samples/idleb-displacement.ar.md --as translator
   echo "Opening the workbench on idleb-displacement (F1: keys; Esc, then q: quit)"
-  exec "$DESK" open idleb-displacement --as translator
+  status=0
+  "$DESK" open idleb-displacement --as translator || status=$?
+  carry_on
+  exit "$status"
 fi
+carry_on
