@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from desk.core.diffing import edit_distance, post_edit, render_plain, tokenize, word_diff
 
@@ -35,6 +39,42 @@ def test_edit_distance_counts_word_operations() -> None:
     assert edit_distance([], ["a", "b"]) == 2
     assert edit_distance(["a", "b", "c"], []) == 3
     assert edit_distance(["k", "i", "t"], ["s", "i", "t", "s"]) == 2
+
+
+def textbook_distance(a: Sequence[str], b: Sequence[str]) -> int:
+    """The Wagner-Fischer Levenshtein desk used before rapidfuzz: the reference."""
+    previous = list(range(len(b) + 1))
+    for i, token_a in enumerate(a, 1):
+        current = [i]
+        for j, token_b in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (token_a != token_b))
+            )
+        previous = current
+    return previous[-1]
+
+
+# Few distinct tokens, so random lists share many and the alignment has choices to make;
+# one-character and longer tokens (rapidfuzz treats the two differently), Arabic included.
+TOKENS = st.sampled_from(
+    ["a", "b", "،", ".", "Lattakia", "Latakia", "al-Akrad", "Idleb", "قتل", "ستة", ""]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TOKENS, max_size=40), st.lists(TOKENS, max_size=40))
+def test_edit_distance_agrees_with_the_textbook_algorithm(a: list[str], b: list[str]) -> None:
+    """rapidfuzz's Levenshtein over tokens gives what the Wagner-Fischer table gives, on
+    lists and tuples alike, in both directions."""
+    expected = textbook_distance(a, b)
+    assert edit_distance(a, b) == expected
+    assert edit_distance(tuple(b), tuple(a)) == expected
+
+
+@given(st.lists(st.text(max_size=6), max_size=30), st.lists(st.text(max_size=6), max_size=30))
+def test_edit_distance_agrees_on_any_tokens(a: list[str], b: list[str]) -> None:
+    """Any text as tokens (empty ones, control characters, any script): the same."""
+    assert edit_distance(a, b) == textbook_distance(a, b)
 
 
 def test_post_edit_distance_is_over_the_edited_length() -> None:
