@@ -25,7 +25,8 @@ starts with `id=` is read this way (and must parse); every row of one id carries
 comment and target. An entry without Arabic forms is one row with an empty source (only
 allowed in such a row). Export then import gives back every entry exactly. The plain
 export (`extended=False`) is for OmegaT users who want short comments: `[kind] notes`,
-no variants, and entries without Arabic forms left out.
+no variants, and entries without Arabic forms left out; `write_omegat` writes it, tab-
+separated, only under a name OmegaT reads (`.utf8`, `.txt`, `.tab`).
 """
 
 from __future__ import annotations
@@ -288,3 +289,33 @@ def _plain_entry(group: _Group, source: str, entry_id: str) -> Entry:
     arabic = list(dict.fromkeys(group.arabic))
     table = {"canonical": group.target, "arabic": arabic, "kind": kind, "notes": "\n".join(notes)}
     return parse_entry(entry_id, table, source, group.line)
+
+
+OMEGAT_SUFFIXES = (".utf8", ".txt", ".tab")
+"""The names OmegaT reads a tab-separated glossary from: `.utf8` always as UTF-8, `.txt`
+and `.tab` in the encoding it detects (else the system's), which a byte-order mark settles.
+It ignores any other name in its glossary folder (`house.tsv` among them)."""
+
+
+def check_omegat_name(path: Path) -> None:
+    """InputError unless OmegaT would read a tab-separated glossary named `path`."""
+    if path.suffix.lower() not in OMEGAT_SUFFIXES:
+        raise InputError(
+            f"{path}: OmegaT ignores a glossary named so; it reads tab-separated glossaries "
+            f"ending {', '.join(OMEGAT_SUFFIXES)} (e.g. {path.stem or 'glossary'}.utf8)"
+        )
+
+
+def to_omegat_bytes(entries: Iterable[Entry], *, bom: bool = False) -> bytes:
+    """Entries as OmegaT's own glossary: one line per Arabic form, tab-separated, UTF-8
+    (the plain layout: `[kind] notes` as the comment); `bom` puts a byte-order mark first."""
+    text = to_table_text(entries, "tsv", extended=False)
+    return ("\ufeff" if bom else "").encode("utf-8") + text.encode("utf-8")
+
+
+def write_omegat(entries: Iterable[Entry], path: Path) -> None:
+    """Write entries as an OmegaT glossary to `path` (a name OmegaT reads), atomically;
+    `.txt` and `.tab` get a byte-order mark, so OmegaT never reads them as the system's
+    code page (on Windows, Arabic would turn to noise)."""
+    check_omegat_name(path)
+    write_atomic(path, to_omegat_bytes(entries, bom=path.suffix.lower() != ".utf8"))
