@@ -28,6 +28,12 @@ def desk_home(override: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get("DESK_HOME")
     if env:
         return expand(env, "$DESK_HOME")
+    return default_home()
+
+
+def default_home() -> Path:
+    """The desk home when neither --home nor $DESK_HOME names one: the user data dir
+    ($XDG_DATA_HOME/desk on Linux)."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -49,9 +55,40 @@ def database_location(home: Path, configured: str = "") -> Path | str:
     return database_path(home)
 
 
+CONFIG_NAME = "config.toml"
+
+
+def user_config_path() -> Path:
+    """The config file of the default desk home: `config.toml` in the user config dir
+    ($XDG_CONFIG_HOME/desk on Linux, ~/.config/desk without it)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME
+
+
+def old_config_path(home: Path) -> Path | None:
+    """Where the default desk home kept its config before it moved to the user config
+    dir (`config.toml` in the data dir); None for a home named by --home or $DESK_HOME,
+    whose config stays inside it, and where both places are one (macOS, Windows)."""
+    old = home / CONFIG_NAME
+    if home != default_home() or old == user_config_path():
+        return None
+    return old
+
+
 def config_path(home: Path) -> Path:
-    """The optional TOML config file of this desk home."""
-    return home / "config.toml"
+    """The optional TOML config file of this desk home.
+
+    A home named by --home or $DESK_HOME keeps it inside (`HOME/config.toml`), so a home
+    is one folder to copy or throw away. The default home's is in the user config dir,
+    where dotfile managers and backups look for settings; while that one is absent, one
+    left in the data dir by an older desk is read (`desk` moves it, saying so).
+    """
+    old = old_config_path(home)
+    if old is None:
+        return home / CONFIG_NAME
+    new = user_config_path()
+    if not os.path.lexists(new) and os.path.lexists(old):
+        return old
+    return new
 
 
 def export_dir(home: Path, configured: str = "") -> Path:

@@ -54,7 +54,7 @@ class DeskFailure(click.ClickException):
 ENVIRONMENT = (
     "DESK_USER", "DESK_HOME", "DESK_GLOSSARY", "DESK_TZ", "DESK_CLOCK", "DESK_BUSY_TIMEOUT_MS",
     "ARGOS_PACKAGE_INDEX", "ARGOS_PACKAGES_DIR", "DESK_LIBRETRANSLATE_API_KEY", "XDG_DATA_HOME",
-    "XDG_CONFIG_HOME", "NO_COLOR",
+    "XDG_CONFIG_HOME",
 )  # fmt: skip
 """The environment variables desk reads."""
 

@@ -38,8 +38,10 @@ def log_cmd(home: Home, slug: str, by: str | None, kind: str | None, as_json: bo
     ]
     if as_json:
         emit_json([output.revision_json(r) for r in revisions])
+    elif revisions:
+        click.echo(output.log_text(revisions))
     else:
-        click.echo(output.log_text(revisions) or "No revisions match.")
+        click.echo("No revisions match.", err=True)  # stdout: the log alone, here empty
 
 
 @click.command("diff")
@@ -78,7 +80,7 @@ def diff_cmd(
             )
             return
         if not changes:
-            output.say(f"No changes by {by} between {start} and {end}.")
+            output.say(f"No changes by {by} between {start} and {end}.", err=True)
         for c in changes:
             rev = c.revision
             click.echo(
@@ -100,8 +102,10 @@ def diff_cmd(
                 for d in diffs
             ]
         )
-    else:
+    elif diffs:
         click.echo(output.segment_diffs_text(diffs))
+    else:
+        click.echo("No differences.", err=True)
 
 
 @click.command("stats")

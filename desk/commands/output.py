@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import sys
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from types import TracebackType
+from typing import Any, TextIO
 
 import click
 
@@ -16,17 +19,20 @@ from desk.core.qa import dismissal_reason
 from desk.core.store import Revision, StorySummary
 from desk.core.story import RevisionKind, Story
 
-STATUS_COLOURS = {
-    "draft": "yellow",
-    "edited": "cyan",
-    "confirmed": "green",
-    "new": "white",
-    "translating": "yellow",
-    "review": "cyan",
-    "approved": "green",
-    "published": "bright_green",
-    "correcting": "magenta",
+STATUS_STYLES: dict[str, dict[str, Any]] = {
+    "draft": {"fg": "yellow"},
+    "edited": {"fg": "cyan"},
+    "confirmed": {"fg": "green"},
+    "new": {},
+    "translating": {"fg": "yellow"},
+    "review": {"fg": "cyan"},
+    "approved": {"fg": "green"},
+    "published": {"fg": "green", "bold": True},
+    "correcting": {"fg": "magenta"},
 }
+"""How each status word is styled: the terminal's own eight colours, which light and
+dark themes both make readable (never white or a bright colour, lost on a light
+background); `new` in the terminal's own text colour."""
 
 
 _EXECUTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -55,6 +61,86 @@ def say(text: str, err: bool = False) -> None:
     click.echo(safe(text), err=err)
 
 
+ETA_AFTER_ITEMS = 3
+"""Items that must come after the first before a progress bar guesses the time left."""
+
+ETA_AFTER_SECONDS = 1.0
+"""Seconds that must pass after the first item before a progress bar guesses the time left."""
+
+
+class Progress:
+    """A progress bar for `total` items on a terminal (nothing on a pipe or a file, or
+    for a single item) whose time left waits for evidence.
+
+    The first item of a job carries its start-up (loading a model, warming a first
+    batch), so a rate measured from the start is wild: a 1.1 s draft of 78 segments
+    once said 00:01:17. Here the rate is measured from the first item on, and no time
+    left is shown until ETA_AFTER_ITEMS more items and ETA_AFTER_SECONDS have passed.
+    """
+
+    def __init__(
+        self,
+        total: int,
+        label: str,
+        *,
+        file: TextIO | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """A bar (not drawn yet: use it as a context manager) on `file`, else stderr."""
+        out = file if file is not None else sys.stderr
+        self.total = total
+        self.done = 0
+        self._clock = clock
+        self._first: tuple[float, int] | None = None  # when the first items came, how many
+        self._bar = (
+            None
+            if total <= 1 or not out.isatty()
+            else click.progressbar(
+                length=total, label=label, file=out, show_eta=False, item_show_func=self._left
+            )
+        )
+
+    def __enter__(self) -> Progress:
+        """Draw the empty bar."""
+        if self._bar is not None:
+            self._bar.__enter__()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """End the bar's line."""
+        if self._bar is not None:
+            self._bar.__exit__(kind, exc, tb)
+
+    def advance(self, n: int = 1) -> None:
+        """Count `n` more items done and redraw."""
+        self.done += n
+        if self._first is None:
+            self._first = (self._clock(), self.done)
+        if self._bar is not None:
+            self._bar.update(n)
+
+    def eta(self) -> float | None:
+        """Seconds left at the rate since the first item; None while too little is known
+        to say, and once all is done."""
+        if self._first is None or self.done >= self.total:
+            return None
+        since, first = self._first
+        elapsed = self._clock() - since
+        if self.done - first < ETA_AFTER_ITEMS or elapsed < ETA_AFTER_SECONDS:
+            return None
+        return elapsed / (self.done - first) * (self.total - self.done)
+
+    def _left(self, _item: object) -> str | None:
+        """The time left as the bar shows it (H:MM:SS), or nothing."""
+        left = self.eta()
+        if left is None:
+            return None
+        minutes, seconds = divmod(round(left), 60)
+        return f"{minutes // 60}:{minutes % 60:02}:{seconds:02} left"
+
+
 def shorten(text: str, width: int = 60) -> str:
     """One line of at most `width` characters (control characters made visible)."""
     flat = " ".join(safe(text).split())
@@ -62,14 +148,13 @@ def shorten(text: str, width: int = 60) -> str:
 
 
 def status(text: str) -> str:
-    """A status word, coloured by what it means."""
-    return click.style(text, fg=STATUS_COLOURS.get(text, "white"))
+    """A status word (padding and all), coloured by what it means."""
+    style = STATUS_STYLES.get(text.strip())
+    return click.style(text, **style) if style else text
 
 
 def story_list(rows: Sequence[StorySummary]) -> str:
-    """The list of stories as aligned columns."""
-    if not rows:
-        return "No stories yet. Import one with `desk import FILE`."
+    """The list of stories as aligned columns, under a header."""
     lines = [f"{'SLUG':32} {'STATUS':12} {'DONE':>7}  {'LAST EDITOR':14} {'UPDATED':20} HEADLINE"]
     for r in rows:
         done = f"{r.confirmed}/{r.segments}"
@@ -257,8 +342,6 @@ def ops_json(ops: Sequence[DiffOp]) -> list[dict[str, Any]]:
 
 def segment_diffs_text(diffs: Sequence[SegmentDiff]) -> str:
     """A story diff, one block per changed segment."""
-    if not diffs:
-        return "No differences."
     return "\n".join(f"[{d.n}] {diff_line(d.ops)}" for d in diffs)
 
 

@@ -49,8 +49,8 @@ def search_cmd(home: Home, query: str, status: str | None, limit: int, as_json: 
     if as_json:
         emit_json([output.hit_json(hit) for hit in hits])
         return
-    if not hits:
-        click.echo(f"Nothing found for {query!r}.")
+    if not hits:  # stdout: the hits alone, here none
+        output.say(f"Nothing found for {query!r}.", err=True)
         return
     click.echo(output.hits(hits))
     if len(hits) == limit:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from desk.core.story import StoryStatus
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--slug", help="The story's slug (default: made from the headline).")
 @click.option("--outlet", help="The source outlet, e.g. 'Enab Baladi'.")
 @click.option("--source-url", help="The source article's URL.")
@@ -46,7 +47,7 @@ from desk.core.story import StoryStatus
 @click.option(
     "--draft",
     "draft",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, allow_dash=True),
     help="An English draft from elsewhere, aligned paragraph by paragraph.",
 )
 @author_option
@@ -61,7 +62,8 @@ def import_cmd(
     author: str | None,
     **meta: Any,
 ) -> None:
-    """Import an Arabic story (UTF-8 plain text or Markdown) as a new story.
+    """Import an Arabic story (UTF-8 plain text or Markdown) as a new story; `-` reads
+    it (or, as `--draft -`, the draft) from standard input.
 
     The headline is the `# ` line, or the first line; blank lines separate
     paragraphs; `## ` lines are subheadings. A YAML front matter block may give
@@ -77,11 +79,54 @@ def import_cmd(
       desk import samples/lattakia-offensive.ar.md --as rania
       desk import samples/lattakia-offensive.ar.md \\
           --draft samples/lattakia-offensive.draft.en.md --as rania
+      curl -s https://example.org/story.md | desk import - --slug douma-raids
     """
-    for given in (file, draft):
-        if given is not None and str(given) == "-":
-            # A story keeps the name of the file it came from; a pipe has none.
-            raise InputError("desk import reads files; save standard input to a file first")
+    if str(file) == "-" and draft is not None and str(draft) == "-":
+        raise InputError("standard input can carry the story or its draft, not both")
+    with tempfile.TemporaryDirectory(prefix="desk-import-") as folder:
+        piped = Path(folder) / STDIN_NAME
+        if str(file) == "-":
+            file = _save_stdin(piped, "the Arabic story")
+        elif draft is not None and str(draft) == "-":
+            draft = _save_stdin(piped, "the English draft")
+        try:
+            _import(home, file, draft, no_mt, no_glossary, author, meta)
+        except DeskError as exc:
+            # The saved copy is an implementation detail: the message names the pipe.
+            exc.args = (str(exc).replace(str(piped), "standard input"),)
+            raise
+
+
+STDIN_NAME = "stdin"
+"""The file name a story or draft read from standard input is recorded under (in its
+import revision and the story's source file), as `desk tm import -` records `tmx:stdin`."""
+
+
+def _save_stdin(path: Path, what: str) -> Path:
+    """Save standard input (at most the import limit) to `path`, which the import then
+    reads and checks as it checks any file."""
+    if sys.stdin.isatty():
+        click.echo(f"Reading {what} from standard input; end it with Ctrl-D.", err=True)
+    data = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise InputError(
+            f"standard input: over the import limit of {MAX_IMPORT_BYTES // 1024 // 1024} MiB; "
+            "is this really one story?"
+        )
+    path.write_bytes(data)
+    return path
+
+
+def _import(
+    home: Home,
+    file: Path,
+    draft: Path | None,
+    no_mt: bool,
+    no_glossary: bool,
+    author: str | None,
+    meta: dict[str, Any],
+) -> None:
+    """`desk import` once its files are on disk: store the story, then draft it."""
     keywords = meta.pop("keywords")
     options = ImportOptions(
         draft=draft,
@@ -205,6 +250,12 @@ def list_cmd(home: Home, status: str | None, limit: int, as_json: bool) -> None:
     rows = store.list_stories(which, limit=limit or None)
     if as_json:
         emit_json([output.summary_json(r) for r in rows])
+        return
+    if not rows:  # stdout stays empty, for a script counting lines; the person is told
+        if which is not None and store.count_stories():
+            click.echo(f"No story is {which.phrase}.", err=True)
+        else:
+            click.echo("No stories yet. Import one with `desk import FILE`.", err=True)
         return
     click.echo(output.story_list(rows))
     if limit and len(rows) == limit:

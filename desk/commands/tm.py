@@ -189,7 +189,7 @@ def stats_cmd(home: Home, as_json: bool) -> None:
         return
     origins = summary["origins"]
     if not origins:
-        click.echo("The memory is empty: confirm segments, or `desk tm import FILE.tmx`.")
+        click.echo("The memory is empty: confirm segments, or `desk tm import FILE.tmx`.", err=True)
         return
     width = max(12, *(len(o) for o in origins))
     click.echo(f"{'ORIGIN':{width}} {'UNITS':>10} {'PUBLISHED':>10}")
@@ -260,7 +260,7 @@ def search_cmd(home: Home, query: str, limit: int, as_json: bool) -> None:
         emit_json({"units": [unit_json(u) for u in units], "more": more})
         return
     if not units:
-        say(f"Nothing in the memory for {query!r}.")
+        say(f"Nothing in the memory for {query!r}.", err=True)
         return
     for unit in units:
         click.echo(click.style(output.safe(unit.where()), bold=True))
@@ -304,7 +304,7 @@ def matches_cmd(home: Home, slug: str, n: int, as_json: bool) -> None:
         emit_json([match_json(m) for m in found])
         return
     if not found:
-        say(f"No match of {home.config.memory_threshold}% or more for {slug} [{n}].")
+        say(f"No match of {home.config.memory_threshold}% or more for {slug} [{n}].", err=True)
         return
     for m in found:
         click.echo(click.style(f"{m.label():>14}  {m.kind}", bold=True))

@@ -6,6 +6,7 @@ that every other command starts without textual.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -28,7 +29,8 @@ def run(
     """Open the workbench on `home` (on `slug`, if given) and run it until it quits.
 
     Without a terminal (a pipe, a cron job, CI) there is nothing to draw on: a usage
-    error (exit 2) says so instead of writing escape codes and waiting forever.
+    error (exit 2) says so instead of writing escape codes and waiting forever. With
+    `desk --no-color` (or $NO_COLOR) the workbench draws without colour.
     """
     if not has_terminal():
         raise click.UsageError(
@@ -36,6 +38,10 @@ def run(
         )
     from desk.tui import make_app
 
+    context = click.get_current_context(silent=True)
+    if context is not None and context.color is False:
+        # `desk --no-color`: Textual's only switch is $NO_COLOR, read as the app is made.
+        os.environ["NO_COLOR"] = "1"
     make_app(home, author=author, slug=slug, arabic_display=arabic_display).run()
 
 

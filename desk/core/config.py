@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -14,7 +15,8 @@ from desk.core.spelling import VARIANTS
 
 @dataclass(frozen=True)
 class Config:
-    """Settings read from `config.toml` in the desk home."""
+    """Settings read from `config.toml`: in the user config dir for the default desk home,
+    inside the home for one named by --home or $DESK_HOME (desk.locations.config_path)."""
 
     credit: str = "Translated and edited by The Syrian Observer"
     """The credit line closing every exported story (`[story] credit`)."""
@@ -81,6 +83,60 @@ def read_config_text(path: Path) -> str:
     if len(data) > MAX_CONFIG_BYTES:
         raise InputError(f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KiB; not a desk config")
     return data.decode("utf-8")
+
+
+def move_config(old: Path, new: Path) -> str | None:
+    """Move the config file `old` to `new`, making new's folder: the message to show (what
+    moved, or why it could not and which file desk reads), None when there is nothing
+    to move (no `old`, or `new` already there).
+
+    A symbolic link moves as a link to the same file (a dotfile manager's), a file with
+    its permissions (it may hold a database password). A folder, FIFO or oversized file
+    stays where it is, for load_config to refuse by name.
+    """
+    if os.path.lexists(new) or not os.path.lexists(old):
+        return None
+    try:
+        new.parent.mkdir(parents=True, exist_ok=True)
+        if old.is_symlink():
+            # A relative link points from the old folder, so it is made absolute.
+            os.symlink(os.path.join(old.parent, os.readlink(old)), new)
+        elif not (old.is_file() and old.stat().st_size <= MAX_CONFIG_BYTES):
+            return None
+        else:
+            _copy_new(old, new)
+    except OSError as exc:
+        if isinstance(exc, FileExistsError) and os.path.lexists(new):
+            return None  # another desk moved it a moment ago
+        return (
+            f"desk reads its config from {old}: it could not move it to {new}, where desk "
+            f"now keeps it ({exc.strerror or exc}); move it there yourself"
+        )
+    try:
+        old.unlink()
+    except OSError as exc:
+        return (
+            f"desk copied its config from {old} to {new}, the one it reads from now on; "
+            f"the old one could not be removed ({exc.strerror or exc})"
+        )
+    return f"desk moved its config from {old} to {new}, where desk now keeps it"
+
+
+def _copy_new(old: Path, new: Path) -> None:
+    """Copy `old` to `new`, which must not exist (FileExistsError), with old's permission
+    bits; a half-written `new` is removed, so it never hides the whole old one."""
+    data = old.read_bytes()
+    mode = stat.S_IMODE(old.stat().st_mode)
+    handle = os.open(new, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            os.fchmod(out.fileno(), mode)  # as it was, whatever the umask
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        new.unlink(missing_ok=True)
+        raise
 
 
 def load_config(path: Path) -> Config:
