@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.shell_completion import CompletionItem
 
 from desk.app.glossary import GlossaryFolder
 from desk.app.home import busy_timeout_ms
 from desk.commands.common import (
+    MAX_COMPLETIONS,
     DeskFailure,
     Home,
     author_option,
@@ -22,14 +26,18 @@ from desk.commands.common import (
     resolve_author,
     say_notices,
 )
-from desk.commands.output import say
+from desk.commands.glossary_exchange import export_cmd, import_cmd
+from desk.commands.output import say, shorten
 from desk.core.errors import DeskError, InputError
-from desk.core.glossary.model import Entry, Kind
+from desk.core.glossary.model import Entry, Kind, glossary_files, load_files
+from desk.locations import glossary_dir, house_glossary_dir
 
 # The heavier parts (fuzzy matching, TOML editing, XML) are imported by the commands
 # that use them, so that `desk --help` and the other commands start fast.
 if TYPE_CHECKING:
     from desk.core.glossary.findings import Finding
+    from desk.core.store import Store
+    from desk.core.store.connection import Connection
 
 KINDS = [k.value for k in Kind]
 
@@ -44,6 +52,31 @@ class HomeGlossary(GlossaryFolder):
 
 
 pass_glossary = click.make_pass_decorator(HomeGlossary)
+
+
+def complete_entry_id(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of an ENTRY_ID argument: the glossary's ids that start with what
+    is typed, each with its house spelling and kind (zsh and fish show them)."""
+    group = ctx.parent.params if ctx.parent is not None else {}
+    try:
+        home = Home.at(ctx.find_root().params.get("home"))
+        folder = glossary_dir(home.path, group.get("folder"), home.config.glossary_folder)
+        if folder == home.path / "glossaries" and not folder.exists():
+            # The house glossary the first glossary command copies there; pressing Tab
+            # must not copy it.
+            folder = house_glossary_dir()
+        entries = load_files(glossary_files(folder)).entries
+    except (DeskError, OSError, UnicodeDecodeError):
+        # A shell runs this on Tab, where a message would garble the command line being
+        # typed; the command itself, once run, says what is wrong with the glossary.
+        return []
+    found = sorted((e for e in entries if e.id.startswith(incomplete)), key=lambda e: e.id)
+    return [
+        CompletionItem(e.id, help=f"{shorten(e.canonical, 50)} ({e.kind.value})")
+        for e in found[:MAX_COMPLETIONS]
+    ]
 
 
 @click.group("glossary")
@@ -112,7 +145,7 @@ def list_cmd(g: HomeGlossary, kind: str | None, as_json: bool) -> None:
 
 
 @glossary_group.command("show")
-@click.argument("entry_id")
+@click.argument("entry_id", shell_complete=complete_entry_id)
 @json_option
 @pass_glossary
 def show_cmd(g: HomeGlossary, entry_id: str, as_json: bool) -> None:
@@ -205,11 +238,11 @@ def add_cmd(
         only_with_arabic=only_with_arabic,
     )
     written = g.add(entry, file_name)
-    say(f"Added {entry_id} to {written.source}")
+    say(f"Added {entry_id} to {written.source}", err=True)
 
 
 @glossary_group.command("edit")
-@click.argument("entry_id")
+@click.argument("entry_id", shell_complete=complete_entry_id)
 @click.option("--canonical", help="A new house spelling.")
 @click.option("--add-variant", multiple=True, help="Add a spelling to replace.")
 @click.option("--remove-variant", multiple=True, help="Remove a variant.")
@@ -255,9 +288,9 @@ def edit_cmd(
 
     old, new = g.update(entry_id, change)
     if new == old:
-        say(f"{entry_id}: nothing to change")
+        say(f"{entry_id}: nothing to change", err=True)
         return
-    say(f"Updated {entry_id} in {old.source}")
+    say(f"Updated {entry_id} in {old.source}", err=True)
 
 
 def _merge(
@@ -270,7 +303,7 @@ def _merge(
 
 
 @glossary_group.command("remove")
-@click.argument("entry_id")
+@click.argument("entry_id", shell_complete=complete_entry_id)
 @pass_glossary
 def remove_cmd(g: HomeGlossary, entry_id: str) -> None:
     """Remove an entry from its file.
@@ -280,7 +313,7 @@ def remove_cmd(g: HomeGlossary, entry_id: str) -> None:
       desk glossary remove tel-tamer
     """
     entry = g.remove(entry_id)
-    say(f"Removed {entry_id} from {entry.source}")
+    say(f"Removed {entry_id} from {entry.source}", err=True)
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
@@ -399,9 +432,9 @@ def fix_cmd(g: HomeGlossary, slug: str, segments: str | None, author: str | None
         changes = ", ".join(f"{f.found} → {f.suggestion}" for f in applied)
         say(f"[{n}] {changes}")
     fixes = sum(len(a) for a in report.fixed.values())
-    say(f"Applied {fixes} fix(es) in {len(report.fixed)} segment(s)")
+    say(f"Applied {fixes} fix(es) in {len(report.fixed)} segment(s)", err=True)
     if report.left:
-        say(f"{report.left} finding(s) need a person: desk glossary check {slug}")
+        say(f"{report.left} finding(s) need a person: desk glossary check {slug}", err=True)
 
 
 @glossary_group.command("accept")
@@ -453,105 +486,6 @@ def lint_cmd(g: HomeGlossary, as_json: bool) -> None:
         sys.exit(1)
 
 
-def _exchange_format(path: Path, given: str | None) -> str:
-    """tbx, csv or tsv: --format, else from the file's extension."""
-    if given:
-        return given
-    suffix = path.suffix.lower()
-    by_suffix = {".tbx": "tbx", ".xml": "tbx", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv"}
-    if suffix == ".txt":
-        return "tsv"
-    if suffix not in by_suffix:
-        raise InputError(f"{path}: cannot tell the format from {suffix!r}; give --format")
-    return by_suffix[suffix]
-
-
-@glossary_group.command("import")
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "tsv"]))
-@click.option(
-    "--into",
-    "into",
-    help="Glossary file in the folder to add to, e.g. people.toml or people (.toml is "
-    "added); default: imported.toml.",
-)
-@pass_glossary
-def import_cmd(g: HomeGlossary, path: Path, fmt: str | None, into: str | None) -> None:
-    """Add entries from TBX (v2 or v3) or CSV/TSV (OmegaT's columns).
-
-    Entries whose id or canonical spelling the glossary has already are skipped and
-    listed; nothing is written if the file cannot be read in full.
-
-    \b
-    Example:
-      desk glossary import names.tbx --into people.toml
-    """
-    from desk.core.glossary.tabular import read_table
-    from desk.core.glossary.tbx import read_tbx
-
-    kind = _exchange_format(path, fmt)
-    if str(path) == "-":
-        entries = _read_stdin(kind)
-    else:
-        entries = read_tbx(path) if kind == "tbx" else read_table(path, kind)
-    target, new, skipped = g.import_entries(entries, into)
-    for entry in skipped:
-        say(f"skipped {entry.id} ({entry.canonical}): already in the glossary", err=True)
-    say(f"Imported {len(new)} of {len(entries)} entries into {target}")
-
-
-@glossary_group.command("export")
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "tsv"]))
-@pass_glossary
-def export_cmd(g: HomeGlossary, path: Path, fmt: str | None) -> None:
-    """Write the whole glossary as TBX v3 (TBX-Basic) or CSV/TSV.
-
-    \b
-    Example:
-      desk glossary export house.tbx
-      desk glossary export house.tsv
-    """
-    from desk.core.glossary.tabular import write_table
-    from desk.core.glossary.tbx_export import write_tbx
-
-    kind = _exchange_format(path, fmt)
-    entries = g.load().entries
-    if str(path) == "-":  # standard output: the data only, the count on stderr
-        from desk.core.glossary.tabular import to_table_text
-        from desk.core.glossary.tbx_export import to_tbx_bytes
-
-        data = to_tbx_bytes(entries) if kind == "tbx" else to_table_text(entries, kind).encode()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        say(f"Wrote {len(entries)} entries to standard output", err=True)
-        return
-    if kind == "tbx":
-        write_tbx(entries, path)
-    else:
-        write_table(entries, path, kind)
-    say(f"Wrote {len(entries)} entries to {path}")
-
-
-def _read_stdin(kind: str) -> list[Entry]:
-    """The entries of a TBX, CSV or TSV glossary on standard input (at most the size a
-    file may have: TBX is streamed, a table read whole)."""
-    from desk.core.glossary.model import MAX_FILE_BYTES
-    from desk.core.glossary.tabular import parse_table
-    from desk.core.glossary.tbx import read_tbx_stream
-
-    if kind == "tbx":
-        return read_tbx_stream(sys.stdin.buffer, "standard input")
-    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"standard input: larger than {MAX_FILE_BYTES // 2**20} MiB")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"standard input: not UTF-8 (byte {exc.start})") from None
-    return parse_table(text, "standard input", kind)
-
-
 @glossary_group.command("audit")
 @click.option("--min-stories", type=int, default=1, show_default=True)
 @click.option(
@@ -578,6 +512,8 @@ def audit_cmd(g: HomeGlossary, min_stories: int, limit: int, as_json: bool) -> N
     if waiting > 5_000:
         say(f"Indexing the names of {waiting:,} segments (once; later audits reuse it)...",
                    err=True)  # fmt: skip
+    if waiting and sys.stderr.isatty():
+        _index_with_progress(store, waiting)
     clusters = audit(store, g.load(), min_stories=min_stories)
     shown = clusters[:limit] if limit else clusters
     name_stories(store, shown)
@@ -589,5 +525,31 @@ def audit_cmd(g: HomeGlossary, min_stories: int, limit: int, as_json: bool) -> N
     more = f", the {len(shown)} most used shown" if len(shown) < len(clusters) else ""
     say(f"{len(clusters)} cluster(s) in {store.count_stories()} stories{more}", err=True)
 
+
+def _index_with_progress(store: Store, waiting: int) -> None:
+    """Bring the spelling index up to date as `audit` would, a progress bar on stderr
+    moving as each batch of segments is committed."""
+    from desk.core.glossary.spellings import spellings_in
+    from desk.core.store.spelling_index import BATCH, refresh
+
+    with click.progressbar(
+        length=waiting, label="Indexing names", file=sys.stderr, show_pos=True, show_percent=True
+    ) as bar:
+
+        @contextmanager
+        def batch() -> Iterator[Connection]:
+            """One batch's write transaction; the bar moves once it is committed."""
+            with store.write() as conn:
+                yield conn
+            # Every batch but the last holds BATCH segments; the queue may have grown
+            # since it was counted, so the bar stops at its end.
+            bar.update(min(BATCH, waiting - bar.pos))
+
+        with store.decoding("the spelling index"):
+            refresh(batch, extract=spellings_in)
+
+
+glossary_group.add_command(import_cmd)
+glossary_group.add_command(export_cmd)
 
 COMMANDS = [glossary_group]
