@@ -8,6 +8,7 @@ import click
 
 from desk.app.service import GateRefused
 from desk.commands.common import DeskFailure, Home, author_option, pass_home, resolve_author
+from desk.commands.output import say
 from desk.core.export import PROFILES
 
 
@@ -37,7 +38,8 @@ def export_cmd(
     """Write the story as Markdown with front matter for the CMS.
 
     Only approved or published stories with every segment confirmed pass the
-    QA gate; --force overrides it and the override is logged.
+    QA gate; --force overrides it and the override is logged. The file written
+    is named on stderr; with --stdout the Markdown alone goes to stdout.
 
     \b
     Example:
@@ -53,7 +55,8 @@ def export_cmd(
     if done.path is None:
         click.echo(done.content.decode("utf-8"), nl=False)
         return
-    click.echo(f"Wrote {done.path}")
+    # A message, not data: standard output stays for the export itself (--stdout).
+    say(f"Wrote {done.path}", err=True)
 
 
 COMMANDS = [export_cmd]

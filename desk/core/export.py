@@ -15,11 +15,30 @@ Which front-matter values are Markdown and which are text:
   Markdown escapes would show there as stray backslashes. A theme that pipes the title through
   ``markdownify`` treats text as Markdown on its own account; the credit and correction notes
   also appear in the body, escaped there.
+
+Where the fields go, so that the CMSs read them:
+
+* Everything is at the top level of the front matter, in both profiles. Hugo reads unknown
+  top-level keys into ``.Params`` in every version; a ``params:`` map is merged into ``.Params``
+  only since 0.123, and Hugo 0.111 (Debian bookworm's) leaves ``.Params.editors`` empty, with
+  no warning.
+* Jekyll posts name ``layout: post``, the post layout of minima (a stock ``jekyll new`` site)
+  and most themes; without it a post is built as a bare fragment. They carry the standfirst as
+  ``description`` too, which minima's jekyll-seo-tag reads (``summary`` it ignores).
+  jekyll-seo-tag renders ``description`` as Markdown, so it is escaped like ``summary``; it
+  renders the title as Markdown too, for ``<title>`` and its meta tags only, and strips tags
+  from it, so there a title loses what looks like HTML (never run as HTML).
+
+YAML: a string that a CMS's YAML parser would read as something else is quoted. PyYAML quotes
+what YAML 1.1 types, but Hugo 0.111 (go-yaml v2) also reads ``y``/``n`` as booleans and
+``1e3`` as a number, and Jekyll (Ruby's Psych) reads ``1,000`` and ``01:30`` as numbers,
+``yEs`` as a boolean and ``:x`` as a symbol, which Jekyll's safe loader refuses outright.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,12 +57,27 @@ from desk.core.story import RevisionKind, Role, Story, StoryStatus
 PROFILES = ("hugo", "jekyll")
 
 
+# Plain scalars some CMS's YAML parser types (see the module docstring): anything starting like
+# a number, date or time, a boolean or null word in any case, a Ruby symbol.
+_TYPED_RE = re.compile(r"[-+]?\.?[0-9]|:|(?i:y|n|yes|no|true|false|on|off|null|~)$")
+
+
 class _FrontMatterDumper(yaml.SafeDumper):
-    """A YAML dumper that writes repeated values out in full, never as &anchors."""
+    """A YAML dumper for every CMS's parser: strings quoted wherever one of them would type
+    them, repeated values written out in full, never as &anchors."""
 
     def ignore_aliases(self, data: Any) -> bool:
         """CMS front-matter parsers vary in alias support, so never use them."""
         return True
+
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        """A string, single-quoted when some CMS would read it plain as another type."""
+        if _TYPED_RE.match(data):
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style="'")
+        return super().represent_str(data)
+
+
+_FrontMatterDumper.add_representer(str, _FrontMatterDumper.represent_str)
 
 
 # Changes by people. A glossary fix is authored by "glossary" (the person who asked is in
@@ -158,13 +192,15 @@ def build(story: Story, revisions: Sequence[Revision], profile: str, tz: str = "
         front["lastmod"] = updated.isoformat(timespec="seconds")
     front["slug"] = story.slug
     if profile == "hugo":
-        front |= {"draft": not published, "summary": summary, "tags": tags}
-        front |= {"keywords": tags, "translationKey": story.slug, "params": details}
+        front |= {"draft": not published, "summary": summary}
         filename = f"{story.slug}.md"
     else:
+        # Layout first, as `jekyll new` writes it; description for jekyll-seo-tag.
+        front = {"layout": "post"} | front
         front |= {"published": published, "lang": details.pop("lang"), "summary": summary}
-        front |= {"tags": tags, "keywords": tags, "translationKey": story.slug} | details
+        front["description"] = summary
         filename = f"{moment.date().isoformat()}-{story.slug}.md"
+    front |= {"tags": tags, "keywords": tags, "translationKey": story.slug} | details
     matter = yaml.dump(
         front,
         Dumper=_FrontMatterDumper,

@@ -162,19 +162,101 @@ def test_property_any_text_survives_export(
 
 
 def test_export_is_deterministic_and_profiles_differ() -> None:
-    """The same story renders to the same bytes; Hugo nests params, Jekyll dates the name."""
+    """The same story renders to the same bytes; Jekyll names the layout and dates the name."""
     story = make_story([["One.", "Two."]])
     first, second = build(story, [], "hugo"), build(story, [], "hugo")
     assert first == second
     assert first.filename == "hostile.md"
     hugo, _ = split(first)
-    assert list(hugo)[:4] == ["title", "date", "slug", "draft"]
-    assert isinstance(hugo["params"], dict) and hugo["params"]["lang"] == "en"
+    assert list(hugo)[:5] == ["title", "date", "slug", "draft", "summary"]
     jekyll = build(story, [], "jekyll", tz="Asia/Damascus")
     assert jekyll.filename == "2015-05-17-hostile.md"
     front, _ = split(jekyll)
+    assert list(front)[:2] == ["layout", "title"] and front["layout"] == "post"
     assert front["date"] == "2015-05-17T09:00:00+03:00"
-    assert front["published"] is True and "params" not in front
+    assert front["published"] is True and "draft" not in front
+
+
+# The fields DESIGN.md promises, with what a theme reads for each.
+DESIGN_FIELDS = ["title", "date", "slug", "source", "source_url", "translator", "editors"]
+DESIGN_FIELDS += ["tags", "keywords", "summary", "credit", "engine"]
+
+
+@pytest.mark.parametrize("profile", ["hugo", "jekyll"])
+def test_every_field_is_at_the_top_level(profile: str) -> None:
+    """Every field is a top-level key, where Hugo 0.111 and later and Jekyll all read it:
+    no `params:` map (Hugo merges one into .Params only since 0.123)."""
+    story = make_story([["One."]])
+    story.outlet, story.byline, story.source_url = "Enab Baladi", "فريق التحرير", "https://e.org/a"
+    front, _ = split(build(story, [], profile))
+    assert "params" not in front
+    for key in DESIGN_FIELDS:
+        assert key in front, key
+    assert front["source"] == "Enab Baladi" and front["source_byline"] == "فريق التحرير"
+    assert front["lang"] == "en" and front["editors"] == [] and front["tags"] == story.keywords
+
+
+def test_jekyll_description_is_the_summary() -> None:
+    """jekyll-seo-tag reads `description` (as Markdown, like Hugo's summary), not `summary`."""
+    story = make_story([["One."]], standfirst="Aircraft struck <b>Douma</b> at 6 * 2")
+    front, _ = split(build(story, [], "jekyll"))
+    assert front["description"] == front["summary"]
+    assert rendered_summary(front["description"]) == "Aircraft struck <b>Douma</b> at 6 * 2"
+
+
+# Plain scalars that a CMS's YAML parser types, independent of desk's own rule: the YAML 1.2
+# core schema (Hugo 0.123 and later), go-yaml v2's YAML 1.1 booleans (Hugo 0.111), and Ruby
+# Psych's scalar scanner (Jekyll): booleans in any case, numbers with commas, sexagesimal
+# numbers, symbols.
+FOREIGN = [
+    re.compile(pattern)
+    for pattern in (
+        r"null|Null|NULL|~|",
+        r"true|True|TRUE|false|False|FALSE",
+        r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+",
+        r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)",
+        r"y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF",
+        r"(?i:yes|true|on|no|false|off)",
+        r"[-+]?[0-9][0-9_,]*(\.[0-9_,]*)?([eE][-+][0-9]+)?|[-+]?\.[0-9]+([eE][-+][0-9]+)?",
+        r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?",
+        r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?",
+        r":.+",
+    )
+]
+
+TYPED = ["N", "y", "yEs", "OFF", "1e3", "+1e3", "1.0e3", "-.5", "0o17", "1,000", "01:30", ":x"]
+TYPED += ["2015-03-08", "12", "true", "~", "null", ".inf", "0x1F", "3.5 thousand"]
+
+
+def emitted_tag(text: str) -> str:
+    """How the front matter writes a keyword `text` (the scalar as it stands in the file)."""
+    story = make_story([["One."]])
+    story.keywords = [text]
+    matter = build(story, [], "hugo").content.decode("utf-8")
+    return matter.split("\ntags:\n- ", 1)[1].split("\n", 1)[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.sampled_from(TYPED)
+    | st.text(alphabet=st.sampled_from(list("0123456789.,:+-_eEoxyYnN~ Tt")), max_size=12)
+)
+def test_property_no_cms_reads_a_string_as_another_type(text: str) -> None:
+    """A text value is quoted wherever any of the CMSs' YAML parsers would read it as a
+    number, boolean, date, null or symbol, and reads back as itself."""
+    text = normalize_text(text)
+    scalar = emitted_tag(text)
+    if not scalar.startswith(("'", '"')):
+        typed = [p.pattern for p in FOREIGN if p.fullmatch(scalar)]
+        assert typed == [], f"{text!r} is written plain as {scalar!r}, typed by {typed}"
+    assert yaml.safe_load(scalar) == text
+
+
+def test_typed_looking_text_is_quoted() -> None:
+    """The strings that Hugo 0.111 and Jekyll misread in real builds are written quoted."""
+    for text in TYPED[:-1]:
+        assert emitted_tag(text) == f"'{text}'", text
+    assert emitted_tag("Lattakia") == "Lattakia"
 
 
 def test_unknown_profile_and_zone_are_named() -> None:
