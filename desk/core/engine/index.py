@@ -11,7 +11,6 @@ match it. Downloads go through desk's bounded fetch (`fetch.py`).
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 import packaging.version
 
+from desk.core.engine.argos_settings import INDEX_KEY, argos_setting
 from desk.core.engine.base import EngineError
 from desk.core.engine.fetch import (
     FetchError,
@@ -45,8 +45,10 @@ _MAX_TEXT = 200
 
 
 def index_url() -> str:
-    """The index location: $ARGOS_PACKAGE_INDEX (as Argos reads it), else Argos's own."""
-    url = os.environ.get("ARGOS_PACKAGE_INDEX") or DEFAULT_INDEX
+    """The index location as Argos finds it: $ARGOS_PACKAGE_INDEX, else that key in
+    Argos's settings.json, else Argos's own index (InputError for a settings.json that
+    cannot be read: the index it names may be the one meant)."""
+    url = argos_setting(INDEX_KEY).value or DEFAULT_INDEX
     return url if url.endswith("/") else url + "/"
 
 
