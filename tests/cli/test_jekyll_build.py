@@ -19,8 +19,6 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-
 from desk.core.mdescape import normalize_text
 from tests.helpers.cli import DeskCli
 from tests.helpers.sites import (
@@ -36,6 +34,7 @@ from tests.helpers.sites import (
     plain,
     publish_hostile,
     publish_samples,
+    unavailable,
 )
 
 ISO = "%Y-%m-%dT%H:%M:%S%:z"
@@ -91,7 +90,7 @@ SHOWN = set(re.findall(r'data-field="\{\{ post.slug \}\}/(\w+)"', FIELDS_PAGE))
 def stock_site(root: Path) -> Path:
     """A site as `jekyll new` makes it, without its sample post, plus the fields page."""
     if (reason := jekyll_missing()) is not None:
-        pytest.skip(reason)
+        unavailable(reason)
     made = subprocess.run(
         ["jekyll", "new", str(root), "--skip-bundle"],
         capture_output=True,
