@@ -2,16 +2,18 @@
 a story's Arabic or English (a title-setting or clipboard sequence, a screen clear) is
 printed as a mark by `desk show`, `list`, `search`, `log` and `diff`; so is one in a
 glossary's variants or notes by the glossary commands and `desk qa`, and one in an error
-message, whatever it quotes."""
+message, whatever it quotes. The progress bar draws on a terminal only, and guesses the
+time left only once there is evidence for it."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
 
-from desk.commands.output import safe
+from desk.commands.output import Progress, safe
 from tests.helpers.cli import DeskCli
 
 TITLE = "\x1b]0;PWNED\x07"
@@ -139,3 +141,81 @@ def test_a_log_filter_quoting_hostile_text_shows_it_visible(desk: DeskCli, story
     result = desk("diff", "esc", "--by", f"x{TITLE}")
     assert not ACTED_ON.search(result.output), repr(result.output)
     assert "x␛]0;PWNED␇" in result.output
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        """At zero."""
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        """The time now."""
+        return self.now
+
+
+class TerminalFile(io.StringIO):
+    """Captured output that says it is a terminal, so the bar draws itself."""
+
+    def isatty(self) -> bool:
+        """A terminal."""
+        return True
+
+
+def drafting(gaps: list[float], total: int) -> tuple[list[float | None], str]:
+    """Advance a bar of `total` items, item i arriving gaps[i] s after the one before:
+    the time left after each item, and what a terminal was shown."""
+    clock, screen = Clock(), TerminalFile()
+    estimates: list[float | None] = []
+    with Progress(total, "Drafting", file=screen, clock=clock) as bar:
+        for gap in gaps:
+            clock.now += gap
+            bar.advance()
+            estimates.append(bar.eta())
+    return estimates, screen.getvalue()
+
+
+def test_progress_shows_no_wild_first_eta() -> None:
+    """The draft that said 00:01:17: a 78-segment story whose first segment took a second
+    (the model loading) and the rest 1.3 ms each. No time left is ever guessed: there
+    was never a second of evidence after the first segment."""
+    estimates, screen = drafting([1.0] + [0.0013] * 77, 78)
+    assert estimates == [None] * 78
+    assert "left" not in screen
+    assert "100%" in screen
+
+
+def test_progress_eta_is_measured_from_the_first_item() -> None:
+    """A slow start (5 s) then 1/8 s a segment: the first time left shown is the true
+    one, not the start-up spread over the segments done."""
+    estimates, screen = drafting([5.0] + [0.125] * 99, 100)
+    shown = [(i, e) for i, e in enumerate(estimates) if e is not None]
+    first_at, first = shown[0]
+    assert first_at == 8  # a second after the first segment (and 3 more segments)
+    assert first == pytest.approx((100 - 9) * 0.125)
+    assert all(e == pytest.approx((100 - i - 1) * 0.125) for i, e in shown)
+    assert "0:00:11 left" in screen
+    assert estimates[-1] is None  # done: nothing left to guess
+
+
+def test_progress_waits_for_a_few_items() -> None:
+    """Slow, steady items (2 s each): a second passes at once, but the time left waits for
+    three items after the first."""
+    estimates, _ = drafting([2.0] * 10, 10)
+    assert estimates[:3] == [None, None, None]
+    assert estimates[3] == pytest.approx(12.0)
+
+
+def test_progress_draws_only_on_a_terminal_and_for_more_than_one_item() -> None:
+    """A pipe or a file gets no bar (nor its escape sequences); one item gets none."""
+    piped = io.StringIO()
+    with Progress(5, "Drafting", file=piped) as bar:
+        for _ in range(5):
+            bar.advance()
+    assert piped.getvalue() == ""
+    single = TerminalFile()
+    with Progress(1, "Drafting", file=single) as bar:
+        bar.advance()
+    assert single.getvalue() == ""
+    assert bar.done == 1
