@@ -74,6 +74,13 @@ def main(
           --draft samples/lattakia-offensive.draft.en.md --as rania
       desk show lattakia-offensive
       desk                              # the workbench (TUI); `desk open SLUG` opens a story
+
+    \b
+    Config: config.toml in the user config dir (on Linux $XDG_CONFIG_HOME/desk, by
+    default ~/.config/desk); a home named by --home or $DESK_HOME keeps its own inside.
+    Completion of commands, options and slugs, in ~/.bashrc (zsh: zsh_source in
+    ~/.zshrc; fish: see the README):
+      eval "$(_DESK_COMPLETE=bash_source desk)"
     """
     ctx.color = colour_choice(color)  # every subcommand's context inherits it
     ctx.obj = Home.at(home)
