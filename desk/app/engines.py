@@ -1,17 +1,20 @@
-"""Choosing what drafts: the engine (argos, libretranslate, none) and the Argos package.
+"""Choosing what drafts: the engine (argos, libretranslate, none) and the Argos package,
+and which of a story's segments a drafting run drafts (`plan_draft`).
 
 The drafts themselves are written by the application service (`Desk.draft`).
 """
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from desk.core.clock import Clock
 from desk.core.engine.argos import DEFAULT_BEAM, ArgosEngine, Settings
-from desk.core.engine.base import DEMO_LABEL, Engine, EngineError, NoneEngine
+from desk.core.engine.base import DEMO_LABEL, Engine, EngineError, NoneEngine, planned_provenance
 from desk.core.engine.packages import (
     PackageInfo,
     ar_en_packages,
@@ -21,6 +24,7 @@ from desk.core.engine.packages import (
 )
 from desk.core.errors import InputError
 from desk.core.store import Store
+from desk.core.story import RevisionKind, Segment, SegmentStatus, Story
 
 ENGINES = ("argos", "libretranslate", "none")
 ENGINE_SETTING = "engine"
@@ -131,3 +135,72 @@ def choose_engine(
         threads=options.threads,
     )
     return EngineChoice(ArgosEngine(package, settings, clock), notices)
+
+
+@dataclass
+class DraftPlan:
+    """Which of a story's segments a drafting run drafts, and which it leaves alone."""
+
+    todo: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    """Segments a person has edited or confirmed (force overwrites them)."""
+    current: list[int] = field(default_factory=list)
+    """Segments nobody has edited whose draft this engine made with the same model and
+    options: drafting them again would make the same drafts (force does)."""
+    current_by: str = ""
+    """That engine and model, as people read it (e.g. `argos translate-ar_en-1_0 1.0`)."""
+
+
+def plan_draft(
+    store: Store, story: Story, engine: Engine, numbers: Sequence[int] | None, force: bool
+) -> DraftPlan:
+    """The segments of `story` (or of `numbers`) that drafting with `engine` drafts: with
+    `force` all of them; else those nobody has worked on, less those already drafted
+    alike (`DraftPlan.current`)."""
+    targets = story.segments if numbers is None else [story.segment(n) for n in numbers]
+    plan = DraftPlan()
+    if force:
+        plan.todo = [seg.n for seg in targets]
+        return plan
+    # Every edit by a person makes a segment `edited`; a `draft` segment whose text differs
+    # from its draft holds only the glossary's fixes.
+    untouched = [seg for seg in targets if seg.status == SegmentStatus.DRAFT]
+    plan.skipped = [seg.n for seg in targets if seg.status != SegmentStatus.DRAFT]
+    current = _drafted_alike(store, story, engine, untouched)
+    plan.todo = [seg.n for seg in untouched if seg.n not in current]
+    plan.current = [seg.n for seg in untouched if seg.n in current]
+    now = planned_provenance(engine)
+    if plan.current and now is not None:
+        plan.current_by = f"{now.engine} {now.model}"
+    return plan
+
+
+def _drafted_alike(store: Store, story: Story, engine: Engine, segments: list[Segment]) -> set[int]:
+    """The numbers of `segments` whose draft `engine` made with the model and options it
+    would use now (a deterministic engine makes the same draft again)."""
+    now = planned_provenance(engine)
+    if now is None or story.id is None:
+        return set()
+    alike = {
+        seg.n
+        for seg in segments
+        if seg.draft and (seg.engine, seg.model) == (now.engine, now.model)
+    }
+    if not alike:
+        return set()
+    # The options (beam size, server) are in each draft's `mt` revision, not on the segment;
+    # the last one of a segment made its draft.
+    options: dict[int, object] = {}
+    for revision in store.revisions(story.id):
+        if revision.kind == RevisionKind.MT and revision.segment_n in alike:
+            options[revision.segment_n] = _draft_options(revision.note)
+    return {n for n in alike if options.get(n) == now.options}
+
+
+def _draft_options(note: str) -> object:
+    """The engine options an `mt` revision's note records (None when it cannot be read)."""
+    try:
+        data = json.loads(note)
+    except ValueError:
+        return None
+    return data.get("options") if isinstance(data, dict) else None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from desk.app.engines import DraftPlan, plan_draft
 from desk.app.memory import pretranslations, propagate
 from desk.app.results import EditResult as EditResult  # callers import it from here
 from desk.core import qa
@@ -102,6 +103,12 @@ class DraftReport:
     """Segments a person had changed, left alone (use force to overwrite them)."""
     glossary_fixed: list[int] = field(default_factory=list)
     """Drafted segments the glossary then fixed."""
+    current: list[int] = field(default_factory=list)
+    """Segments left alone because this engine, model and options drafted them already."""
+    current_by: str = ""
+    """That engine and model, as people read it."""
+    unchanged: list[int] = field(default_factory=list)
+    """Segments drafted again (force) exactly as they were: no revision written."""
 
 
 @dataclass
@@ -234,19 +241,17 @@ class Desk:
         unless `force`. With `enforcer`, each draft then gets the glossary's listed
         spellings (variants and the article's case) as a `glossary` revision right after
         its `mt` one.
+
+        Unless `force`, a segment nobody has edited whose draft this engine made with the
+        same model and options is not drafted again (`DraftPlan.current`); with `force`, a
+        draft that comes out exactly as the segment already is writes nothing
+        (`DraftReport.unchanged`).
         """
         story = self.store.load_story(slug)
         check_editable(story.status)
-        targets = story.segments if numbers is None else [story.segment(n) for n in numbers]
-        report = DraftReport()
-        todo = []
-        for seg in targets:
-            # Every edit by a person makes a segment `edited`; a `draft` segment whose text
-            # differs from its draft holds only the glossary's fixes.
-            if not force and seg.status != SegmentStatus.DRAFT:
-                report.skipped.append(seg.n)
-            else:
-                todo.append(seg)
+        plan = plan_draft(self.store, story, engine, numbers, force)
+        report = DraftReport(skipped=plan.skipped, current=plan.current, current_by=plan.current_by)
+        todo = [story.segment(n) for n in plan.todo]
         drafts: list[Draft] = []
         if memory and todo:
             drafts = pretranslations(self, story, [seg.n for seg in todo])
@@ -268,6 +273,13 @@ class Desk:
         versions = {seg.n: seg.version for seg in todo}
         self._save_drafts(slug, drafts, versions, requested_by, force, enforcer, report)
         return report
+
+    def draft_plan(
+        self, slug: str, engine: Engine, numbers: Sequence[int] | None = None, force: bool = False
+    ) -> DraftPlan:
+        """What `draft` would do with these arguments: the segments it would draft and those
+        it would leave alone (e.g. to size a progress bar before the engine starts)."""
+        return plan_draft(self.store, self.store.load_story(slug), engine, numbers, force)
 
     def _save_drafts(
         self,
@@ -292,9 +304,16 @@ class Desk:
                 if seg.version != versions[draft.n] and not force:
                     report.skipped.append(draft.n)
                     continue
+                provenance = draft.provenance
+                if (
+                    seg.status == SegmentStatus.DRAFT
+                    and seg.text == seg.draft == draft.text
+                    and (seg.engine, seg.model) == (provenance.engine, provenance.model)
+                ):
+                    report.unchanged.append(draft.n)  # a revision would change nothing
+                    continue
                 before = seg.text
                 now = self.clock()
-                provenance = draft.provenance
                 seg.text = seg.draft = draft.text
                 seg.status = SegmentStatus.DRAFT
                 seg.engine, seg.model, seg.drafted_at = provenance.engine, provenance.model, now

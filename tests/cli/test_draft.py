@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -132,8 +135,12 @@ def test_drafts_get_the_house_spellings(
     # The person who asked for the draft applied them; the note names the rules.
     assert fixes and {r["author"] for r in fixes} == {"tr"}
     assert {json.loads(r["note"])["rules"] for r in fixes} == {"desk glossary"}
+    # The glossary's fixes are not a person's work: a redraft leaves those segments as
+    # drafted already by this model, not as worked on...
     redraft = desk("draft", story, "--no-glossary")
-    assert "Left" not in redraft.output
+    assert "already drafted by argos" in redraft.stderr and "people have" not in redraft.output
+    # ...and --force redrafts them, here without the house spellings.
+    desk("draft", story, "--no-glossary", "--force")
     assert any("Latakia" in str(s["text"]) for s in segments(desk, story))
 
 
@@ -173,3 +180,85 @@ def test_import_with_a_broken_glossary_stores_nothing(
     assert json.loads(desk("list", "--json").output) == []
     desk("import", str(SOURCE), "--no-glossary")
     assert all(s["text"] for s in segments(desk))
+
+
+def mt_revisions(desk: DeskCli, slug: str = SLUG) -> int:
+    """How many `mt` revisions the story's log holds."""
+    return len(json.loads(desk("log", slug, "--json", "--kind", "mt").output))
+
+
+def test_a_story_drafted_at_import_is_not_drafted_again(desk: DeskCli) -> None:
+    """`desk draft` on a story drafted at import by the same model with the same options
+    drafts nothing and adds no revision, and says so: how many, by which model, and that
+    --force redrafts them; --force runs the engine, and drafts that come out as they were
+    still add no revision."""
+    desk("import", str(SOURCE), "--as", "tr")
+    count, logged = len(segments(desk)), mt_revisions(desk)
+    result = desk("draft", SLUG, "--as", "tr")
+    assert result.stdout == ""
+    assert result.stderr.startswith("Nothing to draft.\n")
+    assert (
+        f"Left {count} segment(s) already drafted by argos translate-ar_en-0_1_0-demo 0.1.0 "
+        f"(demo model) with the same options: 1-{count} (drafting them again would give the "
+        "same drafts; --force redrafts them)"
+    ) in result.stderr
+    assert mt_revisions(desk) == logged
+    forced = desk("draft", SLUG, "--force", "--as", "tr")
+    assert f"Drafted {count} segment(s) in " in forced.stdout
+    assert f"{count} of them came out exactly as they were" in forced.stderr
+    assert mt_revisions(desk) == logged
+
+
+def test_other_options_redraft_but_never_a_person_s_work(desk: DeskCli) -> None:
+    """Other decoding options make other drafts, so --fast drafts again what the beam
+    drafted; a segment a person edited is still left (and said) unless --force."""
+    desk("import", str(SOURCE), "--as", "tr")
+    desk("edit", SLUG, "2", "--text", "A translator's own sentence.", "--as", "tr")
+    before = {n: segments(desk)[n - 1]["text"] for n in (1, 3)}
+    result = desk("draft", SLUG, "--segments", "1-3", "--fast", "--as", "tr")
+    assert "Drafted 2 segment(s) in " in result.stdout
+    assert "Left 1 segment(s) people have worked on: 2 (--force overwrites them)" in result.stderr
+    assert segments(desk)[1]["text"] == "A translator's own sentence."
+    greedy = {
+        r["segment"]
+        for r in json.loads(desk("log", SLUG, "--json", "--kind", "mt").output)
+        if json.loads(r["note"])["options"]["beam"] == 1
+    }
+    # Each was drafted greedily: logged so, or (the same words as the beam's) unchanged.
+    for n in (1, 3):
+        assert n in greedy or segments(desk)[n - 1]["text"] == before[n]
+    assert 2 not in greedy
+
+
+def on_a_terminal(*args: str) -> bytes:
+    """What `desk ARGS` draws on stderr when stderr is a terminal (stdout into a pipe)."""
+    command = [sys.executable, "-m", "desk", *args]
+    master, slave = os.openpty()
+    drawn = b""
+    try:
+        with subprocess.Popen(command, stderr=slave, stdout=subprocess.DEVNULL) as run:
+            os.close(slave)
+            while True:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:  # the terminal's other end closed: desk is done
+                    break
+                if not chunk:
+                    break
+                drawn += chunk
+        assert run.returncode == 0, drawn
+    finally:
+        os.close(master)
+    return drawn
+
+
+def test_the_drafting_bar_counts_the_segments_the_engine_drafts(desk: DeskCli) -> None:
+    """On a terminal, a bar on stderr counts the segments the engine drafts (not one a
+    person edited, so it ends at 100%); with nothing to draft, no bar at all."""
+    desk("import", str(SOURCE), "--no-mt", "--as", "tr")
+    desk("edit", SLUG, "1", "--text", "A translator's own headline.", "--as", "tr")
+    drawn = on_a_terminal("draft", SLUG, "--as", "tr")
+    assert b"Drafting " + SLUG.encode() + b" with argos" in drawn
+    assert b"Drafting  [" in drawn and b"100%" in drawn, drawn
+    again = on_a_terminal("draft", SLUG, "--as", "tr")
+    assert b"Drafting  [" not in again and b"Nothing to draft." in again

@@ -111,6 +111,16 @@ class Engine(Protocol):
         ...
 
 
+def planned_provenance(engine: Engine) -> Provenance | None:
+    """The provenance `engine` would give a draft made now, for an engine that can say so
+    before drafting (argos and libretranslate can: `provenance()`); None otherwise."""
+    method = getattr(engine, "provenance", None)
+    if not callable(method):
+        return None
+    provenance = method()
+    return provenance if isinstance(provenance, Provenance) else None
+
+
 class NoneEngine:
     """The engine that drafts nothing: the translator writes from scratch."""
 
