@@ -79,7 +79,7 @@ def import_cmd(
       desk import samples/lattakia-offensive.ar.md --as rania
       desk import samples/lattakia-offensive.ar.md \\
           --draft samples/lattakia-offensive.draft.en.md --as rania
-      curl -s https://example.org/story.md | desk import - --slug douma-raids
+      wl-paste | desk import - --slug douma-raids --as rania    # the clipboard
     """
     if str(file) == "-" and draft is not None and str(draft) == "-":
         raise InputError("standard input can carry the story or its draft, not both")
