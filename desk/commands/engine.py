@@ -8,32 +8,30 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.shell_completion import CompletionItem
 
 from desk.app.engines import (
     ENGINE_SETTING,
     ENGINES,
     LIBRETRANSLATE_URL_SETTING,
     PACKAGE_SETTING,
-    EngineOptions,
     package_in_use,
 )
-from desk.app.service import DraftReport
 from desk.commands.common import (
     Home,
     author_option,
     emit_json,
     json_option,
-    parse_numbers,
     pass_home,
     resolve_author,
-    say_notices,
 )
-from desk.commands.output import say
-from desk.core.engine.base import Draft, Engine
+from desk.commands.draft import draft_cmd
+from desk.commands.draft import run_draft as run_draft  # `desk import` calls it from here
+from desk.commands.output import Progress, say
+from desk.core.engine.argos_settings import argos_packages_location, settings_problem
 from desk.core.engine.packages import (
     BrokenPackage,
     PackageInfo,
-    argos_packages_dir,
     clean_leftovers,
     desk_engine_dir,
     find_package,
@@ -42,8 +40,8 @@ from desk.core.engine.packages import (
     remove_package,
     shown,
 )
-from desk.core.errors import InputError
-from desk.core.qa import number_ranges
+from desk.core.errors import DeskError, InputError
+from desk.locations import desk_home
 
 
 @click.group("engine")
@@ -113,7 +111,13 @@ def list_cmd(home: Home, as_json: bool) -> None:
         engine += f" at {home.desk.store.setting(LIBRETRANSLATE_URL_SETTING)}"
     say(f"Engine: {engine}" + (f" (package {in_use})" if in_use else ""))
     say(f"desk's packages: {desk_engine_dir(home.path)}")
-    say(f"Argos packages:  {argos_packages_dir()}")
+    argos_dir, chosen_by = argos_packages_location()
+    named = f" (ARGOS_PACKAGES_DIR in {chosen_by})" if chosen_by.endswith(".json") else ""
+    named = f" (from {chosen_by})" if chosen_by.startswith("$") else named
+    say(f"Argos packages:  {argos_dir}{named}")
+    unread = "" if chosen_by else settings_problem()
+    if unread:
+        say(f"! Argos's settings are not used ({unread}); Argos's default folder is listed")
     if not packages:
         say("No packages installed; the first draft installs desk's demo model.")
     for p in packages:
@@ -125,14 +129,22 @@ def list_cmd(home: Home, as_json: bool) -> None:
         say(f"! {problem.name:36} broken ({problem.where}): {problem.reason}")
 
 
+def complete_file(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of a package file: the shell's own file names."""
+    return [CompletionItem(incomplete, type="file")]
+
+
 @engine_group.command("install")
-@click.argument("what", nargs=-1, required=True)
+@click.argument("what", nargs=-1, required=True, shell_complete=complete_file)
 @click.option("--replace", is_flag=True, help="Replace an installed package of the same name.")
 @pass_home
 def install_cmd(home: Home, what: tuple[str, ...], replace: bool) -> None:
     """Install an Argos package: `ar en` from the package index, or a .argosmodel file.
 
-    The index is $ARGOS_PACKAGE_INDEX (as for Argos), else Argos's public index;
+    The index is $ARGOS_PACKAGE_INDEX, else that key in Argos's settings.json (as
+    Argos reads it), else Argos's public index;
     this is the one command that uses the network. Each fetch gives up after
     $DESK_FETCH_TIMEOUT seconds of silence (30) or $DESK_FETCH_DEADLINE seconds in all
     (1800), and a package over $DESK_DOWNLOAD_LIMIT_MB (1024) is refused.
@@ -141,6 +153,8 @@ def install_cmd(home: Home, what: tuple[str, ...], replace: bool) -> None:
     Example:
       desk engine install ar en
       desk engine install translate-ar_en-1_0.argosmodel
+
+    On a terminal, the download's progress is drawn on stderr.
     """
     # The index code (and its HTTP stack) is loaded only by the one command that uses it.
     from desk.core.engine.index import index_url, install_from_index
@@ -163,51 +177,103 @@ def install_cmd(home: Home, what: tuple[str, ...], replace: bool) -> None:
 
 
 class DownloadProgress:
-    """The package download's progress on a terminal's stderr, redrawn a few times a second."""
+    """The package download's progress on a terminal's stderr: a bar with the time left
+    when the server says the size, else the megabytes so far, redrawn a few times a second."""
 
     def __init__(self) -> None:
         """Nothing drawn yet."""
+        self.bar: Progress | None = None
+        self.received = 0
         self.drawn = 0.0
         self.shown = False
 
     def __call__(self, received: int, total: int | None) -> None:
-        """Redraw the line: megabytes so far, of how many, and the percentage."""
+        """Count the bytes received so far (of `total`, when known) and redraw."""
+        if received < self.received:  # another link, from the start
+            self.close()
+        if total:
+            if self.bar is None:
+                self.bar = Progress(total, "Downloading the package").__enter__()
+            self.bar.advance(received - self.received)
+            self.received = received
+            return
+        self.received = received
         now = time.monotonic()
-        if now - self.drawn < 0.2 and received != total:
+        if now - self.drawn < 0.2:
             return
         self.drawn = now
-        done = f"{received / 1024**2:.1f} MB"
-        if total:
-            done += f" of {total / 1024**2:.1f} MB ({100 * received // total}%)"
-        sys.stderr.write(f"\rDownloading the package: {done}\x1b[K")
+        sys.stderr.write(f"\rDownloading the package: {received / 1024**2:.1f} MB\x1b[K")
         sys.stderr.flush()
         self.shown = True
 
     def close(self) -> None:
         """End the progress line."""
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
         if self.shown:
             sys.stderr.write("\n")
             sys.stderr.flush()
+            self.shown = False
+        self.received = 0
+
+
+def complete_package(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of a package name: the installed packages (and for `use`, the
+    engines) whose name starts with what is typed, each with its languages and folder."""
+    items: list[CompletionItem] = []
+    if ctx.command.name == "use":
+        items = [CompletionItem(name, help="engine") for name in ENGINES]
+    try:
+        home = desk_home(ctx.find_root().params.get("home"))
+        packages, broken = installed_packages(home)
+    except (DeskError, OSError):
+        # A shell runs this on Tab, where a message would garble the command line being
+        # typed; the command itself, once run, says what is wrong.
+        return [item for item in items if item.value.startswith(incomplete)]
+    for p in packages:
+        if ctx.command.name == "use" and (p.from_code, p.to_code) != ("ar", "en"):
+            continue
+        demo = ", demo model" if p.demo else ""
+        where = "desk" if p.where == "desk" else "Argos's shared folder"
+        about = f"{p.from_code}→{p.to_code} {p.version} ({where}{demo})"
+        items.append(CompletionItem(p.name, help=shown(about)))
+    if ctx.command.name == "remove":
+        items += [CompletionItem(b.name, help=f"broken ({b.where})") for b in broken]
+    return [item for item in items if item.value.startswith(incomplete)]
 
 
 @engine_group.command("remove")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_package)
+@click.option(
+    "--yes",
+    is_flag=True,
+    help="Remove it even from Argos's shared package folder, which argospm and "
+    "LibreTranslate use too.",
+)
 @pass_home
-def remove_cmd(home: Home, name: str) -> None:
+def remove_cmd(home: Home, name: str, yes: bool) -> None:
     """Remove an installed package by name (see `desk engine list`), a broken one too.
+
+    A package in desk's own folder is removed at once. Argos's package folder is
+    shared: Argos Translate, argospm and a LibreTranslate server on this machine load
+    their models from it, so a package there is removed only with --yes.
 
     \b
     Example:
-      desk engine remove translate-ar_en-demo
+      desk engine remove translate-ar_en-0_1_0-demo
+      desk engine remove translate-ar_en-1_0 --yes
     """
-    removed = remove_package(home.path, name)
+    removed = remove_package(home.path, name, shared=yes)
     if home.desk.store.setting(PACKAGE_SETTING) == name:
         home.desk.store.set_setting(PACKAGE_SETTING, None, resolve_author(None))
     say(f"Removed {name} from {removed.parent}")
 
 
 @engine_group.command("use")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_package)
 @click.option("--url", help="The LibreTranslate server (with `use libretranslate`).")
 @author_option
 @pass_home
@@ -249,147 +315,6 @@ def use_cmd(home: Home, name: str, url: str | None, author: str | None) -> None:
     store.set_setting(ENGINE_SETTING, "argos", who)
     store.set_setting(PACKAGE_SETTING, name, who)
     say(f"Drafting with {name}")
-
-
-MAX_BEAM, MAX_THREADS, MAX_BATCH = 16, 256, 1024
-"""Bounds on the engine's tuning: a beam of 5,000 took a minute and 1.9 GB on three
-segments (Argos uses 4; quality stops improving long before 16)."""
-
-
-def engine_options(func: Any) -> Any:
-    """Options choosing and tuning the engine."""
-    for option in reversed(
-        [
-            click.option("--engine", type=click.Choice(ENGINES), help="Engine (default: desk's)."),
-            click.option(
-                "--beam", type=click.IntRange(1, MAX_BEAM), help="Beam size (default 4, as Argos)."
-            ),
-            click.option("--fast", is_flag=True, help="Greedy decoding: a quicker, rougher draft."),
-            click.option(
-                "--threads",
-                type=click.IntRange(0, MAX_THREADS),
-                default=0,
-                help="CPU threads (0: all cores).",
-            ),
-            click.option(
-                "--batch-size",
-                type=click.IntRange(1, MAX_BATCH),
-                default=64,
-                help="Segments per model call.",
-            ),
-            click.option("--url", help="LibreTranslate server (with --engine libretranslate)."),
-            click.option(
-                "--api-key",
-                help="LibreTranslate API key (default: $DESK_LIBRETRANSLATE_API_KEY).",
-            ),
-        ]
-    ):
-        func = option(func)
-    return func
-
-
-def run_draft(
-    home: Home,
-    slug: str,
-    author: str,
-    *,
-    options: EngineOptions | None = None,
-    numbers: list[int] | None = None,
-    force: bool = False,
-    glossary: bool = True,
-    skip_none: bool = False,
-) -> DraftReport | None:
-    """Draft through the application layer, with a progress bar on a terminal, then say
-    what happened (`desk draft` and `desk import`)."""
-    start = time.perf_counter()
-    bar: Any = None
-
-    def started(engine: Engine, total: int) -> None:
-        """Say which engine drafts; a progress bar for more than one segment."""
-        nonlocal bar, start
-        say(f"Drafting {slug} with {engine.describe()}", err=True)
-        start = time.perf_counter()
-        if sys.stderr.isatty() and total > 1:
-            bar = click.progressbar(length=total, label="Drafting", file=sys.stderr)
-            bar.__enter__()
-
-    def advance(draft: Draft) -> None:
-        """One more segment drafted."""
-        if bar is not None:
-            bar.update(1)
-
-    try:
-        report = home.draft(
-            slug, author=author, options=options, numbers=numbers, force=force,
-            glossary=glossary, skip_none=skip_none,
-            on_notice=lambda notice: say(notice, err=True),
-            on_start=started, on_draft=advance,
-        )  # fmt: skip
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    say_notices(home)
-    if report is None:
-        return None
-    seconds = time.perf_counter() - start
-    say(f"Drafted {len(report.drafted)} segment(s) in {seconds:.1f} s")
-    if report.glossary_fixed:
-        say(
-            f"Applied the glossary's house spellings in {len(report.glossary_fixed)} "
-            f"segment(s): {number_ranges(report.glossary_fixed)} (see `desk log --kind glossary`)"
-        )
-    if report.skipped:
-        say(
-            f"Left {len(report.skipped)} segment(s) people have worked on: "
-            f"{number_ranges(report.skipped)} (--force overwrites them)"
-        )
-    return report
-
-
-@click.command("draft")
-@click.argument("slug")
-@click.option("--segments", help="Only these segments, e.g. 1-5,9.")
-@click.option("--force", is_flag=True, help="Also redraft segments people have edited.")
-@click.option("--no-glossary", is_flag=True, help="Leave the drafts' spellings alone.")
-@engine_options
-@author_option
-@pass_home
-def draft_cmd(
-    home: Home,
-    slug: str,
-    segments: str | None,
-    force: bool,
-    no_glossary: bool,
-    engine: str | None,
-    beam: int | None,
-    fast: bool,
-    threads: int,
-    batch_size: int,
-    url: str | None,
-    api_key: str | None,
-    author: str | None,
-) -> None:
-    """Fill a story's drafts with machine translation, each logged as an `mt` revision.
-
-    Segments someone has edited or confirmed are left alone unless --force. The
-    glossary's house spellings are then applied to each draft as a `glossary`
-    revision, unless --no-glossary.
-
-    \b
-    Example:
-      desk draft lattakia-offensive
-      desk draft lattakia-offensive --segments 3-5 --fast
-      desk draft lattakia-offensive --engine libretranslate --url http://gpu-server:5000
-    """
-    numbers = parse_numbers((segments,)) if segments else None
-    options = EngineOptions(
-        name=engine, beam=beam, fast=fast, threads=threads, batch_size=batch_size, url=url,
-        api_key=api_key,
-    )  # fmt: skip
-    run_draft(
-        home, slug, resolve_author(author), options=options, numbers=numbers, force=force,
-        glossary=not no_glossary,
-    )  # fmt: skip
 
 
 COMMANDS = [engine_group, draft_cmd]

@@ -7,7 +7,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from desk.cli import main
+from desk.core.engine.packages import demo_package_file
 from tests.helpers.cli import DeskCli
 from tests.helpers.packages import closed_port_url, index_entry, make_package, serve
 
@@ -186,3 +189,134 @@ def test_index_failures_are_clear_and_leave_nothing(
         code, err = index_failure(desk, monkeypatch, base, "ar", "de")
         assert code == 7 and "Arabic to English" in err
     assert installed(desk_home) == []
+
+
+def unpack_into(folder: Path, archive: Path) -> Path:
+    """Unpack a package archive as argospm does: its folder inside `folder`."""
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(folder)
+    return folder / archive.stem
+
+
+def test_packages_argospm_put_where_argos_settings_say_are_found(
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ARGOS_PACKAGES_DIR set in Argos's own settings.json (not the environment): desk
+    lists and drafts from the packages there, and says where the folder came from."""
+    monkeypatch.delenv("ARGOS_PACKAGES_DIR", raising=False)
+    argos_dir = tmp_path / "argospm-packages"
+    unpack_into(argos_dir, make_package(tmp_path / "dl", name="translate-ar_en-1_0"))
+    settings = tmp_path / "xdg-config" / "argos-translate" / "settings.json"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(json.dumps({"ARGOS_PACKAGES_DIR": str(argos_dir)}), encoding="utf-8")
+    listing = json.loads(desk("engine", "list", "--json").output)
+    assert [(p["name"], p["where"], p["path"]) for p in listing] == [
+        ("translate-ar_en-1_0", "argos", str(argos_dir / "translate-ar_en-1_0"))
+    ]
+    text = desk("engine", "list").output
+    assert f"Argos packages:  {argos_dir} (ARGOS_PACKAGES_DIR in {settings})" in text
+    # The environment still comes first, as for Argos.
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "elsewhere"))
+    assert json.loads(desk("engine", "list", "--json").output) == []
+    assert "(from $ARGOS_PACKAGES_DIR)" in desk("engine", "list").output
+
+
+def test_a_broken_argos_settings_file_is_named_and_the_default_used(
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A settings.json that is not JSON: `desk engine list` names it, lists Argos's
+    default folder, and exits 0 (Argos itself carries on with its default)."""
+    monkeypatch.delenv("ARGOS_PACKAGES_DIR", raising=False)
+    settings = tmp_path / "xdg-config" / "argos-translate" / "settings.json"
+    settings.parent.mkdir(parents=True)
+    settings.write_text("{not json", encoding="utf-8")
+    default = tmp_path / "xdg-data" / "argos-translate" / "packages"
+    unpack_into(default, make_package(tmp_path / "dl", name="translate-ar_en-1_0"))
+    text = desk("engine", "list").output
+    assert f"Argos packages:  {default}\n" in text
+    assert f"! Argos's settings are not used ({settings}: not valid JSON" in text
+    assert "translate-ar_en-1_0" in text
+
+
+def test_removing_from_the_shared_argos_folder_needs_yes(
+    desk: DeskCli, desk_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A package in Argos's folder (LibreTranslate's and argospm's too) is not removed
+    without --yes: one line saying who else uses it, exit 4, the package still there;
+    desk's own packages go without asking."""
+    argos_dir = tmp_path / "argos-packages"
+    package = unpack_into(argos_dir, make_package(tmp_path / "dl", name="translate-ar_en-1_0"))
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(argos_dir))
+    refused = desk("engine", "remove", "translate-ar_en-1_0", ok=False)
+    assert refused.exit_code == 4 and "Traceback" not in refused.stderr
+    (line,) = refused.stderr.splitlines()
+    assert f"translate-ar_en-1_0 is in Argos's shared package folder {argos_dir}" in line
+    assert "LibreTranslate" in line and "argospm" in line and "--yes" in line
+    assert package.is_dir()
+    removed = desk("engine", "remove", "translate-ar_en-1_0", "--yes")
+    assert f"Removed translate-ar_en-1_0 from {argos_dir}" in removed.output
+    assert not package.exists()
+    desk("engine", "install", str(make_package(tmp_path / "dl2", name="translate-ar_en-1_9")))
+    desk("engine", "remove", "translate-ar_en-1_9")
+    assert installed(desk_home) == []
+
+
+def test_the_remove_example_names_a_real_package(desk: DeskCli) -> None:
+    """The help's example is the demo package's own name, which `remove` then removes."""
+    desk("engine", "install", str(demo_package_file()))
+    (package,) = json.loads(desk("engine", "list", "--json").output)
+    assert f"desk engine remove {package['name']}\n" in desk("engine", "remove", "--help").output
+    desk("engine", "remove", package["name"])
+
+
+def completions(*words: str) -> list[tuple[str, str]]:
+    """What a bash Tab offers after `desk WORDS` (the last word being typed): click's own
+    completion protocol, run in-process as the shell would run desk."""
+    result = CliRunner().invoke(
+        main,
+        [],
+        prog_name="desk",
+        env={
+            "_DESK_COMPLETE": "bash_complete",
+            "COMP_WORDS": " ".join(("desk", *words)),
+            "COMP_CWORD": str(len(words)),
+        },
+    )
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if line]
+    return [tuple(line.split(",", 1)) for line in lines]  # type: ignore[misc]
+
+
+def test_package_names_complete(
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tab after `desk engine remove` / `use` offers the installed packages (use: the
+    engines too, and only ar→en packages); `install` offers files."""
+    argos_dir = tmp_path / "argos-packages"
+    unpack_into(argos_dir, make_package(tmp_path / "dl", name="translate-ar_en-1_0"))
+    unpack_into(
+        argos_dir, make_package(tmp_path / "dl", name="translate-fr_en-1_0", from_code="fr")
+    )
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(argos_dir))
+    desk("engine", "install", str(demo_package_file()))
+    demo = "translate-ar_en-0_1_0-demo"
+    assert completions("engine", "remove", "translate-") == [
+        ("plain", demo), ("plain", "translate-ar_en-1_0"), ("plain", "translate-fr_en-1_0")
+    ]  # fmt: skip
+    assert completions("engine", "remove", "translate-f") == [("plain", "translate-fr_en-1_0")]
+    assert completions("engine", "use", "") == [
+        ("plain", "argos"), ("plain", "libretranslate"), ("plain", "none"),
+        ("plain", demo), ("plain", "translate-ar_en-1_0"),
+    ]  # fmt: skip
+    assert completions("engine", "use", "n") == [("plain", "none")]
+    assert completions("engine", "install", "transl") == [("file", "transl")]
+    assert completions("--home", str(tmp_path / "no-desk"), "engine", "remove", "translate-a") == [
+        ("plain", "translate-ar_en-1_0")
+    ]
+
+
+def test_completion_never_fails_on_tab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A package folder desk cannot list: Tab offers what it can and prints no error."""
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", "~no-such-user-desk/packages")
+    assert completions("engine", "use", "a") == [("plain", "argos")]
+    assert completions("engine", "remove", "") == []

@@ -3,6 +3,7 @@ or flood: a clear one-line error (exit 7), bounded time, nothing left behind."""
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import subprocess
@@ -262,7 +263,9 @@ def test_a_broken_package_in_the_argos_dir_is_listed_and_does_not_stop_drafts(
     story.write_text("# عنوان\n\nقال المرصد إن القصف استمر.\n", encoding="utf-8")
     assert "Drafted 2 segment(s)" in desk("import", str(story), "--as", "tr").output
     assert "translate-ar_en-liar" in fails(desk, "engine", "use", "translate-ar_en-liar")
-    desk("engine", "remove", "translate-ar_en-liar")
+    refused = desk("engine", "remove", "translate-ar_en-liar", ok=False)
+    assert refused.exit_code == 4 and "Argos's shared package folder" in refused.stderr
+    desk("engine", "remove", "translate-ar_en-liar", "--yes")
     assert "! translate-ar_en-liar" not in desk("engine", "list").output
     assert list(argos_dir.iterdir()) == []
 
@@ -592,11 +595,28 @@ def test_generated_metadata_installs_or_fails_cleanly(meta: bytes) -> None:
         )
 
 
+def unsized(body: bytes) -> Route:
+    """An answer without a Content-Length: the body, then the connection closes."""
+
+    def route(handler: http.server.BaseHTTPRequestHandler, stop: object) -> None:
+        handler.send_response(200)
+        handler.end_headers()
+        handler.wfile.write(body)
+        handler.close_connection = True
+
+    return route
+
+
+@pytest.mark.parametrize("sized", [True, False], ids=["sized", "unsized"])
 def test_download_progress_shows_on_a_terminal_only(
-    desk_home: Path, site: tuple[str, dict[str, Route]]
+    desk_home: Path, site: tuple[str, dict[str, Route]], tmp_path: Path, sized: bool
 ) -> None:
-    """On a terminal the download's progress is drawn on stderr; into a pipe, nothing."""
+    """On a terminal the download's progress is drawn on stderr: a bar to 100% when the
+    server says the size, else the megabytes so far; into a pipe, nothing."""
     base, routes = site
+    if not sized:
+        archive = make_package(tmp_path / "dl", name="translate-ar_en-1_0").read_bytes()
+        routes["good.argosmodel"] = unsized(archive)
     serve_index(routes, [good(base)])
     command = [sys.executable, "-m", "desk", "engine", "install", "ar", "en", "--replace"]
     master, slave = os.openpty()
@@ -615,7 +635,10 @@ def test_download_progress_shows_on_a_terminal_only(
         assert on_tty.returncode == 0, drawn
     finally:
         os.close(master)
-    assert b"\rDownloading the package: " in drawn and b"(100%)" in drawn
+    if sized:
+        assert b"Downloading the package" in drawn and b"100%" in drawn, drawn
+    else:
+        assert b"\rDownloading the package: 0.0 MB" in drawn, drawn
     piped = subprocess.run(command, capture_output=True, text=True, check=True)
     assert "Downloading" not in piped.stderr
 

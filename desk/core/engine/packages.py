@@ -1,10 +1,10 @@
 """Argos packages on disk: where they are found, how they are checked, installed and removed.
 
-Packages are found where Argos keeps them ($ARGOS_PACKAGES_DIR, else
-$XDG_DATA_HOME/argos-translate/packages), so those installed by `argospm` or by a
-LibreTranslate server are used too, and in desk's own engine dir (`engines/` in the desk
-home), where desk installs. Nothing here imports argostranslate; the index code does,
-lazily (it creates folders when imported).
+Packages are found where Argos keeps them ($ARGOS_PACKAGES_DIR, else that key in Argos's
+settings.json, else $XDG_DATA_HOME/argos-translate/packages: argos_settings.py), so those
+installed by `argospm` or by a LibreTranslate server are used too, and in desk's own
+engine dir (`engines/` in the desk home), where desk installs. Nothing here imports
+argostranslate; the index code does, lazily (it creates folders when imported).
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from desk.core.engine.argos_settings import argos_packages_dir
 from desk.core.engine.base import EngineError
-from desk.core.errors import InputError
+from desk.core.errors import RefusedError
 
 MAX_UNPACKED_BYTES = 4 * 1024**3
 """Refuse archives that would unpack to more than this (real Argos models are ~100 MB)."""
@@ -61,19 +62,6 @@ class PackageInfo:
     target_prefix: str
     where: str
     """`desk` (desk's engine dir) or `argos` (Argos's package dir)."""
-
-
-def argos_packages_dir() -> Path:
-    """Where Argos Translate keeps packages: $ARGOS_PACKAGES_DIR, else the XDG data dir."""
-    env = os.environ.get("ARGOS_PACKAGES_DIR")
-    if env:
-        try:
-            return Path(env).expanduser()
-        except RuntimeError:  # ~user with no such user
-            what = f"$ARGOS_PACKAGES_DIR = {env!r}"
-            raise InputError(f"{what}: cannot find that home folder") from None
-    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data) / "argos-translate" / "packages"
 
 
 def desk_engine_dir(home: Path) -> Path:
@@ -356,9 +344,13 @@ def _unpack(archive: Path, into: Path, label: str) -> str:
     return top
 
 
-def remove_package(home: Path, name: str) -> Path:
+def remove_package(home: Path, name: str, *, shared: bool = False) -> Path:
     """Delete an installed package by name (from desk's dir or Argos's), a broken one
-    too; returns the folder that was removed."""
+    too; returns the folder that was removed.
+
+    Argos's folder is shared (argospm, Argos Translate and a LibreTranslate server load
+    their models from it): a package there is removed only with `shared`, else
+    RefusedError says who else uses it."""
     try:
         path = find_package(home, name).path
     except EngineError:
@@ -368,6 +360,13 @@ def remove_package(home: Path, name: str) -> Path:
         if not found:
             raise
         path = found[0]
+    if path.parent != desk_engine_dir(home) and not shared:
+        raise RefusedError(
+            f"{shown(name)} is in Argos's shared package folder {shown(str(path.parent))}, "
+            "where Argos Translate, argospm and any LibreTranslate server on this machine "
+            "load their models from: removing it removes it for them too. Add --yes to "
+            "remove it anyway"
+        )
     try:
         trash = Path(tempfile.mkdtemp(dir=path.parent, prefix=".removing-"))
         path.rename(trash / path.name)
