@@ -112,12 +112,13 @@ def build_jekyll(site: Path) -> None:
         text=True,
         timeout=300,
         check=False,
-        # No Gemfile: Jekyll takes the installed gems, as `jekyll new --skip-bundle` sites do.
+        # Bundler resolves the Gemfile `jekyll new` wrote against the installed gems, offline.
         env={**os.environ, "JEKYLL_ENV": "production", "LANG": "C.UTF-8"},
         cwd=site,
     )  # fmt: skip
     assert built.returncode == 0, f"jekyll: {built.stdout}{built.stderr}"
-    assert "warning" not in built.stderr.lower(), built.stderr
+    # Jekyll reports a post it cannot read (bad YAML, a missing layout) and builds on.
+    assert not re.search(r"warning|error", built.stderr, re.I), built.stderr
 
 
 def samples() -> list[str]:
