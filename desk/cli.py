@@ -100,12 +100,13 @@ def set_colour(ctx: click.Context, _param: click.Parameter, value: bool | None) 
 def colour_anywhere(command: click.Command) -> None:
     """Let --color/--no-color also follow a command's name (`desk show SLUG --no-color`),
     as people type it; hidden from the command's help, which `desk -h` covers."""
-    command.params.append(
-        click.Option(
-            ["--color/--no-color"], default=None, expose_value=False, is_eager=True,
-            callback=set_colour, hidden=True,
-        )
-    )  # fmt: skip
+    if not any(param.name == "color" for param in command.params):  # once, if imported again
+        command.params.append(
+            click.Option(
+                ["--color/--no-color"], default=None, expose_value=False, is_eager=True,
+                callback=set_colour, hidden=True,
+            )
+        )  # fmt: skip
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             colour_anywhere(sub)
