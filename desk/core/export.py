@@ -8,8 +8,8 @@ Which front-matter values are Markdown and which are text:
   body's escaping (`mdescape.escape_inline`): rendered, it reads as exactly the standfirst, with
   no backslash left; only a template that prints ``.Params.summary`` without rendering it shows
   the escapes.
-* Every other value is text: ``title``, ``tags``/``keywords``, the slug and the ``params``
-  (source, byline, credit, correction notes...). Hugo and Jekyll never render them as
+* Every other value is text: ``title``, ``tags``/``keywords``, the slug and the story's
+  details (source, byline, credit, correction notes...). Hugo and Jekyll never render them as
   Markdown and their templates HTML-escape them (``{{ .Title }}``, ``{{ page.title | escape }}``),
   and they also reach places no Markdown renderer runs (``<title>``, feeds, taxonomy pages), so
   Markdown escapes would show there as stray backslashes. A theme that pipes the title through
