@@ -18,6 +18,7 @@ from desk.app.home import Home, resolve_author
 from desk.commands.output import safe, shorten
 from desk.core.errors import DeskError, InputError, NotFoundError
 from desk.core.importer import MAX_IMPORT_BYTES
+from desk.core.store import Store
 from desk.core.store.opening import failure
 from desk.core.story import StoryStatus
 from desk.locations import database_path
@@ -125,6 +126,9 @@ MAX_COMPLETIONS = 200
 """Slugs offered for one Tab at most: a shell shows a screenful, and an archive of
 100,000 stories must not be read for a prefix of one letter."""
 
+COMPLETION_WAIT_MS = 500
+"""How long Tab waits for a database another desk has locked before offering nothing."""
+
 _SLUG_PREFIX = re.compile(r"[a-z0-9-]*")
 """What can begin a slug (lowercase ASCII words and hyphens, see desk.core.slugs)."""
 
@@ -138,12 +142,14 @@ def complete_slug(
         return []  # no slug holds capitals, spaces or quotes: nothing to look up
     home_option = ctx.find_root().params.get("home")
     try:
-        home = Home.at(home_option)
-        database = home.database
+        database = Home.at(home_option).database
         if isinstance(database, Path) and not database.is_file():
             return []  # no desk here yet: pressing Tab must not create one
+        # Never migrate on Tab (a big archive's upgrade takes minutes): an older schema
+        # is refused, and offers nothing until a command upgrades it.
+        store = Store(database, busy_timeout_ms=COMPLETION_WAIT_MS, migrate_schema=False)
         try:
-            rows = home.desk.store.conn.execute(
+            rows = store.conn.execute(
                 """
                 SELECT s.slug, s.status, s.headline_ar,
                        COALESCE((SELECT text FROM segments g
@@ -156,7 +162,7 @@ def complete_slug(
                 (len(incomplete), incomplete, MAX_COMPLETIONS),
             ).fetchall()
         finally:
-            home.close()
+            store.close()
     except (DeskError, sqlite3.Error, OSError, UnicodeDecodeError):
         # A shell runs this on Tab, where a message would garble the command line being
         # typed; the command itself, once run, says what is wrong with the desk.

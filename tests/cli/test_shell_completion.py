@@ -3,6 +3,7 @@ options, and a SLUG argument completes to the desk's own story slugs."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from click.testing import CliRunner, Result
 from desk.cli import main
 from desk.commands.common import complete_slug
 from tests.helpers.cli import DeskCli
+from tests.helpers.paths import FIXTURES
 from tests.helpers.stories import write_small
 
 SLUGS = ("douma-raids", "douma-shelling", "tel-tamer")
@@ -125,6 +127,18 @@ def test_every_slug_argument_completes_slugs() -> None:
 
     walk(main, ())
     assert lacking <= OTHER_FILES, lacking - OTHER_FILES
+
+
+def test_tab_never_upgrades_an_old_database(desk_home: Path) -> None:
+    """A database an older desk made is not migrated by a Tab (a large archive's upgrade
+    takes minutes): nothing is offered, and the file is as it was until a command runs."""
+    desk_home.mkdir()
+    database = desk_home / "desk.sqlite3"
+    shutil.copy(FIXTURES / "schema-001.sqlite", database)
+    before = database.read_bytes()
+    assert offered("desk show ") == []
+    assert database.read_bytes() == before
+    assert not (desk_home / "desk.sqlite3-wal").exists()
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
