@@ -91,7 +91,9 @@ def broken_json(problem: BrokenPackage) -> dict[str, Any]:
 def list_cmd(home: Home, as_json: bool) -> None:
     """List installed Argos packages, which one drafts, and where each lives.
 
-    A package folder desk cannot use is listed as broken, with the reason.
+    Argos's package folder is found as Argos finds it: $ARGOS_PACKAGES_DIR, else
+    ARGOS_PACKAGES_DIR in Argos's settings.json, else its default; the listing says
+    which. A package folder desk cannot use is listed as broken, with the reason.
 
     \b
     Example:
@@ -144,17 +146,16 @@ def install_cmd(home: Home, what: tuple[str, ...], replace: bool) -> None:
     """Install an Argos package: `ar en` from the package index, or a .argosmodel file.
 
     The index is $ARGOS_PACKAGE_INDEX, else that key in Argos's settings.json (as
-    Argos reads it), else Argos's public index;
-    this is the one command that uses the network. Each fetch gives up after
-    $DESK_FETCH_TIMEOUT seconds of silence (30) or $DESK_FETCH_DEADLINE seconds in all
-    (1800), and a package over $DESK_DOWNLOAD_LIMIT_MB (1024) is refused.
+    Argos reads it), else Argos's public index; this is the one command that uses the
+    network. Each fetch gives up after $DESK_FETCH_TIMEOUT seconds of silence (30) or
+    $DESK_FETCH_DEADLINE seconds in all (1800), and a package over
+    $DESK_DOWNLOAD_LIMIT_MB (1024) is refused. On a terminal, the download's progress
+    is drawn on stderr.
 
     \b
     Example:
       desk engine install ar en
       desk engine install translate-ar_en-1_0.argosmodel
-
-    On a terminal, the download's progress is drawn on stderr.
     """
     # The index code (and its HTTP stack) is loaded only by the one command that uses it.
     from desk.core.engine.index import index_url, install_from_index
@@ -241,7 +242,12 @@ def complete_package(
         about = f"{p.from_code}→{p.to_code} {p.version} ({where}{demo})"
         items.append(CompletionItem(p.name, help=shown(about)))
     if ctx.command.name == "remove":
-        items += [CompletionItem(b.name, help=f"broken ({b.where})") for b in broken]
+        folders = (desk_engine_dir(home), argos_packages_location()[0])
+        items += [
+            CompletionItem(b.name, help=f"broken ({b.where})")
+            for b in broken
+            if b.path.parent in folders  # a package folder, not a folder that cannot be listed
+        ]
     return [item for item in items if item.value.startswith(incomplete)]
 
 

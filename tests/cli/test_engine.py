@@ -297,11 +297,13 @@ def test_package_names_complete(
     unpack_into(
         argos_dir, make_package(tmp_path / "dl", name="translate-fr_en-1_0", from_code="fr")
     )
+    (argos_dir / "translate-ar_en-broken").mkdir()  # no metadata: listed as broken
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(argos_dir))
     desk("engine", "install", str(demo_package_file()))
     demo = "translate-ar_en-0_1_0-demo"
     assert completions("engine", "remove", "translate-") == [
-        ("plain", demo), ("plain", "translate-ar_en-1_0"), ("plain", "translate-fr_en-1_0")
+        ("plain", demo), ("plain", "translate-ar_en-1_0"), ("plain", "translate-fr_en-1_0"),
+        ("plain", "translate-ar_en-broken"),
     ]  # fmt: skip
     assert completions("engine", "remove", "translate-f") == [("plain", "translate-fr_en-1_0")]
     assert completions("engine", "use", "") == [
@@ -310,7 +312,7 @@ def test_package_names_complete(
     ]  # fmt: skip
     assert completions("engine", "use", "n") == [("plain", "none")]
     assert completions("engine", "install", "transl") == [("file", "transl")]
-    assert completions("--home", str(tmp_path / "no-desk"), "engine", "remove", "translate-a") == [
+    assert completions("--home", str(tmp_path / "no-desk"), "engine", "use", "translate-a") == [
         ("plain", "translate-ar_en-1_0")
     ]
 
