@@ -159,6 +159,9 @@ def test_hostile_stories_build_to_inert_pages(desk: DeskCli, tmp_path: Path) -> 
     """Story text in a stock site stays text: nothing from it runs, and it reads as typed
     in the title, the body, the meta description and the tags."""
     site = stock_site(tmp_path / "site")
+    # Every story in the feed (jekyll-feed takes the newest ten unless told).
+    with (site / "_config.yml").open("a", encoding="utf-8") as config:
+        config.write("\nfeed:\n  posts_limit: 100\n")
     publish_hostile(desk, tmp_path, site / "_posts", "jekyll")
     build_jekyll(site)
 
@@ -166,6 +169,9 @@ def test_hostile_stories_build_to_inert_pages(desk: DeskCli, tmp_path: Path) -> 
     pages = [post_page(site, f"hostile-{n}") for n in range(len(HOSTILE))]
     for page_path in [*pages, site / "_site" / "index.html"]:
         assert live_markup(Page.read(page_path)) == [], page_path
+    # The feed stays well-formed XML (no story ends a CDATA section), an entry for each.
+    feed = ET.parse(site / "_site" / "feed.xml").getroot()
+    assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == len(HOSTILE)
     fields = Page.read(site / "_site" / "fields.html").fields
     for n, hostile in enumerate(HOSTILE):
         slug, expected = f"hostile-{n}", plain(normalize_text(hostile))

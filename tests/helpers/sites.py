@@ -167,6 +167,8 @@ HOSTILE = [
     "<details open ontoggle=alert(8)>",
     "Heading {onclick=alert(9)}",
     "{{ site.email }} {% include footer.html %}",
+    # Would end the CDATA sections of jekyll-feed's feed.xml.
+    "]]> <!-- x",
     # Plain YAML that Hugo 0.111 (go-yaml v2) or Jekyll (Psych) would read as another type.
     "N",
     "1e3",
