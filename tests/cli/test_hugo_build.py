@@ -23,6 +23,7 @@ import pytest
 
 from desk.core.mdescape import normalize_text
 from tests.helpers.cli import DeskCli
+from tests.helpers.paths import GLOSSARIES
 from tests.helpers.sites import (
     HOSTILE,
     SEPARATOR,
@@ -150,11 +151,12 @@ def make_site(root: Path, single: str) -> Path:
 
 @VERSIONS
 def test_samples_show_every_paragraph_and_field(
-    desk: DeskCli, tmp_path: Path, version: str
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str
 ) -> None:
     """Every sample's page shows each paragraph and subheading of its body, in order, and
     each front-matter field with the value desk wrote."""
     binary = hugo(version)
+    monkeypatch.setenv("DESK_GLOSSARY", str(GLOSSARIES))  # the house's: `glossary` fixes
     site = make_site(tmp_path / "site", FIELDS)
     written = publish_samples(desk, site / "content" / "posts", "hugo")
     build_hugo(binary, site, tmp_path / "hugo-cache")
@@ -168,8 +170,10 @@ def test_samples_show_every_paragraph_and_field(
             assert shown == expected_field(key, value), f"hugo {version}, {path.name}: {key}"
         blocks = body_blocks(path)
         assert len(blocks) > 5 and page.content_blocks() == blocks, f"{path.name}: body"
-    # The fields some stories lack were shown where present.
-    assert any("corrections" in front_matter(p) and "lastmod" in front_matter(p) for p in written)
+    # Each field only some stories carry was met above.
+    fronts = [front_matter(p) for p in written]
+    for key in ("lastmod", "glossary", "corrections"):
+        assert any(front.get(key) for front in fronts), f"no sample export has {key}"
 
 
 @VERSIONS

@@ -19,8 +19,11 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from desk.core.mdescape import normalize_text
 from tests.helpers.cli import DeskCli
+from tests.helpers.paths import GLOSSARIES
 from tests.helpers.sites import (
     HOSTILE,
     SEPARATOR,
@@ -118,9 +121,12 @@ def same_moment(shown: str | None, written: object) -> bool:
     return datetime.fromisoformat(shown) == datetime.fromisoformat(str(written))
 
 
-def test_samples_drop_into_a_stock_site(desk: DeskCli, tmp_path: Path) -> None:
+def test_samples_drop_into_a_stock_site(
+    desk: DeskCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each sample is a whole minima page with every paragraph, listed on the home page and
     in the feed, and every front-matter field reaches Jekyll as desk wrote it."""
+    monkeypatch.setenv("DESK_GLOSSARY", str(GLOSSARIES))  # the house's: `glossary` fixes
     site = stock_site(tmp_path / "site")
     written = publish_samples(desk, site / "_posts", "jekyll")
     build_jekyll(site)
@@ -152,7 +158,9 @@ def test_samples_drop_into_a_stock_site(desk: DeskCli, tmp_path: Path) -> None:
         assert plain(page.attribute("meta", "content", property="og:title") or "") == plain(title)
         assert plain(title) in plain(home.fields[".post-list"]), f"{path.name}: not on home"
         assert plain(title) in feed_titles, f"{path.name}: not in the feed"
-    assert any("corrections" in front_matter(p) and "lastmod" in front_matter(p) for p in written)
+    fronts = [front_matter(p) for p in written]
+    for key in ("lastmod", "glossary", "corrections"):
+        assert any(front.get(key) for front in fronts), f"no sample export has {key}"
 
 
 def test_hostile_stories_build_to_inert_pages(desk: DeskCli, tmp_path: Path) -> None:
