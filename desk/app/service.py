@@ -108,7 +108,8 @@ class DraftReport:
     current_by: str = ""
     """That engine and model, as people read it."""
     unchanged: list[int] = field(default_factory=list)
-    """Segments drafted again (force) exactly as they were: no revision written."""
+    """Drafted segments (in `drafted` too) that came out exactly as they were, from the
+    same engine and model: no `mt` revision was written for them."""
 
 
 @dataclass
@@ -310,7 +311,12 @@ class Desk:
                     and seg.text == seg.draft == draft.text
                     and (seg.engine, seg.model) == (provenance.engine, provenance.model)
                 ):
-                    report.unchanged.append(draft.n)  # a revision would change nothing
+                    # The engine drafted it again, word for word: a revision would change
+                    # nothing (the glossary, which may have changed, still gets its say).
+                    report.drafted.append(draft.n)
+                    report.unchanged.append(draft.n)
+                    if enforcer is not None:
+                        self._listed_fix(story, seg, enforcer, requested_by, report)
                     continue
                 before = seg.text
                 now = self.clock()

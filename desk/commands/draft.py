@@ -111,9 +111,8 @@ def run_draft(
 def say_report(report: DraftReport, seconds: float) -> None:
     """Say what a drafting run drafted (stdout), and what it left alone and why (stderr,
     with the other messages for the person at the terminal)."""
-    made = len(report.drafted) + len(report.unchanged)
-    if made or not (report.skipped or report.current):
-        say(f"Drafted {made} segment(s) in {seconds:.1f} s")
+    if report.drafted or not (report.skipped or report.current):
+        say(f"Drafted {len(report.drafted)} segment(s) in {seconds:.1f} s")
     else:
         say("Nothing to draft.", err=True)
     if report.unchanged:

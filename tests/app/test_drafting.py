@@ -240,3 +240,43 @@ def test_the_glossary_fixes_each_draft_in_the_same_write(
         for kind, author in ((RevisionKind.MT, "libretranslate"), (RevisionKind.GLOSSARY, "tr"))
     ]
     assert drafted == expected
+
+
+def test_a_second_draft_by_the_same_server_asks_nothing_and_writes_nothing(
+    home: Home, fake: FakeServer
+) -> None:
+    """Drafting a story this server drafted already: no request, no revision, every
+    segment reported as drafted alike by it; one a person edited is skipped as before;
+    another server drafts them; forced, the same server's word-for-word drafts are drafted
+    but write no revision."""
+    engine = LibreTranslateEngine(fake.url, None, lambda: CLOCK)
+    first = home.desk.draft(SLUG, engine, requested_by="tr")
+    home.desk.edit(SLUG, 2, "A translator's own sentence.", author="rania")
+    numbers = [n for n in first.drafted if n != 2]
+    before = state(home.desk)
+    plan = home.desk.draft_plan(SLUG, engine)
+    assert (plan.todo, plan.current, plan.skipped) == ([], numbers, [2])
+    assert plan.current_by == f"libretranslate {fake.url}"
+    again = home.desk.draft(SLUG, engine, requested_by="tr")
+    assert (again.drafted, again.current, again.skipped) == ([], numbers, [2])
+    assert again.current_by == f"libretranslate {fake.url}"
+    assert len(fake.seen) == 1 and state(home.desk) == before
+    forced = home.desk.draft(SLUG, engine, requested_by="tr", force=True)
+    assert forced.drafted == first.drafted and forced.unchanged == numbers
+    assert len(fake.seen) == 2
+    # Only the person's segment, overwritten, got a revision.
+    revisions = state(home.desk)[0]
+    assert revisions[: len(before[0])] == before[0]
+    assert [r[:2] for r in revisions[len(before[0]) :]] == [(RevisionKind.MT, 2)]
+    with fake_libretranslate() as other:
+        elsewhere = LibreTranslateEngine(other.url, None, lambda: CLOCK)
+        assert home.desk.draft(SLUG, elsewhere, requested_by="tr").drafted == first.drafted
+        assert len(other.seen) == 1
+
+
+def test_an_engine_that_cannot_say_its_provenance_drafts_as_before(home: Home) -> None:
+    """An engine without `provenance()` (the protocol does not ask for it) cannot be
+    matched with a segment's draft: every untouched segment is drafted again."""
+    first = home.desk.draft(SLUG, Reversing(), requested_by="tr")
+    again = home.desk.draft(SLUG, Reversing(), requested_by="tr")
+    assert again.current == [] and again.drafted == first.drafted
