@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack
 from typing import Any
 
 import click
@@ -74,34 +75,31 @@ def run_draft(
     what happened (`desk draft` and `desk import`)."""
     start = time.perf_counter()
     progress: Progress | None = None
+    with ExitStack() as bar:
 
-    def started(engine: Engine, total: int) -> None:
-        """Say which engine drafts, and count what it will draft for the bar."""
-        nonlocal progress, start
-        # `total` counts every segment asked for; the bar counts those the engine drafts
-        # (not those people worked on, nor those it drafted alike already).
-        todo = len(home.desk.draft_plan(slug, engine, numbers, force).todo)
-        if not todo:
-            return
-        say(f"Drafting {slug} with {engine.describe()}", err=True)
-        start = time.perf_counter()
-        progress = Progress(todo, "Drafting").__enter__()
+        def started(engine: Engine, total: int) -> None:
+            """Say which engine drafts, and count what it will draft for the bar."""
+            nonlocal progress, start
+            # `total` counts every segment asked for; the bar counts those the engine
+            # drafts (not those people worked on, nor those it drafted alike already).
+            todo = len(home.desk.draft_plan(slug, engine, numbers, force).todo)
+            if not todo:
+                return
+            say(f"Drafting {slug} with {engine.describe()}", err=True)
+            start = time.perf_counter()
+            progress = bar.enter_context(Progress(todo, "Drafting"))
 
-    def advance(draft: Draft) -> None:
-        """One more segment drafted."""
-        if progress is not None:
-            progress.advance()
+        def advance(draft: Draft) -> None:
+            """One more segment drafted."""
+            if progress is not None:
+                progress.advance()
 
-    try:
         report = home.draft(
             slug, author=author, options=options, numbers=numbers, force=force,
             glossary=glossary, skip_none=skip_none,
             on_notice=lambda notice: say(notice, err=True),
             on_start=started, on_draft=advance,
         )  # fmt: skip
-    finally:
-        if progress is not None:
-            progress.__exit__(None, None, None)
     say_notices(home)
     if report is not None:
         say_report(report, time.perf_counter() - start)
