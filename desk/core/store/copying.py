@@ -30,18 +30,12 @@ from desk.core.fulltext import document
 from desk.core.store.connection import Connection
 from desk.core.store.memory import reindex
 from desk.core.store.postgres import PgConnection
+from desk.core.store.rows import SEGMENT_COLUMNS, STORY_COLUMNS
 from desk.core.store.store import Store
 
 TABLES: dict[str, tuple[str, ...]] = {
-    "stories": (
-        "id", "slug", "headline_ar", "status", "standfirst", "outlet", "source_url",
-        "source_date", "byline", "keywords", "credit", "source_file", "created_at",
-        "updated_at", "published_at", "deleted_at",
-    ),
-    "segments": (
-        "id", "story_id", "n", "paragraph", "role", "source", "draft", "text", "status",
-        "engine", "model", "drafted_at", "updated_at", "updated_by", "version",
-    ),
+    "stories": STORY_COLUMNS,
+    "segments": SEGMENT_COLUMNS,
     "revisions": (
         "id", "story_id", "segment_id", "author", "at", "kind", "before", "after", "note",
         "visit",

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from desk.core.errors import InputError
 from desk.core.slugs import check_slug
@@ -63,7 +64,24 @@ def decoding(path: Path | str, what: str) -> Iterator[None]:
         raise damaged(path, f"{what}: {exc}") from None
 
 
-def story_from_row(row: sqlite3.Row) -> Story:
+Row = sqlite3.Row | Mapping[str, Any]
+"""A row as read (sqlite3.Row, or PostgreSQL's row by name), or a dict of some of its
+columns."""
+
+STORY_COLUMNS = (
+    "id", "slug", "headline_ar", "status", "standfirst", "outlet", "source_url",
+    "source_date", "byline", "keywords", "credit", "source_file", "created_at",
+    "updated_at", "published_at", "deleted_at",
+)  # fmt: skip
+"""The columns of a `stories` row, in table order."""
+SEGMENT_COLUMNS = (
+    "id", "story_id", "n", "paragraph", "role", "source", "draft", "text", "status",
+    "engine", "model", "drafted_at", "updated_at", "updated_by", "version",
+)  # fmt: skip
+"""The columns of a `segments` row, in table order."""
+
+
+def story_from_row(row: Row) -> Story:
     """Build a Story, without its segments, from a `stories` row."""
     row = typed(row)
     return Story(
@@ -85,7 +103,7 @@ def story_from_row(row: sqlite3.Row) -> Story:
     )
 
 
-def summary_from_row(r: sqlite3.Row) -> StorySummary:
+def summary_from_row(r: Row) -> StorySummary:
     """Build a StorySummary from a row of `list_stories`."""
     r = typed(r)
     return StorySummary(
@@ -100,7 +118,7 @@ def summary_from_row(r: sqlite3.Row) -> StorySummary:
     )
 
 
-def revision_from_row(r: sqlite3.Row) -> Revision:
+def revision_from_row(r: Row) -> Revision:
     """Build a Revision from a row of `revisions`."""
     r = typed(r)
     return Revision(
@@ -122,7 +140,7 @@ _NUMBERS = frozenset({"id", "story_id", "segment_id", "segment_n", "n", "paragra
 """The columns that hold whole numbers; every other column desk reads holds text."""
 
 
-def typed(row: sqlite3.Row) -> sqlite3.Row:
+def typed(row: Row) -> Row:
     """The row, if each cell holds what desk writes there; TypeError if not (a damaged
     cell may read back as bytes or a number where desk wrote text)."""
     for name in row.keys():  # noqa: SIM118 (a Row iterates over its values)
@@ -134,7 +152,7 @@ def typed(row: sqlite3.Row) -> sqlite3.Row:
     return row
 
 
-def segment_from_row(row: sqlite3.Row) -> Segment:
+def segment_from_row(row: Row) -> Segment:
     """Build a Segment from a `segments` row."""
     row = typed(row)
     return Segment(

@@ -26,6 +26,8 @@ from desk.core.store.migrations import applied, migrate
 from desk.core.store.opening import connect, failure, is_damage
 from desk.core.store.postgres import STORY_LOCK, WRITE_LOCK, PgConnection, is_url
 from desk.core.store.rows import (
+    SEGMENT_COLUMNS,
+    STORY_COLUMNS,
     Revision,
     StorySummary,
     decoding,
@@ -264,18 +266,26 @@ class Store:
     def load_segment(self, slug: str, n: int) -> tuple[Story, Segment]:
         """The story `slug` without its segments (`segments` is empty) and its segment
         `n`: what a save reads, in an archive of long stories as in one of short ones."""
-        row = self._story_row(slug)
+        # One round trip: the story's columns, then the segment's as g_<name>.
+        row = self.conn.execute(
+            f"""
+            SELECT {", ".join(f"s.{c}" for c in STORY_COLUMNS)},
+                   {", ".join(f"g.{c} AS g_{c}" for c in SEGMENT_COLUMNS)}
+            FROM stories s LEFT JOIN segments g ON g.story_id = s.id AND g.n = ?
+            WHERE s.slug = ? AND s.deleted_at = ''
+            """,
+            (n, slug),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no story with slug {slug!r} (see `desk list`)")
         with self.decoding(f"story {slug!r}"):
-            story = story_from_row(row)
-            found = self.conn.execute(
-                "SELECT * FROM segments WHERE story_id = ? AND n = ?", (story.id, n)
-            ).fetchone()
-            if found is None:
+            story = story_from_row({c: row[c] for c in STORY_COLUMNS})
+            if row["g_id"] is None:
                 count = self.conn.execute(
                     "SELECT COUNT(*) FROM segments WHERE story_id = ?", (story.id,)
                 ).fetchone()[0]
                 raise out_of_range(slug, n, int(count))
-            return story, segment_from_row(found)
+            return story, segment_from_row({c: row[f"g_{c}"] for c in SEGMENT_COLUMNS})
 
     def count_stories(self, status: StoryStatus | None = None) -> int:
         """How many stories there are (or of one status)."""
