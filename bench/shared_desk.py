@@ -543,7 +543,7 @@ def report(measured: Measured, editors: int) -> list[Row]:
                   f"{group.quantile(0.5):8.1f} {group.quantile(0.95):8.1f} "
                   f"{group.quantile(0.99):8.1f} {group.quantile(1.0):8.1f} "
                   f"{group.quantile(0.95, group.landed):10.1f}")  # fmt: skip
-    for i, (count, pause) in enumerate(groupings(editors)):
+    for i, (count, _pause) in enumerate(groupings(editors)):
         groups: dict[str, Saves] = {n: measured[n]["saves"][i] for n in names}
         who = groups[SQLITE].name
         target = SAVE_TARGET_MS if count == editors and count > 1 else None
@@ -632,7 +632,8 @@ def main() -> None:
     notes += [
         "database: " + ", ".join(f"{k} {v:,.0f} MB" for k, v in sizes.items()),
         f"CLI figures: median of {runs} run(s), each a fresh `desk` process; in one "
-        f"process: median of {API_RUNS}; saves: {seconds:g} s per run, no pause between saves",
+        f"process: median of {API_RUNS}; saves: {seconds:g} s per run, back to back and "
+        f"{PAUSE_S:g} s apart",
         f"bench took {time.perf_counter() - start:.0f} s",
     ]
     print("\n".join(notes))
