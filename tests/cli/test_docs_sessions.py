@@ -231,6 +231,73 @@ def test_markers_are_read_as_written(tmp_path: Path) -> None:
             session_blocks(page, tmp_path)
 
 
+def run_session(blocks: list[Block], workdir: Path, tmp_path: Path) -> str | None:
+    """Run a page's session in `workdir`; None when it ran as written, else what failed:
+    the page, line and command, and the session's output."""
+    outputs = tmp_path / "outputs"
+    outputs.mkdir()
+    home = tmp_path / "home"
+    home.mkdir()
+    text, lines = script(blocks)
+    env = newcomer_env(home) | {"__out": str(outputs)}
+    run = subprocess.run(
+        ["bash", "-c", text],
+        cwd=workdir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
+    if run.returncode == 0:
+        return None
+    failed = FAILED.search(run.stderr)
+    said = re.search(r"^docs-session: (.*)$", run.stderr, re.M)
+    if failed is not None:
+        block, offset = lines.get(int(failed[1]), (None, 0))
+        where = "?" if block is None else f"{block.page}:{block.line + max(offset, 0)}"
+        if block is not None and offset < 0:
+            where += f" (running {block.after} first)"
+        headline = f"{where}: `{failed[3]}` exited {failed[2]}"
+    elif said is not None:
+        headline = said[1]
+    else:
+        headline = f"the session failed (exit {run.returncode})"
+    return f"{headline}\n--- stderr ---\n{run.stderr[-4000:]}\n--- stdout ---\n{run.stdout[-4000:]}"
+
+
+def test_a_failing_block_is_named(tmp_path: Path) -> None:
+    """A command that fails is named with its page and line; a block that exits otherwise
+    than its marker says, or does not print what it says, is named too."""
+    page = tmp_path / "page.md"
+    cases = [
+        (
+            "<!-- session -->\n```sh\necho one\nls /no/such/folder\necho two\n```\n",
+            "page.md:4: `ls /no/such/folder` exited 2",
+        ),
+        (
+            "<!-- session: exit 4 -->\n```sh\nfalse\n```\n",
+            "page.md:3: exit 1, where the page says 4: false",
+        ),
+        (
+            '<!-- session: prints "three" -->\n```sh\necho one\n```\n',
+            "page.md:3: the block does not print three",
+        ),
+        (
+            "<!-- session -->\n```sh\necho one\n```\n<!-- session: exit 3 -->\n```sh\nsh -c 'exit 3'\n```\n",
+            None,
+        ),
+    ]
+    for number, (text, expected) in enumerate(cases):
+        page.write_text(text, encoding="utf-8")
+        (tmp_path / str(number)).mkdir()
+        failure = run_session(session_blocks(page, tmp_path), tmp_path, tmp_path / str(number))
+        if expected is None:
+            assert failure is None
+        else:
+            assert failure is not None and failure.splitlines()[0] == expected
+
+
 @pytest.mark.parametrize("page", SESSIONS, ids=[str(page.relative_to(ROOT)) for page in SESSIONS])
 def test_the_session_runs_as_written(page: Path, tmp_path: Path) -> None:
     """Every marked block of the page runs in a fresh desk as the page says it does, and
@@ -240,38 +307,8 @@ def test_the_session_runs_as_written(page: Path, tmp_path: Path) -> None:
     for name in COPIED:
         shutil.copytree(ROOT / name, checkout / name)
     (checkout / ".venv").symlink_to(ROOT / ".venv")
-    outputs = tmp_path / "outputs"
-    outputs.mkdir()
-    home = tmp_path / "home"
-    home.mkdir()
     before = snapshot(checkout)
-    text, lines = script(session_blocks(page))
-    env = newcomer_env(home) | {"__out": str(outputs)}
-    run = subprocess.run(
-        ["bash", "-c", text],
-        cwd=checkout,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_S,
-    )
-    if run.returncode != 0:
-        failed = FAILED.search(run.stderr)
-        if failed is not None:
-            block, offset = lines.get(int(failed[1]), (None, 0))
-            where = "?" if block is None else f"{block.page}:{block.line + max(offset, 0)}"
-            if block is not None and offset < 0:
-                where += f" (running {block.after} first)"
-            headline = f"{where}: `{failed[3]}` exited {failed[2]}"
-        else:
-            said = re.search(r"^docs-session: (.*)$", run.stderr, re.M)
-            headline = (
-                said[1]
-                if said
-                else f"the session of {page.relative_to(ROOT)} failed (exit {run.returncode})"
-            )
-        pytest.fail(
-            f"{headline}\n--- stderr ---\n{run.stderr[-4000:]}\n--- stdout ---\n{run.stdout[-4000:]}"
-        )
+    failure = run_session(session_blocks(page), checkout, tmp_path)
+    if failure is not None:
+        pytest.fail(failure)
     assert snapshot(checkout) == before, "the session changed or left files in the folder it ran in"
