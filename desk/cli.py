@@ -12,7 +12,19 @@ from pathlib import Path
 import click
 
 from desk.app.home import Home
-from desk.commands import db, engine, export, glossary, log, qa, search, stories, tm, workbench
+from desk.commands import (
+    db,
+    engine,
+    export,
+    glossary,
+    importing,
+    log,
+    qa,
+    search,
+    stories,
+    tm,
+    workbench,
+)
 from desk.commands.common import DeskGroup
 from desk.commands.output import say
 from desk.core.config import move_config
@@ -112,7 +124,7 @@ def colour_anywhere(command: click.Command) -> None:
             colour_anywhere(sub)
 
 
-for module in (stories, qa, engine, glossary, log, export, search, tm, db, workbench):
+for module in (importing, stories, qa, engine, glossary, log, export, search, tm, db, workbench):
     for command in module.COMMANDS:
         colour_anywhere(command)
         main.add_command(command)

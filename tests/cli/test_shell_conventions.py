@@ -137,7 +137,10 @@ def test_published_is_green_and_bold() -> None:
 
 def test_the_workbench_hears_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     """`desk --no-color` reaches the workbench: Textual's switch is $NO_COLOR."""
-    monkeypatch.delenv("NO_COLOR", raising=False)  # restored after the test
+    # workbench.run sets $NO_COLOR in this process: setenv first, so that monkeypatch
+    # records the variable as it was and puts it back (delenv of an absent one does not).
+    monkeypatch.setenv("NO_COLOR", "")
+    monkeypatch.delenv("NO_COLOR")
     seen: list[str | None] = []
 
     class FakeApp:
