@@ -19,6 +19,7 @@ from desk.commands.common import (
     DeskFailure,
     Home,
     author_option,
+    complete_slug,
     emit_json,
     json_option,
     parse_numbers,
@@ -77,6 +78,14 @@ def complete_entry_id(
         CompletionItem(e.id, help=f"{shorten(e.canonical, 50)} ({e.kind.value})")
         for e in found[:MAX_COMPLETIONS]
     ]
+
+
+def complete_story_or_file(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of `check`'s TARGET: the story slugs that start with what is
+    typed, and the shell's own completion of file names."""
+    return [*complete_slug(ctx, param, incomplete), CompletionItem(incomplete, type="file")]
 
 
 @click.group("glossary")
@@ -330,7 +339,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 
 
 @glossary_group.command("check")
-@click.argument("target")
+@click.argument("target", shell_complete=complete_story_or_file)
 @click.option("--source", "source", type=click.Path(path_type=Path), help="The Arabic of FILE.")
 @json_option
 @pass_glossary
@@ -409,7 +418,7 @@ def suggestion_numbers(findings: list[Finding]) -> list[int | None]:
 
 
 @glossary_group.command("fix")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @click.option("--segments", help="Only these segments, e.g. 1-5,9.")
 @author_option
 @pass_glossary
@@ -438,7 +447,7 @@ def fix_cmd(g: HomeGlossary, slug: str, segments: str | None, author: str | None
 
 
 @glossary_group.command("accept")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @click.argument("segment", type=int)
 @click.argument("number", type=int)
 @author_option

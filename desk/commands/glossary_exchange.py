@@ -97,8 +97,9 @@ def export_cmd(g: GlossaryFolder, path: Path, fmt: str | None) -> None:
     \b
     Formats:
       tbx     TBX-Basic v3 (ISO 30042:2019), the current standard
-      tbx-v2  TBX-Basic v2 (<martif>), for tools that read no v3: OmegaT 3.6,
-              translate-toolkit (and Weblate, which reads TBX through it)
+      tbx-v2  TBX-Basic v2 (<martif>), for tools that read no v3: translate-toolkit
+              (and Weblate, which reads TBX through it), OmegaT 3.6 (which offers the
+              variants as translations too: for OmegaT, use omegat)
       csv     Arabic, English, comment: every field kept, `import` reads it back
       tsv     the same, tab-separated
       omegat  OmegaT's own glossary: Arabic, English, "[kind] notes", tab-separated;

@@ -217,6 +217,22 @@ def test_completion_offers_the_house_glossary_without_copying_it(
     assert not (desk_home / "glossaries").exists()
 
 
+def test_story_slugs_complete_for_fix_accept_and_check(desk: DeskCli, glossary: Path) -> None:
+    """fix and accept complete story slugs; check completes slugs and, for a FILE, leaves
+    the shell to complete file names."""
+    desk("import", str(SAMPLES / "lattakia-offensive.ar.md"), "--no-mt")
+    for command in ("fix", "accept"):
+        assert [v for v, _ in zsh_completions("glossary", command, "latt")] == [
+            "lattakia-offensive"
+        ]
+    complete = ZshComplete(main, {}, "desk", "_DESK_COMPLETE")
+    items = complete.get_completions(["glossary", "check"], "latt")
+    assert [(i.value, i.type) for i in items] == [
+        ("lattakia-offensive", "plain"),
+        ("latt", "file"),
+    ]
+
+
 def run_audit(stderr_on_terminal: bool) -> tuple[str, str]:
     """`desk glossary audit` in a process of its own, stdout a pipe, stderr a pipe or a
     pseudo-terminal; (stdout, stderr) as text."""
