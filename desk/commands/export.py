@@ -7,13 +7,20 @@ from pathlib import Path
 import click
 
 from desk.app.service import GateRefused
-from desk.commands.common import DeskFailure, Home, author_option, pass_home, resolve_author
+from desk.commands.common import (
+    DeskFailure,
+    Home,
+    author_option,
+    complete_slug,
+    pass_home,
+    resolve_author,
+)
 from desk.commands.output import say
 from desk.core.export import PROFILES
 
 
 @click.command("export")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @click.option("--profile", type=click.Choice(PROFILES), help="CMS profile (default from config).")
 @click.option(
     "--out",
