@@ -4,6 +4,10 @@ Besides honest answers it plays hostile servers: a translation that is not text,
 nested deeper than any parser's stack, an answer far bigger than the story, one that
 trickles a byte at a time. A streamed answer is made piece by piece as it is sent, so a
 gigabyte costs the test nothing but the bytes desk chooses to read.
+
+desk hangs up on such servers on purpose (a deadline, a cap, a refused answer), at any
+point of a request; the fake takes that quietly (`_Server.handle_error`): socketserver
+would print a traceback from the handler's thread into whatever output pytest shows.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import json
 import shutil
 import ssl
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -134,6 +139,8 @@ class FakeServer:
     """(path, JSON body) of every POST."""
     release: threading.Event = field(default_factory=threading.Event)
     """Set at teardown so a handler made to hang lets go."""
+    finished: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
+    """Released each time the server is done with a connection, however it ended."""
 
 
 def _handler(server: FakeServer) -> type[http.server.BaseHTTPRequestHandler]:
@@ -141,18 +148,20 @@ def _handler(server: FakeServer) -> type[http.server.BaseHTTPRequestHandler]:
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            """Record the request and send the configured answer."""
+            """Record the request and send the configured answer (LibreTranslate's 400
+            for a body that is not JSON: a client cut off mid-request sends one)."""
             length = int(self.headers.get("Content-Length", "0"))
-            body = json.loads(self.rfile.read(length).decode("utf-8"))
+            try:
+                body = json.loads(self.rfile.read(length).decode("utf-8"))
+            except ValueError:
+                self._send(*error_answer(400, "Invalid request: not JSON")({}))
+                return
             server.seen.append((self.path, body))
             answer = server.answer(body)
-            try:
-                if isinstance(answer, Stream):
-                    self._stream(answer)
-                else:
-                    self._send(*answer)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # desk stopped reading, as it should from a hostile server
+            if isinstance(answer, Stream):
+                self._stream(answer)
+            else:
+                self._send(*answer)
 
         def _send(self, status: int, headers: dict[str, str], payload: bytes) -> None:
             self.send_response(status)
@@ -178,6 +187,31 @@ def _handler(server: FakeServer) -> type[http.server.BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    """The fake's HTTP server on 127.0.0.1: quiet when a client hangs up."""
+
+    daemon_threads = True
+
+    def __init__(self, state: FakeServer) -> None:
+        """Listen on a free port, answering as `state` says."""
+        super().__init__(("127.0.0.1", 0), _handler(state))
+        self.state = state
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Say nothing of a client that hung up (a broken pipe or a reset while the
+        request is read or the answer written, or a TLS stream cut); print anything
+        else, as socketserver does."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, ssl.SSLEOFError)):
+            return
+        super().handle_error(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        """Close the connection, then count it as finished."""
+        super().shutdown_request(request)
+        self.state.finished.release()
+
+
 def self_signed(folder: Path) -> Path | None:
     """A certificate for 127.0.0.1 and its key, in one PEM file made by `openssl` in
     `folder` (None where there is no openssl)."""
@@ -199,7 +233,7 @@ def fake_libretranslate(certificate: Path | None = None) -> Iterator[FakeServer]
     """Run a fake LibreTranslate on 127.0.0.1, on a free port, while the block runs; with
     `certificate` (a PEM file holding it and its key), over https."""
     state = FakeServer(url="")
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    httpd = _Server(state)
     scheme = "http"
     if certificate is not None:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

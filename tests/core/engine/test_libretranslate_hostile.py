@@ -9,7 +9,10 @@ Through `desk draft` and `desk import`, with the database checked: tests/cli/.
 from __future__ import annotations
 
 import itertools
+import json
 import socket
+import struct
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -251,3 +254,49 @@ def test_https_with_a_certificate_nobody_trusts(certificate: Path) -> None:
         message = failure(engine(tls.url))
         assert tls.seen == []
     assert "TLS error" in message and "CERTIFICATE_VERIFY_FAILED" in message
+
+
+# --- The fake server itself: a client hanging up is no traceback -----------------------
+
+
+def hang_up(url: str, request: bytes) -> None:
+    """Send `request` (all of it, or the first part of one) to the server at `url`, then
+    hang up with a reset, as a client killed mid-request does."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(request)
+        # Linger 0: close() sends a reset, not a polite end of the stream.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+@pytest.mark.parametrize("phase", ["reading the body", "writing the answer", "a cut body"])
+def test_a_client_hanging_up_prints_no_traceback(
+    capfd: pytest.CaptureFixture[str], phase: str
+) -> None:
+    """desk cuts the connection on a deadline or a cap, at any point of a request: the fake
+    server takes that quietly (no `BrokenPipeError` or `ConnectionResetError` traceback on
+    stderr), whether it was still reading the request or writing its answer, and answers
+    a body cut short (not JSON) with LibreTranslate's 400."""
+    body = json.dumps({"q": ["مرحبا"], "source": "ar", "target": "en"}).encode()
+    head = f"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n\r\n"
+    gone = threading.Event()
+    with fake_libretranslate() as server:
+
+        def after_the_client_left(request: dict[str, Any]) -> Answer:
+            gone.wait(10)
+            return Stream(itertools.repeat(b" " * 65536, 1024), {})
+
+        server.answer = after_the_client_left
+        if phase == "a cut body":
+            host, port = server.url.removeprefix("http://").split(":")
+            with socket.create_connection((host, int(port))) as sock:
+                sock.sendall(head.encode() + body[:5])
+                sock.shutdown(socket.SHUT_WR)  # the body ends early, politely
+                answer = sock.makefile("rb").read()
+            assert answer.startswith(b"HTTP/1.0 400 ") and b"not JSON" in answer
+        else:
+            hang_up(server.url, head.encode() + (body[:5] if phase == "reading the body" else body))
+        gone.set()
+        assert server.finished.acquire(timeout=10)  # the server has been through it all
+    err = capfd.readouterr().err
+    assert "Traceback" not in err, err
