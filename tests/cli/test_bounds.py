@@ -178,12 +178,13 @@ def test_an_import_prints_at_most_fifty_alignment_notes(desk: DeskCli, tmp_path:
     assert "... and 30 more notes on how the draft lines up" in result.stderr
 
 
-def test_import_says_it_does_not_read_standard_input(desk: DeskCli, tmp_path: Path) -> None:
-    """`desk import -` said "-: no such source file", as if a file named - were missing."""
+def test_import_names_empty_standard_input(desk: DeskCli, tmp_path: Path) -> None:
+    """`desk import -` with nothing piped in says standard input is empty (it once said
+    "-: no such source file", as if a file named - were missing)."""
     source, _ = write_small(tmp_path)
     for args in (("-",), (str(source), "--draft", "-")):
         result = desk("import", *args, "--no-mt", ok=False)
-        assert_clean_failure(result, 1, "desk import reads files")
+        assert_clean_failure(result, 1, "standard input: the file is empty")
 
 
 @pytest.mark.parametrize(
