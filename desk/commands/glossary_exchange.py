@@ -9,6 +9,7 @@ Data goes to the file or, for `-`, alone to standard output; what desk says abou
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -72,13 +73,21 @@ def import_cmd(g: GlossaryFolder, path: Path, fmt: str | None, into: str | None)
 
     kind = exchange_format(path, fmt)
     kind = "tsv" if kind == "omegat" else kind
+    languages: Counter[str] = Counter()
     if str(path) == "-":
-        entries = _read_stdin(kind)
+        entries = _read_stdin(kind, languages)
     else:
-        entries = read_tbx(path) if kind == "tbx" else read_table(path, kind)
+        entries = read_tbx(path, languages) if kind == "tbx" else read_table(path, kind)
     target, new, skipped = g.import_entries(entries, into)
     for entry in skipped:
         say(f"skipped {entry.id} ({entry.canonical}): already in the glossary", err=True)
+    if languages:
+        # Said, not silently dropped: a tool may label the Arabic column otherwise
+        # (translate-toolkit's csv2tbx writes `xx`).
+        found = ", ".join(f"{lang} ({n} entries)" for lang, n in sorted(languages.items()))
+        where = "standard input" if str(path) == "-" else str(path)
+        say(f"{where}: terms in {found} not imported: desk reads English (en) and Arabic (ar)",
+            err=True)  # fmt: skip
     say(f"Imported {len(new)} of {len(entries)} entries into {target}", err=True)
 
 
@@ -157,15 +166,16 @@ def _write(entries: list[Entry], kind: str, path: Path) -> None:
         write_table(entries, path, kind)
 
 
-def _read_stdin(kind: str) -> list[Entry]:
+def _read_stdin(kind: str, languages: Counter[str]) -> list[Entry]:
     """The entries of a TBX, CSV or TSV glossary on standard input (at most the size a
-    file may have: TBX is streamed, a table read whole)."""
+    file may have: TBX is streamed, a table read whole); a TBX's other languages counted
+    in `languages`."""
     from desk.core.glossary.model import MAX_FILE_BYTES
     from desk.core.glossary.tabular import parse_table
     from desk.core.glossary.tbx import read_tbx_stream
 
     if kind == "tbx":
-        return read_tbx_stream(sys.stdin.buffer, "standard input")
+        return read_tbx_stream(sys.stdin.buffer, "standard input", languages)
     data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise InputError(f"standard input: larger than {MAX_FILE_BYTES // 2**20} MiB")

@@ -145,6 +145,32 @@ def test_omegat_glossary_imports_by_its_extension(
     assert again.stderr.splitlines()[-1] == f"Imported 1 of 3 entries into {fresh / 'x.toml'}"
 
 
+def test_a_tbx_from_translate_toolkits_csv2tbx_imports_and_says_what_it_left(
+    desk: DeskCli, glossary: Path, tmp_path: Path
+) -> None:
+    """translate-toolkit's csv2tbx, run as a translator would, labels the target column
+    `xx`: desk imports the English names and says, naming the file, that the `xx` terms
+    were not imported, rather than dropping them in silence."""
+    csv2tbx = Path(sys.executable).parent / "csv2tbx"
+    if not csv2tbx.exists():
+        pytest.skip("translate-toolkit's csv2tbx is not installed beside this Python")
+    names = tmp_path / "names.csv"
+    names.write_text("source,target,comment\nTel Tamer,تل تمر,town\nAfrin,عفرين,\n", "utf-8")
+    made = tmp_path / "names.tbx"
+    subprocess.run(
+        [str(csv2tbx), "--columnorder=source,target,comment", str(names), str(made)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    result = desk("glossary", "import", str(made), "--into", "x.toml")
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{made}: terms in xx (2 entries) not imported: desk reads English (en) and Arabic (ar)",
+        f"Imported 2 of 2 entries into {glossary / 'x.toml'}",
+    ]
+    shown = json.loads(desk("glossary", "show", "tel-tamer", "--json").stdout)
+    assert shown["canonical"] == "Tel Tamer" and shown["arabic"] == []
+
+
 def test_changes_are_told_on_stderr(desk: DeskCli, glossary: Path) -> None:
     """add, edit, remove and fix say what they did on stderr; stdout carries data only."""
     said = {}

@@ -21,7 +21,9 @@ For each concept:
   `1st-brigade`, since an XML id cannot start with a digit), else the id lowercased
   with other characters turned into `-`, else one made from the canonical.
 
-Transactions, admin data, cross-references and other languages are ignored.
+Transactions, admin data, cross-references and other languages are ignored; a caller
+that passes a Counter as `languages` learns which languages were left out, and in how
+many concepts (translate-toolkit's csv2tbx, for one, labels the target column `xx`).
 
 Parsing streams the file through expat, keeping one concept at a time (see `_Reader`),
 with defusedxml's rules: a file that declares entities (billion laughs, external
@@ -37,6 +39,7 @@ from __future__ import annotations
 import io
 import pyexpat
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,9 +126,11 @@ class _Reader:
     largest concept, not the file. Elements outside concepts are counted and forgotten.
     """
 
-    def __init__(self, source: str) -> None:
-        """A reader for the file `source` (its name in messages)."""
+    def __init__(self, source: str, languages: Counter[str] | None = None) -> None:
+        """A reader for the file `source` (its name in messages); `languages`, if given,
+        counts the concepts with a section in each language desk does not read."""
         self.source = source
+        self.languages = languages
         self.parser = pyexpat.ParserCreate(namespace_separator=" ")
         self.root: _Node | None = None
         self.core: set[str] = set()
@@ -220,7 +225,7 @@ class _Reader:
                 if len(self.entries) >= MAX_ENTRIES:
                     raise self.error(f"more than {MAX_ENTRIES:,} entries (desk reads at most "
                                      f"{MAX_ENTRIES:,} from one file)")  # fmt: skip
-                entry = _concept(inner, self.core, self.source, self.taken)
+                entry = _concept(inner, self.core, self.source, self.taken, self.languages)
                 self.taken.add(entry.id)
                 self.entries.append(entry)
 
@@ -230,8 +235,9 @@ class _Reader:
             self.stack[-1].parts.append(content)
 
 
-def read_tbx(path: Path) -> list[Entry]:
-    """The entries of a TBX v2 or v3 file; InputError naming the file (and line) otherwise."""
+def read_tbx(path: Path, languages: Counter[str] | None = None) -> list[Entry]:
+    """The entries of a TBX v2 or v3 file; InputError naming the file (and line) otherwise.
+    `languages`, if given, counts the concepts with a section in each other language."""
     try:
         handle = path.open("rb")
     except FileNotFoundError:
@@ -239,13 +245,15 @@ def read_tbx(path: Path) -> list[Entry]:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     with handle:
-        return read_tbx_stream(handle, str(path))
+        return read_tbx_stream(handle, str(path), languages)
 
 
-def read_tbx_stream(stream: BinaryIO, source: str) -> list[Entry]:
+def read_tbx_stream(
+    stream: BinaryIO, source: str, languages: Counter[str] | None = None
+) -> list[Entry]:
     """The entries of a TBX document read from `stream` (standard input, a file); `source`
-    names it in messages."""
-    return _Reader(source).parse(stream)
+    names it in messages; `languages` as for `read_tbx`."""
+    return _Reader(source, languages).parse(stream)
 
 
 def parse_tbx(data: bytes, source: str) -> list[Entry]:
@@ -286,8 +294,14 @@ def _read_status(node: _Node, term: _Term) -> None:
         term.status = "deprecated"
 
 
-def _concept(concept: _Node, core: set[str], source: str, taken: IdPool) -> Entry:
-    """One entry from a termEntry/conceptEntry."""
+def _concept(
+    concept: _Node,
+    core: set[str],
+    source: str,
+    taken: IdPool,
+    languages: Counter[str] | None = None,
+) -> Entry:
+    """One entry from a termEntry/conceptEntry (its other languages counted in `languages`)."""
     raw_id = concept.attrs.get("id", "")
     where = f"{source}:{concept.line} (entry {raw_id or 'without id'})"
     # One walk of the concept: each term holder (tig, ntig, termSec) starts a term, which
@@ -297,13 +311,17 @@ def _concept(concept: _Node, core: set[str], source: str, taken: IdPool) -> Entr
     notes: dict[str, None] = {}  # in order, each once
     only: list[str] = []
     subjects: list[str] = []
+    others: set[str] = set()
     stack: list[tuple[_Node, str, _Term | None]] = [(concept, "", None)]
     while stack:
         node, lang, term = stack.pop()
         name, in_core = node.name, node.ns in core
         if in_core and name in _LANGS:
             lang = _language(node)
-        if lang not in ("", "en", "ar") or name == "transacGrp":
+        if lang not in ("", "en", "ar"):
+            others.add(lang)
+            continue
+        if name == "transacGrp":
             continue
         if in_core and lang and name in _HOLDERS:
             term = _Term(lang, "", "admitted")
@@ -325,6 +343,8 @@ def _concept(concept: _Node, core: set[str], source: str, taken: IdPool) -> Entr
         children = node.children()
         if children:
             stack += [(child, lang, term) for child in reversed(children)]
+    if languages is not None:
+        languages.update(others)
     terms = [t for t in held if t.text]
     english = [t for t in terms if t.lang == "en"]
     canonical = next((t for t in english if t.status == "preferred"), None)

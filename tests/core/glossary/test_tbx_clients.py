@@ -5,7 +5,9 @@ same way (v2 only), which is why desk writes v2 at all."""
 
 from __future__ import annotations
 
+import io
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -185,3 +187,22 @@ def test_an_unknown_version_is_refused() -> None:
     """Only 2 and 3 are TBX versions desk writes."""
     with pytest.raises(InputError, match="TBX version 4"):
         tbx_export.to_tbx_bytes(house(), version=4)
+
+
+def test_other_languages_are_counted_not_read() -> None:
+    """Sections in languages desk does not read are left out of the entries, and counted
+    per language (in how many concepts) for a caller that asks: the v2 fixture's French,
+    the v3 one's German, translate-toolkit's `xx` for a language it was not told."""
+    for name, expected in [("tbx-v2.tbx", {"fr": 1}), ("tbx-v3-dca.tbx", {"de": 1})]:
+        languages: Counter[str] = Counter()
+        entries = tbx.read_tbx(FIXTURES / "glossary" / name, languages)
+        assert languages == expected
+        assert entries == tbx.read_tbx(FIXTURES / "glossary" / name)
+    store = ttbx.tbxfile(sourcelanguage="en")
+    store.addsourceunit("Afrin").settarget("عفرين")
+    store.addsourceunit("Tel Tamer").settarget("تل تمر")
+    languages = Counter()
+    got = tbx.parse_tbx(bytes(store), "csv2tbx.tbx")
+    assert [(e.canonical, e.arabic) for e in got] == [("Afrin", ()), ("Tel Tamer", ())]
+    tbx.read_tbx_stream(io.BytesIO(bytes(store)), "csv2tbx.tbx", languages)
+    assert languages == {"xx": 2}
