@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from desk.core.engine.packages import demo_package_file
 from tests.helpers.cli import DeskCli
@@ -94,8 +95,9 @@ def test_export_names_the_demo_model(desk: DeskCli, tmp_path: Path) -> None:
     desk("confirm", SLUG, "--all")
     desk("status", SLUG, "review")
     desk("status", SLUG, "approved")
-    out = desk("export", SLUG, "--stdout").output
-    assert "engine:\n  - 'argos: translate-ar_en-" in out and "(demo model)" in out
+    out = desk("export", SLUG, "--stdout").stdout
+    front = yaml.safe_load(out.split("---\n")[1])
+    assert front["engine"] == ["argos: translate-ar_en-0_1_0-demo 0.1.0 (demo model)"]
 
 
 def test_install_the_demo_file_offline_and_draft_with_it(desk: DeskCli, desk_home: Path) -> None:
