@@ -50,7 +50,7 @@ def export_cmd(
 
     \b
     Example:
-      desk export lattakia-offensive --profile jekyll --out site/_posts
+      desk export lattakia-offensive --profile jekyll --out ~/site/_posts
     """
     try:
         done = home.export(
