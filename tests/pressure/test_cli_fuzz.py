@@ -4,8 +4,8 @@ Hypothesis writes YAML front matter (the known keys with values of every type, u
 keys, dates that do not exist, anchors, tags, nesting thousands deep) and `config.toml`
 files (every known table and key with values of the wrong type, unknown tables, deep
 arrays and inline tables), then runs `desk import` and `desk list` on them in-process.
-Each run must succeed or fail with the README's exit code and one line on stderr naming
-the file; no exception may escape (an escaped one is what prints a traceback), and a
+Each run must succeed or fail with its exit code (docs/reference.md#exit-codes) and one
+line on stderr naming the file; no exception may escape (an escaped one is what prints a traceback), and a
 failed import stores nothing.
 """
 
@@ -145,8 +145,8 @@ def run(args: list[str], home: Path) -> Result:
 
 
 def assert_clean(result: Result, codes: set[int], name: str) -> None:
-    """The command ended as the README says: an allowed exit code, no escaped exception,
-    and on failure one line on stderr naming `name`."""
+    """The command ended as docs/reference.md#exit-codes says: an allowed exit code, no
+    escaped exception, and on failure one line on stderr naming `name`."""
     escaped = result.exception if not isinstance(result.exception, SystemExit) else None
     assert escaped is None, f"{type(escaped).__name__}: {escaped}\n{result.stderr}"
     assert result.exit_code in codes, result.stderr

@@ -138,7 +138,7 @@ def is_damage(exc: sqlite3.Error) -> bool:
 
 def failure(exc: sqlite3.Error | UnicodeDecodeError, path: Path) -> DeskError:
     """What a failed SQLite call on the desk database at `path` means, as desk says it
-    (all exit 6, the README's "database unavailable").
+    (all exit 6, "the database is unavailable" in docs/reference.md#exit-codes).
 
     A UnicodeDecodeError is Python failing to read SQLite's own message: the schema's
     text is damaged (e.g. "malformed database schema" quoting bytes that are not UTF-8).

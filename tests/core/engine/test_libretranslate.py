@@ -2,9 +2,9 @@
 
 A small stdlib server plays LibreTranslate's /translate contract (it reverses each text)
 for batching, order, provenance and every error. If DESK_LIBRETRANSLATE_PYTHON names a
-Python with the `libretranslate` distribution installed (README, "Testing"; .ci/run sets
-one up), one more test starts the real server and compares its drafts with desk's Argos
-engine.
+Python with the `libretranslate` distribution installed (docs/development.md#testing;
+.ci/run sets one up), one more test starts the real server and compares its drafts with
+desk's Argos engine.
 
 Drafting a story through the CLI with it: tests/cli/test_libretranslate.py.
 """
@@ -360,7 +360,7 @@ def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     if not python:
         pytest.skip(
             "DESK_LIBRETRANSLATE_PYTHON is not set (a Python with libretranslate installed, "
-            "see README.md, Testing)"
+            "see docs/development.md#testing)"
         )
     from desk.core.engine.packages import demo_package_file
 
