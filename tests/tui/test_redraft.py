@@ -77,6 +77,27 @@ async def test_redraft_story_drafts_untouched_segments_row_by_row(env: Home) -> 
 
 
 @synchronous
+async def test_redraft_story_again_says_the_drafts_are_current(env: Home) -> None:
+    """A second redraft of the story finds its untouched segments drafted by the same
+    model and options: it drafts none and says so, not just "Redrafted 0"."""
+    env.desk.confirm(SLUG, list(range(4, 36)), author="omar")
+    messages: list[Message] = []
+    app = make_app(env, author="rania", slug=SLUG)
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await settle(app)
+        for _ in range(2):
+            await pilot.press("ctrl+backslash")
+            await settle(app)
+            await pilot.pause()
+        finished = once(messages, Redrafter.RedraftFinished)
+        assert [(m.drafted, m.current) for m in finished] == [([1, 2, 3], []), ([], [1, 2, 3])]
+        assert "demo model" in finished[1].current_by
+        said = [n for n in notices(app) if "already drafted by" in n]
+        assert said and "Left 3 already drafted by" in said[0]
+        assert "Redrafted 0 segment(s)." in said[0]
+
+
+@synchronous
 async def test_redraft_is_refused_for_a_published_story(env: Home) -> None:
     """A published story is frozen: the core's reason, and no engine runs."""
     publish(env)

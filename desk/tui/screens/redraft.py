@@ -7,7 +7,7 @@ drafts are saved together once all are made (or none is).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual import work
 from textual.message import Message
@@ -46,6 +46,9 @@ class Redrafter(Widget):
         drafted: list[int]
         skipped: list[int]
         error: str = ""
+        current: list[int] = field(default_factory=list)
+        """Left alone: this engine and model drafted them already (nobody edited them)."""
+        current_by: str = ""
 
     def __init__(self, workbench: Workbench, session: EditorSession) -> None:
         """Draft the story of `session`, in the workbench's home, as its author."""
@@ -108,7 +111,11 @@ class Redrafter(Widget):
             self.post_message(self.RedraftFinished([], [], error))
             return
         assert report is not None
-        self.post_message(self.RedraftFinished(report.drafted, report.skipped))
+        self.post_message(
+            self.RedraftFinished(
+                report.drafted, report.skipped, current=report.current, current_by=report.current_by
+            )
+        )
 
     def on_redrafter_redraft_finished(self, event: RedraftFinished) -> None:
         """Say how it ended (the message goes on to the editor, which clears the progress)."""
@@ -119,4 +126,9 @@ class Redrafter(Widget):
         said = f"Redrafted {len(event.drafted)} segment(s)."
         if event.skipped:
             said += f" Left {len(event.skipped)} that changed meanwhile."
+        if event.current:
+            said += (
+                f" Left {len(event.current)} already drafted by {event.current_by} with the"
+                " same options (redraft one with its own key to draft it again)."
+            )
         self.notify(said, title="Drafts")
