@@ -91,7 +91,7 @@ def main(
     Config: config.toml in the user config dir (on Linux $XDG_CONFIG_HOME/desk, by
     default ~/.config/desk); a home named by --home or $DESK_HOME keeps its own inside.
     Completion of commands, options and slugs, in ~/.bashrc (zsh: zsh_source in
-    ~/.zshrc; fish: see the README):
+    ~/.zshrc; fish: see docs/commands.md, "Completion"):
       eval "$(_DESK_COMPLETE=bash_source desk)"
     """
     ctx.color = colour_choice(color)  # every subcommand's context inherits it
