@@ -435,6 +435,74 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
         then=rebuild_memory,
     ),
+    Migration(
+        # The story list's count of open glossary findings (desk/core/store/findings.py),
+        # kept beside the stories rather than in them: writing a count touches no row of
+        # the record, so it moves no story's time, fires no trigger on stories and is no
+        # part of `desk db copy`. Triggers mark a story's count stale, in the statement
+        # that changes a segment's English or Arabic (or adds or removes a segment), by
+        # dropping the count and moving its generation on: a count made from text read
+        # before that is refused when written. Counts start stale: no glossary work here.
+        "010_story_findings",
+        """
+        CREATE TABLE story_findings (
+            story_id INTEGER PRIMARY KEY,
+            findings INTEGER,
+            glossary TEXT NOT NULL DEFAULT '',
+            generation INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TRIGGER segments_findings_insert AFTER INSERT ON segments
+        BEGIN
+            INSERT INTO story_findings (story_id, generation) VALUES (new.story_id, 1)
+            ON CONFLICT (story_id) DO UPDATE SET findings = NULL, generation = generation + 1;
+        END;
+        CREATE TRIGGER segments_findings_update AFTER UPDATE OF story_id, source, text ON segments
+        WHEN new.text IS NOT old.text OR new.source IS NOT old.source
+            OR new.story_id IS NOT old.story_id
+        BEGIN
+            INSERT INTO story_findings (story_id, generation) VALUES (new.story_id, 1)
+            ON CONFLICT (story_id) DO UPDATE SET findings = NULL, generation = generation + 1;
+            UPDATE story_findings SET findings = NULL, generation = generation + 1
+            WHERE story_id = old.story_id AND old.story_id IS NOT new.story_id;
+        END;
+        CREATE TRIGGER segments_findings_delete AFTER DELETE ON segments
+        BEGIN
+            UPDATE story_findings SET findings = NULL, generation = generation + 1
+            WHERE story_id = old.story_id;
+        END;
+        """,
+        """
+        CREATE TABLE story_findings (
+            story_id BIGINT PRIMARY KEY,
+            findings BIGINT,
+            glossary TEXT NOT NULL DEFAULT '',
+            generation BIGINT NOT NULL DEFAULT 0
+        );
+        CREATE FUNCTION desk_findings_stale() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP <> 'DELETE' THEN
+                INSERT INTO story_findings (story_id, generation) VALUES (NEW.story_id, 1)
+                ON CONFLICT (story_id) DO UPDATE
+                SET findings = NULL, generation = story_findings.generation + 1;
+            END IF;
+            IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.story_id <> NEW.story_id) THEN
+                UPDATE story_findings SET findings = NULL, generation = generation + 1
+                WHERE story_id = OLD.story_id;
+            END IF;
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER segments_findings_insert AFTER INSERT ON segments
+            FOR EACH ROW EXECUTE FUNCTION desk_findings_stale();
+        CREATE TRIGGER segments_findings_update AFTER UPDATE OF story_id, source, text
+            ON segments FOR EACH ROW
+            WHEN (NEW.text IS DISTINCT FROM OLD.text OR NEW.source IS DISTINCT FROM OLD.source
+                  OR NEW.story_id IS DISTINCT FROM OLD.story_id)
+            EXECUTE FUNCTION desk_findings_stale();
+        CREATE TRIGGER segments_findings_delete AFTER DELETE ON segments
+            FOR EACH ROW EXECUTE FUNCTION desk_findings_stale();
+        """,
+    ),
 )
 
 

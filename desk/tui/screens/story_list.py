@@ -16,10 +16,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from desk.core.engine.base import Draft, Engine
-from desk.core.errors import DeskError, NotFoundError
+from desk.core.errors import DeskError
 from desk.core.glossary.normalise import normalise_arabic
-from desk.core.glossary.stories import check_story
 from desk.core.store import StorySummary
+from desk.core.store.findings import (
+    WRITE_WAIT_MS,
+    StoredCount,
+    count_stale,
+    fresh_counts,
+    save_counts,
+    stored_counts,
+)
 from desk.core.store.live import Change
 from desk.core.story import StoryStatus
 from desk.tui.context import Workbench
@@ -179,9 +186,15 @@ class StoryListScreen(Screen[None]):
         store = self.workbench.desk.store
         self.loaded = store.list_stories(self.status_filter, limit=SHOWN)
         total = store.count_stories(self.status_filter) if len(self.loaded) == SHOWN else None
+        stored = stored_counts(store, [s.slug for s in self.loaded])
         self.query_one("#list-title", Static).update(self.title_text(total))
         self.show_list()
-        self.count_findings([s.slug for s in self.loaded])
+        # The counts still good for the glossary the workbench has read show at once;
+        # the worker reads the glossary again (it may have changed) and counts the rest.
+        known = self.workbench.home.enforcer_if_loaded()
+        if known is not None:
+            self.query_one(StoryTable).show_findings(fresh_counts(stored, known.version))
+        self.count_findings(stored)
 
     def show_list(self) -> None:
         """Show the loaded stories that the search box matches, in order, and say how many."""
@@ -245,22 +258,30 @@ class StoryListScreen(Screen[None]):
         counts: dict[str, int]
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="findings")
-    def count_findings(self, slugs: list[str]) -> None:
-        """Count each story's glossary findings off the UI thread (own store connection)."""
-        home = self.workbench.home
-        enforcer = home.enforcer()
+    def count_findings(self, stored: dict[str, StoredCount]) -> None:
+        """Show each story's glossary findings: the stored count where it holds for the
+        story and the glossary as they are, else counted again off the UI thread (own
+        store connection) and stored for the next reload."""
+        enforcer = self.workbench.home.enforcer()
         if enforcer is None:
-            self.post_message(self.FindingsCounted(dict.fromkeys(slugs, 0)))
+            self.post_message(self.FindingsCounted(dict.fromkeys(stored, 0)))
             return
-        counts = {}
-        with home.open() as desk:
-            for slug in slugs:
-                try:
-                    story = desk.store.load_story(slug)
-                except NotFoundError:  # deleted meanwhile
-                    continue
-                counts[slug] = sum(len(r.findings) for r in check_story(story, enforcer))
-        self.post_message(self.FindingsCounted(counts))
+        fresh = fresh_counts(stored, enforcer.version)
+        if fresh:
+            self.post_message(self.FindingsCounted(fresh))
+        stale = {slug: c for slug, c in stored.items() if slug not in fresh}
+        if not stale:
+            return
+        with self.workbench.home.open() as desk:
+            counts = count_stale(desk.store, stale, enforcer)
+            self.post_message(self.FindingsCounted(counts))
+            # Not kept (busy, read-only): shown all the same, counted again next time.
+            save_counts(
+                desk.store,
+                [(stale[slug], n) for slug, n in counts.items()],
+                enforcer.version,
+                wait_ms=WRITE_WAIT_MS,
+            )
 
     @on(FindingsCounted)
     def _findings_counted(self, event: FindingsCounted) -> None:
