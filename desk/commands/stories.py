@@ -4,6 +4,7 @@ in desk/commands/importing.py)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 
 import click
 
@@ -23,6 +24,7 @@ from desk.commands.common import (
 from desk.core.errors import DeskError, InputError
 from desk.core.importer import MAX_IMPORT_BYTES
 from desk.core.qa import number_ranges
+from desk.core.store import StorySummary
 from desk.core.story import StoryStatus
 
 
@@ -73,21 +75,57 @@ def list_cmd(home: Home, status: str | None, limit: int, as_json: bool) -> None:
     """
     which = StoryStatus(status) if status else None
     store = home.desk.store
+    if not limit and not as_json:
+        _stream_list(home, which)
+        return
     rows = store.list_stories(which, limit=limit or None)
     if as_json:
         emit_json([output.summary_json(r) for r in rows])
         return
-    if not rows:  # stdout stays empty, for a script counting lines; the person is told
-        if which is not None and store.count_stories():
-            click.echo(f"No story is {which.phrase}.", err=True)
-        else:
-            click.echo("No stories yet. Import one with `desk import FILE`.", err=True)
+    if not rows:
+        _say_none(home, which)
         return
     click.echo(output.story_list(rows))
     if limit and len(rows) == limit:
         total = store.count_stories(which)
         if total > limit:
             click.echo(f"({limit} of {total} stories shown; --limit 0 shows all)", err=True)
+
+
+def _stream_list(home: Home, which: StoryStatus | None) -> None:
+    """Every story as `desk list` prints it, printed a page at a time as the store reads
+    them: the first lines appear at once and memory stays bounded in any archive."""
+    pages = _pages(home.desk.store.iter_stories(which))
+    first = next(pages, None)
+    if first is None:
+        _say_none(home, which)
+        return
+    # story_list's header line, then each page's lines without it: the same text as
+    # one call with every story.
+    click.echo(output.story_list(first))
+    for page in pages:
+        click.echo(output.story_list(page).split("\n", 1)[1])
+
+
+def _pages(summaries: Iterator[StorySummary], size: int = 50) -> Iterator[list[StorySummary]]:
+    """`summaries` in lists of at most `size`, so that lines reach the pipe in chunks."""
+    page: list[StorySummary] = []
+    for summary in summaries:
+        page.append(summary)
+        if len(page) == size:
+            yield page
+            page = []
+    if page:
+        yield page
+
+
+def _say_none(home: Home, which: StoryStatus | None) -> None:
+    """Tell the person (on stderr) that no story is listed; stdout stays empty, for a
+    script counting lines."""
+    if which is not None and home.desk.store.count_stories():
+        click.echo(f"No story is {which.phrase}.", err=True)
+    else:
+        click.echo("No stories yet. Import one with `desk import FILE`.", err=True)
 
 
 @click.command("show")

@@ -47,6 +47,11 @@ from desk.core.story import (
 
 __all__ = ["BUSY_TIMEOUT_MS", "Revision", "Store", "StorySummary", "utc_now"]
 
+STORY_PAGE = 1_000
+"""Stories `iter_stories` reads at a time."""
+FIRST_PAGE = 50
+"""Stories in `iter_stories`' first page: a screenful, so the first lines come at once."""
+
 BUSY_TIMEOUT_MS = 10_000
 """How long a write waits for another writer's lock before it fails ("database is
 locked"): a command can wait this long; the workbench sets a shorter one."""
@@ -301,12 +306,48 @@ class Store:
         With `limit`, only that many from `offset` on: the newest-first index lets
         SQLite stop there, so a page costs the same in an archive of any size.
         """
+        page = "" if limit is None else "LIMIT ? OFFSET ?"
+        extra: tuple[int, ...] = () if limit is None else (limit, offset)
+        return self._decode_summaries(self._summary_rows(status, page=page, extra=extra))
+
+    def iter_stories(
+        self, status: StoryStatus | None = None, *, page: int = STORY_PAGE
+    ) -> Iterator[StorySummary]:
+        """Every story (or those of one status) in `list_stories`' order, read `page`
+        at a time, so that the first arrive at once and memory stays bounded however
+        large the archive.
+
+        Each page starts after the last one's (updated_at, slug), which the
+        newest-first index seeks to, rather than at an offset that would be walked
+        again for every page. A story updated while the pages are read may be listed
+        twice or not at all, as it moves in the order; no other is.
+        """
+        after: tuple[str, str] | None = None
+        size = min(FIRST_PAGE, page)
+        while True:
+            rows = self._summary_rows(status, page="LIMIT ?", extra=(size,), after=after)
+            yield from self._decode_summaries(rows)
+            if len(rows) < size:
+                return
+            after = (rows[-1]["updated_at"], rows[-1]["slug"])
+            size = page
+
+    def _summary_rows(
+        self,
+        status: StoryStatus | None,
+        *,
+        page: str,
+        extra: tuple[int, ...],
+        after: tuple[str, str] | None = None,
+    ) -> list[Any]:
+        """Rows of story summaries in the list's order: `page` (a LIMIT clause, its parameters
+        in `extra`), after the story at (updated_at, slug) `after` when given."""
         where = "WHERE s.deleted_at = ''" + (" AND s.status = ?" if status else "")
         params: tuple[str | int, ...] = (status.value,) if status else ()
-        page = ""
-        if limit is not None:
-            page = "LIMIT ? OFFSET ?"
-            params = (*params, limit, offset)
+        if after is not None:
+            # `<=` first, so that the index's range starts at the last page's story.
+            where += " AND s.updated_at <= ? AND (s.updated_at < ? OR s.slug > ?)"
+            params = (*params, after[0], after[0], after[1])
         rows = self.conn.execute(
             f"""
             SELECT s.slug, s.headline_ar, s.status, s.updated_at,
@@ -322,8 +363,12 @@ class Store:
             ORDER BY s.updated_at DESC, s.slug
             {page}
             """,
-            params,
+            (*params, *extra),
         ).fetchall()
+        return rows
+
+    def _decode_summaries(self, rows: list[Any]) -> list[StorySummary]:
+        """Story summaries from `_summary_rows`' rows."""
         with self.decoding("the story list"):
             return [summary_from_row(r) for r in rows]
 
