@@ -119,11 +119,18 @@ def count_stale(store: Store, stale: dict[str, StoredCount], checker: Checker) -
     return totals
 
 
-def save_counts(store: Store, counted: Iterable[tuple[StoredCount, int]], version: str) -> str:
+def save_counts(
+    store: Store,
+    counted: Iterable[tuple[StoredCount, int]],
+    version: str,
+    *,
+    wait_ms: int | None = None,
+) -> str:
     """Write each story's count made with glossary `version`, unless the story changed
-    after its StoredCount was read. Returns "" once written, else why nothing was (the
-    database read-only, damaged or busy past the store's busy timeout, the glossary
-    unversioned): the counts are only a cache, so this never raises for that."""
+    after its StoredCount was read; with `wait_ms`, the store's busy timeout becomes that
+    first. Returns "" once written, else why nothing was (the database read-only, damaged
+    or busy past the busy timeout, unreachable; the glossary unversioned): the counts are
+    only a cache, so this never raises for that."""
     rows = [(read.story_id, findings, version, read.generation) for read, findings in counted]
     if not rows:
         return ""
@@ -134,6 +141,8 @@ def save_counts(store: Store, counted: Iterable[tuple[StoredCount, int]], versio
     if store.damage is not None:
         return f"the database is damaged ({store.damage})"
     try:
+        if wait_ms is not None:
+            store.set_busy_timeout(wait_ms)
         for start in range(0, len(rows), BATCH):
             chunk = rows[start : start + BATCH]
             # One statement: atomic by itself (autocommit), no desk-wide lock taken; a
