@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Iterable
 from functools import partial
@@ -34,6 +35,9 @@ LISTEN_SECONDS = 0.25
 RECONNECT_SECONDS = 2.0
 """While the shared desk's server is away, how often the listener tries it again."""
 
+PAINT_WAIT_SECONDS = 2.0
+"""The longest the glossary's loading waits for the workbench's first frame."""
+
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 """The `[tui] theme` setting's values and the Textual themes they name."""
 
@@ -63,6 +67,8 @@ class DeskApp(App[None]):
         super().__init__()
         self.workbench = workbench
         self.start_slug = slug
+        self.painted = threading.Event()
+        """Set once the first screen (the story list, or the story asked for) is drawn."""
 
     async def action_quit(self) -> None:
         """Save the English being typed (or keep it for the next open), then quit: Ctrl+Q
@@ -114,6 +120,19 @@ class DeskApp(App[None]):
         listener = self.workbench.desk.store.listener()
         if listener is not None:
             self.listen(listener)
+        self.call_after_refresh(self.painted.set)
+        self.load_glossary()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="glossary")
+    def load_glossary(self) -> None:
+        """Load the house glossary's enforcer once the first screen is drawn, so that it
+        is ready when a story opens (the home keeps it; an editor's scan that starts
+        meanwhile waits for this load rather than making its own)."""
+        self.painted.wait(PAINT_WAIT_SECONDS)
+        try:
+            self.workbench.home.enforcer()
+        except DeskError:
+            return  # a bad glossary file: the editor's scan meets it again and says so
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="live")
     def listen(self, listener: Listener) -> None:

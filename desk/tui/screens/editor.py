@@ -27,6 +27,7 @@ from desk.tui.screens.conflict import ConflictScreen
 from desk.tui.screens.editor_keys import EDITOR_BINDINGS
 from desk.tui.screens.find_in_story import SearchScreen
 from desk.tui.screens.glossary_panel import GlossaryPanelScreen
+from desk.tui.screens.glossary_scan import GlossaryScan
 from desk.tui.screens.history_view import HistoryScreen
 from desk.tui.screens.memory_matches import MemoryMatches
 from desk.tui.screens.publishing import Publishing
@@ -61,6 +62,9 @@ class EditorScreen(Screen[None]):
         self.workbench = workbench
         self.session = EditorSession(workbench.home, slug, workbench.author)
         self.redrafter = Redrafter(workbench, self.session)
+        self.glossary_scan = GlossaryScan(workbench.home)
+        self.scanning = False
+        """A glossary scan runs: the findings shown may be only the first screen's."""
         self.publishing = Publishing(self.session, go=self.go, redraw=self.after_write)
         self.memory = MemoryMatches(
             workbench, self.session, save=self.save, conflict=self.conflict,
@@ -80,6 +84,7 @@ class EditorScreen(Screen[None]):
         yield SegmentDetail(arabic_display=arabic, id="detail")
         yield Footer()
         yield self.redrafter
+        yield self.glossary_scan
         yield self.publishing
         yield self.memory
 
@@ -92,7 +97,8 @@ class EditorScreen(Screen[None]):
         self.query_one(SegmentTable).go_to(first)
         self.show_segment(first)
         self.editor.focus()
-        self.scan(self.session.story)
+        self.scan()
+        self.call_after_refresh(self.glossary_scan.painted.set)  # the scan waits for it
         self.show_leases()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -112,9 +118,8 @@ class EditorScreen(Screen[None]):
         typing = ", ".join(f"{who} in {n}" for n, who in sorted(s.others.items()))
         typing = f"✎ {typing}" if typing else ""
         activity = " │ ".join(filter(None, (showing, typing, self.redrafter.activity)))
-        self.query_one(StatusHeader).show(
-            s.story, s.total_findings(), self.workbench.author, activity
-        )
+        total = None if self.scanning else s.total_findings()
+        self.query_one(StatusHeader).show(s.story, total, self.workbench.author, activity)
         spelling = s.misspelt()
         self.query_one(SegmentDetail).show(s.segment(), s.numbered(), spelling, s.spelling.variant)
 
@@ -192,10 +197,13 @@ class EditorScreen(Screen[None]):
             messages.tell_refusal(self, action, exc)
             return None
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
-    def scan(self, story: Story) -> None:
-        """Check every segment against the house glossary and post the findings back."""
-        self.post_message(messages.FindingsScanned(story.slug, self.session.scan(story)))
+    def scan(self) -> None:
+        """Check the story against the house glossary in the background: the segments
+        that can be on screen first, then the others (GlossaryScan)."""
+        self.scanning = True
+        table = self.query_one(SegmentTable)
+        first = table.first_screen(self.session.current, self.app.size.height)
+        self.glossary_scan.start(self.session.story, first)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="spelling")
     def spell_scan(self, story: Story) -> None:
@@ -216,13 +224,41 @@ class EditorScreen(Screen[None]):
             self.session.spelling.words = event.words
             self.refresh_detail()
 
-    @on(messages.FindingsScanned)
-    def _scanned(self, event: messages.FindingsScanned) -> None:
-        """Show the scan's findings."""
-        if event.slug == self.session.slug:
-            self.session.findings = event.findings
+    @on(GlossaryScan.Checked)
+    def _checked(self, event: GlossaryScan.Checked) -> None:
+        """Show a batch of the scan's findings; after the last, check the spelling.
+
+        A segment saved since the scan read it is checked again here (one segment, on
+        the UI thread, as a save does): the scan's finding would be of the old text.
+        """
+        event.stop()
+        s = self.session
+        if event.slug != s.slug or event.scan != self.glossary_scan.scans:
+            return  # an earlier scan's batch (a rescan started since)
+        if event.error:
+            self.notify(f"No glossary findings: {event.error}", severity="warning", timeout=8)
+        findings = {} if s.findings is None else s.findings
+        enforcer = self.workbench.home.enforcer_if_loaded()
+        for n, checked in event.checked.items():
+            seg = s.segment(n)
+            found = event.findings.get(n, [])
+            if (seg.text, seg.source) != checked and enforcer is not None:
+                found = enforcer.check(seg.text, seg.source)
+            if found:
+                findings[n] = found
+            else:
+                findings.pop(n, None)
+        s.findings = findings
+        self.scanning = not event.done
+        if s.filter.show == Show.ALL:  # the rows stay: only their counts change
+            self.query_one(SegmentTable).show_counts(
+                {n: len(findings.get(n, [])) for n in event.checked}
+            )
+            self.refresh_detail()
+        else:  # the filter may keep other segments now
             self.refresh_all()
-            self.spell_scan(self.session.story)  # after the glossary: its names pass
+        if event.done:
+            self.spell_scan(s.story)  # after the glossary: its names pass
 
     def save(self) -> bool:
         """Save the box's English if it changed; False if refused or in conflict."""
@@ -514,7 +550,7 @@ class EditorScreen(Screen[None]):
         """The glossary files changed: check the story again (the home sees the change)."""
         self.session.findings = None
         self.refresh_all()
-        self.scan(self.session.story)
+        self.scan()
 
     def action_search(self) -> None:
         """Ask for a text; each Enter goes to the next segment holding it, wrapping round."""

@@ -9,7 +9,6 @@ from textual.message import Message
 from textual.widget import Widget
 
 from desk.core.errors import DeskError
-from desk.core.glossary.findings import Finding
 from desk.core.story import StoryStatus
 
 
@@ -34,14 +33,6 @@ class Fixed(Message):
 
     n: int
     applied: int
-
-
-@dataclass
-class FindingsScanned(Message):
-    """The glossary scan of the story finished (segment → findings)."""
-
-    slug: str
-    findings: dict[int, list[Finding]]
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from rich.text import Text
 from textual import on
@@ -25,6 +26,9 @@ ENGLISH_WIDTH = 52
 ARABIC_WIDTH = 40
 FIRST_ROWS = 40
 """Rows added before the first frame; a longer story's others right after it."""
+ROWS_PER_STEP = 20
+"""The rows added after the first frame are added this many at a time, each step after
+a frame: keys and the glossary scan's findings are handled between steps."""
 ROW_LINES = 6
 """The most lines a row takes; a longer segment ends in `…` (it is in full below)."""
 NUMBER_WIDTH = 7  # "123 !12": segment number and findings count
@@ -143,13 +147,62 @@ class SegmentTable(DataTable[str | Text]):
 
     def _add_rest(self, fill: int, numbers: Sequence[int]) -> None:
         """The rows left after the first ones (unless the table was filled again since),
-        then the cursor on the segment asked for meanwhile."""
+        ROWS_PER_STEP at a time, then the cursor on the segment asked for meanwhile."""
         if fill != self._fill:
             return
         with self.prevent(DataTable.RowHighlighted):
-            self._add_rows(numbers)
-            if self._wanted is not None:
+            self._add_rows(numbers[:ROWS_PER_STEP])
+            if numbers[ROWS_PER_STEP:]:
+                self.call_after_refresh(self._add_rest, fill, numbers[ROWS_PER_STEP:])
+            elif self._wanted is not None:
                 self.go_to(self._wanted)
+
+    def show_counts(self, counts: dict[int, int]) -> None:
+        """Show new findings counts (segment → count) in the rows' first cell; the rows
+        are not drawn again (a row still to be added takes its count when it is)."""
+        if self._shown is None:
+            return
+        shown = self._shown[1]
+        for n, count in counts.items():
+            if shown.get(n, 0) == count:
+                continue
+            shown[n] = count
+            if RowKey(str(n)) in self.rows:
+                self.update_cell(str(n), "n", f"{n} !{count}" if count else str(n))
+
+    def first_screen(self, current: int, lines: int) -> list[int]:
+        """The segments whose rows can be on screen, the current one first: those in the
+        table's view once it is laid out; before that (the editor opening), the rows a
+        view of `lines` lines scrolled to show `current` would hold. Rows still to be
+        added count as one line each (they may be more: then a few more are named)."""
+        numbers = [*self.shown_numbers, *self._pending()]
+        if current not in numbers:
+            return numbers[:lines]
+        heights = [
+            self.rows[RowKey(str(n))].height if RowKey(str(n)) in self.rows else 1 for n in numbers
+        ]
+        tops = [0, *accumulate(heights)][:-1]
+        at = numbers.index(current)
+        if self.size.height:
+            top, view = round(self.scroll_y), self.size.height
+        else:  # as DataTable scrolls to the cursor: no further than needed
+            view = max(1, lines)
+            bottom = tops[at] + heights[at]
+            top = max(0, bottom - view)
+        rows = zip(numbers, tops, heights, strict=True)
+        seen = [n for n, y, h in rows if y < top + view and y + h > top]
+        return [current, *(n for n in seen if n != current)]
+
+    def _pending(self) -> list[int]:
+        """Segments shown whose rows are still to be added (after the first frame)."""
+        if self._shown is None:
+            return []
+        added = {int(str(key.value)) for key in self.rows}
+        return [
+            s.n
+            for s in self._shown[0].segments
+            if s.n not in added and (self._only is None or s.n in self._only)
+        ]
 
     def update_segment(self, seg: Segment, findings: int) -> None:
         """Refresh one row after a change."""
