@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desk.core.clock import Clock
-from desk.core.engine.argos import DEFAULT_BEAM, ArgosEngine, Settings
+from desk.core.engine.argos import DEFAULT_BATCH_TOKENS, DEFAULT_BEAM, ArgosEngine, Settings
 from desk.core.engine.base import DEMO_LABEL, Engine, EngineError, NoneEngine, planned_provenance
 from desk.core.engine.packages import (
     PackageInfo,
@@ -45,9 +45,9 @@ class EngineOptions:
     fast: bool = False
     """Greedy decoding: a quicker, rougher draft."""
     threads: int = 0
-    """CPU threads (0: all cores)."""
-    batch_size: int = 64
-    """Segments per model call."""
+    """CPU threads desk may use (0: all cores)."""
+    batch_tokens: int = DEFAULT_BATCH_TOKENS
+    """Most source tokens in one model call (bounds the memory a draft takes)."""
     url: str | None = None
     """The LibreTranslate server (default: the one chosen with `desk engine use`)."""
     api_key: str | None = None
@@ -131,7 +131,7 @@ def choose_engine(
             )
     settings = Settings(
         beam=1 if options.fast else (beam or DEFAULT_BEAM),
-        batch_size=options.batch_size,
+        batch_tokens=options.batch_tokens,
         threads=options.threads,
     )
     return EngineChoice(ArgosEngine(package, settings, clock), notices)

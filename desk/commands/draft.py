@@ -20,10 +20,11 @@ from desk.commands.common import (
     say_notices,
 )
 from desk.commands.output import Progress, say
+from desk.core.engine.argos import DEFAULT_BATCH_TOKENS
 from desk.core.engine.base import Draft, Engine
 from desk.core.qa import number_ranges
 
-MAX_BEAM, MAX_THREADS, MAX_BATCH = 16, 256, 1024
+MAX_BEAM, MAX_THREADS, MAX_BATCH_TOKENS = 16, 256, 65_536
 """Bounds on the engine's tuning: a beam of 5,000 took a minute and 1.9 GB on three
 segments (Argos uses 4; quality stops improving long before 16)."""
 
@@ -41,13 +42,14 @@ def engine_options(func: Any) -> Any:
                 "--threads",
                 type=click.IntRange(0, MAX_THREADS),
                 default=0,
-                help="CPU threads (0: all cores).",
+                help="CPU threads desk may use (0: all cores).",
             ),
             click.option(
-                "--batch-size",
-                type=click.IntRange(1, MAX_BATCH),
-                default=64,
-                help="Segments per model call.",
+                "--batch-tokens",
+                type=click.IntRange(1, MAX_BATCH_TOKENS),
+                default=DEFAULT_BATCH_TOKENS,
+                show_default=True,
+                help="Most source tokens per model call (bounds the memory a draft takes).",
             ),
             click.option("--url", help="LibreTranslate server (with --engine libretranslate)."),
             click.option(
@@ -162,7 +164,7 @@ def draft_cmd(
     beam: int | None,
     fast: bool,
     threads: int,
-    batch_size: int,
+    batch_tokens: int,
     url: str | None,
     api_key: str | None,
     author: str | None,
@@ -184,7 +186,7 @@ def draft_cmd(
     """
     numbers = parse_numbers((segments,)) if segments else None
     options = EngineOptions(
-        name=engine, beam=beam, fast=fast, threads=threads, batch_size=batch_size, url=url,
+        name=engine, beam=beam, fast=fast, threads=threads, batch_tokens=batch_tokens, url=url,
         api_key=api_key,
     )  # fmt: skip
     run_draft(

@@ -1,14 +1,28 @@
 """The Argos engine: an Argos package's CTranslate2 model, run over a whole story at once.
 
-argostranslate's own path splits text with a sentence-boundary model and translates in
-batches of 32 tokens, about one sentence per call. desk sends its own segments instead,
-loads each model once per process, and translates the story in large batches with the
-package's own tokenizer and target prefix: the same decoding options, so the same output.
+argostranslate's own path splits text with a sentence-boundary model and translates one
+paragraph per call, in batches of 32 tokens (about one sentence). desk sends its own
+segments instead, loads each model once per process, and keeps the package's tokenizer,
+target prefix and decoding options, so a segment gets the same draft.
+
+How the work is cut (measured on 2 cores, bench/README.md "Engine"):
+
+- one CTranslate2 worker per CPU thread, each with one thread (`inter_threads` = threads,
+  `intra_threads` = 1): two batches side by side beat one batch on two threads, and a
+  segment alone never pays for OpenMP threads spinning while they wait for each other;
+- the first segment goes alone, so its draft is ready after one segment's work while the
+  other workers start on the rest;
+- the rest go in batches of at most `batch_tokens` source tokens, padding counted, cut
+  from segments sorted by length (little padding) within windows taken in story order
+  (the early segments are ready first). Memory is bounded by the token budget times the
+  workers, whatever the length of the story;
+- drafts are yielded in segment order, each as soon as it and those before it are ready.
 """
 
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +36,11 @@ from desk.core.engine.packages import PackageInfo
 # a segment gets the same draft from desk as from argostranslate at the same beam size.
 ARGOS_LENGTH_PENALTY = 0.2
 DEFAULT_BEAM = 4
+DEFAULT_BATCH_TOKENS = 512
+"""Source tokens per batch (padding counted); bench/README.md "Engine" says why."""
+WINDOW_BATCHES = 4
+FIRST_ALONE = bool(int(os.environ.get("FA", "1")))
+"""Batches of work per worker in one window of segments sorted by length."""
 
 
 @dataclass(frozen=True)
@@ -30,11 +49,42 @@ class Settings:
 
     beam: int = DEFAULT_BEAM
     """Beam size; 1 is greedy decoding, the fast draft."""
-    batch_size: int = 64
-    """Segments per CTranslate2 call."""
+    batch_tokens: int = DEFAULT_BATCH_TOKENS
+    """Most source tokens in one CTranslate2 batch, padding counted (a longer segment goes
+    alone): bounds the memory a draft takes."""
     threads: int = 0
-    """CPU threads for one translation (0: as many as there are cores)."""
+    """CPU threads desk may use (0: as many as there are cores); each runs its own batch."""
     device: str = "cpu"
+
+    @property
+    def workers(self) -> int:
+        """How many batches run side by side: one per thread."""
+        return max(1, self.threads or os.cpu_count() or 1)
+
+
+def plan_batches(lengths: Sequence[int], budget: int, window: int) -> list[list[int]]:
+    """Indexes of `lengths` cut into batches: windows of about `window` tokens taken in
+    order, each window sorted by length and cut so that a batch's count times its longest
+    length stays within `budget` (a longer item goes alone). Every index appears once."""
+    batches: list[list[int]] = []
+    start = 0
+    while start < len(lengths):
+        end, total = start, 0
+        while end < len(lengths) and (end == start or total + lengths[end] <= window):
+            total += lengths[end]
+            end += 1
+        batch: list[int] = []
+        longest = 0
+        for i in sorted(range(start, end), key=lambda i: (lengths[i], i)):
+            size = max(1, lengths[i])
+            if batch and (len(batch) + 1) * max(longest, size) > budget:
+                batches.append(batch)
+                batch, longest = [], 0
+            batch.append(i)
+            longest = max(longest, size)
+        batches.append(batch)
+        start = end
+    return batches
 
 
 class _Loaded:
@@ -44,13 +94,12 @@ class _Loaded:
         import ctranslate2
         from argostranslate.tokenizer import BPETokenizer, SentencePieceTokenizer
 
-        threads = settings.threads or os.cpu_count() or 1
         try:
             self.translator = ctranslate2.Translator(
                 str(package.path / "model"),
                 device=settings.device,
-                inter_threads=1,
-                intra_threads=threads,
+                inter_threads=settings.workers,
+                intra_threads=1,
             )
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"{package.path}: cannot load the model ({exc})") from None
@@ -78,7 +127,7 @@ _CACHE_LOCK = Lock()
 
 def _load(package: PackageInfo, settings: Settings) -> _Loaded:
     """The loaded model for a package, from the per-process cache."""
-    key = (package.path, settings.device, settings.threads)
+    key = (package.path, settings.device, settings.workers)
     with _CACHE_LOCK:
         if key not in _CACHE:
             _CACHE[key] = _Loaded(package, settings)
@@ -111,39 +160,52 @@ class ArgosEngine:
             at=self.clock(),
         )
 
+    def batches(self, encoded: Sequence[Sequence[str]]) -> list[list[int]]:
+        """How `translate` cuts segments (their tokens) into model calls, in the order it
+        sends them: the first segment alone, then token-bounded batches of the rest."""
+        if not encoded:
+            return []
+        budget = max(1, self.settings.batch_tokens)
+        window = budget * self.settings.workers * WINDOW_BATCHES
+        rest = plan_batches([len(tokens) for tokens in encoded[1:]], budget, window)
+        return [[0]] + [[i + 1 for i in batch] for batch in rest]
+
     def translate(self, segments: Sequence[tuple[int, str]]) -> Iterator[Draft]:
-        """Translate every segment; the first alone so its draft shows at once, then in batches."""
+        """Translate every segment; yield the drafts in segment order as each is ready."""
         if not segments:
             return
         loaded = _load(self.package, self.settings)
         encoded = [loaded.tokenizer.encode(source) for _, source in segments]
-        first = [encoded[0]]
-        rest = encoded[1:]
-        results = self._run(loaded, first)
-        for (n, _), tokens in zip(segments[:1], results, strict=True):
-            yield Draft(n, self._decode(loaded, tokens), self.provenance())
-        size = max(1, self.settings.batch_size)
-        for start in range(0, len(rest), size):
-            batch = rest[start : start + size]
-            results = self._run(loaded, batch)
-            provenance = self.provenance()
-            for (n, _), tokens in zip(segments[1 + start :], results, strict=False):
-                yield Draft(n, self._decode(loaded, tokens), provenance)
+        planned = deque(self.batches(encoded))
+        results: dict[int, Any] = {}
+        # Keep a bounded number of batches queued ahead (enough to keep every worker busy
+        # across window boundaries), so a caller that stops early leaves little running.
+        ahead = self.settings.workers * (WINDOW_BATCHES + 1) + 1
+        pending: list[int] = []  # the last segment of each batch sent and not yet yielded
+        for n, _ in enumerate(segments):
+            pending = [last for last in pending if last >= n]
+            while planned and (len(pending) < ahead or n not in results) and (n or not FIRST_ALONE or not pending):
+                batch = planned.popleft()
+                futures = self._submit(loaded, [encoded[i] for i in batch])
+                results.update(zip(batch, futures, strict=True))
+                pending.append(max(batch))
+            tokens = list(results.pop(n).result().hypotheses[0])
+            yield Draft(segments[n][0], self._decode(loaded, tokens), self.provenance())
 
-    def _run(self, loaded: _Loaded, batch: list[list[str]]) -> list[list[str]]:
-        """One CTranslate2 call over a batch; returns the best hypothesis of each."""
+    def _submit(self, loaded: _Loaded, batch: list[list[str]]) -> list[Any]:
+        """Queue one CTranslate2 call over a batch; a future per segment."""
         prefix = [[self.package.target_prefix]] * len(batch) if self.package.target_prefix else None
-        results = loaded.translator.translate_batch(
+        futures: list[Any] = loaded.translator.translate_batch(
             batch,
             target_prefix=prefix,
             replace_unknowns=True,
-            max_batch_size=max(1, self.settings.batch_size),
-            batch_type="examples",
+            max_batch_size=0,  # the batch is already cut: one call, one worker
             beam_size=self.settings.beam,
             num_hypotheses=1,
             length_penalty=ARGOS_LENGTH_PENALTY,
+            asynchronous=True,
         )
-        return [list(result.hypotheses[0]) for result in results]
+        return futures
 
     def _decode(self, loaded: _Loaded, tokens: list[str]) -> str:
         """Detokenize as argostranslate does: drop the target prefix and the leading space."""
