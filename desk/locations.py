@@ -119,3 +119,9 @@ def glossary_dir(home: Path, override: str | os.PathLike[str] | None, configured
     if here.is_dir():
         return here
     return home / "glossaries"
+
+
+def glossary_cache_dir(home: Path) -> Path:
+    """Where compiled glossaries are kept (desk.core.glossary.compiled): a cache, safe
+    to delete; desk makes it again."""
+    return home / "cache" / "glossary"

@@ -14,9 +14,10 @@ from desk.core.errors import InputError, NotFoundError
 from desk.core.glossary.folder import file_name, folder_lock
 from desk.core.glossary.model import Entry, Glossary, glossary_files, load_files
 from desk.core.store import BUSY_TIMEOUT_MS
-from desk.locations import glossary_dir, house_glossary_dir
+from desk.locations import glossary_cache_dir, glossary_dir, house_glossary_dir
 
 if TYPE_CHECKING:
+    from desk.core.glossary.compiled import GlossaryBytes
     from desk.core.glossary.enforce import Enforcer
 
 KIND_FILES = {"place": "places.toml", "person": "people.toml", "organisation": "organisations.toml"}
@@ -27,15 +28,22 @@ class GlossaryFolder:
     """One glossary folder, and its entries once loaded."""
 
     def __init__(
-        self, folder: Path, *, copied: bool = False, lock_wait_ms: Callable[[], int] | None = None
+        self,
+        folder: Path,
+        *,
+        copied: bool = False,
+        lock_wait_ms: Callable[[], int] | None = None,
+        cache: Path | None = None,
     ) -> None:
         """The glossary in `folder` (which may not exist: then it has no entries);
         `copied`: desk has just filled it with its house glossary; `lock_wait_ms`: how
         long a change waits for another desk's (read when a change starts; 10 s if not
-        given, as the database's default)."""
+        given, as the database's default); `cache`: the folder where its compiled
+        enforcer is kept (`locations.glossary_cache_dir`; None: compiled each time)."""
         self.folder = folder
         self.copied = copied
         self.lock_wait_ms = lock_wait_ms or (lambda: BUSY_TIMEOUT_MS)
+        self.cache = cache
         self._glossary: Glossary | None = None
 
     @classmethod
@@ -49,12 +57,13 @@ class GlossaryFolder:
         From then on it is the desk's to edit; an upgrade of desk never overwrites it.
         """
         folder = glossary_dir(home, override, configured)
+        cache = glossary_cache_dir(home)
         if folder == home / "glossaries" and not folder.exists() and not folder.is_symlink():
             try:
-                return cls(folder, copied=copy_house_glossary(folder))
+                return cls(folder, copied=copy_house_glossary(folder), cache=cache)
             except OSError:  # a read-only or full home: go on without, as before
-                return cls(folder)
-        return cls(folder)
+                return cls(folder, cache=cache)
+        return cls(folder, cache=cache)
 
     def paths(self) -> list[Path]:
         """The glossary files, sorted by name."""
@@ -77,11 +86,19 @@ class GlossaryFolder:
             self._glossary = load_files(self.paths())
         return self._glossary
 
-    def enforcer(self) -> Enforcer:
-        """An enforcer of this glossary (fuzzy matching and all: built on demand)."""
-        from desk.core.glossary.enforce import Enforcer
+    def read(self) -> GlossaryBytes:
+        """The files' bytes, read once, and their key (InputError for an unreadable one)."""
+        from desk.core.glossary.compiled import read_glossary
 
-        return Enforcer(self.load())
+        return read_glossary(self.paths())
+
+    def enforcer(self, files: GlossaryBytes | None = None) -> Enforcer:
+        """An enforcer of this glossary (of `files`, read by `read`, where given): the
+        compiled one kept in `cache` while the files' bytes are unchanged, else compiled
+        now (InputError naming the file and line of a bad entry) and kept there."""
+        from desk.core.glossary.compiled import cached_enforcer
+
+        return cached_enforcer(files or self.read(), self.cache)
 
     def target_file(self, name: str | None, kind: str, option: str = "--file") -> Path:
         """The file an added entry goes into: `name` (--file, a bare `.toml` name in the

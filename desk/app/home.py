@@ -58,7 +58,7 @@ class Home:
         self._engine = engine
         self._given_enforcer = enforcer
         self._enforcer: Enforcer | None = None
-        self._signature: tuple[tuple[str, int, int], ...] | None = None
+        self._key: str | None = None
         self._lock = threading.Lock()
         self.notices: list[str] = []
         """What desk did on its own that a person should hear of (the front end says it)."""
@@ -134,17 +134,19 @@ class Home:
     def enforcer(self) -> Enforcer | None:
         """The house glossary's enforcer (None: no glossary files), safe from any thread.
 
-        Built once per glossary version: while the files are unchanged (names, sizes,
-        modification times) every caller shares one; a change builds it again.
+        One per glossary content: while the files' bytes are unchanged every caller
+        shares one; a change (even one that keeps sizes and times) gives another. It
+        comes from the compiled form kept in the home's cache (`compiled`) when there
+        is one for these bytes, so only the first command after an edit compiles it.
         """
         if self._given_enforcer is not None:
             return self._given_enforcer
         folder = self.glossary()
-        signature = folder.signature()
+        files = folder.read()
         with self._lock:
-            if signature != self._signature:
-                self._enforcer = folder.enforcer() if signature else None
-                self._signature = signature
+            if files.key != self._key:
+                self._enforcer = folder.enforcer(files) if files.paths else None
+                self._key = files.key
             return self._enforcer
 
     def enforcer_if_loaded(self) -> Enforcer | None:
@@ -155,7 +157,7 @@ class Home:
         """Forget the enforcer: the next `enforcer()` reads the glossary files again."""
         with self._lock:
             self._enforcer = None
-            self._signature = None
+            self._key = None
 
     # -- drafting and exporting ----------------------------------------------------------
 

@@ -48,7 +48,8 @@ class HomeGlossary(GlossaryFolder):
 
     def __init__(self, home: Home, override: Path | None) -> None:
         """Resolve the folder as `Home.glossary` does."""
-        super().__init__(home.glossary(override).folder, lock_wait_ms=busy_timeout_ms)
+        folder = home.glossary(override)
+        super().__init__(folder.folder, lock_wait_ms=busy_timeout_ms, cache=folder.cache)
         self.home = home
 
 

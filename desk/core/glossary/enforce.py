@@ -13,10 +13,12 @@
 
 from __future__ import annotations
 
+import marshal
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 from rapidfuzz import fuzz, process
 
@@ -103,18 +105,18 @@ class Enforcer:
 
     def __init__(self, glossary: Glossary) -> None:
         """Compile `glossary`; the work is done once, not per segment."""
-        self.entries = list(glossary.entries)
+        self.entries: Sequence[Entry] = list(glossary.entries)
         self.version = glossary.version
-        self._names: dict[str, list[tuple[int, bool]]] = {}
+        names: dict[str, list[tuple[int, bool]]] = {}
         self._firsts: set[str] = set()
         self._max_pieces = 1
         self._arabic: ArabicNameIndex[tuple[int, bool]] = ArabicNameIndex()
         self._scoped: set[int] = set()
         self._with_arabic: set[int] = set()
         for index, entry in enumerate(self.entries):
-            self._add_name(entry.canonical, index, canonical=True)
+            self._add_name(names, entry.canonical, index, canonical=True)
             for variant in entry.variants:
-                self._add_name(variant, index, canonical=False)
+                self._add_name(names, variant, index, canonical=False)
             for form in entry.arabic:
                 if self._arabic.add(form, (index, False)):
                     self._with_arabic.add(index)
@@ -141,31 +143,54 @@ class Enforcer:
                 self._not_variants[index] = {
                     _loose(strip_article(name)) for name in entry.not_variants
                 }
-            inner = self._inner_canonicals(entry.canonical) - {index}
+            inner = _inner_canonicals(names, entry.canonical) - {index}
             if inner:
                 self._inner[index] = inner
+        self._names = {key: _packed(owners) for key, owners in names.items()}
+        """Surface key of a canonical or variant → its entries (`_packed`)."""
 
-    def _add_name(self, name: str, index: int, canonical: bool) -> None:
+    def state(self) -> tuple[object, ...]:
+        """What the enforcer compiled, as plain tuples, lists, sets, dicts, strings and
+        numbers, no object of desk's: `compiled` stores it with `marshal`."""
+        # Each entry as marshal bytes of its fields: reading a state back then makes
+        # one bytes object per entry, and an entry is decoded when first asked for.
+        rows = [
+            marshal.dumps((e.id, e.canonical, e.arabic, e.variants, e.kind.value, e.notes,
+                           e.only_with_arabic, e.not_variants, e.source, e.line))
+            for e in self.entries
+        ]  # fmt: skip
+        return (
+            rows, self.version, self._names, self._firsts, self._max_pieces,
+            self._arabic.state(), self._scoped, self._with_arabic, self._keys.state(),
+            self._sizes, self._canonical_surfaces, self._inner, self._not_variants,
+        )  # fmt: skip
+
+    @classmethod
+    def from_state(cls, state: tuple[object, ...]) -> Enforcer:
+        """The enforcer `state()` described, without compiling anything again: its parts
+        are used as they are, and an entry is made when it is first asked for."""
+        enforcer = cls.__new__(cls)
+        (
+            rows, enforcer.version, enforcer._names, enforcer._firsts, enforcer._max_pieces,
+            arabic, enforcer._scoped, enforcer._with_arabic, keys, enforcer._sizes,
+            enforcer._canonical_surfaces, enforcer._inner, enforcer._not_variants,
+        ) = state  # type: ignore[assignment]  # fmt: skip
+        enforcer.entries = _Entries(rows)  # type: ignore[arg-type]
+        enforcer._arabic = ArabicNameIndex.from_state(arabic)  # type: ignore[arg-type]
+        enforcer._keys = NameKeys.from_state(keys)  # type: ignore[arg-type]
+        return enforcer
+
+    def _add_name(
+        self, names: dict[str, list[tuple[int, bool]]], name: str, index: int, canonical: bool
+    ) -> None:
         """Register a canonical or variant under its surface key."""
         key = surface_key(name)
         pieces = _PIECE.findall(key)
         if not pieces:
             return
-        self._names.setdefault(key, []).append((index, canonical))
+        names.setdefault(key, []).append((index, canonical))
         self._firsts.add(pieces[0])
         self._max_pieces = max(self._max_pieces, len(pieces))
-
-    def _inner_canonicals(self, name: str) -> set[int]:
-        """Entries whose canonical is a shorter run of words inside `name`."""
-        pieces = list(_PIECE.finditer(name))
-        inner: set[int] = set()
-        for i in range(len(pieces)):
-            for j in range(i, len(pieces)):
-                if i == 0 and j == len(pieces) - 1:
-                    continue
-                key = surface_key(name[pieces[i].start() : pieces[j].end()])
-                inner.update(index for index, canonical in self._names.get(key, ()) if canonical)
-        return inner
 
     def _occurrences(self, text: str) -> list[_Occurrence]:
         """Canonicals and variants in `text`, longest first at each word, left to right."""
@@ -181,19 +206,19 @@ class Enforcer:
                 i += 1
                 continue
             size = min(self._max_pieces, len(pieces) - i)
-            hit: tuple[int, list[tuple[int, bool]]] | None = None
+            hit: tuple[int, int | tuple[int, ...]] | None = None
             for n in range(size, 0, -1):
                 end = pieces[i + n - 1].end()
                 if not _ends_word(text, end):
                     continue
-                names = self._names.get(surface_key(text[first.start() : end]))
-                if names:
-                    hit = (n, names)
+                packed = self._names.get(surface_key(text[first.start() : end]))
+                if packed is not None:
+                    hit = (n, packed)
                     break
             if hit is None:
                 i += 1
                 continue
-            n, names = hit
+            n, names = hit[0], _owners(hit[1])
             start, end = first.start(), pieces[i + n - 1].end()
             # A canonical spelling wins over another entry's identical variant.
             index, canonical = next((x for x in names if x[1]), names[0])
@@ -510,6 +535,87 @@ class Enforcer:
                 )
             )
         return findings
+
+
+_KINDS = {kind.value: kind for kind in Kind}
+_Row = tuple[
+    str,
+    str,
+    tuple[str, ...],
+    tuple[str, ...],
+    str,
+    str,
+    tuple[str, ...],
+    tuple[str, ...],
+    str,
+    int,
+]
+"""An entry as `Enforcer.state` stores it: its fields in order, the kind as its value."""
+
+
+class _Entries(Sequence[Entry]):
+    """The entries of an enforcer read back from its state, each made when first asked
+    for: a check of one story needs a few of 10,000."""
+
+    __slots__ = ("_made", "_rows")
+
+    def __init__(self, rows: list[bytes]) -> None:
+        """Entries to be made from `rows` (each an entry's `_Row` as marshal bytes)."""
+        self._rows = rows
+        self._made: list[Entry | None] = [None] * len(rows)
+
+    def __len__(self) -> int:
+        """How many entries."""
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        """The entry at `index` (made now if it was not yet), or a list for a slice."""
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._rows)))]
+        entry = self._made[index]
+        if entry is None:
+            # Two threads may both make it: equal entries, either one kept.
+            row: _Row = marshal.loads(self._rows[index])
+            id_, canonical, arabic, variants, kind, notes, only, not_variants, source, line = row
+            entry = Entry(
+                id_, canonical, arabic, variants, _KINDS[kind], notes, only, not_variants,
+                source, line,
+            )  # fmt: skip
+            self._made[index] = entry
+        return entry
+
+
+def _inner_canonicals(names: dict[str, list[tuple[int, bool]]], name: str) -> set[int]:
+    """Entries whose canonical is a shorter run of words inside `name`."""
+    pieces = list(_PIECE.finditer(name))
+    inner: set[int] = set()
+    for i in range(len(pieces)):
+        for j in range(i, len(pieces)):
+            if i == 0 and j == len(pieces) - 1:
+                continue
+            key = surface_key(name[pieces[i].start() : pieces[j].end()])
+            inner.update(index for index, canonical in names.get(key, ()) if canonical)
+    return inner
+
+
+def _packed(owners: list[tuple[int, bool]]) -> int | tuple[int, ...]:
+    """The entries a name belongs to, as numbers: entry * 2, plus 1 where it is that
+    entry's canonical; one number alone for the usual one entry. A compiled glossary is
+    read back much faster as numbers than as 30,000 lists of pairs."""
+    codes = tuple(index * 2 + canonical for index, canonical in owners)
+    return codes[0] if len(codes) == 1 else codes
+
+
+def _owners(packed: int | tuple[int, ...]) -> list[tuple[int, bool]]:
+    """(entry, is its canonical) of each entry a name belongs to (`_packed` read back)."""
+    codes = (packed,) if isinstance(packed, int) else packed
+    return [(code >> 1, bool(code & 1)) for code in codes]
 
 
 def _one_line(text: str) -> str:

@@ -154,6 +154,17 @@ class NameKeys:
             where: (list(keys), list(keys.values())) for where, keys in buckets.items()
         }
 
+    def state(self) -> tuple[object, ...]:
+        """The keys as plain lists, tuples and dicts (for `from_state`)."""
+        return (self.keys, self.spellings, self._exact, self._short, self._buckets)
+
+    @classmethod
+    def from_state(cls, state: tuple[object, ...]) -> NameKeys:
+        """The keys `state()` described, shared, not copied."""
+        keys = cls.__new__(cls)
+        keys.keys, keys.spellings, keys._exact, keys._short, keys._buckets = state  # type: ignore[assignment]
+        return keys
+
     def near(self, key: str) -> list[tuple[int, float]]:
         """Entries whose canonical (or variant) key is equal or near to `key`, with a score.
 

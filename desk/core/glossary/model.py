@@ -287,7 +287,16 @@ def read_limited(path: Path, limit: int) -> bytes:
 
 def read_text(path: Path) -> str:
     """A glossary file's text; InputError if missing, too large or not UTF-8."""
-    data = read_limited(path, MAX_FILE_BYTES)
+    return decode_text(path, read_limited(path, MAX_FILE_BYTES))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A glossary file's bytes; InputError if missing, unreadable or too large."""
+    return read_limited(path, MAX_FILE_BYTES)
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """The text of a glossary file's bytes; InputError naming the line if not UTF-8."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -308,13 +317,16 @@ def parse_file(text: str, source: str) -> list[Entry]:
     return [parse_entry(key, value, source, lines.get(key, 0)) for key, value in data.items()]
 
 
-def load_files(paths: Sequence[Path]) -> Glossary:
-    """Entries of several files together; a duplicate id across them is an error."""
+def load_files(paths: Sequence[Path], data: Sequence[bytes] | None = None) -> Glossary:
+    """Entries of several files together; a duplicate id across them is an error.
+
+    `data`, where given, is the files' bytes as read already (`data[i]` is `paths[i]`'s).
+    """
     glossary = Glossary(files=list(paths))
     seen: dict[str, Entry] = {}
     digest = hashlib.sha256()
-    for path in paths:
-        text = read_text(path)
+    for i, path in enumerate(paths):
+        text = read_text(path) if data is None else decode_text(path, data[i])
         digest.update(f"{path.name}\n{len(text)}\n{text}".encode())
         for entry in parse_file(text, str(path)):
             if entry.id in seen:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, NamedTuple, TypeVar
 
@@ -76,25 +75,11 @@ _BARE = (("", False, False),)
 K = TypeVar("K")
 
 
-@dataclass(frozen=True)
-class _Form(Generic[K]):
-    """One indexed Arabic form: its key and text, whether its first word has the article."""
+_Form = tuple[K, str, bool]
+"""One indexed Arabic form: its key, its text, whether its first word has the article.
 
-    key: K
-    text: str
-    article: bool
-
-
-class _Stem(Generic[K]):
-    """The forms whose first word has one stem, by the words that follow it."""
-
-    __slots__ = ("by_rest", "lengths")
-
-    def __init__(self) -> None:
-        """No forms yet."""
-        self.by_rest: dict[tuple[str, ...], list[_Form[K]]] = {}
-        self.lengths: tuple[int, ...] = ()
-        """The lengths of the rests, longest first."""
+A plain tuple, as the index's other parts are plain dicts and tuples: a compiled
+glossary (`compiled`) stores them with `marshal` and reads them back as they are."""
 
 
 class ArabicNameIndex(Generic[K]):
@@ -107,7 +92,11 @@ class ArabicNameIndex(Generic[K]):
 
     def __init__(self) -> None:
         """An empty index."""
-        self._by_stem: dict[str, _Stem[K]] = {}
+        self._by_stem: dict[str, dict[tuple[str, ...], list[_Form[K]]]] = {}
+        """Stem of a first word → the words after it → the forms."""
+        self._lengths: dict[str, tuple[int, ...]] = {}
+        """Stem of a first word → the numbers of words after it that its forms have,
+        longest first."""
 
     def add(self, form: str, key: K) -> bool:
         """Index `form` under `key`; False when it has no Arabic word to match on."""
@@ -120,19 +109,30 @@ class ArabicNameIndex(Generic[K]):
         article = first.startswith(ARTICLE) and len(first) > len(ARTICLE) + 1
         stem = first[len(ARTICLE) :] if article else first
         rest = tuple(words[1:])
-        forms = self._by_stem.setdefault(stem, _Stem())
-        forms.by_rest.setdefault(rest, []).append(_Form(key=key, text=form, article=article))
-        if len(rest) not in forms.lengths:
-            forms.lengths = tuple(sorted((*forms.lengths, len(rest)), reverse=True))
+        self._by_stem.setdefault(stem, {}).setdefault(rest, []).append((key, form, article))
+        lengths = self._lengths.get(stem, ())
+        if len(rest) not in lengths:
+            self._lengths[stem] = tuple(sorted((*lengths, len(rest)), reverse=True))
         return True
+
+    def state(self) -> tuple[object, ...]:
+        """The index as plain dicts, tuples and strings (for `from_state`)."""
+        return (self._by_stem, self._lengths)
+
+    @classmethod
+    def from_state(cls, state: tuple[object, ...]) -> ArabicNameIndex[K]:
+        """The index `state()` described, shared, not copied."""
+        index: ArabicNameIndex[K] = cls()
+        index._by_stem, index._lengths = state  # type: ignore[assignment]
+        return index
 
     def find(self, text: str) -> dict[K, str]:
         """Keys of the forms that occur in `text` on whole words, each with the form found."""
         found: dict[K, str] = {}
-        for _, _, form in self._hits(text):
+        for _, _, (key, shown, _) in self._hits(text):
             # Longest first: a key found by two of its forms is shown with the longer.
-            if form.key not in found:
-                found[form.key] = form.text
+            if key not in found:
+                found[key] = shown
         return found
 
     def occurrences(self, text: str) -> list[tuple[int, int, K]]:
@@ -140,9 +140,9 @@ class ArabicNameIndex(Generic[K]):
         the longest at each word, none overlapping. Words are counted as
         `arabic_words(text)` lists them."""
         longest: dict[int, tuple[int, K]] = {}
-        for i, length, form in self._hits(text):
+        for i, length, (key, _, _) in self._hits(text):
             if i not in longest or length + 1 > longest[i][0]:
-                longest[i] = (length + 1, form.key)
+                longest[i] = (length + 1, key)
         taken: list[tuple[int, int, K]] = []
         end = 0
         for i, (count, key) in sorted(longest.items()):
@@ -175,11 +175,11 @@ class ArabicNameIndex(Generic[K]):
                 forms = self._by_stem.get(stem)
                 if forms is None:
                     continue
-                for length in forms.lengths:
+                for length in self._lengths[stem]:
                     if length > run[i]:
                         continue
-                    for form in forms.by_rest.get(tuple(words[i + 1 : i + 1 + length]), ()):
-                        if has_article or not form.article:
+                    for form in forms.get(tuple(words[i + 1 : i + 1 + length]), ()):
+                        if has_article or not form[2]:
                             yield i, length, form
 
 
