@@ -21,6 +21,7 @@ from desk.core.errors import DeskError
 from desk.core.store.live import Change, Listener
 from desk.tui.context import Workbench
 from desk.tui.screens.editor import EditorScreen
+from desk.tui.screens.glossary_scan import keep
 from desk.tui.screens.help import HelpScreen
 from desk.tui.screens.keymap import keyed, keys_of
 from desk.tui.screens.story_list import StoryListScreen
@@ -130,7 +131,7 @@ class DeskApp(App[None]):
         meanwhile waits for this load rather than making its own)."""
         self.painted.wait(PAINT_WAIT_SECONDS)
         try:
-            self.workbench.home.enforcer()
+            keep(self.workbench.home.enforcer())
         except DeskError:
             return  # a bad glossary file: the editor's scan meets it again and says so
 

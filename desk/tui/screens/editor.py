@@ -97,7 +97,7 @@ class EditorScreen(Screen[None]):
         self.query_one(SegmentTable).go_to(first)
         self.show_segment(first)
         self.editor.focus()
-        self.scan()
+        self.scan(opening=True)
         self.call_after_refresh(self.glossary_scan.painted.set)  # the scan waits for it
         self.show_leases()
 
@@ -197,13 +197,21 @@ class EditorScreen(Screen[None]):
             messages.tell_refusal(self, action, exc)
             return None
 
-    def scan(self) -> None:
+    def scan(self, *, opening: bool = False) -> None:
         """Check the story against the house glossary in the background: the segments
-        that can be on screen first, then the others (GlossaryScan)."""
+        that can be on screen first, then the others (GlossaryScan).
+
+        `opening`: when the workbench loaded the glossary already (while the person was
+        on the story list), the first screen is checked here, before the first frame,
+        which then shows its findings; the glossary is never loaded here.
+        """
         self.scanning = True
         table = self.query_one(SegmentTable)
         first = table.first_screen(self.session.current, self.app.size.height)
-        self.glossary_scan.start(self.session.story, first)
+        loaded = self.workbench.home.enforcer_if_loaded() if opening else None
+        if loaded is not None:
+            self._checked(self.glossary_scan.check(self.session.story, first, loaded))
+        self.glossary_scan.start(self.session.story, first, loaded)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="spelling")
     def spell_scan(self, story: Story) -> None:
@@ -233,7 +241,7 @@ class EditorScreen(Screen[None]):
         """
         event.stop()
         s = self.session
-        if event.slug != s.slug or event.scan != self.glossary_scan.scans:
+        if event.slug != s.slug or event.scan < self.glossary_scan.scans:
             return  # an earlier scan's batch (a rescan started since)
         if event.error:
             self.notify(f"No glossary findings: {event.error}", severity="warning", timeout=8)

@@ -10,9 +10,11 @@ made stale by a save meanwhile.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
@@ -24,9 +26,30 @@ from desk.core.errors import DeskError
 from desk.core.glossary.findings import Finding
 from desk.core.story import Story
 
+if TYPE_CHECKING:
+    from desk.core.glossary.enforce import Enforcer
+
+_frozen: list[object] = []
+"""The enforcer last kept out of the garbage collector's walks (see `keep`)."""
+
 PAINT_WAIT_SECONDS = 2.0
 """The longest the scan waits for the editor's first frame (a screen that never paints,
 such as one pushed and popped at once, does not hold the scan back for ever)."""
+
+
+def keep(enforcer: Enforcer | None) -> None:
+    """Keep a newly loaded enforcer, and whatever else lives by then, out of the cyclic
+    garbage collector's full walks (`gc.freeze`).
+
+    A glossary of 10,000 entries adds tens of thousands of containers that live as long
+    as the workbench; each full collection walked them again, on whichever thread was
+    running: the UI's included, 0.1-0.3 s at a time, while typing. The cost: an
+    enforcer replaced after a glossary change stays in memory (one per change).
+    """
+    if enforcer is None or any(enforcer is kept for kept in _frozen):
+        return
+    _frozen[:] = [enforcer]
+    gc.freeze()
 
 
 class GlossaryScan(Widget):
@@ -56,17 +79,49 @@ class GlossaryScan(Widget):
         self.painted = threading.Event()
         """Set once the editor has drawn its first frame."""
 
-    def start(self, story: Story, first: Sequence[int]) -> None:
-        """Check `story`: the segments numbered `first`, then the others."""
+    def start(
+        self, story: Story, first: Sequence[int], checked_with: Enforcer | None = None
+    ) -> None:
+        """Check `story`: the segments numbered `first`, then the others. `checked_with`:
+        the enforcer the caller checked `first` with already; they are checked again only
+        if the home's enforcer is another by then (the glossary changed)."""
         self.scans += 1
         present = {seg.n for seg in story.segments}
         ordered = [n for n in dict.fromkeys(first) if n in present]
         firsts = set(ordered)
         rest = [seg.n for seg in story.segments if seg.n not in firsts]
-        self._scan(story, self.scans, [b for b in (ordered, rest) if b] or [[]])
+        self._scan(story, self.scans, ordered, rest, checked_with)
+
+    def check(self, story: Story, numbers: Sequence[int], enforcer: Enforcer) -> Checked:
+        """Segments `numbers` of `story` checked with `enforcer`, as a batch of the scan
+        about to start (the editor does this on the UI thread for the first screen when
+        the glossary is loaded already: a few milliseconds, and the first frame shows
+        them)."""
+        return self._check(story, self.scans + 1, list(numbers), enforcer, done=False)
+
+    def _check(
+        self, story: Story, scan: int, numbers: list[int], enforcer: Enforcer | None, *, done: bool
+    ) -> Checked:
+        """One batch: segments `numbers` checked with `enforcer` (None: no glossary)."""
+        by_n = {seg.n: seg for seg in story.segments}
+        checked = {n: (by_n[n].text, by_n[n].source) for n in numbers}
+        found: dict[int, list[Finding]] = {}
+        if enforcer is not None:
+            for n, (english, arabic) in checked.items():
+                findings = enforcer.check(english, arabic)
+                if findings:
+                    found[n] = findings
+        return self.Checked(story.slug, scan, checked, found, done)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
-    def _scan(self, story: Story, scan: int, batches: list[list[int]]) -> None:
+    def _scan(
+        self,
+        story: Story,
+        scan: int,
+        first: list[int],
+        rest: list[int],
+        checked_with: Enforcer | None,
+    ) -> None:
         """Post each batch's findings as soon as it is checked."""
         self.painted.wait(PAINT_WAIT_SECONDS)
         worker = get_current_worker()
@@ -75,16 +130,11 @@ class GlossaryScan(Widget):
         except DeskError as exc:
             self.post_message(self.Checked(story.slug, scan, {}, {}, done=True, error=str(exc)))
             return
-        by_n = {seg.n: seg for seg in story.segments}
+        keep(enforcer)
+        batches = [rest] if checked_with is not None and enforcer is checked_with else [first, rest]
+        batches = [b for b in batches if b] or [[]]
         for i, numbers in enumerate(batches):
             if worker.is_cancelled:
                 return
-            checked = {n: (by_n[n].text, by_n[n].source) for n in numbers}
-            found: dict[int, list[Finding]] = {}
-            if enforcer is not None:
-                for n, (english, arabic) in checked.items():
-                    findings = enforcer.check(english, arabic)
-                    if findings:
-                        found[n] = findings
             done = i == len(batches) - 1
-            self.post_message(self.Checked(story.slug, scan, checked, found, done))
+            self.post_message(self._check(story, scan, numbers, enforcer, done=done))
