@@ -25,20 +25,38 @@ figures take turns within each run, with a garbage collection before each):
 
 Targets (DESIGN.md, "Performance"): (a) 20 ms, (b) 100 ms for the whole story.
 
+Whole process (`--cli`, on by default; `--no-cli` leaves it out): a desk home with the same
+glossary written as TOML files (the shipped files and `generated.toml`) and the same story
+stored as one story; then, in fresh processes, in turns within each run:
+- `desk glossary check SLUG` cold: the compiled glossary removed first, so the process
+  parses the TOML, compiles the enforcer and keeps it in the home's cache;
+- `desk glossary check SLUG` warm: the compiled glossary read from the cache;
+- baseline: `desk --help`, the same interpreter and the same way in (`python -m desk`).
+Target (issue 17): warm < 2x `desk --help`. Each figure the median of --cli-runs runs.
+Also timed in this process: `Home.enforcer()` from a warm cache (a new `Home` each time,
+the files read and hashed, the compiled form read back), at --entries and for the
+shipped house glossary alone.
+
 Options: --quick times 3 runs after one warm-up run (same glossary and story); --json
 FILE also writes the headline figures as `bench.table.Row`s for `python -m bench`.
 
 Run: python -m bench.glossary [--runs 9] [--entries 10000] [--words 2000] [--quick]
-     [--json FILE]
+     [--cli-runs 5] [--no-cli] [--json FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
+import os
 import random
 import re
+import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -169,6 +187,107 @@ def big_glossary(size: int) -> Glossary:
     return from_entries([*shipped, *extra])
 
 
+GENERATED_FILE = "generated.toml"
+CLI_SLUG = "bench-story"
+CLI_RUNS, QUICK_CLI_RUNS = 5, 3
+TARGET_CLI_RATIO = 2.0
+
+
+def write_glossary(folder: Path, size: int) -> list[Path]:
+    """`big_glossary(size)` as glossary files in `folder`: the shipped files copied, the
+    generated entries in `generated.toml` (as `desk glossary import` writes entries)."""
+    from desk.core.glossary.toml_text import render_direct, render_toml
+
+    folder.mkdir(parents=True, exist_ok=True)
+    shipped = load_folder(ROOT / "glossaries").entries
+    for path in sorted((ROOT / "glossaries").glob("*.toml")):
+        shutil.copyfile(path, folder / path.name)
+    taken = {n.lower() for e in shipped for n in (e.canonical, *e.variants)}
+    extra = generated_entries(max(0, size - len(shipped)), taken)
+    text = "\n".join(render_direct(e) or render_toml(e) for e in extra)
+    (folder / GENERATED_FILE).write_text(text, encoding="utf-8")
+    return sorted(folder.glob("*.toml"))
+
+
+def store_story(home: Path, words: int, slug: str = CLI_SLUG) -> int:
+    """Store the samples' segments, in order, until `words` English words, as one story
+    (as `story(words)`, with each segment's status and draft); its number of segments."""
+    from desk.app.home import Home
+    from desk.core.importer import ImportOptions, load_source
+
+    stories = []
+    for name in SAMPLES:
+        source = ROOT / "samples" / f"{name}.ar.md"
+        draft = source.with_name(f"{name}.draft.en.md")
+        stories.append(load_source(source, ImportOptions(draft=draft), "").story)
+    segments: list = []
+    total = paragraph = 0
+    while total < words:
+        for sample in stories:
+            for seg in sample.segments:
+                if total >= words:
+                    break
+                n = len(segments) + 1
+                segments.append(dataclasses.replace(seg, n=n, paragraph=paragraph + seg.paragraph))
+                total += len(seg.text.split())
+            paragraph = segments[-1].paragraph
+    story_ = dataclasses.replace(stories[0], slug=slug, segments=segments)
+    story_.created_at = story_.updated_at = "2015-05-17T06:00:00+00:00"
+    desk_home = Home(home)
+    with desk_home.desk.store.write() as conn:
+        desk_home.desk.store.insert_story(conn, story_)
+    desk_home.close()
+    return len(segments)
+
+
+def whole_process(home: Path, folder: Path, runs: int) -> dict[str, float]:
+    """Median seconds of `desk glossary check` cold and warm and of `desk --help`, each in
+    a fresh process, in turns within each run."""
+    env = {**os.environ, "DESK_HOME": str(home), "DESK_GLOSSARY": str(folder)}
+    env.pop("DESK_DATABASE_URL", None)
+    check = [sys.executable, "-m", "desk", "glossary", "check", CLI_SLUG]
+    cache = home / "cache"
+
+    def run(command: list[str], expect: tuple[int, ...]) -> float:
+        start = time.perf_counter()
+        done = subprocess.run(command, env=env, cwd=home, capture_output=True, check=False)
+        seconds = time.perf_counter() - start
+        if done.returncode not in expect:
+            raise SystemExit(f"{' '.join(command[2:])}: {done.stderr.decode()[-2000:]}")
+        return seconds
+
+    times: dict[str, list[float]] = {"cold": [], "warm": [], "help": []}
+    for _ in range(runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        times["cold"].append(run(check, (0, 1)))
+        times["warm"].append(run(check, (0, 1)))
+        times["help"].append(run([sys.executable, "-m", "desk", "--help"], (0,)))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def home_enforcer_ms(home: Path, folder: Path, runs: int) -> float:
+    """Median milliseconds of `Home.enforcer()` on a new `Home` from a warm cache."""
+    from desk.app.home import Home
+
+    saved = os.environ.get("DESK_GLOSSARY")
+    os.environ["DESK_GLOSSARY"] = str(folder)
+    try:
+        Home(home).enforcer()  # the cache is made, if it was not
+        times = []
+        for _ in range(runs):
+            fresh = Home(home)
+            gc.collect()
+            start = time.perf_counter()
+            fresh.enforcer()
+            times.append((time.perf_counter() - start) * 1000)
+    finally:
+        if saved is None:
+            os.environ.pop("DESK_GLOSSARY", None)
+        else:
+            os.environ["DESK_GLOSSARY"] = saved
+    return statistics.median(times)
+
+
 def sample_segments() -> list[tuple[str, str]]:
     """(Arabic, English draft) of every segment of the samples, in order, as desk aligns them."""
     from desk.core.importer import ImportOptions, load_source
@@ -263,8 +382,14 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the headline figures as rows")
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--words", type=int, default=2_000)
+    parser.add_argument(
+        "--cli", action=argparse.BooleanOptionalAction, default=True,
+        help="time the whole process of `desk glossary check` against `desk --help`",
+    )  # fmt: skip
+    parser.add_argument("--cli-runs", type=int, help=f"whole-process runs (default {CLI_RUNS})")
     args = parser.parse_args()
     args.runs = args.runs or (QUICK_RUNS if args.quick else RUNS)
+    args.cli_runs = args.cli_runs or (QUICK_CLI_RUNS if args.quick else CLI_RUNS)
     glossary = big_glossary(args.entries)
     segments = story(args.words)
     variants = sum(len(e.variants) for e in glossary.entries)
@@ -314,10 +439,14 @@ def main() -> None:
     print(f"{'  of which numbers alone':44} {num_ms:8.2f} {'-':>7} {'-':>9} {'-':>9} {num_n:9}")
     print(f"{'build Enforcer (once per glossary)':44} {build_full:8.1f}")
     print(f"{'build naive checker':44} {build_naive:8.1f}")
+    rows_cli: list[Row] = []
+    if args.cli:
+        rows_cli = cli_rows(args.entries, args.words, args.cli_runs, args.runs)
     if args.json:
         size = f"{len(glossary.entries)} entries, {words} words"
         write_rows(
             [
+                *rows_cli,
                 Row("glossary", f"(a) listed + source-aware, {size}", a_ms, "ms", "< 20 ms",
                     a_ms < TARGET_A_MS, base_ms, BASELINE),
                 Row("glossary", f"(b) full check, {size}", b_ms, "ms", "< 100 ms",
@@ -328,6 +457,50 @@ def main() -> None:
             ],
             args.json,
         )  # fmt: skip
+
+
+def cli_rows(entries: int, words: int, runs: int, enforcer_runs: int) -> list[Row]:
+    """Time the whole process of `desk glossary check` (cold, warm) against `desk --help`
+    and `Home.enforcer()` from a warm cache; print them; the rows."""
+    with tempfile.TemporaryDirectory(prefix="desk-bench-glossary-") as tmp:
+        home = Path(tmp) / "home"
+        folder = home / "glossaries"
+        write_glossary(folder, entries)
+        segments = store_story(home, words)
+        house = Path(tmp) / "house"
+        shutil.copytree(ROOT / "glossaries", house)
+        print(
+            f"whole process: `desk glossary check` on {segments} segments ({words} words) "
+            f"with {entries} entries in TOML files; median of {runs} runs"
+        )
+        cli = whole_process(home, folder, runs)
+        big_ms = home_enforcer_ms(home, folder, enforcer_runs)
+        house_ms = home_enforcer_ms(home, house, enforcer_runs)
+        house_entries = len(load_folder(house).entries)
+    cold, warm, help_ = cli["cold"], cli["warm"], cli["help"]
+    met = warm < TARGET_CLI_RATIO * help_
+    print(f"{'figure':44} {'s':>8} {'x --help':>9}")
+    for label, seconds in (
+        ("desk --help (baseline)", help_),
+        ("desk glossary check, cold (compiles, caches)", cold),
+        ("desk glossary check, warm (cached)", warm),
+    ):
+        print(f"{label:44} {seconds:8.3f} {seconds / help_:8.2f}x")
+    print(f"warm < {TARGET_CLI_RATIO:.0f}x desk --help: {'met' if met else 'MISSED'}")
+    print(f"{f'Home.enforcer(), warm cache, {entries} entries':44} {big_ms:8.1f} ms")
+    print(f"{f'Home.enforcer(), warm cache, {house_entries} entries':44} {house_ms:8.1f} ms")
+    size = f"{entries} entries, {words} words"
+    baseline = "desk --help, whole process"
+    return [
+        Row("glossary", f"desk glossary check warm, whole process, {size}", warm, "s",
+            f"< {TARGET_CLI_RATIO:.0f}x desk --help", met, help_, baseline),
+        Row("glossary", f"desk glossary check cold, whole process, {size}", cold, "s",
+            baseline=help_, baseline_name=baseline),
+        Row("glossary", f"Home.enforcer() warm cache, {entries} entries", big_ms, "ms",
+            "< 100 ms", big_ms < 100),
+        Row("glossary", f"Home.enforcer() warm cache, {house_entries} entries", house_ms, "ms",
+            "< 100 ms", house_ms < 100),
+    ]  # fmt: skip
 
 
 if __name__ == "__main__":

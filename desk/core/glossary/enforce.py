@@ -110,7 +110,8 @@ class Enforcer:
         names: dict[str, list[tuple[int, bool]]] = {}
         self._firsts: set[str] = set()
         self._max_pieces = 1
-        self._arabic: ArabicNameIndex[tuple[int, bool]] = ArabicNameIndex()
+        # Keyed by entry * 2, plus 1 for an only_with_arabic scope form (as `_packed`).
+        self._arabic: ArabicNameIndex[int] = ArabicNameIndex()
         self._scoped: set[int] = set()
         self._with_arabic: set[int] = set()
         for index, entry in enumerate(self.entries):
@@ -118,10 +119,10 @@ class Enforcer:
             for variant in entry.variants:
                 self._add_name(names, variant, index, canonical=False)
             for form in entry.arabic:
-                if self._arabic.add(form, (index, False)):
+                if self._arabic.add(form, index * 2):
                     self._with_arabic.add(index)
             for form in entry.only_with_arabic:
-                self._arabic.add(form, (index, True))
+                self._arabic.add(form, index * 2 + 1)
             if entry.only_with_arabic:
                 self._scoped.add(index)
         self._keys = NameKeys(
@@ -239,16 +240,16 @@ class Enforcer:
         Arabic form in the Arabic (scopes not applied), in glossary order."""
         found = {o.entry for o in self._occurrences(english)}
         if arabic.strip():
-            found.update(index for index, scope in self._arabic.find(arabic) if not scope)
+            found.update(code >> 1 for code in self._arabic.find(arabic) if not code & 1)
         return [self.entries[i] for i in sorted(found)]
 
     def arabic_names(self, arabic: str) -> list[tuple[int, int, Entry]]:
         """The names in an Arabic text: (first word, number of words, entry), words
         counted as `arabic_words` lists them; scoped forms left out."""
         return [
-            (word, count, self.entries[index])
-            for word, count, (index, scope) in self._arabic.occurrences(arabic)
-            if not scope
+            (word, count, self.entries[code >> 1])
+            for word, count, code in self._arabic.occurrences(arabic)
+            if not code & 1
         ]
 
     def check(self, english: str, arabic: str = "", *, unlisted: bool = True) -> list[Finding]:
@@ -259,8 +260,8 @@ class Enforcer:
         """
         occurrences = self._occurrences(english)
         named = self._arabic.find(arabic) if arabic.strip() else {}
-        in_arabic = {index: form for (index, scope), form in named.items() if not scope}
-        scope_met = {index for (index, scope) in named if scope}
+        in_arabic = {code >> 1: form for code, form in named.items() if not code & 1}
+        scope_met = {code >> 1 for code in named if code & 1}
 
         def applies(index: int) -> bool:
             """An entry with an only_with_arabic scope applies when the Arabic meets it."""

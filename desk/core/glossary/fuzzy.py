@@ -129,9 +129,9 @@ class NameKeys:
         self.keys = [english_key(c) for c in canonicals]
         self.spellings: list[tuple[str, ...]] = [(key,) for key in self.keys]
         """Each entry's canonical key, then its variants' keys (when `variants` is given)."""
-        self._exact: dict[str, list[int]] = {}
-        self._short: dict[str, list[int]] = {}
-        buckets: dict[tuple[str, int], dict[str, list[int]]] = {}
+        exact: dict[str, list[int]] = {}
+        shorts: dict[str, list[int]] = {}
+        buckets: dict[tuple[str, int], dict[str, None]] = {}
         searched = list(enumerate(self.keys))
         if variants is not None:
             for index, names in enumerate(variants):
@@ -141,17 +141,21 @@ class NameKeys:
         for index, key in searched:
             if len(key) < MIN_KEY:
                 continue
-            owners = self._exact.setdefault(key, [])
+            owners = exact.setdefault(key, [])
             if index not in owners:
                 owners.append(index)
-            bucket = buckets.setdefault((_initial_class(key), len(key)), {})
-            bucket.setdefault(key, owners)
+            buckets.setdefault((_initial_class(key), len(key)), {})[key] = None
             if len(key) <= SHORT + 1 and short_key(key):
-                short = self._short.setdefault(short_key(key), [])
+                short = shorts.setdefault(short_key(key), [])
                 if index not in short:
                     short.append(index)
+        # Owners as tuples once complete: read back from a compiled glossary, a tuple of
+        # numbers is no work for the garbage collector, a list is.
+        self._exact = {key: tuple(owners) for key, owners in exact.items()}
+        self._short = {key: tuple(owners) for key, owners in shorts.items()}
         self._buckets = {
-            where: (list(keys), list(keys.values())) for where, keys in buckets.items()
+            where: (list(keys), [self._exact[key] for key in keys])
+            for where, keys in buckets.items()
         }
 
     def state(self) -> tuple[object, ...]:

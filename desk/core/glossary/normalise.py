@@ -92,8 +92,8 @@ class ArabicNameIndex(Generic[K]):
 
     def __init__(self) -> None:
         """An empty index."""
-        self._by_stem: dict[str, dict[tuple[str, ...], list[_Form[K]]]] = {}
-        """Stem of a first word → the words after it → the forms."""
+        self._forms: dict[tuple[str, ...], tuple[_Form[K], ...]] = {}
+        """(stem of the first word, the words after it...) → the forms."""
         self._lengths: dict[str, tuple[int, ...]] = {}
         """Stem of a first word → the numbers of words after it that its forms have,
         longest first."""
@@ -108,22 +108,24 @@ class ArabicNameIndex(Generic[K]):
         # it is then required in the text, so الباب (al-Bab) does not match باب الهوى.
         article = first.startswith(ARTICLE) and len(first) > len(ARTICLE) + 1
         stem = first[len(ARTICLE) :] if article else first
-        rest = tuple(words[1:])
-        self._by_stem.setdefault(stem, {}).setdefault(rest, []).append((key, form, article))
+        where = (stem, *words[1:])
+        # Tuples, not lists: read back from a compiled glossary they are no work for the
+        # garbage collector (a tuple of strings and numbers is untracked).
+        self._forms[where] = (*self._forms.get(where, ()), (key, form, article))
         lengths = self._lengths.get(stem, ())
-        if len(rest) not in lengths:
-            self._lengths[stem] = tuple(sorted((*lengths, len(rest)), reverse=True))
+        if len(words) - 1 not in lengths:
+            self._lengths[stem] = tuple(sorted((*lengths, len(words) - 1), reverse=True))
         return True
 
     def state(self) -> tuple[object, ...]:
         """The index as plain dicts, tuples and strings (for `from_state`)."""
-        return (self._by_stem, self._lengths)
+        return (self._forms, self._lengths)
 
     @classmethod
     def from_state(cls, state: tuple[object, ...]) -> ArabicNameIndex[K]:
         """The index `state()` described, shared, not copied."""
         index: ArabicNameIndex[K] = cls()
-        index._by_stem, index._lengths = state  # type: ignore[assignment]
+        index._forms, index._lengths = state  # type: ignore[assignment]
         return index
 
     def find(self, text: str) -> dict[K, str]:
@@ -154,7 +156,7 @@ class ArabicNameIndex(Generic[K]):
     def _hits(self, text: str) -> Iterator[tuple[int, int, _Form[K]]]:
         """(word, words after it, form) for every form at every word of `text`: words in
         order, longer forms first at each word."""
-        if not self._by_stem:
+        if not self._forms:
             return
         normal = normalise_arabic(text)
         matches = list(_ARABIC_WORD.finditer(normal))
@@ -172,13 +174,13 @@ class ArabicNameIndex(Generic[K]):
                 stem = _fold_word(word[len(surface) :])
                 if len(stem) < 2 or (lam_merge and not stem.startswith("ل")):
                     continue
-                forms = self._by_stem.get(stem)
-                if forms is None:
+                lengths = self._lengths.get(stem)
+                if lengths is None:
                     continue
-                for length in self._lengths[stem]:
+                for length in lengths:
                     if length > run[i]:
                         continue
-                    for form in forms.get(tuple(words[i + 1 : i + 1 + length]), ()):
+                    for form in self._forms.get((stem, *words[i + 1 : i + 1 + length]), ()):
                         if has_article or not form[2]:
                             yield i, length, form
 
