@@ -6,14 +6,13 @@ import click
 
 from desk.commands import output
 from desk.commands.common import (
-    ROW_NUMBER,
     Home,
     emit_json,
     json_option,
     pass_home,
     status_option,
 )
-from desk.core.fulltext import search
+from desk.core.fulltext import MAX_HITS, search
 from desk.core.story import StoryStatus
 
 
@@ -22,10 +21,10 @@ from desk.core.story import StoryStatus
 @status_option
 @click.option(
     "--limit",
-    type=click.IntRange(min=1, max=ROW_NUMBER.max),
+    type=click.IntRange(min=1, max=MAX_HITS),
     default=20,
     show_default=True,
-    help="Show at most this many segments (the newest).",
+    help=f"Show at most this many segments (the newest; at most {MAX_HITS:,}).",
 )
 @json_option
 @pass_home
@@ -34,7 +33,8 @@ def search_cmd(home: Home, query: str, status: str | None, limit: int, as_json: 
 
     Arabic is matched without harakat and with alef, ta marbuta and alef maqsura
     forms folded; English without regard to case or accents. "Quoted words" must
-    come together; a word ending in * matches every word it starts.
+    come together; a word ending in * matches every word it starts (give it at least
+    three letters, after the article ال in Arabic).
 
     \b
     Example:

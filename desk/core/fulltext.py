@@ -104,10 +104,42 @@ def _terms(query: str) -> list[tuple[str, bool]]:
         term = fold(term.rstrip("*") if prefix else term)
         if not _WORD_CHAR.search(term):
             continue
+        if prefix:
+            _check_prefix(word, term)
         terms.append((term, prefix))
     if not terms:
         raise InputError(f"nothing to search for in {query!r}: type a word or a name")
     return terms
+
+
+MIN_PREFIX = 3
+"""Letters a word ending in `*` needs before it (after the Arabic article ال, which
+begins most Arabic nouns): a shorter prefix matches most of the archive's words, and
+neither index can answer that without reading all of their matches (2 s for `ال*` at
+100,000 stories)."""
+ARTICLE = "ال"
+"""The Arabic definite article, as `fold` leaves it (أل and إل fold to it)."""
+MAX_HITS = 1_000
+"""The most hits one search returns: newest first, the scan stops there."""
+
+
+def _check_prefix(typed: str, term: str) -> None:
+    """InputError unless the prefix a `word*` searches for (the last word of `term`, the
+    folded text before the `*`) has MIN_PREFIX letters, or as many after ال."""
+    words = tokens(term)
+    if not words:
+        return  # punctuation alone: left out of the query
+    last = words[-1]
+    if last.startswith(ARTICLE) and len(last) < len(ARTICLE) + MIN_PREFIX:
+        raise InputError(
+            f"{typed!r}: type at least {MIN_PREFIX} letters after the article ال before "
+            "the * (e.g. الحسك*): a shorter prefix matches most of the archive's words"
+        )
+    if len(last) < MIN_PREFIX:
+        raise InputError(
+            f"{typed!r}: type at least {MIN_PREFIX} letters before the * (e.g. Hass*): a "
+            "shorter prefix matches most of the archive's words"
+        )
 
 
 def match_expression(query: str) -> str:
@@ -223,13 +255,16 @@ def search(
     status: StoryStatus | None = None,
     limit: int = 20,
 ) -> list[Hit]:
-    """Segments whose Arabic or English matches `query`, newest segment first.
+    """Segments whose Arabic or English matches `query`, newest segment first, at most
+    `limit` of them (MAX_HITS at most).
 
     Deleted stories are never found. Newest first (not by relevance) lets SQLite stop after
-    `limit` hits, so a word found in a million segments costs no more than a rare one.
+    `limit` hits, so a word found in a million segments costs no more than a rare one; a
+    prefix (`word*`) needs MIN_PREFIX letters, as FTS5 gathers every word it starts
+    before it can stop.
     """
-    if limit < 1:
-        raise InputError(f"--limit must be at least 1 (got {limit})")
+    if not 1 <= limit <= MAX_HITS:
+        raise InputError(f"--limit must be from 1 to {MAX_HITS:,} (got {limit})")
     if getattr(conn, "dialect", "sqlite") == "postgresql":
         return _pg_search(conn, ts_query(query), status, limit)
     where = ["segment_search MATCH ?", "s.deleted_at = ''"]

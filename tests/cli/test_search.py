@@ -21,3 +21,17 @@ def test_search_command(desk: DeskCli, env: Home) -> None:
     assert "Nothing found" in desk("search", "xylophone").output
     bad = desk("search", '"" * ""', ok=False)
     assert bad.exit_code != 0 and "nothing to search for" in bad.output + bad.stderr
+
+
+def test_short_prefix_and_too_many_hits_are_one_line_errors(desk: DeskCli, env: Home) -> None:
+    """`desk search 'ال*'` says how many letters to type; --limit past the cap is refused
+    by the option itself; neither prints a traceback or a hit."""
+    for query, says in (("ال*", "after the article ال"), ("a*", "3 letters before the *")):
+        result = desk("search", query, ok=False)
+        assert result.exit_code != 0 and result.stdout == ""
+        assert says in result.stderr and "Traceback" not in result.stderr
+        assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1
+    found = desk("search", "Latak*", "--json").stdout
+    assert {r["slug"] for r in json.loads(found)} == {"lattakia-offensive"}
+    capped = desk("search", "the", "--limit", "1001", ok=False)
+    assert capped.exit_code == 2 and "1<=x<=1000" in capped.stderr

@@ -76,7 +76,7 @@ def test_newest_first_and_limit(env: Home) -> None:
     hits = slugs_and_numbers(env, "the", limit=5)
     assert len(hits) == 5
     assert hits[0][0] == "hassakeh-water"
-    with pytest.raises(InputError, match="at least 1"):
+    with pytest.raises(InputError, match="from 1 to"):
         search(env.desk.store.conn, "the", limit=0)
 
 
@@ -116,6 +116,7 @@ def test_old_database_is_indexed_when_migrated(tmp_path: Path) -> None:
     store = Store(path)
     assert [h.n for h in search(store.conn, "Lattakia")] == [1]
     assert [h.n for h in search(store.conn, "regime forces")] == [2]
+    assert [h.n for h in search(store.conn, "Latt*")] == [1]
 
 
 @pytest.mark.sqlite_only
@@ -141,7 +142,7 @@ def test_the_shared_desks_tokens_split_as_fts5_does() -> None:
 
 @pytest.mark.parametrize(
     ("query", "hits"),
-    [("the", 7), ('"regime forces"', 2), ("al*", 7), ("اللاذقية", 4), ("nowhere", 0)],
+    [("the", 7), ('"regime forces"', 2), ("reg*", 7), ("اللاذقية", 4), ("nowhere", 0)],
 )
 @pytest.mark.parametrize("status", [None, StoryStatus.NEW, StoryStatus.REVIEW])
 def test_a_search_finds_the_same_newest_hits_whatever_the_first_window(
@@ -168,3 +169,83 @@ def test_a_search_finds_the_same_newest_hits_whatever_the_first_window(
     for window in (1, 3, 40):
         monkeypatch.setattr(fulltext, "NEWEST_FIRST", window)
         assert search(conn, query, status=status, limit=7) == walked
+
+
+def reference(env: Home, words: list[tuple[str, bool]]) -> list[tuple[str, int]]:
+    """(slug, segment) of every live segment whose Arabic (folded) or English has each
+    of `words` (word, whether a prefix) as a whole word, newest first: a walk of every
+    segment in Python, the slow way the index must agree with."""
+    from desk.core.fulltext import tokens
+
+    found = []
+    rows = env.desk.store.conn.execute(
+        "SELECT s.slug, g.n, g.source, g.draft, g.text FROM segments g "
+        "JOIN stories s ON s.id = g.story_id WHERE s.deleted_at = '' ORDER BY g.id DESC"
+    ).fetchall()
+    for slug, n, source, draft, text in rows:
+        have = tokens(fold(source)) + tokens(text or draft)
+        if all(
+            any(t.startswith(w) if prefix else t == w for t in have)
+            for w, prefix in ((fold(w).lower(), prefix) for w, prefix in words)
+        ):
+            found.append((slug, n))
+    return found
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Hass*", "Latak*", "reg*", "the*", "forces reg*", "الحسك*", "قوا*", "اللاذ*", "Isl*"],
+)
+def test_prefix_hits_are_those_of_a_walk_of_every_segment(env: Home, query: str) -> None:
+    """A prefix finds what a word-by-word walk of the archive finds, newest first: FTS5's
+    three-letter prefix index (migration 011) and PostgreSQL's `:*` agree with it."""
+    import_sample(env, "hassakeh-water")
+    import_sample(env, "idleb-displacement")
+    words = [(w.rstrip("*"), w.endswith("*")) for w in query.split()]
+    expected = reference(env, words)
+    assert expected, f"{query!r} should find something in the samples"
+    assert slugs_and_numbers(env, query, limit=1000) == expected
+    assert slugs_and_numbers(env, query, limit=3) == expected[:3]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("ال*", "3 letters after the article ال"),
+        ("أل*", "3 letters after the article ال"),
+        ("الحس*", "3 letters after the article ال"),
+        ("a*", "3 letters before the *"),
+        ("Ha*", "3 letters before the *"),
+        ("Hassakeh al-A*", "3 letters before the *"),
+        ("regime 20*", "3 letters before the *"),
+    ],
+)
+def test_a_short_prefix_is_refused_with_what_to_type(env: Home, query: str, message: str) -> None:
+    """A prefix of fewer than three letters (after the article in Arabic) would match
+    most of the archive's words: refused, saying what to type, on both stores."""
+    with pytest.raises(InputError, match=message) as refused:
+        search(env.desk.store.conn, query)
+    assert "\n" not in str(refused.value)
+    assert slugs_and_numbers(env, "الحسك*") == slugs_and_numbers(env, "الحسكة")
+
+
+def test_hits_are_capped(env: Home) -> None:
+    """At most MAX_HITS hits, the newest: more is refused, not read."""
+    from desk.core.fulltext import MAX_HITS
+
+    import_sample(env, "hassakeh-water")
+    every = reference(env, [("the", False)])
+    assert 3 < len(every) < MAX_HITS
+    assert slugs_and_numbers(env, "the", limit=MAX_HITS) == every
+    with pytest.raises(InputError, match=f"from 1 to {MAX_HITS:,}"):
+        search(env.desk.store.conn, "the", limit=MAX_HITS + 1)
+
+
+@pytest.mark.sqlite_only
+def test_the_index_keeps_three_letter_prefixes(env: Home) -> None:
+    """Migration 011 makes the index again with FTS5's three-letter prefix index, so a
+    three-letter prefix reads one posting list and stops at its newest hits."""
+    (sql,) = env.desk.store.conn.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'segment_search'"
+    ).fetchone()
+    assert "prefix = '3'" in sql
