@@ -222,7 +222,7 @@ def scan_state(app: Any) -> tuple[bool, bool]:
     session = getattr(app.screen, "session", None)
     if session is None or session.findings is None:
         return (False, False)
-    return (True, not app.screen.scanning)
+    return (True, not getattr(app.screen, "scanning", False))  # an editor before the batches
 
 
 async def watch_open(app: Any, frames: Frames, start: float) -> Opened:

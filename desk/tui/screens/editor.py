@@ -265,6 +265,7 @@ class EditorScreen(Screen[None]):
             self.refresh_detail()
         else:  # the filter may keep other segments now
             self.refresh_all()
+        self.glossary_scan.shown.set()
         if event.done:
             self.spell_scan(s.story)  # after the glossary: its names pass
 

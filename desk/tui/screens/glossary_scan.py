@@ -3,9 +3,9 @@
 A non-visual widget the editor mounts. Its worker waits for the editor's first frame
 (the scan never delays it), gets the home's enforcer (loaded already when the workbench
 loaded it in the background, else loaded here, off the UI thread), checks the segments
-that can be on the first screen and posts their findings, then checks the others and
-posts theirs. Each batch names the text it checked, so the editor can tell a finding
-made stale by a save meanwhile.
+that can be on the first screen and posts their findings, then, once the editor has
+shown them, checks the others and posts theirs. Each batch names the text it checked,
+so the editor can tell a finding made stale by a save meanwhile.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 
 _frozen: list[object] = []
 """The enforcer last kept out of the garbage collector's walks (see `keep`)."""
+
+SHOWN_WAIT_SECONDS = 1.0
+"""The longest the scan waits for the editor to show the first screen's findings before
+it checks the others (an editor that closed meanwhile shows nothing)."""
 
 PAINT_WAIT_SECONDS = 2.0
 """The longest the scan waits for the editor's first frame (a screen that never paints,
@@ -78,6 +82,9 @@ class GlossaryScan(Widget):
         """Counts the scans started: a batch of an earlier one is stale."""
         self.painted = threading.Event()
         """Set once the editor has drawn its first frame."""
+        self.shown = threading.Event()
+        """Set by the editor each time it has shown a batch: the next is checked only
+        then, so the first screen's findings never wait for the others'."""
 
     def start(
         self, story: Story, first: Sequence[int], checked_with: Enforcer | None = None
@@ -137,4 +144,7 @@ class GlossaryScan(Widget):
             if worker.is_cancelled:
                 return
             done = i == len(batches) - 1
+            self.shown.clear()
             self.post_message(self._check(story, scan, numbers, enforcer, done=done))
+            if not done:
+                self.shown.wait(SHOWN_WAIT_SECONDS)

@@ -1,0 +1,162 @@
+"""Pilot tests of the editor's glossary scan: the first screen's segments first, then the
+rest; typing while it runs; opening from the list once the workbench loaded the glossary.
+
+The scan's own batch function is wrapped to record, in order, which segments each batch
+checks and which findings the editor showed at that moment: the real scan runs.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desk.app.home import Home
+from desk.core.story import Story
+from desk.tui import make_app
+from desk.tui.screens.editor import EditorScreen
+from desk.tui.screens.glossary_scan import GlossaryScan
+from desk.tui.screens.story_list import StoryListScreen
+from desk.tui.widgets.english_editor import EnglishEditor
+from desk.tui.widgets.segment_table import SegmentTable
+from tests.helpers.tui import SIZE, SLUG, settle, synchronous
+
+
+class Batch:
+    """One batch the scan checked: its segments, the findings the editor showed when
+    the batch began (None: none yet), on which thread, and whether it was the last."""
+
+    def __init__(self, numbers: list[int], shown: set[int] | None, thread: str, done: bool):
+        self.numbers, self.shown, self.thread, self.done = numbers, shown, thread, done
+
+
+def record(monkeypatch: pytest.MonkeyPatch, hold: threading.Event | None = None) -> list[Batch]:
+    """Record every batch the scan checks; with `hold`, the last batch waits for it."""
+    batches: list[Batch] = []
+    original = GlossaryScan._check
+
+    def recording(
+        self: GlossaryScan, story: Story, scan: int, numbers: list[int], enforcer: Any, **kw: Any
+    ) -> GlossaryScan.Checked:
+        screen = self.screen
+        assert isinstance(screen, EditorScreen)
+        found = screen.session.findings
+        shown = None if found is None else set(found)
+        batches.append(Batch(list(numbers), shown, threading.current_thread().name, kw["done"]))
+        if hold is not None and kw["done"]:
+            assert hold.wait(10), "the test never let the scan go on"
+        return original(self, story, scan, numbers, enforcer, **kw)
+
+    monkeypatch.setattr(GlossaryScan, "_check", recording)
+    return batches
+
+
+DOUMA = """
+[douma]
+canonical = "Douma"
+arabic = ["دوما"]
+variants = ["Duma"]
+kind = "place"
+"""
+"""An entry whose variant segment 28 of the sample uses ("Duma's field hospitals")."""
+
+
+@synchronous
+async def test_a_glossary_change_checks_the_first_screen_first_then_the_rest(
+    env: Home, glossary: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The glossary changes while the editor is open (as the glossary panel's edits
+    do): the story is checked again, the segments on screen first; their findings are
+    on screen before the others are checked; the new entry's finding, further down,
+    follows, and the header says "scanning" until then."""
+    app = make_app(env, author="rania", slug=SLUG)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await settle(app)  # the spelling check, which starts once the scan has ended
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        assert 28 not in (screen.session.findings or {})
+        with (glossary / "places.toml").open("a", encoding="utf-8") as out:
+            out.write(DOUMA)
+        batches = record(monkeypatch)
+        screen.rescan()  # what the glossary panel's callback does after a change
+        assert "scanning" in str(screen.query_one("#status").render())
+        await settle(app)
+        await pilot.pause()
+        everything = {seg.n for seg in screen.session.story.segments}
+        assert len(batches) == 2, [b.numbers for b in batches]
+        first, rest = batches
+        assert first.numbers[0] == 1 and not first.done and rest.done
+        assert set(first.numbers).isdisjoint(rest.numbers)
+        assert set(first.numbers) | set(rest.numbers) == everything
+        # Every row on screen (the table laid out) was in the first batch; 28 was not.
+        table = screen.query_one(SegmentTable)
+        assert table.size.height and set(table.first_screen(1, SIZE[1])) <= set(first.numbers)
+        assert 28 in rest.numbers
+        found = screen.session.findings
+        assert found is not None and not screen.scanning
+        assert first.shown is None  # the change cleared the old findings
+        # When the rest began, the first screen's findings were shown, and no others.
+        assert rest.shown == {n for n in first.numbers if n in found} and 1 in rest.shown
+        assert any(f.found == "Duma" and f.suggestion == "Douma" for f in found[28])
+        assert "scanning" not in str(screen.query_one("#status").render())
+        assert str(table.get_row("28")[0]).startswith("28 !")
+
+
+@synchronous
+async def test_opened_from_the_list_the_first_frame_has_the_first_screens_findings(
+    env: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workbench loads the glossary while the list shows; a story opened then has its
+    first screen checked on the UI thread before its first frame, the rest in a worker."""
+    batches = record(monkeypatch)
+    app = make_app(env, author="rania")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        assert env.enforcer_if_loaded() is not None  # loaded with no story open
+        lister = app.screen
+        assert isinstance(lister, StoryListScreen)
+        lister.open_story(SLUG)
+        await settle(app)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        first, rest = batches
+        assert first.thread == threading.main_thread().name and first.shown is None
+        assert rest.thread != threading.main_thread().name and rest.done
+        assert rest.shown is not None and 1 in rest.shown
+        assert 1 in (screen.session.findings or {})
+
+
+@synchronous
+async def test_typing_while_the_scan_runs_keeps_every_key(
+    env: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys typed while the scan checks the later segments are all in the English; the
+    segment left is saved; the scan then ends and the findings are all shown."""
+    hold = threading.Event()
+    batches = record(monkeypatch, hold)
+    app = make_app(env, author="rania", slug=SLUG)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        for _ in range(200):  # until the scan is at its last batch, held there
+            await pilot.pause(0.01)
+            if batches and batches[-1].done:
+                break
+        assert batches and batches[-1].done and screen.scanning
+        editor = screen.query_one(EnglishEditor)
+        editor.move_cursor(editor.document.end)
+        await pilot.press("space", "k", "e", "p", "t")
+        assert editor.text.endswith(" kept") and screen.scanning
+        await pilot.press("ctrl+down")
+        assert screen.session.current == 2 and screen.scanning
+        hold.set()
+        await settle(app)
+        await pilot.pause()
+        assert not screen.scanning
+        assert env.desk.store.load_story(SLUG).segment(1).text.endswith(" kept")
+        assert 1 in (screen.session.findings or {})  # its findings, of the saved text
