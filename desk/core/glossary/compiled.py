@@ -166,9 +166,12 @@ def save(cache: Path, key: str, enforcer: Enforcer) -> bool:
     """Keep `enforcer` as the compiled form of `key`, then prune the folder; False (and
     nothing said) where the cache folder cannot be made or written."""
     payload = marshal.dumps(enforcer.state())  # type: ignore[arg-type]  # plain data only
+    path = cache_file(cache, key)
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        write_atomic(cache_file(cache, key), MAGIC + hashlib.sha256(payload).digest() + payload)
+        if path.is_symlink():  # never written through: the cache holds files desk made
+            path.unlink()
+        write_atomic(path, MAGIC + hashlib.sha256(payload).digest() + payload)
     except (OSError, InputError):
         return False
     prune(cache)
