@@ -3,6 +3,7 @@ in desk/commands/importing.py)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 
@@ -100,11 +101,18 @@ def _stream_list(home: Home, which: StoryStatus | None) -> None:
     if first is None:
         _say_none(home, which)
         return
-    # story_list's header line, then each page's lines without it: the same text as
-    # one call with every story.
-    click.echo(output.story_list(first))
-    for page in pages:
-        click.echo(output.story_list(page).split("\n", 1)[1])
+    try:
+        # story_list's header line, then each page's lines without it: the same text as
+        # one call with every story.
+        click.echo(output.story_list(first))
+        for page in pages:
+            click.echo(output.story_list(page).split("\n", 1)[1])
+    except BrokenPipeError:
+        # The reader has gone (`desk list --limit 0 | head -1`): stop quietly with
+        # click's exit status for it, and point stdout at /dev/null so that Python's
+        # flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
 
 
 def _pages(summaries: Iterator[StorySummary], size: int = 50) -> Iterator[list[StorySummary]]:

@@ -311,17 +311,19 @@ class Store:
         return self._decode_summaries(self._summary_rows(status, page=page, extra=extra))
 
     def iter_stories(
-        self, status: StoryStatus | None = None, *, page: int = STORY_PAGE
+        self, status: StoryStatus | None = None, *, page: int | None = None
     ) -> Iterator[StorySummary]:
         """Every story (or those of one status) in `list_stories`' order, read `page`
         at a time, so that the first arrive at once and memory stays bounded however
         large the archive.
 
-        Each page starts after the last one's (updated_at, slug), which the
-        newest-first index seeks to, rather than at an offset that would be walked
-        again for every page. A story updated while the pages are read may be listed
-        twice or not at all, as it moves in the order; no other is.
+        `page` is STORY_PAGE unless given. Each page starts after the last one's
+        (updated_at, slug), which the newest-first index seeks to, rather than at an
+        offset that would be walked again for every page. A story updated while the
+        pages are read may be listed twice or not at all, as it moves in the order; no
+        other is.
         """
+        page = page or STORY_PAGE
         after: tuple[str, str] | None = None
         size = min(FIRST_PAGE, page)
         while True:
