@@ -39,7 +39,9 @@ DEFAULT_BEAM = 4
 DEFAULT_BATCH_TOKENS = 512
 """Source tokens per batch (padding counted); bench/README.md "Engine" says why."""
 WINDOW_BATCHES = 4
-FIRST_ALONE = bool(int(os.environ.get("FA", "1")))
+FIRST_ALONE = True
+"""Send the first segment before any other, so no other batch slows it down (the bench
+measures the alternative)."""
 """Batches of work per worker in one window of segments sorted by length."""
 
 
@@ -184,7 +186,9 @@ class ArgosEngine:
         pending: list[int] = []  # the last segment of each batch sent and not yet yielded
         for n, _ in enumerate(segments):
             pending = [last for last in pending if last >= n]
-            while planned and (len(pending) < ahead or n not in results) and (n or not FIRST_ALONE or not pending):
+            while planned and (len(pending) < ahead or n not in results):
+                if FIRST_ALONE and n == 0 and pending:
+                    break  # the rest go once the first is done
                 batch = planned.popleft()
                 futures = self._submit(loaded, [encoded[i] for i in batch])
                 results.update(zip(batch, futures, strict=True))
