@@ -15,6 +15,7 @@ from desk.core.glossary.model import Entry, Glossary
 from desk.core.glossary.spellings import spellings_in
 from desk.core.store import Store
 from desk.core.store.spelling_index import (
+    Total,
     pending,
     refresh,
     stories_using,
@@ -92,25 +93,33 @@ def audit(store: Store, glossary: Glossary, *, min_stories: int = 1) -> list[Clu
     if pending(store.conn):  # an index already current needs no write lock
         with store.decoding("the spelling index"):
             refresh(store.write, extract=spellings_in)
-    clusters: dict[str, Cluster] = {}
+    # Each (key, surface) is one row: grouped by key as plain tuples, and a Cluster made
+    # only for a key kept (14,000 keys, 33,000 spellings at 100,000 stories).
+    by_key: dict[str, list[Total]] = {}
     for total in totals(store.conn):
-        cluster = clusters.setdefault(total.key, Cluster(total.key))
-        cluster.spellings[total.surface] += total.occurrences
-        cluster.story_counts[total.surface] += total.stories
+        by_key.setdefault(total.key, []).append(total)
     keys = NameKeys([e.canonical for e in glossary.entries])
     out: list[Cluster] = []
-    for key, cluster in clusters.items():
+    for key, spelled in by_key.items():
         near = keys.near(key)
+        entry = None
         if near:
-            cluster.entry = glossary.entries[max(near, key=lambda hit: hit[1])[0]]
-            known = {surface_key(s) for s in (cluster.entry.canonical, *cluster.entry.variants)}
-            if all(s in known for s in cluster.spellings):
+            entry = glossary.entries[max(near, key=lambda hit: hit[1])[0]]
+            known = {surface_key(s) for s in (entry.canonical, *entry.variants)}
+            if all(t.surface in known for t in spelled):
                 continue
-        elif len(cluster.spellings) < 2:
+        elif len(spelled) < 2:
             continue
         if min_stories > 1 and stories_with_key(store.conn, key) < min_stories:
             continue
-        out.append(cluster)
+        out.append(
+            Cluster(
+                key,
+                Counter({t.surface: t.occurrences for t in spelled}),
+                Counter({t.surface: t.stories for t in spelled}),
+                entry=entry,
+            )
+        )
     # Longer names first within a tie: "Abu Humam al-Shami" before "Shami".
     out.sort(key=lambda c: (-sum(c.spellings.values()), -len(c.key), c.key))
     return out
