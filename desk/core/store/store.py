@@ -350,7 +350,7 @@ class Store:
             # `<=` first, so that the index's range starts at the last page's story.
             where += " AND s.updated_at <= ? AND (s.updated_at < ? OR s.slug > ?)"
             params = (*params, after[0], after[0], after[1])
-        rows = self.conn.execute(
+        rows: list[Any] = self.conn.execute(
             f"""
             SELECT s.slug, s.headline_ar, s.status, s.updated_at,
                    COALESCE((SELECT text FROM segments g
