@@ -417,7 +417,7 @@ class Enforcer:
             keys = [c.key for c in candidates]
             # Near the canonical or near a listed variant ("Irbeen" beside the listed "Irbin").
             scores: dict[int, float] = {}
-            for key in self._keys.spellings[index]:
+            for key in self._keys.spellings(index):
                 for _, score, position in process.extract(
                     key, keys, scorer=fuzz.ratio, score_cutoff=source_cutoff(key), limit=None
                 ):

@@ -127,8 +127,7 @@ class NameKeys:
     ) -> None:
         """Index the canonical names (`canonicals[i]` is entry i's, `variants[i]` its variants)."""
         self.keys = [english_key(c) for c in canonicals]
-        self.spellings: list[tuple[str, ...]] = [(key,) for key in self.keys]
-        """Each entry's canonical key, then its variants' keys (when `variants` is given)."""
+        spellings: list[tuple[str, ...]] = [(key,) for key in self.keys]
         exact: dict[str, list[int]] = {}
         shorts: dict[str, list[int]] = {}
         buckets: dict[tuple[str, int], dict[str, None]] = {}
@@ -136,8 +135,8 @@ class NameKeys:
         if variants is not None:
             for index, names in enumerate(variants):
                 keys = dict.fromkeys((self.keys[index], *(english_key(v) for v in names)))
-                self.spellings[index] = tuple(keys)
-                searched += [(index, key) for key in self.spellings[index][1:]]
+                spellings[index] = tuple(keys)
+                searched += [(index, key) for key in spellings[index][1:]]
         for index, key in searched:
             if len(key) < MIN_KEY:
                 continue
@@ -149,24 +148,32 @@ class NameKeys:
                 short = shorts.setdefault(short_key(key), [])
                 if index not in short:
                     short.append(index)
-        # Owners as tuples once complete: read back from a compiled glossary, a tuple of
-        # numbers is no work for the garbage collector, a list is.
-        self._exact = {key: tuple(owners) for key, owners in exact.items()}
+        # Strings and numbers, few containers: a compiled glossary (`compiled`) is read
+        # back the faster, and the garbage collector has next to nothing to walk.
+        self._spellings = [_SPELLINGS_JOIN.join(keys) for keys in spellings]
+        """Each entry's canonical key, then its variants' keys, joined (`spellings`)."""
+        self._exact = {key: _packed(owners) for key, owners in exact.items()}
+        """A key → the entries it is a key of (`_packed`)."""
         self._short = {key: tuple(owners) for key, owners in shorts.items()}
         self._buckets = {
             where: (list(keys), [self._exact[key] for key in keys])
             for where, keys in buckets.items()
         }
 
+    def spellings(self, index: int) -> tuple[str, ...]:
+        """Entry `index`'s canonical key, then its variants' keys (when `variants` was
+        given), each once."""
+        return tuple(self._spellings[index].split(_SPELLINGS_JOIN))
+
     def state(self) -> tuple[object, ...]:
         """The keys as plain lists, tuples and dicts (for `from_state`)."""
-        return (self.keys, self.spellings, self._exact, self._short, self._buckets)
+        return (self.keys, self._spellings, self._exact, self._short, self._buckets)
 
     @classmethod
     def from_state(cls, state: tuple[object, ...]) -> NameKeys:
         """The keys `state()` described, shared, not copied."""
         keys = cls.__new__(cls)
-        keys.keys, keys.spellings, keys._exact, keys._short, keys._buckets = state  # type: ignore[assignment]
+        keys.keys, keys._spellings, keys._exact, keys._short, keys._buckets = state  # type: ignore[assignment]
         return keys
 
     def near(self, key: str) -> list[tuple[int, float]]:
@@ -179,8 +186,8 @@ class NameKeys:
         if len(key) < MIN_KEY:
             return []
         exact = self._exact.get(key)
-        if exact:
-            return [(i, 100.0) for i in exact]
+        if exact is not None:
+            return [(i, 100.0) for i in _owners(exact)]
         hits: list[tuple[int, float]] = []
         initial = _initial_class(key)
         for length in range(len(key) - 2, len(key) + 3):
@@ -194,13 +201,27 @@ class NameKeys:
             for other, score, position in found:
                 limit = allowed_edits(min(len(key), len(other)))
                 if limit and Levenshtein.distance(key, other, score_cutoff=limit) <= limit:
-                    hits += [(index, score) for index in indices[position]]
+                    hits += [(index, score) for index in _owners(indices[position])]
         if len(key) <= SHORT and short_key(key):
             hits += [(index, 90.0) for index in self._short.get(short_key(key), ())]
         best: dict[int, float] = {}
         for index, score in hits:
             best[index] = max(score, best.get(index, score))
         return list(best.items())
+
+
+_SPELLINGS_JOIN = "\x00"
+"""Joins an entry's keys into one string (a name holds no control character)."""
+
+
+def _packed(owners: list[int]) -> int | tuple[int, ...]:
+    """The entries a key belongs to: the one number alone for the usual one entry."""
+    return owners[0] if len(owners) == 1 else tuple(owners)
+
+
+def _owners(packed: int | tuple[int, ...]) -> tuple[int, ...]:
+    """The entries a key belongs to (`_packed` read back)."""
+    return (packed,) if isinstance(packed, int) else packed
 
 
 @dataclass(frozen=True)

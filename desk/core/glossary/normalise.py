@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import Generic, NamedTuple, TypeVar
+from typing import Generic, NamedTuple, TypeVar, cast
 
 from desk.core.arabic_folds import normalise_arabic as normalise_arabic  # re-exported
 
@@ -76,10 +76,9 @@ K = TypeVar("K")
 
 
 _Form = tuple[K, str, bool]
-"""One indexed Arabic form: its key, its text, whether its first word has the article.
-
-A plain tuple, as the index's other parts are plain dicts and tuples: a compiled
-glossary (`compiled`) stores them with `marshal` and reads them back as they are."""
+"""One indexed Arabic form: its key, its text, whether its first word has the article."""
+_WORDS_JOIN = "\x1f"
+"""Joins a form's words into one dictionary key (no Arabic word holds it)."""
 
 
 class ArabicNameIndex(Generic[K]):
@@ -92,8 +91,12 @@ class ArabicNameIndex(Generic[K]):
 
     def __init__(self) -> None:
         """An empty index."""
-        self._forms: dict[tuple[str, ...], tuple[_Form[K], ...]] = {}
-        """(stem of the first word, the words after it...) → the forms."""
+        # Plain strings and flat tuples: a compiled glossary (`compiled`) stores the index
+        # with `marshal` and reads it back as it is, and strings and tuples of strings
+        # and numbers are no work for the garbage collector.
+        self._forms: dict[str, tuple[K | str | bool, ...]] = {}
+        """The stem of a form's first word and the words after it, joined → the forms
+        written there, flat: key, text, article, key, text, article..."""
         self._lengths: dict[str, tuple[int, ...]] = {}
         """Stem of a first word → the numbers of words after it that its forms have,
         longest first."""
@@ -108,10 +111,8 @@ class ArabicNameIndex(Generic[K]):
         # it is then required in the text, so الباب (al-Bab) does not match باب الهوى.
         article = first.startswith(ARTICLE) and len(first) > len(ARTICLE) + 1
         stem = first[len(ARTICLE) :] if article else first
-        where = (stem, *words[1:])
-        # Tuples, not lists: read back from a compiled glossary they are no work for the
-        # garbage collector (a tuple of strings and numbers is untracked).
-        self._forms[where] = (*self._forms.get(where, ()), (key, form, article))
+        where = _WORDS_JOIN.join((stem, *words[1:]))
+        self._forms[where] = (*self._forms.get(where, ()), key, form, article)
         lengths = self._lengths.get(stem, ())
         if len(words) - 1 not in lengths:
             self._lengths[stem] = tuple(sorted((*lengths, len(words) - 1), reverse=True))
@@ -180,9 +181,11 @@ class ArabicNameIndex(Generic[K]):
                 for length in lengths:
                     if length > run[i]:
                         continue
-                    for form in self._forms.get((stem, *words[i + 1 : i + 1 + length]), ()):
-                        if has_article or not form[2]:
-                            yield i, length, form
+                    where = _WORDS_JOIN.join((stem, *words[i + 1 : i + 1 + length]))
+                    forms = self._forms.get(where, ())
+                    for f in range(0, len(forms), 3):
+                        if has_article or not forms[f + 2]:
+                            yield i, length, cast("_Form[K]", forms[f : f + 3])
 
 
 def contains_arabic_name(segment: str, name: str) -> bool:
