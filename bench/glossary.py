@@ -496,10 +496,9 @@ def cli_rows(entries: int, words: int, runs: int, enforcer_runs: int) -> list[Ro
             f"< {TARGET_CLI_RATIO:.0f}x desk --help", met, help_, baseline),
         Row("glossary", f"desk glossary check cold, whole process, {size}", cold, "s",
             baseline=help_, baseline_name=baseline),
-        Row("glossary", f"Home.enforcer() warm cache, {entries} entries", big_ms, "ms",
-            "< 100 ms", big_ms < 100),
-        Row("glossary", f"Home.enforcer() warm cache, {house_entries} entries", house_ms, "ms",
-            "< 100 ms", house_ms < 100),
+        # A part of the workbench's "findings on screen < 100 ms", not the whole of it.
+        Row("glossary", f"Home.enforcer() warm cache, {entries} entries", big_ms, "ms"),
+        Row("glossary", f"Home.enforcer() warm cache, {house_entries} entries", house_ms, "ms"),
     ]  # fmt: skip
 
 
