@@ -214,13 +214,14 @@ def store_story(home: Path, words: int, slug: str = CLI_SLUG) -> int:
     (as `story(words)`, with each segment's status and draft); its number of segments."""
     from desk.app.home import Home
     from desk.core.importer import ImportOptions, load_source
+    from desk.core.story import Segment
 
     stories = []
     for name in SAMPLES:
         source = ROOT / "samples" / f"{name}.ar.md"
         draft = source.with_name(f"{name}.draft.en.md")
         stories.append(load_source(source, ImportOptions(draft=draft), "").story)
-    segments: list = []
+    segments: list[Segment] = []
     total = paragraph = 0
     while total < words:
         for sample in stories:
