@@ -41,16 +41,24 @@ PAINT_WAIT_SECONDS = 2.0
 such as one pushed and popped at once, does not hold the scan back for ever)."""
 
 
+FREEZE_ENTRIES = 2_000
+"""From this many glossary entries, a loaded enforcer is kept out of the garbage
+collector's full walks (`keep`)."""
+
+
 def keep(enforcer: Enforcer | None) -> None:
-    """Keep a newly loaded enforcer, and whatever else lives by then, out of the cyclic
-    garbage collector's full walks (`gc.freeze`).
+    """Keep a newly loaded large enforcer, and whatever else lives by then, out of the
+    cyclic garbage collector's full walks (`gc.freeze`).
 
     A glossary of 10,000 entries adds tens of thousands of containers that live as long
     as the workbench; each full collection walked them again, on whichever thread was
-    running: the UI's included, 0.1-0.3 s at a time, while typing. The cost: an
-    enforcer replaced after a glossary change stays in memory (one per change).
+    running: the UI's included, about 0.1 s more each time, while typing. The cost: an
+    enforcer replaced after a glossary change stays in memory (one per change), and so
+    does garbage not yet collected when it loaded; a small glossary is not worth that.
     """
-    if enforcer is None or any(enforcer is kept for kept in _frozen):
+    if enforcer is None or len(enforcer.entries) < FREEZE_ENTRIES:
+        return
+    if any(enforcer is kept for kept in _frozen):
         return
     _frozen[:] = [enforcer]
     gc.freeze()

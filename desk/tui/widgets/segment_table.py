@@ -79,6 +79,9 @@ class SegmentTable(DataTable[str | Text]):
         self.add_column("Status", key="status", width=STATUS_WIDTH)
         self.add_column("English", key="english", width=ENGLISH_WIDTH)
         self.add_column("Arabic", key="arabic", width=ARABIC_WIDTH)
+        # Before the first layout the table is as wide as the screen (desk.tcss): rows
+        # filled now are drawn at the widths the first resize keeps, not filled again.
+        self._fit(self.screen.size.width or self.app.size.width)
 
     def on_resize(self) -> None:
         """Share the width between English and Arabic so both fit without scrolling.
@@ -86,20 +89,25 @@ class SegmentTable(DataTable[str | Text]):
         A row that runs off the right edge would hide the Arabic's first words (its
         right end), so the columns shrink with the terminal (never below 20 and 16).
         """
+        if self._fit(self.size.width) and self._shown is not None:
+            self.show(*self._shown)
+        self.refresh()
+
+    def _fit(self, width: int) -> bool:
+        """Set the English and Arabic columns' widths for a table `width` cells wide;
+        whether they changed."""
         # The vertical scrollbar takes its columns from the table's width.
-        room = max(36, self.size.width - self.styles.scrollbar_size_vertical - FIXED_WIDTH)
+        room = max(36, width - self.styles.scrollbar_size_vertical - FIXED_WIDTH)
         english = max(20, room * 56 // 100)
         arabic = max(16, room - english)
         if (english, arabic) == (self.english_width, self.arabic_width):
-            return
+            return False
         self.english_width, self.arabic_width = english, arabic
-        for key, width in (("english", english), ("arabic", arabic)):
+        for key, column_width in (("english", english), ("arabic", arabic)):
             column = self.columns[ColumnKey(key)]
-            column.width = width
+            column.width = column_width
             column.auto_width = False
-        if self._shown is not None:
-            self.show(*self._shown)
-        self.refresh()
+        return True
 
     def show(
         self,
