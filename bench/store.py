@@ -296,10 +296,16 @@ def figures(home: Path) -> list[Figure]:
         Figure("search: prefix Hass*", ("search", "Hass*"), True),
         Figure("search: prefix الحسك*", ("search", "الحسك*"), True),
         Figure("search: prefix the* (commonest)", ("search", "the*"), True),
-        Figure("search: prefix ال* (refused)", ("search", "ال*"), True, refused=True),
-        Figure("search: prefix a* (refused)", ("search", "a*"), True, refused=True),
         Figure("list: every story (--limit 0)", ("list", "--limit", "0"), False),
     ]
+
+
+REFUSED = [
+    Figure("search: prefix ال* (refused)", ("search", "ال*"), True, refused=True),
+    Figure("search: prefix a* (refused)", ("search", "a*"), True, refused=True),
+]
+"""Searches desk refuses (a prefix needs three letters): the time to say so. Apart from
+`figures`, which bench.shared_desk runs on PostgreSQL as well, expecting success."""
 
 
 FIRST_LINE = "list: every story, first line"
@@ -310,7 +316,7 @@ def measure(home: Path, runs: int, seed: int) -> dict[str, tuple[float, float]]:
     """name -> (median seconds, peak MB) for every figure, the audit included."""
     out: dict[str, tuple[float, float]] = {}
     edit_some(home, seed)  # the rare name the search looks for, and work for the audit
-    for figure in figures(home):
+    for figure in [*figures(home), *REFUSED]:
         took = [run(home, *figure.args, refused=figure.refused) for _ in range(runs)]
         out[figure.name] = (
             statistics.median(t.seconds for t in took),
