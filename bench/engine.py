@@ -204,8 +204,11 @@ def run_path(
 
         start = time.perf_counter()
         package = read_package(package_dir)
-        options = {k: tune[k] for k in ("threads", "batch_tokens") if k in tune}
-        settings_ = Settings(beam=beam, **options)
+        settings_ = Settings(
+            beam=beam,
+            threads=tune.get("threads", Settings.threads),
+            batch_tokens=tune.get("batch_tokens", Settings.batch_tokens),
+        )
         loaded_model = _load(package, settings_)
         inter, intra = settings_.workers, 1
         if "inter" in tune:
@@ -433,20 +436,18 @@ def print_engine(rows: dict[str, list[dict[str, Any]]], runs: int) -> None:
 THREADING = [
     ("inter 1, intra 2, 2048 tokens (near desk's old batches)", 4,
      {"inter": 1, "intra": 2, "batch_tokens": 2048}),
-    ("inter 1, intra 2, 512 tokens", 4, {"inter": 1, "intra": 2, "batch_tokens": 512}),
-    ("inter 1, intra 1, 512 tokens (one core)", 4, {"threads": 1, "batch_tokens": 512}),
-    ("inter 2, intra 1, 256 tokens", 4, {"threads": 2, "batch_tokens": 256}),
+    ("inter 1, intra 2, 256 tokens", 4, {"inter": 1, "intra": 2, "batch_tokens": 256}),
+    ("inter 1, intra 1, 256 tokens (one core)", 4, {"threads": 1, "batch_tokens": 256}),
+    ("inter 2, intra 1, 128 tokens", 4, {"threads": 2, "batch_tokens": 128}),
+    ("inter 2, intra 1, 256 tokens (desk's default)", 4, {"threads": 2, "batch_tokens": 256}),
+    ("inter 2, intra 1, 256 tokens, first not alone", 4,
+     {"threads": 2, "batch_tokens": 256, "first_alone": 0}),
     ("inter 2, intra 1, 512 tokens", 4, {"threads": 2, "batch_tokens": 512}),
-    ("inter 2, intra 1, 512 tokens, first not alone", 4,
-     {"threads": 2, "batch_tokens": 512, "first_alone": 0}),
     ("inter 2, intra 1, 1024 tokens", 4, {"threads": 2, "batch_tokens": 1024}),
-    ("inter 2, intra 1, 2048 tokens", 4, {"threads": 2, "batch_tokens": 2048}),
-    ("inter 2, intra 1, 512 tokens, beam 1", 1, {"threads": 2, "batch_tokens": 512}),
-    ("inter 1, intra 2, 512 tokens, beam 1", 1, {"inter": 1, "intra": 2, "batch_tokens": 512}),
-    ("inter 2, intra 1, 512 tokens, 500 segments", 4,
-     {"threads": 2, "batch_tokens": 512, "segments": 500}),
-    ("inter 2, intra 1, 2048 tokens, 500 segments", 4,
-     {"threads": 2, "batch_tokens": 2048, "segments": 500}),
+    ("inter 2, intra 1, 256 tokens, beam 1", 1, {"threads": 2, "batch_tokens": 256}),
+    ("inter 1, intra 2, 256 tokens, beam 1", 1, {"inter": 1, "intra": 2, "batch_tokens": 256}),
+    ("inter 2, intra 1, 256 tokens, 500 segments", 4,
+     {"threads": 2, "batch_tokens": 256, "segments": 500}),
 ]  # fmt: skip
 """desk's alternatives for --threading: name, beam, tuning."""
 

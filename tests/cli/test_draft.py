@@ -264,3 +264,22 @@ def test_the_drafting_bar_counts_the_segments_the_engine_drafts(desk: DeskCli) -
     assert b"Drafting  [" in drawn and b"100%" in drawn, drawn
     again = on_a_terminal("draft", SLUG, "--as", "tr")
     assert b"Drafting  [" not in again and b"Nothing to draft." in again
+
+
+def test_batch_tokens_and_threads_change_the_work_not_the_drafts(desk: DeskCli) -> None:
+    """--batch-tokens (a small budget: many small batches) and --threads 1 give the same
+    drafts as the defaults, written in segment order; out of range is a usage error."""
+    desk("import", str(SOURCE), "--no-mt", "--as", "tr")
+    desk("draft", SLUG, "--no-glossary", "--as", "tr")
+    expected = [s["draft"] for s in segments(desk)]
+    assert all(expected)
+    result = desk(
+        "draft", SLUG, "--no-glossary", "--force", "--batch-tokens", "8", "--threads", "1"
+    )
+    assert f"{len(expected)} of them came out exactly as they were" in result.stderr
+    assert [s["draft"] for s in segments(desk)] == expected
+    log = json.loads(desk("log", SLUG, "--json", "--kind", "mt").output)
+    assert [r["segment"] for r in log] == list(range(1, len(expected) + 1))
+    bad = desk("draft", SLUG, "--batch-tokens", "0", ok=False)
+    assert bad.exit_code == 2 and "is not in the range" in bad.stderr
+    assert "--batch-tokens" in desk("draft", "--help").output

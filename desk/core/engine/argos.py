@@ -10,8 +10,8 @@ How the work is cut (measured on 2 cores, bench/README.md "Engine"):
 - one CTranslate2 worker per CPU thread, each with one thread (`inter_threads` = threads,
   `intra_threads` = 1): two batches side by side beat one batch on two threads, and a
   segment alone never pays for OpenMP threads spinning while they wait for each other;
-- the first segment goes alone, so its draft is ready after one segment's work while the
-  other workers start on the rest;
+- the first segment goes alone, before any other, so its draft is ready after one
+  segment's work on one thread; the rest are sent once it is back;
 - the rest go in batches of at most `batch_tokens` source tokens, padding counted, cut
   from segments sorted by length (little padding) within windows taken in story order
   (the early segments are ready first). Memory is bounded by the token budget times the
@@ -36,13 +36,13 @@ from desk.core.engine.packages import PackageInfo
 # a segment gets the same draft from desk as from argostranslate at the same beam size.
 ARGOS_LENGTH_PENALTY = 0.2
 DEFAULT_BEAM = 4
-DEFAULT_BATCH_TOKENS = 512
+DEFAULT_BATCH_TOKENS = 256
 """Source tokens per batch (padding counted); bench/README.md "Engine" says why."""
 WINDOW_BATCHES = 4
+"""Batches of work per worker in one window of segments sorted by length."""
 FIRST_ALONE = True
 """Send the first segment before any other, so no other batch slows it down (the bench
 measures the alternative)."""
-"""Batches of work per worker in one window of segments sorted by length."""
 
 
 @dataclass(frozen=True)
