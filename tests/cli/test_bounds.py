@@ -69,7 +69,7 @@ def test_ranges_are_joined_not_repeated(desk: DeskCli, story: str) -> None:
         ("draft", "douma-raids", "--beam", "0"),
         ("draft", "douma-raids", "--threads", "-1"),
         ("draft", "douma-raids", "--threads", HUGE),
-        ("draft", "douma-raids", "--batch-size", HUGE),
+        ("draft", "douma-raids", "--batch-tokens", HUGE),
     ],
 )
 def test_numbers_out_of_bounds_are_usage_errors(

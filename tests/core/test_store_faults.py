@@ -167,21 +167,21 @@ def test_newer_migration_is_refused_before_anything_is_written(path: Path) -> No
     """A migration this desk does not know: SchemaError with both versions; the database
     keeps exactly the migrations it had."""
     with sqlite3.connect(path) as conn:
-        conn.execute("INSERT INTO schema_migrations VALUES ('009_tags', '2030-01-01')")
+        conn.execute("INSERT INTO schema_migrations VALUES ('999_tags', '2030-01-01')")
     conn.close()
-    with pytest.raises(SchemaError, match=f"'009_tags' unknown.*'{MIGRATIONS[-1].name}'"):
+    with pytest.raises(SchemaError, match=f"'999_tags' unknown.*'{MIGRATIONS[-1].name}'"):
         Store(path)
     with sqlite3.connect(path) as conn:
         names = [row[0] for row in conn.execute("SELECT name FROM schema_migrations")]
     conn.close()
-    assert names == [*(m.name for m in MIGRATIONS), "009_tags"]
+    assert names == [*(m.name for m in MIGRATIONS), "999_tags"]
 
 
 def test_older_database_with_a_newer_migration_is_not_migrated(path: Path) -> None:
     """One known migration missing and one unknown present: refused, not half-migrated."""
     with sqlite3.connect(path) as conn:
         conn.execute("DELETE FROM schema_migrations WHERE name = ?", (MIGRATIONS[-1].name,))
-        conn.execute("INSERT INTO schema_migrations VALUES ('009_tags', '2030-01-01')")
+        conn.execute("INSERT INTO schema_migrations VALUES ('999_tags', '2030-01-01')")
     conn.close()
     with pytest.raises(SchemaError, match="newer desk"):
         Store(path)
