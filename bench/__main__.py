@@ -3,7 +3,8 @@
 Each benchmark runs as `python -m bench.<module> --json FILE [--quick]`, one after the
 other, so none measures while another is running: engine (bench.engine), glossary
 (bench.glossary), glossary_import (bench.glossary_import), tui (bench.tui), store
-(bench.store), shared_desk (bench.shared_desk: PostgreSQL beside SQLite), memory
+(bench.store), story_list (bench.story_list: reloads of the list at archive scale),
+shared_desk (bench.shared_desk: PostgreSQL beside SQLite), memory
 (bench.memory: the translation memory), export (bench.import_export) and align
 (bench.align).
 Their own output (their detailed tables) goes to stderr as they run; stdout holds only
@@ -21,7 +22,7 @@ A missed target is reported, not an error: these are measurements, not tests.
 Options:
 - --quick: passed to every benchmark (fewer repetitions; the same inputs and targets);
 - --only NAME[,NAME...]: run only these benchmarks, in the suite's order;
-- --stories N: passed to the store and shared_desk benchmarks only (their own default
+- --stories N: passed to the store, story_list and shared_desk benchmarks only (their own default
   otherwise);
 - --out FILE: also write the report, as printed, to FILE.
 
@@ -50,6 +51,7 @@ BENCHES = {
     "glossary_import": "bench.glossary_import",
     "tui": "bench.tui",
     "store": "bench.store",
+    "story_list": "bench.story_list",
     "shared_desk": "bench.shared_desk",
     "memory": "bench.memory",
     "export": "bench.import_export",
@@ -92,7 +94,7 @@ def command(name: str, json_path: Path, quick: bool, stories: int | None) -> lis
     line = [sys.executable, "-m", BENCHES[name], "--json", str(json_path)]
     if quick:
         line.append("--quick")
-    if name in ("store", "shared_desk") and stories is not None:
+    if name in ("store", "story_list", "shared_desk") and stories is not None:
         line += ["--stories", str(stories)]
     return line
 
@@ -169,7 +171,10 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, every bench")
     parser.add_argument("--only", metavar="NAME[,NAME...]", help=", ".join(BENCHES))
     parser.add_argument(
-        "--stories", type=int, metavar="N", help="for the store and shared_desk benches only"
+        "--stories",
+        type=int,
+        metavar="N",
+        help="for the store, story_list and shared_desk benches only",
     )
     parser.add_argument("--out", type=Path, metavar="FILE", help="also write the report here")
     args = parser.parse_args()

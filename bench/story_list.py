@@ -21,7 +21,7 @@ Each row gives the segments the enforcer checked during the reload. The same-run
 baseline is the list before issue 17: every reload loaded every shown story and
 checked all of its segments (`load_story` + `check_story`), whatever had changed.
 
-Run: python -m bench.story_list [--stories 100000] [--runs 5] [--json FILE]
+Run: python -m bench.story_list [--stories 100000] [--runs 5] [--quick] [--json FILE]
 """
 
 from __future__ import annotations
@@ -233,7 +233,10 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=ROOT / "bench" / ".cache")
     parser.add_argument("--tmp", type=Path, default=None, help="where the copy goes")
     parser.add_argument("--json", type=Path, help="also write the suite's rows here")
+    parser.add_argument("--quick", action="store_true", help="2 reloads with nothing changed")
     args = parser.parse_args()
+    if args.quick:
+        args.runs = min(args.runs, 2)
     work = Path(tempfile.mkdtemp(prefix="desk-story-list-", dir=args.tmp))
     try:
         home, copied, migrated = prepared_home(work, args.cache, args.stories)
