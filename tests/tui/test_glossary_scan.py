@@ -8,6 +8,7 @@ checks and which findings the editor showed at that moment: the real scan runs.
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from desk.tui.screens.glossary_scan import GlossaryScan
 from desk.tui.screens.story_list import StoryListScreen
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.segment_table import SegmentTable
-from tests.helpers.tui import SIZE, SLUG, settle, synchronous
+from tests.helpers.tui import SIZE, SLUG, notices, settle, synchronous
 
 
 class Batch:
@@ -129,6 +130,50 @@ async def test_opened_from_the_list_the_first_frame_has_the_first_screens_findin
         assert rest.thread != threading.main_thread().name and rest.done
         assert rest.shown is not None and 1 in rest.shown
         assert 1 in (screen.session.findings or {})
+
+
+@synchronous
+async def test_started_with_a_story_the_glossary_loads_while_textual_starts(
+    env: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`desk open SLUG`: making the app starts loading the glossary in a thread of its
+    own; once that is done when the editor mounts, the first screen is checked on the UI
+    thread before the first frame, as when the story is opened from the list."""
+    batches = record(monkeypatch)
+    assert env.enforcer_if_loaded() is None
+    app = make_app(env, author="rania", slug=SLUG)
+    deadline = time.monotonic() + 10  # the preload's thread, given up to 10 s
+    while env.enforcer_if_loaded() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert env.enforcer_if_loaded() is not None, "making the app did not load the glossary"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        first, rest = batches
+        assert first.thread == threading.main_thread().name and first.shown is None
+        assert rest.thread != threading.main_thread().name and rest.done
+        assert rest.shown is not None and 1 in rest.shown
+
+
+@synchronous
+async def test_started_with_a_story_a_broken_glossary_is_reported_by_the_scan(
+    env: Home, glossary: Path
+) -> None:
+    """The preload meets a glossary file that does not parse and says nothing (it runs
+    before the UI has a screen); the editor's scan meets it again and tells the person,
+    naming the file; the story is open and editable."""
+    (glossary / "places.toml").write_text("[douma\ncanonical = 1\n", encoding="utf-8")
+    app = make_app(env, author="rania", slug=SLUG)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        told = notices(app)
+        assert any("No glossary findings" in m and "places.toml" in m for m in told), told
+        assert not screen.session.findings
 
 
 @synchronous
