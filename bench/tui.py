@@ -28,12 +28,13 @@ What is timed (Textual headless, as in the tests, at --size; every figure is wal
   Two ways to open, each timed: "started with the story" (`desk open SLUG`: the
   glossary starts loading in a thread as the app is made, while Textual starts, and
   the editor checks its first screen before its first frame if the load is done by
-  then; otherwise its findings wait for the loading) and "opened from the list": the workbench starts on the story list,
-  loads the glossary in the background as it does, the bench waits for that (a person
-  reading the list), then opens the story as Enter does (StoryListScreen.open_story);
-  the start is that call. The findings target (< 100 ms, DESIGN.md "Findings on screen
-  < 100 ms after a story opens") is held against the figure from the first frame: a
-  story has opened when it is on screen, and no findings can show before that.
+  then; otherwise its findings wait for the loading) and "opened from the list": the
+  workbench starts on the story list, loads the glossary in the background as it
+  does, the bench waits for that (a person reading the list), then opens the story as
+  Enter does (StoryListScreen.open_story); the start is that call. The findings
+  target (< 100 ms, DESIGN.md "Findings on screen < 100 ms after a story opens") is
+  held against the figure from the first frame: a story has opened when it is on
+  screen, and no findings can show before that.
 - keypress → frame: from handing a key event to the app (as its terminal driver does:
   `driver.send_message(Key)`) to the first frame of the editor that shows the letter,
   while typing at the end of the English box: the TextArea edits, the screen updates
