@@ -131,7 +131,8 @@ def load(cache: Path, key: str) -> Enforcer | None:
     gc.disable()
     try:
         enforcer = Enforcer.from_state(marshal.loads(payload))
-    except (ValueError, EOFError, TypeError):  # not the state this code writes
+    except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
+        # not the state this code writes
         return None
     finally:
         if collecting:
