@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 from desk.app.home import Home, author_is_login_name, resolve_author
 from desk.core.errors import DeskError
 from desk.core.store.live import Change, Listener
-from desk.tui.context import Workbench
+from desk.tui.context import GlossaryLoad, Workbench
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.glossary_scan import keep
 from desk.tui.screens.help import HelpScreen
@@ -214,19 +214,29 @@ def _commands(app: App[None], screen: Screen[object]) -> list[tuple[str, str, st
     return out
 
 
-def preload_glossary(home: Home) -> None:
+def preload_glossary(home: Home) -> GlossaryLoad:
     """Start loading the house glossary's enforcer now, in a thread of its own: the
     workbench opens straight on a story, and its editor shows the first screen's
     findings in its first frame when the enforcer is loaded by the time it mounts (from
-    the home's compiled glossary: tens of milliseconds, while Textual starts). Slower
-    (the first load after a glossary edit), the editor's scan waits for this load
-    rather than making its own. Any failure is left to that scan, which reports it."""
+    the home's compiled glossary: tens of milliseconds, while Textual starts), or soon
+    after (the editor waits a little for it: `EditorScreen.OPENING_WAIT_SECONDS`).
+    Slower (the first load after a glossary edit), the editor's scan waits for this load
+    rather than making its own. Any failure is left to that scan, which reports it.
+    Returns the load, whose events say when it is over and whether it compiles."""
+    state = GlossaryLoad()
 
     def load() -> None:
-        with contextlib.suppress(Exception):
-            home.enforcer()
+        try:
+            with contextlib.suppress(Exception):
+                folder = home.glossary()
+                if not folder.is_compiled(folder.read()):
+                    state.compiling.set()
+                home.enforcer()
+        finally:
+            state.over.set()
 
     threading.Thread(target=load, name="desk-glossary", daemon=True).start()
+    return state
 
 
 def make_app(
@@ -248,11 +258,13 @@ def make_app(
         home = Home.at(home)
     if engine is not None or enforcer is not None:
         home = Home(home.path, engine=engine, enforcer=enforcer)
+    loading = None
     if slug is not None:
         home.desk.store.story_id(slug)  # an unknown slug is refused before the UI starts
-        preload_glossary(home)
+        loading = preload_glossary(home)
     home.config  # noqa: B018  # a bad config.toml (e.g. [tui.keys]) is refused before the UI
     workbench = Workbench(
         home, resolve_author(author), author_is_login_name(author), arabic_override=arabic_display
     )
+    workbench.glossary_loading = loading
     return DeskApp(workbench, slug=slug)

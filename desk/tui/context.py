@@ -6,7 +6,9 @@ home (desk.app), so the workbench and the CLI refuse, record and export alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 
 from desk.app.home import Home
 from desk.app.service import Desk
@@ -16,6 +18,28 @@ UI_BUSY_TIMEOUT_MS = 750
 runs on the UI thread, so the screen is frozen while it waits: a command may wait
 10 s (desk.core.store.store.BUSY_TIMEOUT_MS), the workbench gives up sooner, says
 why, keeps the English in the box and retries a few seconds later."""
+
+
+@dataclass(frozen=True)
+class GlossaryLoad:
+    """A load of the glossary's enforcer in a thread of its own."""
+
+    over: threading.Event = field(default_factory=threading.Event)
+    """Set when the load is over, the enforcer loaded or not (a bad file)."""
+    compiling: threading.Event = field(default_factory=threading.Event)
+    """Set when there was no compiled glossary for the files: the load compiles them,
+    which takes seconds at 10,000 entries."""
+
+    def wait(self, seconds: float) -> None:
+        """Wait for the load to be over, at most `seconds`, and not once it compiles."""
+        end = time.monotonic() + seconds
+        while not self.over.wait(POLL_SECONDS):
+            if self.compiling.is_set() or time.monotonic() >= end:
+                return
+
+
+POLL_SECONDS = 0.005
+"""How often `GlossaryLoad.wait` looks whether the load began to compile."""
 
 
 @dataclass
@@ -30,6 +54,9 @@ class Workbench:
     """`--arabic-display` given on the command line; else the config file says."""
     last_story: str | None = None
     """The story last opened in an editor: the list's cursor goes back to it."""
+    glossary_loading: GlossaryLoad | None = None
+    """The glossary's load begun as the workbench started with a story (`desk open SLUG`,
+    see `desk.tui.app.preload_glossary`); None when none was begun."""
 
     def __post_init__(self) -> None:
         """Open the UI thread's store connection, with the workbench's short busy timeout

@@ -7,6 +7,7 @@ checks and which findings the editor showed at that moment: the real scan runs.
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -16,7 +17,9 @@ import pytest
 
 from desk.app.home import Home
 from desk.core.story import Story
+from desk.locations import glossary_cache_dir
 from desk.tui import make_app
+from desk.tui.screens import glossary_scan
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.glossary_scan import GlossaryScan
 from desk.tui.screens.story_list import StoryListScreen
@@ -155,6 +158,115 @@ async def test_started_with_a_story_the_glossary_loads_while_textual_starts(
         assert first.thread == threading.main_thread().name and first.shown is None
         assert rest.thread != threading.main_thread().name and rest.done
         assert rest.shown is not None and 1 in rest.shown
+
+
+def hold_the_loads(monkeypatch: pytest.MonkeyPatch, env: Home) -> tuple[threading.Event, list[str]]:
+    """Hold every load of the glossary off the UI thread (the workbench's own, begun as it
+    starts with a story, and any worker's `home.enforcer()`) until the returned event is
+    set; the list says "gave up" for each that waited 10 s."""
+    gate, held = threading.Event(), []
+    original = env.enforcer
+
+    def enforcer() -> Any:
+        if threading.current_thread() is not threading.main_thread() and not gate.wait(10):
+            held.append("gave up")
+        return original()
+
+    monkeypatch.setattr(env, "enforcer", enforcer)
+    return gate, held
+
+
+@synchronous
+async def test_started_with_a_story_the_first_frame_waits_for_the_compiled_glossary(
+    env: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`desk open SLUG` when the load, from the compiled glossary, ends after the editor
+    mounts (here held 0.3 s): the editor waits for it before its first frame (up to
+    OPENING_WAIT_SECONDS, made long here) and that frame has the first screen's findings."""
+    env.enforcer()  # compiled into the home's cache, as by any earlier command
+    env.reload_glossary()  # and forgotten by this Home, as in a new process
+    folder = env.glossary()
+    assert folder.is_compiled(folder.read()) and env.enforcer_if_loaded() is None
+    monkeypatch.setattr(EditorScreen, "OPENING_WAIT_SECONDS", 30)
+    batches = record(monkeypatch)
+    gate, held = hold_the_loads(monkeypatch, env)
+    threading.Timer(0.3, gate.set).start()
+    app = make_app(env, author="rania", slug=SLUG)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        first, rest = batches
+        assert first.thread == threading.main_thread().name and first.shown is None
+        assert rest.thread != threading.main_thread().name and rest.done
+        assert 1 in (screen.session.findings or {})
+    assert not held
+
+
+@synchronous
+async def test_started_with_a_story_a_load_that_compiles_is_not_waited_for(
+    env: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no compiled glossary (the first open after a glossary edit) the load
+    compiles, which takes seconds at 10,000 entries: the editor shows the story without
+    waiting for it, and the scan shows the findings once it is over."""
+    shutil.rmtree(glossary_cache_dir(env.path), ignore_errors=True)
+    monkeypatch.setattr(EditorScreen, "OPENING_WAIT_SECONDS", 30)
+    batches = record(monkeypatch)
+    gate, held = hold_the_loads(monkeypatch, env)
+    app = make_app(env, author="rania", slug=SLUG)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)  # drawn while the load is held
+        assert screen.session.findings is None and not batches
+        gate.set()
+        await settle(app)
+        await pilot.pause()
+        first = batches[0]
+        assert first.thread != threading.main_thread().name and first.shown is None
+        assert 1 in (screen.session.findings or {})
+    assert not held, "the editor waited for a load that compiles"
+
+
+@synchronous
+async def test_a_load_under_way_lets_the_scan_go_on_without_waiting_for_the_first_frame(
+    env: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The editor did not wait for the load (it ended later than OPENING_WAIT_SECONDS):
+    the scan checks the first screen as soon as the load is over, rather than when the
+    editor's queue of messages has emptied (`painted`, here never set)."""
+
+    class NeverSet(threading.Event):
+        def set(self) -> None:
+            """The first frame is never said to be drawn."""
+
+    original_init = GlossaryScan.__init__
+
+    def init(self: GlossaryScan, home: Home) -> None:
+        original_init(self, home)
+        self.painted = NeverSet()
+
+    monkeypatch.setattr(GlossaryScan, "__init__", init)
+    monkeypatch.setattr(glossary_scan, "PAINT_WAIT_SECONDS", 30)
+    monkeypatch.setattr(EditorScreen, "OPENING_WAIT_SECONDS", 0)
+    batches = record(monkeypatch)
+    gate, held = hold_the_loads(monkeypatch, env)
+    app = make_app(env, author="rania", slug=SLUG)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        assert screen.session.findings is None
+        gate.set()
+        for _ in range(1000):  # up to about 10 s, a third of PAINT_WAIT_SECONDS
+            if screen.session.findings:
+                break
+            await pilot.pause(0.01)
+        assert 1 in (screen.session.findings or {}), "the scan waited for the first frame"
+        assert batches[0].thread != threading.main_thread().name
+    assert not held
 
 
 @synchronous

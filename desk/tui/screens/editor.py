@@ -56,6 +56,13 @@ class EditorScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = EDITOR_BINDINGS
 
+    OPENING_WAIT_SECONDS = 0.15
+    """The longest the editor's first frame waits for the glossary's load begun as the
+    workbench started with this story (`desk open SLUG`): from the compiled glossary
+    the load takes tens of milliseconds, and the first frame then shows the first
+    screen's findings. A load that compiles (the first after a glossary edit) is not
+    waited for: the scan shows its findings when it is over."""
+
     def __init__(self, workbench: Workbench, slug: str) -> None:
         """Edit story `slug` of the workbench's desk home."""
         super().__init__()
@@ -202,12 +209,16 @@ class EditorScreen(Screen[None]):
         that can be on screen first, then the others (GlossaryScan).
 
         `opening`: when the workbench loaded the glossary already (while the person was
-        on the story list), the first screen is checked here, before the first frame,
-        which then shows its findings; the glossary is never loaded here.
+        on the story list, or as it started with this story: its load is given up to
+        OPENING_WAIT_SECONDS to end), the first screen is checked here, before the first
+        frame, which then shows its findings; the glossary is never loaded here.
         """
         self.scanning = True
         table = self.query_one(SegmentTable)
         first = table.first_screen(self.session.current, self.app.size.height)
+        loading = self.workbench.glossary_loading
+        if opening and loading is not None:
+            loading.wait(self.OPENING_WAIT_SECONDS)  # the UI thread's only wait
         loaded = self.workbench.home.enforcer_if_loaded() if opening else None
         if loaded is not None:
             self._checked(self.glossary_scan.check(self.session.story, first, loaded))

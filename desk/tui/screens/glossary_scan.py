@@ -1,17 +1,19 @@
 """The editor's glossary scan: the first screen's segments first, then the rest.
 
 A non-visual widget the editor mounts. Its worker waits for the editor's first frame
-(the scan never delays it), gets the home's enforcer (loaded already when the workbench
-loaded it in the background, else loaded here, off the UI thread), checks the segments
-that can be on the first screen and posts their findings, then, once the editor has
-shown them, checks the others and posts theirs. Each batch names the text it checked,
-so the editor can tell a finding made stale by a save meanwhile.
+(the scan never delays it) or for the end of a load under way, gets the home's enforcer
+(loaded already when the workbench loaded it in the background, else loaded here, off
+the UI thread), checks the segments that can be on the first screen and posts their
+findings, then, once the editor has shown them, checks the others and posts theirs.
+Each batch names the text it checked, so the editor can tell a finding made stale by a
+save meanwhile.
 """
 
 from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -39,6 +41,10 @@ it checks the others (an editor that closed meanwhile shows nothing)."""
 PAINT_WAIT_SECONDS = 2.0
 """The longest the scan waits for the editor's first frame (a screen that never paints,
 such as one pushed and popped at once, does not hold the scan back for ever)."""
+
+LOAD_POLL_SECONDS = 0.01
+"""How often a scan waiting for the first frame looks whether a glossary load under way
+when it started is done (see `GlossaryScan._wait_for_paint`)."""
 
 
 FREEZE_ENTRIES = 2_000
@@ -128,6 +134,21 @@ class GlossaryScan(Widget):
                     found[n] = findings
         return self.Checked(story.slug, scan, checked, found, done)
 
+    def _wait_for_paint(self) -> None:
+        """Wait for the editor's first frame, so that loading the glossary here never
+        slows it; but when no enforcer was loaded as the scan started and one is now,
+        go on at once. That is the workbench's own load, begun as it started with this
+        story (`desk open SLUG`), ending after the editor mounted: the first frame is
+        drawn by then or nearly, and `painted`, set once the editor's queue of messages
+        has emptied, can come a few hundred milliseconds later."""
+        if self.home.enforcer_if_loaded() is not None:
+            self.painted.wait(PAINT_WAIT_SECONDS)
+            return
+        end = time.monotonic() + PAINT_WAIT_SECONDS
+        while not self.painted.wait(LOAD_POLL_SECONDS):
+            if self.home.enforcer_if_loaded() is not None or time.monotonic() >= end:
+                return
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
     def _scan(
         self,
@@ -138,7 +159,7 @@ class GlossaryScan(Widget):
         checked_with: Enforcer | None,
     ) -> None:
         """Post each batch's findings as soon as it is checked."""
-        self.painted.wait(PAINT_WAIT_SECONDS)
+        self._wait_for_paint()
         worker = get_current_worker()
         try:
             enforcer = self.home.enforcer()
