@@ -26,9 +26,10 @@ What is timed (Textual headless, as in the tests, at --size; every figure is wal
   the rest); also given from the editor's first frame (the first frame itself, when
   it shows them, counts 0), and "all findings" to the frame after the last batch.
   Two ways to open, each timed: "started with the story" (`desk open SLUG`: the
-  glossary starts loading in a thread as the app is made, while Textual starts, and
-  the editor checks its first screen before its first frame if the load is done by
-  then; otherwise its findings wait for the loading) and "opened from the list": the
+  glossary starts loading in a thread as the app is made, while Textual starts; the
+  editor waits up to 0.15 s for that load before its first frame, unless it compiles,
+  and checks its first screen then if it is over; otherwise its findings follow the
+  load) and "opened from the list": the
   workbench starts on the story list, loads the glossary in the background as it
   does, the bench waits for that (a person reading the list), then opens the story as
   Enter does (StoryListScreen.open_story); the start is that call. The findings

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -103,10 +104,25 @@ class DeskGroup(click.Group):
             home = ctx.obj if isinstance(ctx.obj, Home) else Home.at()
             error = failure(exc, database_path(home.path))
             raise DeskFailure(str(error), error.exit_code) from None
+        except BrokenPipeError as exc:
+            if stdout_reader_gone():
+                raise  # `desk ... | head`: click ends quietly, exit 1, as for any command
+            raise DeskFailure(os_message(exc), 1) from None
         except OSError as exc:
             # A file system refusal no check foresaw (a name or path too long, a disk that
             # fills, a permission): one line naming the file, exit 1, not a traceback.
             raise DeskFailure(os_message(exc), 1) from None
+
+
+def stdout_reader_gone() -> bool:
+    """Whether standard output is a pipe whose reader has closed it (`desk glossary list
+    | head -2`), rather than a broken pipe of desk's own (a server's connection)."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # no such file, or no poll here
+        return False
 
 
 pass_home = click.make_pass_decorator(Home)

@@ -527,3 +527,27 @@ def test_a_glossary_file_that_is_a_pipe_is_refused_at_once(glossary: Path) -> No
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 1 and "not a regular file" in done.stderr, done.stderr
+
+
+def test_a_reader_that_stops_early_ends_the_glossary_list_quietly(
+    env: object, glossary: Path
+) -> None:
+    """`desk glossary list | head -2`: the list is more than a pipe holds, the reader
+    takes two lines and goes; desk stops without a traceback or "Error: Broken pipe",
+    with click's exit status for it, as `desk list` does."""
+    with (glossary / "other.toml").open("w", encoding="utf-8") as out:
+        for i in range(1500):  # about 120 KB of lines
+            out.write(f'\n[made-{i}]\ncanonical = "Madeup Name{i}"\narabic = ["اسم{i}"]\n')
+    child = subprocess.Popen(
+        [sys.executable, "-m", "desk", "glossary", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
+    )
+    assert child.stdout is not None and child.stderr is not None
+    assert child.stdout.readline() and child.stdout.readline()
+    child.stdout.close()
+    stderr = child.stderr.read().decode()
+    code = child.wait(timeout=60)
+    assert stderr == ""
+    assert code == 1
