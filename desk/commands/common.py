@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -88,7 +89,14 @@ class DeskGroup(click.Group):
         if problem is not None:
             click.echo(f"Error: {problem}", err=True)
             sys.exit(2)
-        return super().main(given, *rest, **options)
+        try:
+            return super().main(given, *rest, **options)
+        except OSError as exc:
+            # Outside a command (`desk --help > /dev/full`: help and --version print
+            # before any command runs, where `invoke` turns such failures into one line).
+            with contextlib.suppress(OSError):
+                click.echo(f"Error: {os_message(exc)}", err=True)
+            sys.exit(1)
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; DeskError, SQLite's failures (locked, read-only, damaged, a

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from desk.app.glossary import GlossaryFolder
-from desk.commands.output import say
+from desk.commands.output import say, write_all
 from desk.core.errors import InputError
 from desk.core.glossary.model import Entry
 
@@ -124,8 +124,7 @@ def export_cmd(g: GlossaryFolder, path: Path, fmt: str | None) -> None:
     kind = exchange_format(path, fmt)
     entries = g.load().entries
     if str(path) == "-":  # the data alone on standard output
-        sys.stdout.buffer.write(export_bytes(entries, kind))
-        sys.stdout.buffer.flush()
+        write_all(sys.stdout.buffer, export_bytes(entries, kind))
         where = "standard output"
     else:
         _write(entries, kind, path)

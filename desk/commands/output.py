@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from types import TracebackType
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import click
 
@@ -387,3 +389,17 @@ def stats_json(stats: StoryStats, start: str, end: str) -> dict[str, Any]:
             for name, a in sorted(stats.authors.items())
         },
     }
+
+
+def write_all(out: BinaryIO, data: bytes, *, flush: bool = True) -> None:
+    """Write `data` whole to `out` (and flush): a write that takes less than it was
+    given and then nothing (a pipe whose reader has gone, where Python reports no error)
+    is a broken pipe, not data written."""
+    view = memoryview(data)
+    while view:
+        written = out.write(view)
+        if not written:
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+        view = view[written:]
+    if flush:
+        out.flush()

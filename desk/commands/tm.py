@@ -22,7 +22,7 @@ from desk.commands.common import (
     json_option,
     pass_home,
 )
-from desk.commands.output import say
+from desk.commands.output import say, write_all
 from desk.core.atomic import write_atomic
 from desk.core.errors import InputError, NotFoundError, RefusedError
 from desk.core.store import memory as store_memory
@@ -163,10 +163,9 @@ def export_cmd(home: Home, path: Path, status: str) -> None:
     units = counted(store_memory.all_units(desk.store.conn, published=status == "published"))
     pieces = tmx_text(units, version=__version__, created=desk.clock())
     if str(path) == "-":  # standard output: the data only, the count on stderr
-        out = sys.stdout.buffer
         for piece in pieces:
-            out.write(piece.encode())
-        out.flush()
+            write_all(sys.stdout.buffer, piece.encode(), flush=False)
+        sys.stdout.buffer.flush()
         say(f"Wrote {count[0]} units to standard output", err=True)
         return
     write_atomic(path, "".join(pieces).encode())

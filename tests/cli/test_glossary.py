@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 import yaml
 
@@ -529,17 +531,23 @@ def test_a_glossary_file_that_is_a_pipe_is_refused_at_once(glossary: Path) -> No
     assert done.returncode == 1 and "not a regular file" in done.stderr, done.stderr
 
 
-def test_a_reader_that_stops_early_ends_the_glossary_list_quietly(
-    env: object, glossary: Path
+@pytest.mark.parametrize(
+    "command",
+    [("glossary", "list"), ("glossary", "export", "-", "--format", "tsv")],
+    ids=["list", "export"],
+)
+def test_a_reader_that_stops_early_ends_the_command_quietly(
+    env: object, glossary: Path, command: tuple[str, ...]
 ) -> None:
-    """`desk glossary list | head -2`: the list is more than a pipe holds, the reader
-    takes two lines and goes; desk stops without a traceback or "Error: Broken pipe",
-    with click's exit status for it, as `desk list` does."""
+    """`desk glossary list | head -2`, `desk glossary export - | head -2`: the output is
+    more than a pipe holds, the reader takes two lines and goes; desk stops with click's
+    exit status for it (1, as `desk list` does), without a traceback, "Error: Broken
+    pipe", or an export said to be written."""
     with (glossary / "other.toml").open("w", encoding="utf-8") as out:
-        for i in range(1500):  # about 120 KB of lines
+        for i in range(1500):  # about 120 KB of lines either way
             out.write(f'\n[made-{i}]\ncanonical = "Madeup Name{i}"\narabic = ["اسم{i}"]\n')
     child = subprocess.Popen(
-        [sys.executable, "-m", "desk", "glossary", "list"],
+        [sys.executable, "-m", "desk", *command],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=dict(os.environ),
@@ -551,3 +559,25 @@ def test_a_reader_that_stops_early_ends_the_glossary_list_quietly(
     code = child.wait(timeout=60)
     assert stderr == ""
     assert code == 1
+
+
+def test_a_broken_pipe_that_is_not_standard_outputs_is_reported() -> None:
+    """A broken pipe of a command's own (a server that closes the connection while desk
+    sends), standard output fine: one error line and exit 1, not a quiet end."""
+    from click.testing import CliRunner
+
+    from desk.commands.common import DeskGroup
+
+    @click.group(cls=DeskGroup)
+    def group() -> None:
+        """A group as desk's."""
+
+    @group.command()
+    def send() -> None:
+        click.echo("sending")
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    result = CliRunner().invoke(group, ["send"])
+    assert result.exit_code == 1
+    assert "Error: Broken pipe" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -276,3 +276,24 @@ def test_tm_export_to_stdout_is_the_tmx_alone(desk: DeskCli, tmp_path: Path) -> 
     assert exported.stdout.startswith("<?xml")
     assert exported.stdout.rstrip().endswith("</tmx>")
     assert "Wrote 6 units to standard output" in exported.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["glossary", "--help"]])
+def test_help_and_version_on_a_full_disk_say_so_in_one_line(args: list[str]) -> None:
+    """`desk --help > /dev/full`: help and --version print before any command runs; a
+    write that fails there is one error line and exit 1, not a traceback."""
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "desk", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr.strip() == "Error: No space left on device"

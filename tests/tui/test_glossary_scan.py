@@ -19,6 +19,7 @@ from desk.app.home import Home
 from desk.core.story import Story
 from desk.locations import glossary_cache_dir
 from desk.tui import make_app
+from desk.tui.context import GlossaryLoad
 from desk.tui.screens import glossary_scan
 from desk.tui.screens.editor import EditorScreen
 from desk.tui.screens.glossary_scan import GlossaryScan
@@ -228,6 +229,26 @@ async def test_started_with_a_story_a_load_that_compiles_is_not_waited_for(
         assert first.thread != threading.main_thread().name and first.shown is None
         assert 1 in (screen.session.findings or {})
     assert not held, "the editor waited for a load that compiles"
+
+
+@synchronous
+async def test_an_enforcer_loaded_already_is_not_waited_for(
+    env: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The home has its enforcer already (a second editor in the same app, a given
+    enforcer): the first frame does not wait for the load begun at the start, which
+    may still be under way."""
+    waits: list[float] = []
+    monkeypatch.setattr(GlossaryLoad, "wait", lambda self, seconds: waits.append(seconds))
+    env.enforcer()
+    app = make_app(env, author="rania", slug=SLUG)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        assert 1 in (screen.session.findings or {})
+    assert waits == []
 
 
 @synchronous

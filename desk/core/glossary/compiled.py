@@ -142,6 +142,18 @@ def load(cache: Path, key: str) -> Enforcer | None:
     return enforcer
 
 
+def present(cache: Path, key: str) -> bool:
+    """Whether a file `load` would read is at `key`'s place: a regular file of this
+    user's, not a link (its contents are not read: it may still prove unsound)."""
+    try:
+        info = os.lstat(cache_file(cache, key))
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+        return False
+    return not hasattr(os, "getuid") or info.st_uid == os.getuid()
+
+
 def _read_own_file(path: Path) -> bytes | None:
     """The bytes of `path` if it is a regular file of this user's (not a link, not
     another user's on a shared home), else None."""

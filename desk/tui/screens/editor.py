@@ -217,7 +217,7 @@ class EditorScreen(Screen[None]):
         table = self.query_one(SegmentTable)
         first = table.first_screen(self.session.current, self.app.size.height)
         loading = self.workbench.glossary_loading
-        if opening and loading is not None:
+        if opening and loading is not None and self.workbench.home.enforcer_if_loaded() is None:
             loading.wait(self.OPENING_WAIT_SECONDS)  # the UI thread's only wait
         loaded = self.workbench.home.enforcer_if_loaded() if opening else None
         if loaded is not None:

@@ -247,8 +247,23 @@ def test_another_user_s_file_is_ignored(folder: Path, cache: Path) -> None:
     files = read_glossary(glossary_files(folder))
     enforcer_of(folder, cache)
     os.chown(cache_file(cache, files.key), 4321, -1)
+    assert not compiled.present(cache, files.key)  # the workbench does not wait for it
     assert load(cache, files.key) is None
     assert suggestions(enforcer_of(folder, cache), "Latakia fell.") == ["Lattakia"]
+
+
+@pytest.mark.parametrize("damage", [a_folder, a_link], ids=["folder", "link"])
+def test_only_a_file_load_would_read_is_present(
+    folder: Path, cache: Path, damage: Callable[[Path], None]
+) -> None:
+    """`present` (whether the workbench's first frame may wait for a fast load): a
+    regular file of this user's at the key's place; not a folder, not a link, not none."""
+    files = read_glossary(glossary_files(folder))
+    assert not compiled.present(cache, files.key)
+    enforcer_of(folder, cache)
+    assert compiled.present(cache, files.key)
+    damage(cache_file(cache, files.key))
+    assert not compiled.present(cache, files.key)
 
 
 def test_a_cache_that_cannot_be_written_is_no_error(folder: Path, tmp_path: Path) -> None:
