@@ -92,22 +92,16 @@ class GlossaryFolder:
 
         return read_glossary(self.paths())
 
-    def is_compiled(self, files: GlossaryBytes) -> bool:
-        """Whether a compiled enforcer of `files` is kept in `cache` (loading it then takes
-        milliseconds; otherwise `enforcer` compiles, about 2 s at 10,000 entries): a
-        regular file of this user's at its place. Its contents may still prove unsound
-        when read; then it is compiled after all."""
-        from desk.core.glossary.compiled import present
-
-        return self.cache is not None and present(self.cache, files.key)
-
-    def enforcer(self, files: GlossaryBytes | None = None) -> Enforcer:
+    def enforcer(
+        self, files: GlossaryBytes | None = None, on_compile: Callable[[], None] | None = None
+    ) -> Enforcer:
         """An enforcer of this glossary (of `files`, read by `read`, where given): the
         compiled one kept in `cache` while the files' bytes are unchanged, else compiled
-        now (InputError naming the file and line of a bad entry) and kept there."""
+        now (InputError naming the file and line of a bad entry) and kept there;
+        `on_compile` is called before compiling."""
         from desk.core.glossary.compiled import cached_enforcer
 
-        return cached_enforcer(files or self.read(), self.cache)
+        return cached_enforcer(files or self.read(), self.cache, on_compile)
 
     def target_file(self, name: str | None, kind: str, option: str = "--file") -> Path:
         """The file an added entry goes into: `name` (--file, a bare `.toml` name in the

@@ -131,13 +131,14 @@ class Home:
             )
         return folder
 
-    def enforcer(self) -> Enforcer | None:
+    def enforcer(self, on_compile: Callable[[], None] | None = None) -> Enforcer | None:
         """The house glossary's enforcer (None: no glossary files), safe from any thread.
 
         One per glossary content: while the files' bytes are unchanged every caller
         shares one; a change (even one that keeps sizes and times) gives another. It
         comes from the compiled form kept in the home's cache (`compiled`) when there
-        is one for these bytes, so only the first command after an edit compiles it.
+        is one for these bytes, so only the first command after an edit compiles it;
+        `on_compile` is called before that (not when another thread does it meanwhile).
         """
         if self._given_enforcer is not None:
             return self._given_enforcer
@@ -145,7 +146,7 @@ class Home:
         files = folder.read()
         with self._lock:
             if files.key != self._key:
-                self._enforcer = folder.enforcer(files) if files.paths else None
+                self._enforcer = folder.enforcer(files, on_compile) if files.paths else None
                 self._key = files.key
             return self._enforcer
 

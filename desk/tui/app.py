@@ -228,10 +228,7 @@ def preload_glossary(home: Home) -> GlossaryLoad:
     def load() -> None:
         try:
             with contextlib.suppress(Exception):
-                folder = home.glossary()
-                if not folder.is_compiled(folder.read()):
-                    state.compiling.set()
-                home.enforcer()
+                home.enforcer(on_compile=state.compiling.set)
         finally:
             state.over.set()
 

@@ -27,8 +27,8 @@ class GlossaryLoad:
     over: threading.Event = field(default_factory=threading.Event)
     """Set when the load is over, the enforcer loaded or not (a bad file)."""
     compiling: threading.Event = field(default_factory=threading.Event)
-    """Set when there was no compiled glossary for the files: the load compiles them,
-    which takes seconds at 10,000 entries."""
+    """Set when the load compiles the files (no sound compiled glossary for them in the
+    home), which takes seconds at 10,000 entries."""
 
     def wait(self, seconds: float) -> None:
         """Wait for the load to be over, at most `seconds`, and not once it compiles."""

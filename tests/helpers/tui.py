@@ -74,3 +74,14 @@ def error_text(screen: object, selector: str) -> str:
 
     assert isinstance(screen, Screen)
     return str(screen.query_one(selector, Static).render())
+
+
+async def opened_editor(app: Any, pilot: Any) -> Any:
+    """The editor the app shows once its workers are done and the screen caught up."""
+    from desk.tui.screens.editor import EditorScreen
+
+    await settle(app)
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, EditorScreen), screen
+    return screen

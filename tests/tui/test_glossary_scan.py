@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from desk.app.home import Home
+from desk.core.glossary import compiled
 from desk.core.story import Story
 from desk.locations import glossary_cache_dir
 from desk.tui import make_app
@@ -26,7 +27,7 @@ from desk.tui.screens.glossary_scan import GlossaryScan
 from desk.tui.screens.story_list import StoryListScreen
 from desk.tui.widgets.english_editor import EnglishEditor
 from desk.tui.widgets.segment_table import SegmentTable
-from tests.helpers.tui import SIZE, SLUG, notices, settle, synchronous
+from tests.helpers.tui import SIZE, SLUG, notices, opened_editor, settle, synchronous
 
 
 class Batch:
@@ -125,10 +126,7 @@ async def test_opened_from_the_list_the_first_frame_has_the_first_screens_findin
         lister = app.screen
         assert isinstance(lister, StoryListScreen)
         lister.open_story(SLUG)
-        await settle(app)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, EditorScreen)
+        screen = await opened_editor(app, pilot)
         first, rest = batches
         assert first.thread == threading.main_thread().name and first.shown is None
         assert rest.thread != threading.main_thread().name and rest.done
@@ -151,30 +149,34 @@ async def test_started_with_a_story_the_glossary_loads_while_textual_starts(
         time.sleep(0.01)
     assert env.enforcer_if_loaded() is not None, "making the app did not load the glossary"
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, EditorScreen)
+        await opened_editor(app, pilot)
         first, rest = batches
         assert first.thread == threading.main_thread().name and first.shown is None
         assert rest.thread != threading.main_thread().name and rest.done
         assert rest.shown is not None and 1 in rest.shown
 
 
-def hold_the_loads(monkeypatch: pytest.MonkeyPatch, env: Home) -> tuple[threading.Event, list[str]]:
-    """Hold every load of the glossary off the UI thread (the workbench's own, begun as it
-    starts with a story, and any worker's `home.enforcer()`) until the returned event is
+def hold(
+    monkeypatch: pytest.MonkeyPatch, owner: object, name: str
+) -> tuple[threading.Event, list[str]]:
+    """Hold every call of `owner.name` off the UI thread until the returned event is
     set; the list says "gave up" for each that waited 10 s."""
     gate, held = threading.Event(), []
-    original = env.enforcer
+    original = getattr(owner, name)
 
-    def enforcer() -> Any:
+    def holding(*args: Any, **options: Any) -> Any:
         if threading.current_thread() is not threading.main_thread() and not gate.wait(10):
             held.append("gave up")
-        return original()
+        return original(*args, **options)
 
-    monkeypatch.setattr(env, "enforcer", enforcer)
+    monkeypatch.setattr(owner, name, holding)
     return gate, held
+
+
+def hold_the_loads(monkeypatch: pytest.MonkeyPatch, env: Home) -> tuple[threading.Event, list[str]]:
+    """Hold every load of the glossary off the UI thread (the workbench's own, begun as it
+    starts with a story, and any worker's `home.enforcer()`)."""
+    return hold(monkeypatch, env, "enforcer")
 
 
 @synchronous
@@ -186,18 +188,14 @@ async def test_started_with_a_story_the_first_frame_waits_for_the_compiled_gloss
     OPENING_WAIT_SECONDS, made long here) and that frame has the first screen's findings."""
     env.enforcer()  # compiled into the home's cache, as by any earlier command
     env.reload_glossary()  # and forgotten by this Home, as in a new process
-    folder = env.glossary()
-    assert folder.is_compiled(folder.read()) and env.enforcer_if_loaded() is None
+    assert env.enforcer_if_loaded() is None
     monkeypatch.setattr(EditorScreen, "OPENING_WAIT_SECONDS", 30)
     batches = record(monkeypatch)
     gate, held = hold_the_loads(monkeypatch, env)
     threading.Timer(0.3, gate.set).start()
     app = make_app(env, author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, EditorScreen)
+        screen = await opened_editor(app, pilot)
         first, rest = batches
         assert first.thread == threading.main_thread().name and first.shown is None
         assert rest.thread != threading.main_thread().name and rest.done
@@ -215,7 +213,7 @@ async def test_started_with_a_story_a_load_that_compiles_is_not_waited_for(
     shutil.rmtree(glossary_cache_dir(env.path), ignore_errors=True)
     monkeypatch.setattr(EditorScreen, "OPENING_WAIT_SECONDS", 30)
     batches = record(monkeypatch)
-    gate, held = hold_the_loads(monkeypatch, env)
+    gate, held = hold(monkeypatch, compiled, "load_files")  # the compile, once it begins
     app = make_app(env, author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -243,10 +241,7 @@ async def test_an_enforcer_loaded_already_is_not_waited_for(
     env.enforcer()
     app = make_app(env, author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, EditorScreen)
+        screen = await opened_editor(app, pilot)
         assert 1 in (screen.session.findings or {})
     assert waits == []
 
@@ -300,10 +295,7 @@ async def test_started_with_a_story_a_broken_glossary_is_reported_by_the_scan(
     (glossary / "places.toml").write_text("[douma\ncanonical = 1\n", encoding="utf-8")
     app = make_app(env, author="rania", slug=SLUG)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, EditorScreen)
+        screen = await opened_editor(app, pilot)
         told = notices(app)
         assert any("No glossary findings" in m and "places.toml" in m for m in told), told
         assert not screen.session.findings

@@ -247,23 +247,30 @@ def test_another_user_s_file_is_ignored(folder: Path, cache: Path) -> None:
     files = read_glossary(glossary_files(folder))
     enforcer_of(folder, cache)
     os.chown(cache_file(cache, files.key), 4321, -1)
-    assert not compiled.present(cache, files.key)  # the workbench does not wait for it
     assert load(cache, files.key) is None
-    assert suggestions(enforcer_of(folder, cache), "Latakia fell.") == ["Lattakia"]
+    told: list[str] = []  # compiled again, and said so first (the workbench does not wait)
+    found = cached_enforcer(files, cache, lambda: told.append("compiling"))
+    assert told == ["compiling"]
+    assert suggestions(found, "Latakia fell.") == ["Lattakia"]
 
 
-@pytest.mark.parametrize("damage", [a_folder, a_link], ids=["folder", "link"])
-def test_only_a_file_load_would_read_is_present(
+@pytest.mark.parametrize("damage", [flip_a_byte, a_folder, a_link])
+def test_on_compile_is_called_only_when_it_compiles(
     folder: Path, cache: Path, damage: Callable[[Path], None]
 ) -> None:
-    """`present` (whether the workbench's first frame may wait for a fast load): a
-    regular file of this user's at the key's place; not a folder, not a link, not none."""
+    """`on_compile` (the workbench then does not wait for the load) is called before a
+    compile, whatever stands at the key's place instead of a sound file, and not for a
+    read from the cache."""
     files = read_glossary(glossary_files(folder))
-    assert not compiled.present(cache, files.key)
-    enforcer_of(folder, cache)
-    assert compiled.present(cache, files.key)
+    told: list[str] = []
+    cached_enforcer(files, cache, lambda: told.append("compiling"))
+    assert told == ["compiling"]  # no file yet
+    cached_enforcer(files, cache, lambda: told.append("again"))
+    assert told == ["compiling"]  # read back
     damage(cache_file(cache, files.key))
-    assert not compiled.present(cache, files.key)
+    found = cached_enforcer(files, cache, lambda: told.append("after damage"))
+    assert told == ["compiling", "after damage"]
+    assert suggestions(found, "Latakia fell.") == ["Lattakia"]
 
 
 def test_a_cache_that_cannot_be_written_is_no_error(folder: Path, tmp_path: Path) -> None:
